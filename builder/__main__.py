@@ -1,0 +1,176 @@
+"""The `readiness` command line: thin commands over the pure engine."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import Problem, ReadinessError
+from .load import ROOT, Project
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_INVALID = 1
+"""The questionnaire (our own data) failed its checks."""
+EXIT_BAD_INPUT = 2
+"""A user's file or argument is wrong; nothing was written."""
+
+
+def report(problems: list[Problem]) -> None:
+    for p in problems:
+        kind = "warning" if p.warning else "error"
+        where = f"{p.file}:{p.line}" if p.line else p.file
+        click.echo(f"{where}: {kind}: {p.message}", err=True)
+
+
+def guarded(exit_code: int = EXIT_BAD_INPUT) -> Callable[[F], F]:
+    """Print ReadinessError as located one-line messages and exit non-zero, never a traceback."""
+
+    def wrap(fn: F) -> F:
+        @wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except ReadinessError as exc:
+                report(exc.problems)
+                sys.exit(exc.exit_code if hasattr(exc, "exit_code") else exit_code)
+            except OSError as exc:
+                click.echo(f"{exc.filename or ''}: error: {exc.strerror or exc}; check the path and permissions", err=True)
+                sys.exit(EXIT_BAD_INPUT)
+
+        return inner  # type: ignore[return-value]
+
+    return wrap
+
+
+def load_project(root: Path) -> Any:
+    """The questionnaire, or exit 1 with its problems (it is our data, not the user's)."""
+    from .load import load_checked
+
+    try:
+        return load_checked(Project(root))
+    except ReadinessError as exc:
+        report(exc.problems)
+        click.echo("The questionnaire has errors; run 'readiness check' for the full list.", err=True)
+        sys.exit(EXIT_INVALID)
+
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=ROOT, show_default=False,
+    help="Project folder holding questionnaire/, templates/ and guidance/ (default: this toolkit).", hidden=True,
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="readiness")
+def cli() -> None:
+    """Peer support readiness: check the questionnaire, run an assessment, build a clinic's plan."""
+
+
+@cli.command()
+@root_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(root: Path, strict: bool) -> None:
+    """Validate the questionnaire: shape, ids, references, routing, reachability."""
+    from .load import load_checked
+
+    try:
+        q, warnings = load_checked(Project(root))
+    except ReadinessError as exc:
+        report(exc.problems)
+        n = len(exc.problems)
+        click.echo(f"{n} error{'s' if n != 1 else ''} found.", err=True)
+        sys.exit(EXIT_INVALID)
+    report(warnings)
+    if strict and warnings:
+        click.echo(f"{len(warnings)} warning(s), failing because of --strict.", err=True)
+        sys.exit(EXIT_INVALID)
+    n_rules = sum(len(d.actions) + len(d.gates) for d in q.domains) + len(q.meta.templates.rules) + len(q.meta.roles.rules) + len(q.meta.routes.rules)
+    click.echo(f"questionnaire {q.meta.version}: ok: {len(q.questions)} questions in {len(q.domains)} domains, "
+               f"{n_rules} rules, {len(q.templates)} templates")
+
+
+def _plan_for(root: Path, answers: Path, strict: bool) -> tuple[Any, dict[str, Any]]:
+    from .answers import load_answers
+    from .engine import evaluate_plan, ignored_answers, walk
+    from .errors import Msg
+
+    q, _ = load_project(root)
+    af, src = load_answers(answers, q, str(answers))
+    steps, _values = walk(q, af)
+    ignored = [src.problem(("answers", qid), msg, warning=not strict) for qid, msg in ignored_answers(q, af, steps)]
+    missing = []
+    if strict:
+        missing = [src.problem(("answers",), Msg.MISSING_ANSWER.format(question=s.question.id))
+                   for s in steps if s.state == "unknown" and not s.question.optional]
+    errors = [p for p in ignored if not p.warning] + missing
+    if errors:
+        raise ReadinessError(errors)
+    report(ignored)
+    return q, evaluate_plan(q, af)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    from .fileio import atomic_write
+
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        atomic_write(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@root_option
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option("--strict", is_flag=True, help="Every question on the path must be answered; answers to skipped questions are errors.")
+@guarded()
+def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool) -> None:
+    """Build the tailored setup plan for an answer file (YAML or JSON)."""
+    from .fileio import canonical_json
+    from .render.markdown import plan_markdown
+
+    q, result = _plan_for(root, answers, strict)
+    _emit(canonical_json(result) if fmt == "json" else plan_markdown(result, q), output)
+
+
+@cli.command()
+@root_option
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on from this answer file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save answers here (default: the --resume file, or answers.yaml).")
+@guarded()
+def assess(root: Path, resume: Path | None, output: Path | None) -> None:
+    """Answer the questionnaire in the terminal; the file is saved after every answer."""
+    from .assess import run_assessment
+
+    q, _ = load_project(root)
+    run_assessment(q, resume, output or resume or Path("answers.yaml"))
+
+
+@cli.command("export")
+@root_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@guarded()
+def export(root: Path, output: Path | None) -> None:
+    """Export the validated questionnaire as JSON (what the in-browser wizard evaluates)."""
+    from .export import questionnaire_json
+
+    q, _ = load_project(root)
+    _emit(questionnaire_json(q), output)
+
+
+def main() -> None:
+    cli(prog_name="readiness")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""Load the questionnaire from questionnaire/ and templates/catalog.yaml into validated models.
+
+Shape errors are collected from every file and raised together, each with its file:line;
+cross-reference checks (checks.py) run only once the shape is valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import Msg, Problem, ReadinessError, hint
+from .schema import OPERATORS, Catalog, Domain, Meta, Questionnaire
+from .sources import Source, load
+
+M = TypeVar("M", bound=BaseModel)
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The project root: questionnaire/, templates/ and guidance/ live here."""
+
+
+class Project:
+    """Where the questionnaire, templates and guidance live (a temporary copy in tests)."""
+
+    def __init__(self, root: Path = ROOT):
+        self.root = root.resolve()
+        self.questionnaire_dir = self.root / "questionnaire"
+        self.templates_dir = self.root / "templates"
+        self.guidance_dir = self.root / "guidance"
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def describe(data: Any, loc: tuple[Any, ...]) -> str:
+    """A readable place for a validation error: "question 'space_times': options.1.label"."""
+    names: list[str] = []
+    rest: list[str] = []
+    node = data
+    i = 0
+    while i < len(loc):
+        key = loc[i]
+        if key in ("questions", "actions", "gates", "options", "rules", "templates", "phases") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            try:
+                item = node[key][loc[i + 1]]
+            except (KeyError, IndexError, TypeError):
+                item = None
+            label = {"questions": "question", "actions": "action", "gates": "gate", "options": "option",
+                     "rules": "rule", "templates": "template", "phases": "phase"}[key]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                names.append(f"{label} '{item['id']}'")
+            else:
+                names.append(f"{key}[{loc[i + 1]}]")
+            rest = []
+            node = item
+            i += 2
+            continue
+        rest.append(str(key))
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            node = None
+        i += 1
+    where = " ".join(names)
+    field = ".".join(rest)
+    return ": ".join(p for p in (where, field) if p) or "top level"
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the union tags pydantic adds inside conditions ('not', 'not' -> 'not')."""
+    out: list[Any] = []
+    for part in loc:
+        if out and part == out[-1] and part in OPERATORS:
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _message(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    field = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"missing '{field}'; add it"
+    if kind == "extra_forbidden":
+        return f"unknown key '{field}'; remove it or check its spelling"
+    if kind in ("string_type",) and isinstance(err.get("input"), bool):
+        return "expected text, got true/false; put the value in quotes"
+    if kind == "string_pattern_mismatch":
+        return f"'{err.get('input')}' is not a valid id; use lower_snake_case letters, digits and _"
+    if kind == "literal_error":
+        return f"{err['msg'].lower()}, not {err.get('input')!r}"
+    return err["msg"][0].lower() + err["msg"][1:]
+
+
+def validate(model: type[M], source: Source, wrap: str | None = None) -> tuple[M | None, list[Problem]]:
+    """Validate `source.data` against `model`; map each error back to its YAML line."""
+    data = {wrap: source.data} if wrap else source.data
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = _clean_loc(tuple(err["loc"]))
+            if wrap:
+                loc = loc[1:]
+            # An unknown key's line is its own; a missing key's is its parent's.
+            msg = _message(err, loc)
+            if err["type"] == "extra_forbidden":
+                siblings = model_fields_for(model, loc[:-1], data if not wrap else data[wrap])
+                msg = f"unknown key '{loc[-1]}'{hint(str(loc[-1]), siblings)}; remove it or check its spelling"
+            keyed = err["type"] in ("missing", "extra_forbidden")
+            where = describe(source.data, loc[:-1] if keyed and loc else loc)
+            problems.append(source.problem(loc, Msg.SCHEMA.format(where=where, problem=msg)))
+        return None, problems
+
+
+def model_fields_for(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> list[str]:
+    """Best-effort field names at `loc`, for 'did you mean' hints on unknown keys."""
+    from .schema import Action, Gate, Option, Question  # local: only for hints
+
+    last_list = next((p for p in reversed(loc) if isinstance(p, str) and not isinstance(p, int)), None)
+    guess: dict[str | None, type[BaseModel]] = {"questions": Question, "options": Option, "actions": Action, "gates": Gate}
+    target = guess.get(last_list, model) if loc else model
+    names = []
+    for name, info in target.model_fields.items():
+        names.append(info.alias or name)
+    return names
+
+
+def load_questionnaire(project: Project | None = None) -> Questionnaire:
+    """Load and check every file; raise ReadinessError listing every error found."""
+    return load_checked(project)[0]
+
+
+def load_checked(project: Project | None = None) -> tuple[Questionnaire, list[Problem]]:
+    """Load and check every file: the questionnaire plus its warnings, or ReadinessError."""
+    from .checks import check  # cross-references need the validated model
+
+    project = project or Project()
+    problems: list[Problem] = []
+
+    meta_path = project.questionnaire_dir / "questionnaire.yaml"
+    meta_src = load(meta_path, project.rel(meta_path))
+    meta, errs = validate(Meta, meta_src)
+    problems += errs
+
+    catalog_path = project.templates_dir / "catalog.yaml"
+    catalog_src = load(catalog_path, project.rel(catalog_path))
+    catalog, errs = validate(Catalog, catalog_src, wrap="templates")
+    problems += errs
+
+    domain_ids = list(meta.domains) if meta else []
+    domains: list[Domain] = []
+    sources: dict[str, Source] = {"meta": meta_src, "catalog": catalog_src}
+    for did in domain_ids:
+        path = project.questionnaire_dir / f"{did}.yaml"
+        if not path.exists():
+            problems.append(meta_src.problem(("domains",), Msg.UNKNOWN_DOMAIN_FILE.format(domain=did, file=project.rel(path))))
+            continue
+        src = load(path, project.rel(path))
+        sources[did] = src
+        domain, errs = validate(Domain, src)
+        problems += errs
+        if domain:
+            if domain.id != did:
+                problems.append(src.problem(("id",), Msg.DOMAIN_ID_MISMATCH.format(expected=did, actual=domain.id)))
+            domains.append(domain)
+    for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
+        if path.stem not in ("questionnaire", *domain_ids):
+            problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
+
+    if problems or meta is None or catalog is None:
+        raise ReadinessError(problems)
+    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates)
+    found = check(questionnaire, sources, project)
+    errors = [p for p in found if not p.warning]
+    if errors:
+        raise ReadinessError(errors)
+    return questionnaire, [p for p in found if p.warning]

@@ -1,0 +1,1 @@
+"""Renderers: plan to Markdown, HTML, PDF and DOCX; charts and diagrams."""

@@ -1,0 +1,128 @@
+"""The plan as Markdown a clinic manager can act on (and paste into a report)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..schema import Questionnaire
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
+
+
+def md(text: str | None) -> str:
+    """Escape untrusted text so it stays text in Markdown (and in any HTML made from it)."""
+    if not text:
+        return ""
+    text = " ".join(str(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+RATING_MARK = {"green": "🟢 green", "amber": "🟠 amber", "red": "🔴 red"}
+
+
+def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
+    meta = q.meta
+    r = plan["readiness"]
+    clinic = plan["clinic"]
+    out: list[str] = []
+    add = out.append
+    add(f"# Peer support setup plan: {md(clinic['name'])}")
+    add("")
+    if clinic.get("organisation"):
+        add(f"**Organisation:** {md(clinic['organisation'])}  ")
+    a = plan["assessment"]
+    if a.get("assessed_on"):
+        add(f"**Assessed on:** {a['assessed_on']}  ")
+    if a.get("respondent_role"):
+        add(f"**Completed by:** {md(a['respondent_role'])}  ")
+    add(f"**Questionnaire:** {md(meta.title)} {meta.version}")
+    add("")
+    add("## Summary")
+    add("")
+    overall = r["overall"]
+    route = next(o for o in meta.routes.options if o.id == plan["route"])
+    roles = {o.id: o for o in meta.roles.options}
+    add(f"- **Overall readiness:** {overall['score']} of 100, {RATING_MARK[overall['rating']]} ({overall['label']})")
+    add(f"- **Route:** {route.title}. {plan['route_reasons'][0]}")
+    add(f"- **Recommended peer role{'s' if len(plan['roles']) > 1 else ''}:** " + ", ".join(roles[x].title for x in plan["roles"]))
+    weakest = sorted(meta.domains, key=lambda d: (r["domains"][d]["score"], meta.domains.index(d)))[:3]
+    add("- **Start with:** " + ", ".join(f"{r['domains'][d]['title']} ({r['domains'][d]['score']})" for d in weakest))
+    add(f"- **Actions:** {len(plan['actions'])}; **templates to adapt:** {len(plan['templates'])}")
+    if plan["unknown"]:
+        add(f"- **Not answered yet:** {len(plan['unknown'])} question(s). They count as 0 until answered, and each has a 'Find out' action below.")
+    add("")
+    add("Why this overall rating:")
+    add("")
+    for reason in overall["reasons"]:
+        add(f"- {reason}")
+    add("")
+    add("## Readiness by domain")
+    add("")
+    add("| Domain | Score | Rating | What it means |")
+    add("|---|---:|---|---|")
+    for did in meta.domains:
+        d = r["domains"][did]
+        add(f"| {d['title']} | {d['score']} | {RATING_MARK[d['rating']]} | {d['meaning']} |")
+    add("")
+    for did in meta.domains:
+        d = r["domains"][did]
+        add(f"### {d['title']}: {d['score']}, {d['rating']}")
+        add("")
+        for reason in d["reasons"]:
+            add(f"- {reason}")
+        notes = [x for x in plan["answers"] if x["domain"] == did and x["note"]]
+        if notes:
+            add("")
+            add("Notes from the assessment:")
+            add("")
+            for x in notes:
+                add(f"- *{x['title']}:* {md(x['note'])}")
+        add("")
+    add("## Route and peer roles")
+    add("")
+    add(f"**{route.title}.** {route.summary}")
+    add("")
+    for reason in plan["route_reasons"]:
+        add(f"- {reason}")
+    add("")
+    for f in plan["role_fit"]:
+        mark = "recommended" if f["recommended"] else "not recommended"
+        add(f"**{f['title']}** ({f['points']} points, {mark}). {roles[f['role']].summary}")
+        add("")
+        for reason in f["reasons"]:
+            sign = "+" if reason["points"] > 0 else "−"
+            add(f"- {sign}{abs(reason['points'])}: {reason['text']}")
+        if f["reasons"]:
+            add("")
+    if plan.get("role_note"):
+        add(f"*{plan['role_note']}*")
+        add("")
+    add("## Actions by phase")
+    add("")
+    for phase in meta.phases:
+        items = [x for x in plan["actions"] if x["phase"] == phase.id]
+        if not items:
+            continue
+        add(f"### {phase.title}")
+        add("")
+        add(f"*{phase.summary}*")
+        add("")
+        for i, x in enumerate(items, 1):
+            add(f"{i}. **{x['title']}** (owner: {x['owner']}; {r['domains'][x['domain']]['title']})  ")
+            add(f"   {x['detail']}  ")
+            add(f"   *Source: {x['source']}*")
+        add("")
+    add("## Templates to adapt")
+    add("")
+    titles = {t.id: t for t in q.templates}
+    for tid in plan["templates"]:
+        add(f"- **{titles[tid].title}**: " + " ".join(plan["template_reasons"][tid]))
+    add("")
+    if plan["ignored"]:
+        add("## Answers ignored")
+        add("")
+        add("These questions were not asked for this clinic's answers, so their answers were left out: " + ", ".join(plan["ignored"]) + ".")
+        add("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,349 @@
+"""The one declaration of the questionnaire's shape: typed models, one docstring per field."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, StrictStr, Tag
+
+Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""Ids are lower_snake_case: they are a public interface of answer files."""
+
+Rating = Literal["red", "amber", "green"]
+Cap = Literal["red", "amber"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# ---------------------------------------------------------------- conditions
+# Conditions are data, never code: a mapping with exactly one operator key.
+
+
+class All(Model):
+    all: list[Condition]
+    """True when every condition holds."""
+
+
+class AnyOf(Model):
+    any_: list[Condition] = Field(alias="any")
+    """True when at least one condition holds."""
+
+
+class Not(Model):
+    not_: Condition = Field(alias="not")
+    """True when the condition does not hold (unknown stays unknown)."""
+
+
+class Equals(Model):
+    equals: tuple[Id, Id]
+    """[question, option]: a single-choice question's answer is this option."""
+
+
+class In(Model):
+    in_: tuple[Id, list[Id]] = Field(alias="in")
+    """[question, [options]]: a single-choice question's answer is one of these options."""
+
+
+class Includes(Model):
+    includes: tuple[Id, Id]
+    """[question, option]: a multiple-choice answer includes this option."""
+
+
+class IncludesAny(Model):
+    includes_any: tuple[Id, list[Id]]
+    """[question, [options]]: a multiple-choice answer includes at least one of these options."""
+
+
+class RouteIs(Model):
+    route: Id
+    """The plan's route is this one (actions and template rules only)."""
+
+
+class HasRole(Model):
+    role: Id
+    """This peer role is among the plan's recommended roles (actions and template rules only)."""
+
+
+OPERATORS = ("all", "any", "not", "equals", "in", "includes", "includes_any", "route", "role")
+
+
+def _operator(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next(iter(value)) if len(value) == 1 and next(iter(value)) in OPERATORS else None
+    for op, cls in _OP_CLASSES.items():
+        if isinstance(value, cls):
+            return op
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[All, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[Not, Tag("not")],
+        Annotated[Equals, Tag("equals")],
+        Annotated[In, Tag("in")],
+        Annotated[Includes, Tag("includes")],
+        Annotated[IncludesAny, Tag("includes_any")],
+        Annotated[RouteIs, Tag("route")],
+        Annotated[HasRole, Tag("role")],
+    ],
+    Discriminator(
+        _operator,
+        custom_error_type="condition",
+        custom_error_message="a condition is a mapping with exactly one operator: " + ", ".join(OPERATORS),
+    ),
+]
+_OP_CLASSES: dict[str, type] = {
+    "all": All, "any": AnyOf, "not": Not, "equals": Equals, "in": In,
+    "includes": Includes, "includes_any": IncludesAny, "route": RouteIs, "role": HasRole,
+}
+for _cls in _OP_CLASSES.values():
+    _cls.model_rebuild()
+
+
+# ---------------------------------------------------------------- questions
+
+
+class Option(Model):
+    id: Id
+    """Public id written in answer files; never change its meaning."""
+    label: StrictStr
+    """What the respondent sees."""
+    points: StrictInt | None = Field(default=None, ge=0)
+    """Points towards the domain score (scored questions only)."""
+    exclusive: StrictBool = False
+    """Multiple choice only: this option cannot be combined with others (e.g. 'none')."""
+
+
+class Question(Model):
+    id: Id
+    """Public id written in answer files; never change its meaning."""
+    type: Literal["single", "multi", "text"]
+    """single: one option; multi: a list of options; text: free text."""
+    title: StrictStr
+    """A short name used in the plan's reasons."""
+    text: StrictStr
+    """The question as asked."""
+    help: StrictStr
+    """One or two sentences of help shown with the question."""
+    guidance: StrictStr
+    """Guidance page and section, relative to guidance/, e.g. 'domains/space.md#space'."""
+    ask_if: Condition | None = None
+    """Asked only when this holds; otherwise skipped. May refer only to earlier questions."""
+    options: list[Option] = []
+    """Choices for single and multi questions."""
+    max_points: StrictInt | None = Field(default=None, gt=0)
+    """Multiple choice: the points at which the question counts as fully met."""
+    optional: StrictBool = False
+    """No answer needed: an empty answer is not 'unknown' and adds no action."""
+
+    @property
+    def scored(self) -> bool:
+        return any(o.points is not None for o in self.options)
+
+    @property
+    def max(self) -> int:
+        if self.type == "multi":
+            return self.max_points or sum(o.points or 0 for o in self.options)
+        return max((o.points or 0) for o in self.options) if self.options else 0
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class Source(Model):
+    doc: Id
+    """A source id from questionnaire.yaml 'sources'."""
+    section: StrictStr
+    """The section of that document the fact comes from."""
+
+
+class Gate(Model):
+    id: Id
+    when: Condition
+    """When this holds, the rating is capped."""
+    cap: Cap | None = None
+    """Highest rating the domain can have while the gate holds."""
+    overall: Cap | None = None
+    """Highest overall rating while the gate holds."""
+    reason: StrictStr
+    """Shown with the rating, so every cap explains itself."""
+
+
+class Action(Model):
+    id: Id
+    phase: Id
+    """A phase id from questionnaire.yaml."""
+    owner: StrictStr
+    """Who leads the action (a role, not a person's name)."""
+    when: Condition | None = None
+    """Included when this holds; always when absent."""
+    title: StrictStr
+    detail: StrictStr
+    source: Source
+
+
+class Ratings(Model):
+    red: StrictStr
+    amber: StrictStr
+    green: StrictStr
+
+
+class Domain(Model):
+    id: Id
+    title: StrictStr
+    summary: StrictStr
+    guidance: StrictStr
+    ratings: Ratings
+    """Anchored descriptions: what each rating means for this domain."""
+    questions: list[Question]
+    gates: list[Gate] = []
+    actions: list[Action] = []
+
+
+# ---------------------------------------------------------------- top level
+
+
+class Phase(Model):
+    id: Id
+    title: StrictStr
+    summary: StrictStr
+
+
+class RatingBands(Model):
+    green: StrictInt = Field(ge=1, le=100)
+    """Lowest score rated green."""
+    amber: StrictInt = Field(ge=1, le=100)
+    """Lowest score rated amber; below it is red."""
+    labels: Ratings
+
+
+class Overall(Model):
+    weights: dict[Id, StrictInt]
+    """Weight of each domain in the overall score."""
+    any_red_caps_at: Cap
+    """The overall rating's cap while any domain is red."""
+    gates: list[Gate] = []
+
+
+class DocSource(Model):
+    title: StrictStr
+    page: StrictStr
+    """References page section, relative to guidance/."""
+
+
+class Choice(Model):
+    id: Id
+    title: StrictStr
+    summary: StrictStr
+    guidance: StrictStr
+
+
+class RouteRule(Model):
+    route: Id
+    when: Condition
+    reason: StrictStr
+
+
+class RouteDefault(Model):
+    route: Id
+    reason: StrictStr
+
+
+class Routes(Model):
+    options: list[Choice]
+    rules: list[RouteRule]
+    """First rule that holds decides the route."""
+    default: RouteDefault
+
+
+class RoleRule(Model):
+    role: Id
+    points: StrictInt
+    when: Condition
+    reason: StrictStr
+
+
+class RoleDefault(Model):
+    role: Id
+    reason: StrictStr
+
+
+class Roles(Model):
+    options: list[Choice]
+    min_points: StrictInt
+    """A role is recommended when its points reach this."""
+    rules: list[RoleRule]
+    fallback: RoleDefault
+    """Recommended when no role reaches min_points, so a plan always names one."""
+
+
+class TemplateRule(Model):
+    template: Id
+    when: Condition | None = None
+    reason: StrictStr
+
+
+class TemplateRules(Model):
+    rules: list[TemplateRule]
+
+
+class Messages(Model):
+    answered: StrictStr
+    unanswered: StrictStr
+    gate: StrictStr
+    band: StrictStr
+    any_red: StrictStr
+    find_out_title: StrictStr
+    find_out_detail: StrictStr
+
+
+class Meta(Model):
+    version: StrictStr
+    title: StrictStr
+    domains: list[Id]
+    phases: list[Phase]
+    ratings: RatingBands
+    overall: Overall
+    sources: dict[Id, DocSource]
+    routes: Routes
+    roles: Roles
+    templates: TemplateRules
+    messages: Messages
+
+
+class Template(Model):
+    id: Id
+    title: StrictStr
+    kind: Literal["policy", "agreement", "form", "procedure"]
+    summary: StrictStr
+    """One line: when a clinic needs it."""
+    guidance: StrictStr
+
+
+class Catalog(Model):
+    templates: list[Template]
+
+
+class Questionnaire(Model):
+    """The validated questionnaire: what both engines evaluate."""
+
+    meta: Meta
+    domains: list[Domain]
+    templates: list[Template]
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for d in self.domains for q in d.questions]
+
+    def question(self, qid: str) -> Question | None:
+        return self._index().get(qid)
+
+    def domain_of(self, qid: str) -> Domain:
+        return next(d for d in self.domains if any(q.id == qid for q in d.questions))
+
+    def _index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}

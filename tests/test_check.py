@@ -1,0 +1,135 @@
+"""`readiness check`: the shipped questionnaire passes; broken copies fail with file:line errors."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from builder.__main__ import cli
+from builder.errors import Msg
+from builder.load import Project
+
+from .conftest import edit, line_of
+
+
+def test_shipped_questionnaire_passes(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["check", "--strict"])
+    assert result.exit_code == 0, result.output
+    assert "ok: " in result.output and "questions in 8 domains" in result.output
+
+
+# (file, old text, new text, needle whose line the error must name, expected message fragment)
+BROKEN = [
+    pytest.param("space.yaml", "ask_if: {not: {equals: [space, none]}}", "ask_if: {not: {equals: [space, nones]}}",
+                 "ask_if: {not: {equals: [space, nones]}}",
+                 "question 'space_times': ask_if: 'nones' is not an option of 'space' (did you mean 'none'?); options are: dedicated_room, shared_room, none",
+                 id="unknown-option"),
+    pytest.param("space.yaml", "ask_if: {equals: [space, shared_room]}", "ask_if: {equals: [spaces, shared_room]}",
+                 "ask_if: {equals: [spaces, shared_room]}",
+                 "question 'space_private': ask_if: unknown question 'spaces' (did you mean 'space'?)", id="unknown-question"),
+    pytest.param("space.yaml", "  - id: space_times\n", "  - id: space_private\n", "LAST:  - id: space_private",
+                 "duplicate question id 'space_private'", id="duplicate-id"),
+    pytest.param("space.yaml", "ask_if: {equals: [space, shared_room]}", "ask_if: {equals: [equipment, \"yes\"]}",
+                 "ask_if: {equals: [equipment, \"yes\"]}",
+                 "question 'space_private': ask_if: refers to 'equipment', which comes later in the questionnaire", id="forward-ref"),
+    pytest.param("space.yaml", "ask_if: {equals: [space, shared_room]}",
+                 "ask_if: {all: [{equals: [space, shared_room]}, {equals: [space, dedicated_room]}]}",
+                 "ask_if: {all: [{equals: [space, shared_room]}, {equals: [space, dedicated_room]}]}",
+                 "question 'space_private' can never be asked; its ask_if can never hold", id="unreachable"),
+    pytest.param("space.yaml", "when: {equals: [space, none]}\n    title: \"Find a room",
+                 "when: {all: [{equals: [space, none]}, {equals: [space_times, varied]}]}\n    title: \"Find a room",
+                 "when: {all: [{equals: [space, none]}, {equals: [space_times, varied]}]}",
+                 "action 'find_room': this rule can never fire; its condition can never hold", id="never-fires"),
+    pytest.param("space.yaml", "guidance: \"domains/space.md#space-times\"", "guidance: \"domains/space.md#space-time\"",
+                 "guidance: \"domains/space.md#space-time\"",
+                 "question 'space_times': guidance page 'domains/space.md' has no section '#space-time' (did you mean 'space-times'?)",
+                 id="bad-anchor"),
+    pytest.param("space.yaml", "guidance: \"domains/space.md#equipment\"", "guidance: \"domains/spaces.md#equipment\"",
+                 "guidance: \"domains/spaces.md#equipment\"",
+                 "question 'equipment': guidance page 'domains/spaces.md' does not exist under guidance/ (did you mean 'domains/space.md'?)",
+                 id="bad-page"),
+    pytest.param("space.yaml", "    help: \"Patients need to be able", "    helpp: \"Patients need to be able",
+                 "    helpp: \"Patients need to be able",
+                 "question 'space_private': unknown key 'helpp' (did you mean 'help'?)", id="unknown-key"),
+    pytest.param("space.yaml", "  - id: equipment\n    type: single", "  - id: equipment\n    type: singel",
+                 "type: singel", "question 'equipment': type: input should be 'single', 'multi' or 'text'", id="bad-type"),
+    pytest.param("space.yaml", "{id: varied, label: \"Yes, on several days and times\"}", "{id: varied, label: true}",
+                 "{id: varied, label: true}", "option 'varied': label: expected text, got true/false; put the value in quotes", id="label-not-string"),
+    pytest.param("space.yaml", "      - {id: some, label: \"Some of these\", points: 1}", "      - {id: some, label: \"Some of these\"}",
+                 "- {id: some, label: \"Some of these\"}", "option 'some' has no points while others do", id="points-missing"),
+    pytest.param("space.yaml", "{id: varied, label: \"Yes, on several days and times\"}",
+                 "{id: varied, label: \"Yes, on several days and times\", points: 2}",
+                 "ask_if: {not: {equals: [space, none]}}", "only questions asked of everyone can carry points", id="points-on-follow-up"),
+    pytest.param("space.yaml", "phase: prepare\n    owner: \"Clinic manager\"\n    when: {equals: [space, none]}",
+                 "phase: preprae\n    owner: \"Clinic manager\"\n    when: {equals: [space, none]}", "phase: preprae",
+                 "action 'find_room': unknown phase 'preprae' (did you mean 'prepare'?)", id="unknown-phase"),
+    pytest.param("space.yaml", "when: {equals: [space, none]}\n    cap: red", "when: {includes: [space, none]}\n    cap: red",
+                 "when: {includes: [space, none]}", "gate 'no_space': 'includes' cannot be used with single question 'space'; use equals or in",
+                 id="wrong-operator"),
+    pytest.param("space.yaml", "when: {equals: [space, none]}\n    cap: red", "when: {equal: [space, none]}\n    cap: red",
+                 "when: {equal: [space, none]}", "a condition is a mapping with exactly one operator", id="unknown-operator"),
+    pytest.param("space.yaml", "when: {equals: [space, none]}\n    cap: red", "when: {route: in_house}\n    cap: red",
+                 "when: {route: in_house}", "gate 'no_space': 'route' can only be used in actions and template rules", id="route-in-gate"),
+    pytest.param("questionnaire.yaml", "- {template: recruitment,", "- {template: recruitmen,", "- {template: recruitmen,",
+                 "unknown template 'recruitmen' (did you mean 'recruitment'?)", id="unknown-template"),
+    pytest.param("questionnaire.yaml", "    - {role: educator, points: 3,", "    - {role: educater, points: 3,", "role: educater",
+                 "unknown role 'educater' (did you mean 'educator'?)", id="unknown-role"),
+    pytest.param("space.yaml", "  - id: space\n    type: single\n", "  - id: space\n    type: multi\n", "type: multi",
+                 "public question 'space' must be a single question", id="contract-type"),
+    pytest.param("champions.yaml", "      - {id: managers, label: \"Managers\", points: 1}\n", "", "    options:",
+                 "public option 'managers' of 'champions' is missing", id="contract-option"),
+    pytest.param("space.yaml", "    options:\n      - {id: dedicated_room", "    options:\n    - {id: dedicated_room", "- {id: shared_room",
+                 "malformed YAML", id="yaml-syntax"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "needle", "expected"), BROKEN)
+def test_broken_copy_fails_with_file_and_line(project: Project, runner: CliRunner, file: str, old: str, new: str, needle: str, expected: str) -> None:
+    path = project.questionnaire_dir / file
+    edit(path, old, new)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line = line_of(path, needle.removeprefix("LAST:"), last=needle.startswith("LAST:"))
+    matching = [ln for ln in result.output.splitlines() if expected in ln]
+    assert matching, f"expected {expected!r} in:\n{result.output}"
+    assert any(ln.startswith(f"questionnaire/{file}:") for ln in matching), result.output
+    if file != "questionnaire.yaml" or "template" not in expected:
+        assert any(ln.startswith(f"questionnaire/{file}:{line}:") for ln in matching), f"line {line} expected:\n{result.output}"
+
+
+def test_missing_template_file(project: Project, runner: CliRunner) -> None:
+    (project.templates_dir / "policies" / "work_log.html.j2").unlink()
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1
+    line = line_of(project.templates_dir / "catalog.yaml", "id: \"work_log\"") if "id: \"work_log\"" in (project.templates_dir / "catalog.yaml").read_text() else None
+    expected = Msg.REF_TEMPLATE_FILE.format(template="work_log", file="templates/policies/work_log.html.j2")
+    assert expected in result.output
+    if line:
+        assert f"templates/catalog.yaml:{line}:" in result.output
+
+
+def test_missing_domain_file(project: Project, runner: CliRunner) -> None:
+    (project.questionnaire_dir / "booking.yaml").unlink()
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1
+    assert Msg.UNKNOWN_DOMAIN_FILE.format(domain="booking", file="questionnaire/booking.yaml") in result.output
+
+
+def test_every_error_reported_at_once(project: Project, runner: CliRunner) -> None:
+    edit(project.questionnaire_dir / "space.yaml", "{equals: [space, shared_room]}", "{equals: [space, shared_rooms]}")
+    edit(project.questionnaire_dir / "booking.yaml", "{not: {equals: [booking, none]}}", "{not: {equals: [bookings, none]}}")
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1
+    assert "shared_rooms" in result.output and "bookings" in result.output
+    assert "2 errors found." in result.output
+
+
+def test_routing_cycle(project: Project, runner: CliRunner) -> None:
+    path = project.questionnaire_dir / "space.yaml"
+    edit(path, "ask_if: {not: {equals: [space, none]}}", "ask_if: {not: {equals: [space_private, \"no\"]}}")
+    edit(path, "ask_if: {equals: [space, shared_room]}", "ask_if: {equals: [space_times, varied]}")
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1
+    line = line_of(path, "ask_if: {not: {equals: [space_private")
+    assert f"questionnaire/space.yaml:{line}: error: question 'space_times': ask_if: routing cycle space_times -> space_private -> space_times" in result.output

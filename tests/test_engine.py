@@ -1,0 +1,210 @@
+"""The engine: scenario tests from example clinics, rules of thumb users expect, and properties."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder.answers import Answer, AnswerFile, load_answers
+from builder.checks import witness
+from builder.conditions import SKIPPED
+from builder.engine import RANK, evaluate_plan, walk
+from builder.fileio import canonical_json
+from builder.load import ROOT
+from builder.schema import Question, Questionnaire
+
+from .conftest import answers
+
+
+def example(q: Questionnaire, name: str) -> dict:
+    af, _ = load_answers(ROOT / "examples" / f"{name}.yaml", q)
+    return evaluate_plan(q, af)
+
+
+def test_plan_has_the_contract_fields(q: Questionnaire) -> None:
+    plan = example(q, "riverside")
+    assert set(plan["readiness"]["domains"]) == {"resource", "champions", "policies", "roles", "space", "booking", "information", "supervision"}
+    for block in [plan["readiness"]["overall"], *plan["readiness"]["domains"].values()]:
+        assert 0 <= block["score"] <= 100 and block["rating"] in RANK and block["reasons"]
+    assert plan["route"] in {"in_house", "partnership", "hub_and_spoke"}
+    assert plan["roles"] and set(plan["roles"]) <= {"mentor", "educator", "navigator", "volunteer"}
+    for action in plan["actions"]:
+        assert set(action) >= {"id", "domain", "phase", "title", "detail", "source", "owner"}
+        assert action["source"]
+    assert plan["templates"]
+
+
+# Scenario table: example -> what a clinic manager would expect.
+SCENARIOS = {
+    "riverside": dict(route="partnership", first_role="navigator", overall="amber",
+                      templates_in={"partnership_agreement", "confidentiality", "referral_form"}, templates_out=set()),
+    "northgate": dict(route="in_house", first_role="mentor", overall="green",
+                      templates_in={"honorary_contract", "confidentiality", "lone_working"}, templates_out={"partnership_agreement", "referral_form", "supervision"}),
+    "hillside": dict(route="hub_and_spoke", first_role="volunteer", overall="red",
+                     templates_in={"supervision", "partnership_agreement"}, templates_out={"honorary_contract", "confidentiality"}),
+    "harbour-in-progress": dict(route="partnership", first_role="mentor", overall="amber",
+                                templates_in={"honorary_contract", "partnership_agreement"}, templates_out={"expenses"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_example_scenarios(q: Questionnaire, name: str) -> None:
+    want = SCENARIOS[name]
+    plan = example(q, name)
+    assert plan["route"] == want["route"]
+    assert plan["roles"][0] == want["first_role"]
+    assert plan["readiness"]["overall"]["rating"] == want["overall"]
+    assert want["templates_in"] <= set(plan["templates"])
+    assert not (want["templates_out"] & set(plan["templates"]))
+
+
+def test_in_progress_assessment_lists_unknowns_and_find_out_actions(q: Questionnaire) -> None:
+    plan = example(q, "harbour-in-progress")
+    assert "space" in plan["unknown"]
+    ids = [a["id"] for a in plan["actions"]]
+    assert "find_out_space" in ids
+    space = plan["readiness"]["domains"]["space"]
+    assert any("not answered yet" in r for r in space["reasons"])
+    notes = {a["question"]: a["note"] for a in plan["answers"] if a["note"]}
+    assert notes["budget"] == "Bid to the Trust charity due in January."
+    assert "space" in notes, "a note on an unanswered question is kept"
+
+
+def test_no_supervision_caps_domain_and_overall_at_red(q: Questionnaire) -> None:
+    af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
+    worse = AnswerFile(af.clinic_name, answers={**af.answers, "supervision": Answer("none")})
+    worse = AnswerFile(af.clinic_name, answers={k: v for k, v in worse.answers.items() if k != "supervisor_time"})
+    plan = evaluate_plan(q, worse)
+    assert plan["readiness"]["domains"]["supervision"]["rating"] == "red"
+    assert plan["readiness"]["overall"]["rating"] == "red"
+    assert any("Nobody is arranged to supervise peers" in r for r in plan["readiness"]["overall"]["reasons"])
+    assert plan["readiness"]["overall"]["score"] >= 70, "the score stays honest; the gate caps the rating"
+
+
+def test_nothing_to_build_on_is_red_and_not_in_house(q: Questionnaire) -> None:
+    af = answers(q, "version: 1\nclinic: {name: X}\nanswers:\n  budget: none\n  partner_org: none\n  champions: [none]\n")
+    plan = evaluate_plan(q, af)
+    assert plan["readiness"]["overall"]["rating"] == "red"
+    assert plan["route"] != "in_house"
+
+
+def test_seeing_notes_brings_in_honorary_contract_and_confidentiality(q: Questionnaire) -> None:
+    af = answers(q, "version: 1\nclinic: {name: X}\nanswers:\n  info_access: full_notes\n  policies_in_place: [confidentiality]\n")
+    plan = evaluate_plan(q, af)
+    assert {"honorary_contract", "confidentiality"} <= set(plan["templates"])
+
+
+def test_no_space_skips_room_questions_and_no_partner_skips_partnership_questions(q: Questionnaire) -> None:
+    af = answers(q, "version: 1\nclinic: {name: X}\nanswers:\n  space: none\n  partner_org: none\n  info_access: none\n")
+    steps, _ = walk(q, af)
+    state = {s.question.id: s.state for s in steps}
+    assert state["space_times"] == state["space_private"] == "skipped"
+    assert state["partner_name"] == state["partner_agreement"] == "skipped"
+    assert state["note_taking"] == "skipped"
+
+
+def test_follow_ups_wait_for_their_parent(q: Questionnaire) -> None:
+    af = answers(q, "version: 1\nclinic: {name: X}\nanswers: {}\n")
+    state = {s.question.id: s.state for s in walk(q, af)[0]}
+    assert state["space"] == "unknown" and state["space_times"] == "pending"
+
+
+def test_same_answers_same_bytes(q: Questionnaire) -> None:
+    a = canonical_json(example(q, "riverside"))
+    b = canonical_json(example(q, "riverside"))
+    assert a == b
+
+
+# ------------------------------------------------------------------ properties
+
+
+def _answer_strategy(qu: Question) -> st.SearchStrategy:
+    if qu.type == "text":
+        return st.text(min_size=1, max_size=20)
+    ids = [o.id for o in qu.options]
+    if qu.type == "single":
+        return st.sampled_from(ids)
+    exclusive = [o.id for o in qu.options if o.exclusive]
+    normal = [o.id for o in qu.options if not o.exclusive]
+    options = [st.lists(st.sampled_from(normal), min_size=1, unique=True)]
+    if exclusive:
+        options.append(st.sampled_from(exclusive).map(lambda x: [x]))
+    return st.one_of(options).map(lambda chosen: [i for i in ids if i in chosen])
+
+
+def answer_sets(q: Questionnaire) -> st.SearchStrategy[dict[str, Answer]]:
+    """Random answers for any subset of questions (including ones routing will skip)."""
+    parts = {qu.id: st.one_of(st.none(), _answer_strategy(qu)) for qu in q.questions}
+    return st.fixed_dictionaries(parts).map(lambda d: {k: Answer(v) for k, v in d.items() if v is not None})
+
+
+@pytest.fixture(scope="module")
+def qs(q: Questionnaire) -> Questionnaire:
+    return q
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_valid_answers_give_a_complete_plan(qs: Questionnaire, data: st.DataObject) -> None:
+    given_answers = data.draw(answer_sets(qs))
+    plan = evaluate_plan(qs, AnswerFile("Clinic", answers=given_answers))
+    assert plan["roles"] and plan["route"] and plan["actions"] and plan["templates"]
+    assert canonical_json(plan) == canonical_json(evaluate_plan(qs, AnswerFile("Clinic", answers=copy.deepcopy(given_answers))))
+
+
+def _better_options(qu: Question, current: object) -> list[object]:
+    """Answers that are at least as good as `current` for a scored question."""
+    if qu.type == "single":
+        now = qu.option(current).points or 0  # type: ignore[arg-type]
+        return [o.id for o in qu.options if (o.points or 0) >= now and o.id != current]
+    assert isinstance(current, list)
+    if any(qu.option(c).exclusive for c in current):  # type: ignore[union-attr]
+        return [[o.id] for o in qu.options if not o.exclusive]
+    return [[o.id for o in qu.options if o.id in current or o.id == extra.id] for extra in qu.options if not extra.exclusive and extra.id not in current]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_better_answer_never_lowers_a_domain(qs: Questionnaire, data: st.DataObject) -> None:
+    given_answers = data.draw(answer_sets(qs))
+    scored = [qu for qu in qs.questions if qu.scored and qu.id in given_answers]
+    if not scored:
+        return
+    qu = data.draw(st.sampled_from(scored))
+    better = _better_options(qu, given_answers[qu.id].value)
+    if not better:
+        return
+    new_value = data.draw(st.sampled_from(better))
+    before = evaluate_plan(qs, AnswerFile("Clinic", answers=given_answers))
+    after = evaluate_plan(qs, AnswerFile("Clinic", answers={**given_answers, qu.id: Answer(new_value)}))  # type: ignore[arg-type]
+    domain = qs.domain_of(qu.id).id
+    b, a = before["readiness"]["domains"][domain], after["readiness"]["domains"][domain]
+    assert a["score"] >= b["score"], (qu.id, given_answers[qu.id].value, new_value)
+    assert RANK[a["rating"]] >= RANK[b["rating"]], (qu.id, given_answers[qu.id].value, new_value, a["reasons"])
+    assert after["readiness"]["overall"]["score"] >= before["readiness"]["overall"]["score"]
+
+
+def test_answering_never_scores_below_leaving_unanswered(q: Questionnaire) -> None:
+    empty = evaluate_plan(q, AnswerFile("Clinic"))
+    for qu in q.questions:
+        if not qu.scored:
+            continue
+        worst = min(qu.options, key=lambda o: o.points or 0)
+        plan = evaluate_plan(q, AnswerFile("Clinic", answers={qu.id: Answer([worst.id] if qu.type == "multi" else worst.id)}))
+        d = q.domain_of(qu.id).id
+        assert plan["readiness"]["domains"][d]["score"] >= empty["readiness"]["domains"][d]["score"]
+
+
+def test_every_question_is_reachable_on_some_path(q: Questionnaire) -> None:
+    """For each follow-up, the checker's witness, replayed through the engine, puts it on the path."""
+    for qu in q.questions:
+        if qu.ask_if is None:
+            continue
+        found = witness(q, qu.ask_if)
+        assert found is not None, qu.id
+        given_answers = {k: Answer(v) for k, v in found.items() if v is not SKIPPED}  # type: ignore[arg-type]
+        steps, _ = walk(q, AnswerFile("Clinic", answers=given_answers))
+        assert {s.question.id: s.state for s in steps}[qu.id] in ("answered", "unknown"), qu.id

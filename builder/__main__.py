@@ -156,6 +156,82 @@ def assess(root: Path, resume: Path | None, output: Path | None) -> None:
     run_assessment(q, resume, output or resume or Path("answers.yaml"))
 
 
+def _run_pack(root: Path, q: Any, plan: dict[str, Any] | None, template_ids: list[str], out: Path, *,
+              include_plan: bool, docx: bool, jobs: int | None, cache_on: bool) -> None:
+    from .render.pack import Cache, build_pack
+
+    project = Project(root)
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on)
+    total = len(template_ids) + (1 if include_plan else 0)
+    show = sys.stderr.isatty()
+    with click.progressbar(length=total, label="Rendering documents", file=sys.stderr, show_pos=True) if show else _NoBar() as bar:
+        result = build_pack(q, plan, template_ids, out, project.templates_dir, cache, include_plan=include_plan,
+                            docx=docx, workers=jobs, progress=lambda _name: bar.update(1))
+    for name, err in result.failed:
+        where = "templates/plan.html.j2" if name == "plan" else f"templates/policies/{name.split(' ')[0]}.html.j2"
+        click.echo(f"{where}: error: {name} was not rendered: {err}", err=True)
+    click.echo(f"wrote {len(result.written)} files to {out} ({result.rendered} rendered, {result.cached} from cache)", err=True)
+    if result.failed:
+        sys.exit(EXIT_INVALID)
+
+
+class _NoBar:
+    """Stands in for the progress bar when stderr is not a terminal (CI, pipes)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Documents rendered at once (default: one per core).")
+cache_option = click.option("--no-cache", is_flag=True, help="Render everything again instead of reusing unchanged documents.")
+docx_option = click.option("--docx/--no-docx", default=True, show_default=True, help="Also write each template as an editable Word file.")
+
+
+@cli.command()
+@root_option
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the pack.")
+@click.option("--strict", is_flag=True, help="Every question on the path must be answered.")
+@docx_option
+@jobs_option
+@cache_option
+@guarded()
+def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
+    """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
+    from .fileio import atomic_write
+    from .render.markdown import plan_markdown
+
+    q, result = _plan_for(root, answers, strict)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "plan.md", plan_markdown(result, q))
+    _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache)
+
+
+@cli.command()
+@root_option
+@click.option("--blank", "mode", flag_value="blank", default=True, help="Blank templates with fill-in fields (default).")
+@click.option("--answers", type=click.Path(path_type=Path), help="Tailor every template to this answer file.")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the templates.")
+@docx_option
+@jobs_option
+@cache_option
+@guarded()
+def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
+    """Write every template (PDF and DOCX): blank, or tailored with --answers."""
+    if answers is not None:
+        q, plan_data = _plan_for(root, answers, False)
+    else:
+        q, _ = load_project(root)
+        plan_data = None
+    _run_pack(root, q, plan_data, [t.id for t in q.templates], out, include_plan=False, docx=docx, jobs=jobs, cache_on=not no_cache)
+
+
 @cli.command("export")
 @root_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")

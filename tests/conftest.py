@@ -49,3 +49,65 @@ def line_of(path: Path, needle: str, last: bool = False) -> int:
 
 def answers(q: Questionnaire, text: str) -> AnswerFile:
     return parse_answers_text(text, q)
+
+
+# ------------------------------------------------------------------ browser and local servers
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-features=Translate,MediaRouter",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class StaticServer:
+    """A static file server on 127.0.0.1 that records every request path (for no-leak tests)."""
+
+    def __init__(self, root: Path):
+        import functools
+        import http.server
+        import threading
+
+        self.requests: list[str] = []
+        outer = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                outer.requests.append(self.path)
+
+        handler = functools.partial(Handler, directory=str(root))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.port = self.httpd.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def serve():  # type: ignore[no-untyped-def]
+    """serve(path) -> StaticServer; every server is shut down after the test."""
+    servers: list[StaticServer] = []
+
+    def start(root: Path) -> StaticServer:
+        s = StaticServer(root)
+        servers.append(s)
+        return s
+
+    yield start
+    for s in servers:
+        s.close()

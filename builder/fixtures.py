@@ -1,0 +1,112 @@
+"""Golden plans and the shared conformance fixtures both engines are tested against.
+
+Examples keep their whole expected plan (tests/golden/*.json and *.md, readable diffs);
+the generated coverage cases keep the SHA-256 of the expected plan's canonical JSON.
+
+`python -m builder.fixtures` regenerates them all; the tests fail while they are out of date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .answers import Answer, AnswerFile, load_answers
+from .checks import witness
+from .conditions import SKIPPED
+from .engine import evaluate_plan
+from .export import questionnaire_json
+from .fileio import atomic_write, canonical_json
+from .load import ROOT, load_questionnaire
+from .render.markdown import plan_markdown
+from .schema import Questionnaire
+
+GOLDEN = ROOT / "tests" / "golden"
+CONFORMANCE = ROOT / "tests" / "fixtures" / "conformance.json"
+
+
+def answer_doc(af: AnswerFile) -> dict[str, Any]:
+    """An answer file as plain data (the version-1 contract), for JSON fixtures."""
+    doc: dict[str, Any] = {"version": 1, "clinic": {"name": af.clinic_name}}
+    if af.organisation:
+        doc["clinic"]["organisation"] = af.organisation
+    for key in ("questionnaire_version", "assessed_on", "respondent_role"):
+        if getattr(af, key):
+            doc[key] = getattr(af, key)
+    doc["answers"] = {k: ({"answer": a.value, "note": a.note} if a.note else a.value) for k, a in af.answers.items()}
+    return doc
+
+
+def plan_digest(plan: dict[str, Any]) -> str:
+    """The SHA-256 of a plan's canonical JSON: what a conformance case expects, compactly."""
+    return hashlib.sha256(canonical_json(plan).encode("utf-8")).hexdigest()
+
+
+def coverage_cases(q: Questionnaire, base: AnswerFile) -> list[tuple[str, AnswerFile]]:
+    """Every option of every question, on a path that asks it, plus the empty assessment."""
+    cases: list[tuple[str, AnswerFile]] = [("empty", AnswerFile("Empty Clinic"))]
+    for qu in q.questions:
+        reach: dict[str, Any] = {}
+        if qu.ask_if is not None:
+            found = witness(q, qu.ask_if)
+            assert found is not None, qu.id
+            reach = {k: v for k, v in found.items() if v is not SKIPPED}
+        choices: list[Any]
+        if qu.type == "text":
+            choices = ["Partner <b>&</b> {{ 7*7 }}"]
+        elif qu.type == "single":
+            choices = [o.id for o in qu.options]
+        else:
+            choices = [[o.id] for o in qu.options] + [[o.id for o in qu.options if not o.exclusive]]
+        for choice in choices:
+            answers = dict(base.answers)
+            answers.update({k: Answer(v) for k, v in reach.items()})
+            answers[qu.id] = Answer(choice)
+            label = choice if isinstance(choice, str) else "+".join(choice)
+            cases.append((f"{qu.id}={label}"[:80], AnswerFile("Coverage Clinic", answers=answers)))
+            # The same choice with everything else unanswered exercises unknown and pending paths.
+            cases.append((f"only {qu.id}={label}"[:80], AnswerFile("Sparse Clinic", answers={**{k: Answer(v) for k, v in reach.items()}, qu.id: Answer(choice)})))
+    return cases
+
+
+def build(q: Questionnaire) -> dict[Path, str]:
+    """Every generated fixture file and its content."""
+    files: dict[Path, str] = {}
+    cases: list[dict[str, Any]] = []
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    base = None
+    for path in examples:
+        af, _ = load_answers(path, q)
+        plan = evaluate_plan(q, af)
+        files[GOLDEN / f"{path.stem}.json"] = canonical_json(plan)
+        files[GOLDEN / f"{path.stem}.md"] = plan_markdown(plan, q)
+        cases.append({"name": f"example {path.stem}", "answers": answer_doc(af), "plan_sha256": plan_digest(plan)})
+        if path.stem == "riverside":
+            base = af
+    assert base is not None
+    for name, af in coverage_cases(q, base):
+        cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
+    digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()
+    files[CONFORMANCE] = json.dumps({"questionnaire_sha256": digest, "cases": cases}, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    return files
+
+
+def main(argv: list[str]) -> int:
+    q = load_questionnaire()
+    files = build(q)
+    if "--check" in argv:
+        stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        for p in stale:
+            print(f"{p.relative_to(ROOT)}: out of date; run: python -m builder.fixtures", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in files.items():
+        atomic_write(path, text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

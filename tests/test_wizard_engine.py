@@ -1,0 +1,277 @@
+"""The in-browser engine (builder/wizard/engine.js) gives exactly the Python engine's plans and messages.
+
+Every conformance case runs through engine.js in headless Chromium; the plan it returns is
+canonicalised here and its SHA-256 compared with the fixture's. A mismatch shows a diff against
+the live Python plan. Regenerate the fixtures with `python -m builder.fixtures`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder.answers import load_answers, parse_answers
+from builder.engine import evaluate_plan
+from builder.errors import Msg, ReadinessError
+from builder.export import questionnaire_json
+from builder.fileio import canonical_json
+from builder.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
+from builder.load import ROOT
+from builder.schema import Questionnaire
+from builder.sources import Source
+
+from .conftest import StaticServer
+
+ENGINE = ROOT / "builder" / "wizard" / "engine.js"
+BATCH = 40
+
+pytestmark = pytest.mark.browser
+
+HARNESS = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>engine.js harness</title></head>
+<body><script src="engine.js"></script></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory, browser, q: Questionnaire):  # type: ignore[no-untyped-def]
+    """A page with engine.js loaded and the exported questionnaire in `window.Q` (one per module:
+    the `serve` fixture is per test, and starting a server per table row costs a second each)."""
+    root = tmp_path_factory.mktemp("engine-harness")
+    shutil.copy(ENGINE, root / "engine.js")
+    (root / "questionnaire.json").write_text(questionnaire_json(q), encoding="utf-8")
+    (root / "index.html").write_text(HARNESS, encoding="utf-8")
+    server = StaticServer(root)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(server.url + "index.html")
+        page.evaluate("async () => { window.Q = await (await fetch('questionnaire.json')).json(); }")
+        yield page
+    finally:
+        page.close()
+        server.close()
+    assert not errors, errors
+
+
+def python_plan(q: Questionnaire, doc: dict[str, Any]) -> dict[str, Any]:
+    return evaluate_plan(q, parse_answers(Source("<case>", doc), q))
+
+
+def plan_diff(expected: dict[str, Any], got: dict[str, Any], name: str) -> str:
+    diff = difflib.unified_diff(canonical_json(expected).splitlines(True), canonical_json(got).splitlines(True),
+                                f"python: {name}", f"engine.js: {name}", n=2)
+    return "".join(diff)
+
+
+def run_plans(page, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    out: list[dict[str, Any]] = []
+    for i in range(0, len(docs), BATCH):
+        out += page.evaluate("docs => docs.map(d => ReadinessEngine.plan(Q, d))", docs[i:i + BATCH])
+    return out
+
+
+# ------------------------------------------------------------------ plans
+
+
+def test_every_conformance_case(engine, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    fixture = json.loads(CONFORMANCE.read_text(encoding="utf-8"))
+    assert fixture["questionnaire_sha256"] == hashlib.sha256(questionnaire_json(q).encode()).hexdigest(), \
+        "tests/fixtures/conformance.json is stale; run: python -m builder.fixtures"
+    cases = fixture["cases"]
+    results = run_plans(engine, [c["answers"] for c in cases])
+    assert len(results) == len(cases), "every case must run"
+    failures = []
+    ran = 0
+    for case, result in zip(cases, results):
+        ran += 1
+        if result["errors"]:
+            failures.append(f"{case['name']}: engine.js rejected the answers: {result['errors']}")
+        elif plan_digest(result["plan"]) != case["plan_sha256"]:
+            failures.append(plan_diff(python_plan(q, case["answers"]), result["plan"], case["name"]) or case["name"])
+    assert ran == len(cases) and ran > 200
+    assert not failures, f"{len(failures)} of {ran} cases differ:\n" + "\n".join(failures[:3])
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
+def test_example_plans_match_golden_in_full(engine, q: Questionnaire, golden: Path) -> None:  # type: ignore[no-untyped-def]
+    af, _ = load_answers(ROOT / "examples" / f"{golden.stem}.yaml", q)
+    result = run_plans(engine, [answer_doc(af)])[0]
+    assert result["errors"] == []
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert result["plan"] == expected, plan_diff(expected, result["plan"], golden.stem)
+    assert canonical_json(result["plan"]) == golden.read_text(encoding="utf-8")
+
+
+def test_engine_runs_in_node(q: Questionnaire, tmp_path: Path) -> None:
+    """engine.js is a classic script that Node can require too: the same plan outside the browser."""
+    qfile = tmp_path / "q.json"
+    qfile.write_text(questionnaire_json(q), encoding="utf-8")
+    af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
+    script = (
+        "const E = require(process.argv[1]); const fs = require('fs');"
+        "const q = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+        "const r = E.plan(q, JSON.parse(process.argv[3]));"
+        "if (r.errors.length) { console.error(r.errors.join('\\n')); process.exit(1); }"
+        "process.stdout.write(JSON.stringify(r.plan));"
+    )
+    out = subprocess.run(["node", "-e", script, str(ENGINE), str(qfile), json.dumps(answer_doc(af))],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    plan = json.loads(out.stdout)
+    assert plan_digest(plan) == plan_digest(json.loads((GOLDEN / "riverside.json").read_text(encoding="utf-8")))
+
+
+# ------------------------------------------------------------------ answer-file validation
+
+BASE: dict[str, Any] = {"version": 1, "clinic": {"name": "X"}}
+SPACE = "dedicated_room, shared_room, none"
+CHAMPIONS = "clinical_staff, managers, patients, none"
+TOP = "version, questionnaire_version, assessed_on, respondent_role, clinic, answers"
+
+
+def with_answers(**answers: Any) -> dict[str, Any]:
+    return {**BASE, "answers": answers}
+
+
+# (document, the messages both validators give, one per problem)
+BAD = [
+    pytest.param(None, [Msg.EMPTY_ANSWERS.value], id="empty"),
+    pytest.param("   ", [Msg.EMPTY_ANSWERS.value], id="blank-text"),
+    pytest.param(["budget"], [Msg.NOT_A_MAPPING.value], id="a-list"),
+    pytest.param({"clinic": {"name": "X"}}, [Msg.NO_VERSION.value], id="no-version"),
+    pytest.param({**BASE, "version": 2}, [Msg.BAD_VERSION.format(version=2)], id="future-version"),
+    pytest.param({**BASE, "version": "1"}, [Msg.BAD_VERSION.format(version="1")], id="version-as-text"),
+    pytest.param({**BASE, "version": True}, [Msg.BAD_VERSION.format(version=True)], id="version-true"),
+    pytest.param({"version": 1, "answers": {}},
+                 [Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}')],
+                 id="no-clinic"),
+    pytest.param({"version": 1, "clinic": {"name": "  "}}, [Msg.MISSING_KEY.format(key="name", example='name: "Riverside Clinic"')],
+                 id="blank-clinic-name"),
+    pytest.param({"version": 1, "clinic": "Riverside"},
+                 [Msg.WRONG_TYPE.format(key="clinic", expected="a mapping with 'name' and 'organisation'", got="text")], id="clinic-as-text"),
+    pytest.param({**BASE, "clinik": {}}, [Msg.UNKNOWN_KEY.format(key="clinik", hint=" (did you mean 'clinic'?)", allowed=TOP)],
+                 id="unknown-top-key"),
+    pytest.param({"version": 1, "clinic": {"name": "X", "organization": "Y"}},
+                 [Msg.UNKNOWN_KEY.format(key="organization", hint=" (did you mean 'organisation'?)", allowed="name, organisation")],
+                 id="unknown-clinic-key"),
+    pytest.param({**BASE, "assessed_on": "23/11/2026"}, [Msg.BAD_DATE.format(key="assessed_on")], id="bad-date"),
+    pytest.param({**BASE, "assessed_on": "2026-02-30"}, [Msg.BAD_DATE.format(key="assessed_on")], id="no-such-day"),
+    pytest.param({**BASE, "respondent_role": ["Manager"]}, [Msg.WRONG_TYPE.format(key="respondent_role", expected="text", got="a list")],
+                 id="role-as-list"),
+    pytest.param({**BASE, "answers": ["budget"]},
+                 [Msg.WRONG_TYPE.format(key="answers", expected="a mapping of question id to answer", got="a list")], id="answers-as-list"),
+    pytest.param(with_answers(budjet="none"), [Msg.UNKNOWN_QUESTION.format(question="budjet", hint=" (did you mean 'budget'?)")],
+                 id="unknown-question"),
+    pytest.param(with_answers(zzz="none"), [Msg.UNKNOWN_QUESTION.format(question="zzz", hint="")], id="unknown-question-no-hint"),
+    pytest.param(with_answers(space="big_room"), [Msg.UNKNOWN_OPTION.format(value="big_room", question="space", options=SPACE)],
+                 id="unknown-option"),
+    pytest.param(with_answers(space=["none"]), [Msg.SINGLE_GIVEN_LIST.format(question="space", options=SPACE)], id="single-as-list"),
+    pytest.param(with_answers(champions="patients"), [Msg.MULTI_GIVEN_SINGLE.format(question="champions", value="patients")],
+                 id="multi-as-single"),
+    pytest.param(with_answers(champions=["patients", "none"]), [Msg.MULTI_EXCLUSIVE.format(question="champions", option="none")],
+                 id="exclusive"),
+    pytest.param(with_answers(champions=[]), [Msg.MULTI_EMPTY.format(question="champions", options=CHAMPIONS)], id="empty-multi"),
+    pytest.param(with_answers(champions=["patients", "patients"]), [Msg.MULTI_DUPLICATE.format(question="champions", option="patients")],
+                 id="duplicate-option"),
+    pytest.param(with_answers(volunteer_service=True),
+                 [Msg.OPTION_EXPECTED.format(question="volunteer_service", example="yes", got="true/false")], id="boolean"),
+    pytest.param(with_answers(champions=[1]), [Msg.OPTION_EXPECTED.format(question="champions", example="clinical_staff", got="a number")],
+                 id="number-in-list"),
+    pytest.param(with_answers(partner_name=["Positive Voices"]), [Msg.TEXT_EXPECTED.format(question="partner_name")], id="text-as-list"),
+    pytest.param(with_answers(space={"answer": "none", "notes": "x"}), [Msg.ANSWER_MAPPING.format(question="space", key="notes")],
+                 id="bad-answer-mapping"),
+    pytest.param(with_answers(space={"answer": "none", "note": 5}), [Msg.NOTE_TEXT.format(question="space")], id="note-not-text"),
+    pytest.param(with_answers(budjet="none", space="big_room", champions=[]),
+                 [Msg.UNKNOWN_QUESTION.format(question="budjet", hint=" (did you mean 'budget'?)"),
+                  Msg.UNKNOWN_OPTION.format(value="big_room", question="space", options=SPACE),
+                  Msg.MULTI_EMPTY.format(question="champions", options=CHAMPIONS)],
+                 id="every-problem-at-once"),
+]
+
+
+@pytest.mark.parametrize("doc, expected", BAD)
+def test_answer_file_validation_matches_python(engine, q: Questionnaire, doc: Any, expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+    js = engine.evaluate("d => ReadinessEngine.parseAnswers(d, Q)", doc)
+    assert js["answers"] is None
+    assert js["errors"] == expected
+    with pytest.raises(ReadinessError) as exc:
+        parse_answers(Source("<doc>", doc), q)
+    assert [p.message for p in exc.value.problems] == expected
+
+
+GOOD = [
+    pytest.param({**BASE, "assessed_on": "20261102"}, id="basic-date"),
+    pytest.param({**BASE, "assessed_on": "2026-W53-5"}, id="week-date"),
+    pytest.param({**BASE, "questionnaire_version": 1.5, "respondent_role": "Manager "}, id="number-as-text"),
+    pytest.param({"version": 1, "clinic": {"name": "  Riverside  ", "organisation": "   "}}, id="padded-names"),
+    pytest.param(with_answers(champions=["patients", "clinical_staff"], partner_name="  Positive Voices ",
+                              space={"note": "Estates are reviewing rooms"}, budget=None), id="normalised"),
+]
+
+
+@pytest.mark.parametrize("doc", GOOD)
+def test_valid_answer_files_normalise_like_python(engine, q: Questionnaire, doc: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    js = engine.evaluate("d => ReadinessEngine.plan(Q, d)", doc)
+    assert js["errors"] == []
+    expected = python_plan(q, doc)
+    assert js["plan"] == expected, plan_diff(expected, js["plan"], "doc")
+
+
+def test_message_templates_are_pythons(engine) -> None:  # type: ignore[no-untyped-def]
+    """The JS copy of the Msg templates it uses has Python's wording (repr is applied before filling)."""
+    templates = engine.evaluate("ReadinessEngine.MSG")
+    assert templates
+    for name, text in templates.items():
+        assert text == Msg[name].value.replace("{version!r}", "{version}"), name
+
+
+# ------------------------------------------------------------------ answer files from the wizard's state
+
+
+def test_answer_doc_from_wizard_state(engine, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    state = {
+        "clinic": {"name": "Riverside Sexual Health Clinic", "organisation": ""},
+        "respondent_role": "Clinic manager",
+        "assessed_on": "2026-11-23",
+        "questionnaire_version": "",
+        "answers": {
+            "space": "none",              # so space_times and space_private are skipped
+            "space_times": "varied",      # answered earlier, now skipped: left out
+            "champions": ["patients", "clinical_staff"],
+            "budget": "none",
+            "aims": [],                   # nothing ticked: no answer
+            "partner_org": "hiv_peer_org",
+            "partner_name": "  ",         # blank text: no answer
+        },
+        "notes": {"budget": "Bid due in January", "equipment": "Ask estates", "space_times": "dropped with its answer"},
+    }
+    doc = engine.evaluate("s => ReadinessEngine.answerDoc(Q, s)", state)
+    assert doc == {
+        "version": 1,
+        "questionnaire_version": q.meta.version,
+        "assessed_on": "2026-11-23",
+        "respondent_role": "Clinic manager",
+        "clinic": {"name": "Riverside Sexual Health Clinic"},
+        "answers": {
+            "budget": {"answer": "none", "note": "Bid due in January"},
+            "partner_org": "hiv_peer_org",
+            "champions": ["clinical_staff", "patients"],
+            "space": "none",
+            "equipment": {"answer": None, "note": "Ask estates"},
+        },
+    }
+    assert list(doc["answers"]) == ["budget", "partner_org", "champions", "space", "equipment"], "questionnaire order"
+    # The file the wizard saves is a valid version-1 answer file with the same plan in both engines.
+    js = engine.evaluate("d => ReadinessEngine.plan(Q, JSON.parse(JSON.stringify(d)))", doc)
+    assert js["plan"] == python_plan(q, doc)
+    assert js["plan"]["ignored"] == []

@@ -54,7 +54,7 @@ def load_project(root: Path) -> Any:
     from .load import load_checked
 
     try:
-        return load_checked(Project(root))
+        return load_checked(Project(root), thorough=False)
     except ReadinessError as exc:
         report(exc.problems)
         click.echo("The questionnaire has errors; run 'readiness check' for the full list.", err=True)

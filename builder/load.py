@@ -134,13 +134,17 @@ def model_fields_for(model: type[BaseModel], loc: tuple[Any, ...], data: Any) ->
     return names
 
 
-def load_questionnaire(project: Project | None = None) -> Questionnaire:
+def load_questionnaire(project: Project | None = None, *, thorough: bool = True) -> Questionnaire:
     """Load and check every file; raise ReadinessError listing every error found."""
-    return load_checked(project)[0]
+    return load_checked(project, thorough=thorough)[0]
 
 
-def load_checked(project: Project | None = None) -> tuple[Questionnaire, list[Problem]]:
-    """Load and check every file: the questionnaire plus its warnings, or ReadinessError."""
+def load_checked(project: Project | None = None, *, thorough: bool = True) -> tuple[Questionnaire, list[Problem]]:
+    """Load and check every file: the questionnaire plus its warnings, or ReadinessError.
+
+    thorough=False skips the reachability search, which only `readiness check`, the
+    site build and the tests need: plans are still built from a fully cross-checked model.
+    """
     from .checks import check  # cross-references need the validated model
 
     project = project or Project()
@@ -179,7 +183,7 @@ def load_checked(project: Project | None = None) -> tuple[Questionnaire, list[Pr
     if problems or meta is None or catalog is None:
         raise ReadinessError(problems)
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates)
-    found = check(questionnaire, sources, project)
+    found = check(questionnaire, sources, project, thorough=thorough)
     errors = [p for p in found if not p.warning]
     if errors:
         raise ReadinessError(errors)

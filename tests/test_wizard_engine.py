@@ -11,6 +11,7 @@ import difflib
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ def test_every_conformance_case(engine, q: Questionnaire) -> None:  # type: igno
     assert len(results) == len(cases), "every case must run"
     failures = []
     ran = 0
-    for case, result in zip(cases, results):
+    for case, result in zip(cases, results, strict=True):
         ran += 1
         if result["errors"]:
             failures.append(f"{case['name']}: engine.js rejected the answers: {result['errors']}")
@@ -275,3 +276,9 @@ def test_answer_doc_from_wizard_state(engine, q: Questionnaire) -> None:  # type
     js = engine.evaluate("d => ReadinessEngine.plan(Q, JSON.parse(JSON.stringify(d)))", doc)
     assert js["plan"] == python_plan(q, doc)
     assert js["plan"]["ignored"] == []
+
+
+def test_wizard_javascript_fits_its_size_budget() -> None:
+    """engine.js + ui.js, minified and gzipped, stay within bench/wizard_size.py's budget."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "wizard_size.py")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr

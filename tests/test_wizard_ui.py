@@ -345,6 +345,40 @@ def test_start_again_asks_first(page) -> None:  # type: ignore[no-untyped-def]
     assert screen(page) == "start" and page.input_value("#rw-name") == ""
 
 
+def test_untrusted_text_stays_text(page) -> None:  # type: ignore[no-untyped-def]
+    name = "Riverside <img src=x onerror=window.pwned=1> & Co"
+    partner = "<script>window.pwned=2</script>Positive Voices"
+    note = "<b>not bold</b> {{ 7*7 }}"
+    page.fill("#rw-name", name)
+    page.get_by_role("button", name="Start", exact=True).click()
+    page.check("#rw-o1")
+    page.fill("#rw-note", note)
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.check("#rw-o0")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.fill("#rw-text", partner)
+    page.evaluate(f"localStorage.setItem('{KEY}', JSON.stringify({{...JSON.parse(localStorage.getItem('{KEY}')), screen: 'plan'}}))")
+    page.reload()
+    plan = page.locator(".rw-plan")
+    assert plan.locator(".rw-heading").inner_text() == f"Peer support setup plan: {name}"
+    assert note in plan.inner_text() and partner in plan.inner_text()
+    assert plan.locator("img, script, b").count() == 0
+    assert page.evaluate("window.pwned") is None
+
+
+def test_print_shows_only_the_plan(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
+    complete_by_keyboard(page, q, af)
+    assert page.get_by_role("button", name="Print / save as PDF").is_visible()
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".rw-tools", ".rw-nav", ".rw-intro", ".md-content__inner > h1"):
+        assert not page.locator(chrome).first.is_visible(), f"{chrome} shows in print"
+    assert page.locator(".rw-plan .rw-heading").is_visible()
+    assert page.locator(".rw-chart").is_visible() and page.locator("table.rw-actions").first.is_visible()
+    colours = page.evaluate("getComputedStyle(document.querySelector('.rw-chart-bar')).printColorAdjust")
+    assert colours == "exact", "bars keep their colour on paper"
+
+
 def axe_violations(pg) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     pg.add_script_tag(path=str(AXE))
     result = pg.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)

@@ -13,7 +13,6 @@ from typing import Any
 from .. import __version__
 from ..fileio import atomic_write, canonical_json
 from ..schema import Questionnaire
-from .documents import _review, en_gb_date, environment, render_template
 
 POLICY_TEMPLATES = {
     "confidentiality": "confidentiality", "data_protection": "confidentiality", "volunteer": "volunteer_agreement",
@@ -31,6 +30,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     """The plan document as HTML, with its chart and referral diagram embedded as SVG."""
     from .charts import chart_alt, readiness_chart_svg
     from .diagrams import pathway_svg, pathway_text
+    from .documents import _review, environment
 
     role_titles = {r.id: r.title for r in q.meta.roles.options}
     answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
@@ -109,9 +109,8 @@ class Cache:
             pass
         return cls(folder, salt + __version__)
 
-    def key(self, kind: str, name: str, plan: dict[str, Any] | None) -> str:
-        body = canonical_json(plan) if plan is not None else "blank"
-        return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{body}".encode()).hexdigest()
+    def key(self, kind: str, name: str, plan_digest: str) -> str:
+        return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{plan_digest}".encode()).hexdigest()
 
     def get(self, key: str, ext: str) -> bytes | None:
         if self.folder is None:
@@ -156,9 +155,10 @@ def build_pack(
     todo_pdf: list[tuple[str, str]] = []
     html_for_docx: dict[str, str] = {}
     keys: dict[str, str] = {}
+    plan_digest = hashlib.sha256(canonical_json(plan).encode()).hexdigest() if plan is not None else "blank"
 
     for name in names:
-        keys[name] = cache.key("document", name, plan)
+        keys[name] = cache.key("document", name, plan_digest)
         pdf = cache.get(keys[name], "pdf")
         need_docx = docx and name != "plan" and cache.get(keys[name], "docx") is None
         if pdf is not None and not need_docx:
@@ -172,6 +172,8 @@ def build_pack(
                 progress(name)
             continue
         try:
+            from .documents import render_template
+
             html = plan_html(q, plan, templates_dir, link_stylesheet=False) if name == "plan" and plan is not None \
                 else render_template(q, templates_dir, name, plan, link_stylesheet=False)
         except Exception as exc:  # a broken template is reported by name; the rest go on
@@ -211,4 +213,4 @@ def build_pack(
     return result
 
 
-__all__ = ["Cache", "PackResult", "build_pack", "plan_html", "en_gb_date"]
+__all__ = ["Cache", "PackResult", "build_pack", "plan_html"]

@@ -130,8 +130,8 @@
   const tools = h("div", { class: "rw-tools" },
     h("p", { class: "rw-tools-note" }, "Your answers are kept in this browser only. Save the answer file to keep them safe or share them."),
     h("div", { class: "rw-tools-buttons" }, button("Save answers", saveFile), button("Open answers", () => fileInput.click()), startAgainBtn),
-    fileInput, confirmBox);
-  mount.replaceChildren(live, alertBox, screen, tools);
+    alertBox, fileInput, confirmBox);
+  mount.replaceChildren(live, screen, tools);
 
   let announceTimer;
   function announce(text) {
@@ -153,9 +153,9 @@
   function render(focus) {
     state.screen = current();
     const s = state.screen;
-    document.body.classList.toggle("rw-has-plan", s === "plan");
     document.title = originalTitle;
     screen.replaceChildren(s === "start" ? startScreen() : s === "plan" ? planScreen() : questionScreen(ix.byId[s]));
+    document.body.classList.toggle("rw-has-plan", state.screen === "plan"); // the plan screen may send you back to the start
     if (!storageOk) screen.prepend(h("p", { class: "rw-warn" }, "This browser is not keeping your answers between visits: use Save answers before you close the page."));
     if (focus) screen.querySelector(".rw-heading").focus();
   }
@@ -260,14 +260,13 @@
       const p = path(), at = p.findIndex((x) => x.id === qu.id) + delta;
       go(at < 0 ? "start" : at >= p.length ? "plan" : p[at].id);
     };
-    const hint = qu.type === "multi" ? "Choose all that apply." : qu.type === "single" ? "Choose one." : null;
     return h("div", { class: "rw-question", "data-question": qu.id },
       h("p", { class: "rw-kicker" }, `${domain.title} · area ${Q.domains.indexOf(domain) + 1} of ${Q.domains.length}`),
       h("div", { class: "rw-progress" }, label, bar),
       h("form", { class: "rw-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); step(1); } },
         h("fieldset", { "aria-describedby": "rw-help" },
           h("legend", null, Object.assign(heading(2, qu.text), { id: "rw-q" })),
-          h("p", { id: "rw-help", class: "rw-help" }, qu.help, hint && " " + hint),
+          h("p", { id: "rw-help", class: "rw-help" }, qu.help),
           h("p", { class: "rw-guide" }, h("a", { href: html(qu.guidance), target: "_blank", rel: "noopener" }, `Guidance: ${qu.title} (opens in a new tab)`)),
           control,
           h("div", { class: "rw-field rw-note" },
@@ -353,8 +352,8 @@
           h("thead", null, h("tr", null, ["Action", "Owner", "Area", "Source"].map((c) => h("th", { scope: "col" }, c)))),
           h("tbody", null, items.map((a) => h("tr", { "data-action": a.id },
             h("th", { scope: "row" }, h("span", { class: "rw-action-title" }, a.title), h("span", { class: "rw-action-detail" }, a.detail)),
-            h("td", null, a.owner), h("td", null, doms[a.domain].title),
-            h("td", null, h("a", { href: html(a.guidance) }, a.source))))));
+            h("td", { "data-label": "Owner" }, a.owner), h("td", { "data-label": "Area" }, doms[a.domain].title),
+            h("td", { "data-label": "Source" }, h("a", { href: html(a.guidance) }, a.source))))));
       })),
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
@@ -370,7 +369,8 @@
       section("Your answers", h("table", { class: "rw-answers" },
         h("thead", null, h("tr", null, ["Question", "Answer", "Note"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, plan.answers.map((a) => h("tr", null, h("th", { scope: "row" }, a.title),
-          h("td", null, a.labels.length ? a.labels.join("; ") : "Not answered yet"), h("td", null, a.note || "")))))));
+          h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : "Not answered yet"),
+          h("td", { "data-label": "Note" }, a.note || "")))))));
   }
 
   // ------------------------------------------------------------ save, open, start again

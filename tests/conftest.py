@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from builder.answers import AnswerFile, parse_answers_text
 from builder.load import ROOT, Project, load_questionnaire
 from builder.schema import Questionnaire
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+# CI replays the same examples every run (no example database carried between machines).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -217,6 +217,7 @@ GOOD = [
     pytest.param({"version": 1, "clinic": {"name": "  Riverside  ", "organisation": "   "}}, id="padded-names"),
     pytest.param(with_answers(champions=["patients", "clinical_staff"], partner_name="  Positive Voices ",
                               space={"note": "Estates are reviewing rooms"}, budget=None), id="normalised"),
+    pytest.param(with_answers(space="none", space_times="varied", note_taking="peer_log", records_storage="agreed"), id="ignored-answers"),
 ]
 
 
@@ -226,6 +227,19 @@ def test_valid_answer_files_normalise_like_python(engine, q: Questionnaire, doc:
     assert js["errors"] == []
     expected = python_plan(q, doc)
     assert js["plan"] == expected, plan_diff(expected, js["plan"], "doc")
+
+
+def test_ignored_answers_are_explained_like_python(engine, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    from builder.engine import ignored_answers, walk
+
+    doc = with_answers(space="none", space_times="varied", info_access="none", note_taking="peer_log", records_storage="agreed",
+                       champion_group="once")
+    js = engine.evaluate("""d => { const af = ReadinessEngine.parseAnswers(d, Q).answers;
+        return ReadinessEngine.ignoredAnswers(Q, af, ReadinessEngine.walk(Q, af).steps); }""", doc)
+    af = parse_answers(Source("<doc>", doc), q)
+    expected = [list(x) for x in ignored_answers(q, af, walk(q, af)[0])]
+    assert js == expected
+    assert [qid for qid, _ in expected] == ["champion_group", "space_times", "note_taking", "records_storage"]
 
 
 def test_message_templates_are_pythons(engine) -> None:  # type: ignore[no-untyped-def]

@@ -21,7 +21,11 @@ fi
 # Python: the toolkit (editable, so `readiness` finds questionnaire/ and templates/) and its test tools.
 python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -v -E "^(WARNING: (Running pip as|Location))" || true
 
-# npm: axe-core for the accessibility tests (pinned in tests/browser/package-lock.json).
+# npm: the site's own copy of the iframe-worker shim (package-lock.json), and the
+# test tools, axe-core among them (tests/browser/package-lock.json).
+if [ ! -f node_modules/iframe-worker/shim/index.js ]; then
+  npm ci --silent --no-audit --no-fund
+fi
 if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
   (cd tests/browser && npm ci --silent --no-audit --no-fund)
 fi

@@ -105,12 +105,12 @@ def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
             continue
         if raw == "n":
             note = click.prompt("Note", default=(current.note if current else "") or "", show_default=False).strip() or None
-            value = current.value if current else None
-            af = replace(af, answers={**af.answers, question.id: Answer(value, note)})
+            af = replace(af, answers={**af.answers, question.id: Answer(current.value if current else None, note)})
             _save(af, q, output)
             continue
+        value: str | list[str] | None
         if question.type == "text":
-            value: str | list[str] | None = raw or None
+            value = raw or None
         else:
             value = _parse(question, raw)
             if value is None:

@@ -60,7 +60,7 @@ def _rules(q: Questionnaire, sources: dict[str, Source]) -> Iterator[Rule]:
         yield Rule(f"template rule {i + 1} ({t.template})", meta, ("templates", "rules", i, "when"), t.when, None, True, "template")
 
 
-def check(q: Questionnaire, sources: dict[str, Source], project: "Project", *, thorough: bool = True) -> list[Problem]:
+def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, thorough: bool = True) -> list[Problem]:
     """Every cross-reference problem in `q` (warnings flagged), in file order."""
     problems: list[Problem] = []
     meta = sources["meta"]
@@ -95,11 +95,15 @@ def check(q: Questionnaire, sources: dict[str, Source], project: "Project", *, t
             problems.append(src.problem(("questions",), Msg.NO_POINTS.format(where=f"domain '{d.id}'")))
     for i, g in enumerate(q.meta.overall.gates):
         seen("gate", g.id, meta, ("overall", "gates", i, "id"), gate_ids)
-    for kind, items, path in (("phase", q.meta.phases, ("phases",)), ("route", q.meta.routes.options, ("routes", "options")),
-                              ("role", q.meta.roles.options, ("roles", "options"))):
+    listed: list[tuple[str, list[str], tuple[str, ...]]] = [
+        ("phase", [p.id for p in q.meta.phases], ("phases",)),
+        ("route", [r.id for r in q.meta.routes.options], ("routes", "options")),
+        ("role", [r.id for r in q.meta.roles.options], ("roles", "options")),
+    ]
+    for kind, ids, base in listed:
         table: dict[str, str] = {}
-        for i, item in enumerate(items):
-            seen(kind, item.id, meta, (*path, i, "id"), table)
+        for i, ident in enumerate(ids):
+            seen(kind, ident, meta, (*base, i, "id"), table)
     tmpl_table: dict[str, str] = {}
     for i, t in enumerate(q.templates):
         seen("template", t.id, sources["catalog"], (i, "id"), tmpl_table)
@@ -112,8 +116,8 @@ def check(q: Questionnaire, sources: dict[str, Source], project: "Project", *, t
     if set(weights) != set(q.meta.domains):
         missing = sorted(set(q.meta.domains) - set(weights))
         extra = sorted(set(weights) - set(q.meta.domains))
-        problems.append(meta.problem(("overall", "weights"), Msg.WEIGHTS.format(
-            problem="; ".join(filter(None, [missing and f"missing {', '.join(missing)}", extra and f"unknown {', '.join(extra)}"])))))
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unknown {', '.join(extra)}"] if extra else [])
+        problems.append(meta.problem(("overall", "weights"), Msg.WEIGHTS.format(problem="; ".join(parts))))
     if q.meta.ratings.amber >= q.meta.ratings.green:
         problems.append(meta.problem(("ratings", "amber"), "ratings: the amber floor must be below the green floor"))
 
@@ -171,13 +175,13 @@ def check(q: Questionnaire, sources: dict[str, Source], project: "Project", *, t
             problems.append(meta.problem(("roles", "rules", i, "role"), Msg.REF_ROLE.format(where=f"role rule {i + 1}", role=rr.role, hint=hint(rr.role, role_ids), options=", ".join(role_ids))))
     if q.meta.roles.fallback.role not in role_ids:
         problems.append(meta.problem(("roles", "fallback", "role"), Msg.REF_ROLE.format(where="fallback role", role=q.meta.roles.fallback.role, hint=hint(q.meta.roles.fallback.role, role_ids), options=", ".join(role_ids))))
-    for i, t in enumerate(q.meta.templates.rules):
-        if t.template not in template_ids:
-            problems.append(meta.problem(("templates", "rules", i, "template"), Msg.REF_TEMPLATE.format(where=f"template rule {i + 1}", template=t.template, hint=hint(t.template, template_ids))))
-    for i, t in enumerate(q.templates):
-        path = project.templates_dir / "policies" / f"{t.id}.html.j2"
-        if not path.exists():
-            problems.append(sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=t.id, file=project.rel(path))))
+    for i, trule in enumerate(q.meta.templates.rules):
+        if trule.template not in template_ids:
+            problems.append(meta.problem(("templates", "rules", i, "template"), Msg.REF_TEMPLATE.format(where=f"template rule {i + 1}", template=trule.template, hint=hint(trule.template, template_ids))))
+    for i, tmpl in enumerate(q.templates):
+        file = project.templates_dir / "policies" / f"{tmpl.id}.html.j2"
+        if not file.exists():
+            problems.append(sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=tmpl.id, file=project.rel(file))))
     for tid in TEMPLATE_IDS:
         if tid not in template_ids:
             problems.append(sources["catalog"].problem((), Msg.REF_TEMPLATE.format(where="catalog", template=tid, hint="") + " (the plan contract needs it)"))
@@ -278,12 +282,12 @@ def anchors(page: Path) -> set[str]:
     return found
 
 
-def guidance_target(project: "Project", link: str) -> tuple[Path, str | None]:
+def guidance_target(project: Project, link: str) -> tuple[Path, str | None]:
     page, _, anchor = link.partition("#")
     return project.guidance_dir / page, (anchor or None)
 
 
-def _guidance_links(q: Questionnaire, sources: dict[str, Source], project: "Project") -> list[Problem]:
+def _guidance_links(q: Questionnaire, sources: dict[str, Source], project: Project) -> list[Problem]:
     problems: list[Problem] = []
     cache: dict[Path, set[str]] = {}
     pages = sorted(str(p.relative_to(project.guidance_dir)) for p in project.guidance_dir.rglob("*.md")) if project.guidance_dir.exists() else []

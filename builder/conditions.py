@@ -7,7 +7,6 @@ Rules fire and questions are asked only on True. engine.js implements the same t
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Union
 
 from .schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, RouteIs
 
@@ -20,7 +19,7 @@ class _Skipped:
 
 
 SKIPPED = _Skipped()
-Value = Union[str, list[str], _Skipped, None]
+Value = str | list[str] | _Skipped | None
 """An answer as conditions see it: option id, list of option ids, SKIPPED, or None (unknown)."""
 
 
@@ -78,13 +77,16 @@ def leaves(cond: Condition | None, path: tuple[str | int, ...] = ()) -> Iterator
         yield cond, path
 
 
+_OP_NAMES = {"Equals": "equals", "In": "in", "Includes": "includes", "IncludesAny": "includes_any"}
+
+
 def question_refs(cond: Condition | None) -> list[tuple[str, list[str], str, tuple[str | int, ...]]]:
     """(question, options, operator, path) for each question test in `cond`."""
     out = []
     for leaf, path in leaves(cond):
         if isinstance(leaf, (Equals, In, Includes, IncludesAny)):
             qid, opts = _leaf(leaf)
-            op = {Equals: "equals", In: "in", Includes: "includes", IncludesAny: "includes_any"}[type(leaf)]
+            op = _OP_NAMES[type(leaf).__name__]
             out.append((qid, opts, op, path))
     return out
 

@@ -174,14 +174,14 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
             break
 
     # Roles: points from every rule that holds; best fit first, ties in declared order.
-    fit = []
+    fit: list[dict[str, Any]] = []
     for i, option in enumerate(meta.roles.options):
         hits = [r for r in meta.roles.rules if r.role == option.id and evaluate(r.when, values) is True]
         points = sum(r.points for r in hits)
         fit.append({"role": option.id, "title": option.title, "points": points,
                     "reasons": [{"points": r.points, "text": r.reason} for r in hits], "_order": i})
     ranked = sorted(fit, key=lambda f: (-f["points"], f["_order"]))
-    roles = [f["role"] for f in ranked if f["points"] >= meta.roles.min_points]
+    roles: list[str] = [f["role"] for f in ranked if f["points"] >= meta.roles.min_points]
     role_note = None
     if not roles:
         roles = [meta.roles.fallback.role]
@@ -197,12 +197,12 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     keyed: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
     for d in q.domains:
         for j, qid in enumerate(domains[d.id]["unknown"]):
-            qu = q.question(qid)
-            assert qu is not None
+            asked = q.question(qid)
+            assert asked is not None
             keyed.append(((0, domain_rank[d.id], 0, j), {
                 "id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id, "owner": "Service lead",
-                "title": fill(msgs.find_out_title, question=qu.text), "detail": fill(msgs.find_out_detail, help=qu.help),
-                "source": meta.title, "guidance": qu.guidance,
+                "title": fill(msgs.find_out_title, question=asked.text), "detail": fill(msgs.find_out_detail, help=asked.help),
+                "source": meta.title, "guidance": asked.guidance,
             }))
         for j, a in enumerate(d.actions):
             if a.when is not None and evaluate(a.when, values, route, roles) is not True:
@@ -216,16 +216,16 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
 
     # Templates: every template with a rule that holds, in catalog order, with all its reasons.
     template_reasons: dict[str, list[str]] = {}
-    for rule in meta.templates.rules:
-        if rule.when is None or evaluate(rule.when, values, route, roles) is True:
-            template_reasons.setdefault(rule.template, []).append(rule.reason)
+    for trule in meta.templates.rules:
+        if trule.when is None or evaluate(trule.when, values, route, roles) is True:
+            template_reasons.setdefault(trule.template, []).append(trule.reason)
     templates = [t.id for t in q.templates if t.id in template_reasons]
 
     answered = []
     for step in steps:
         if step.state not in ("answered", "unknown"):
             continue
-        a = af.answers.get(step.question.id)
+        given = af.answers.get(step.question.id)
         value = values[step.question.id] if step.state == "answered" else None
         answered.append({
             "question": step.question.id,
@@ -233,7 +233,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
             "title": step.question.title,
             "answer": value,
             "labels": _labels(step.question, value) if value is not None else [],
-            "note": a.note if a else None,
+            "note": given.note if given else None,
         })
 
     return {

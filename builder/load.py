@@ -111,7 +111,7 @@ def validate(model: type[M], source: Source, wrap: str | None = None) -> tuple[M
             if wrap:
                 loc = loc[1:]
             # An unknown key's line is its own; a missing key's is its parent's.
-            msg = _message(err, loc)
+            msg = _message(dict(err), loc)
             if err["type"] == "extra_forbidden":
                 siblings = model_fields_for(model, loc[:-1], data if not wrap else data[wrap])
                 msg = f"unknown key '{loc[-1]}'{hint(str(loc[-1]), siblings)}; remove it or check its spelling"

@@ -174,10 +174,10 @@ def logic_map_markdown(q: Questionnaire, diagram_src: str) -> str:
     add("|---|---|")
     titles = {t.id: t.title for t in q.templates}
     by_template: dict[str, list[str]] = defaultdict(list)
-    for t in q.meta.templates.rules:
-        by_template[t.template].append(describe(t.when, q))
-    for t in q.templates:
-        add(f"| {titles[t.id]} | {md('; or '.join(by_template.get(t.id, ['never'])))} |")
+    for trule in q.meta.templates.rules:
+        by_template[trule.template].append(describe(trule.when, q))
+    for tmpl in q.templates:
+        add(f"| {titles[tmpl.id]} | {md('; or '.join(by_template.get(tmpl.id, ['never'])))} |")
     add("")
     return "\n".join(out)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, StrictStr, Tag
 
@@ -79,28 +79,18 @@ def _operator(value: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[All, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-        Annotated[Equals, Tag("equals")],
-        Annotated[In, Tag("in")],
-        Annotated[Includes, Tag("includes")],
-        Annotated[IncludesAny, Tag("includes_any")],
-        Annotated[RouteIs, Tag("route")],
-        Annotated[HasRole, Tag("role")],
-    ],
+    Annotated[All, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[Not, Tag("not")] | Annotated[Equals, Tag("equals")] | Annotated[In, Tag("in")] | Annotated[Includes, Tag("includes")] | Annotated[IncludesAny, Tag("includes_any")] | Annotated[RouteIs, Tag("route")] | Annotated[HasRole, Tag("role")],
     Discriminator(
         _operator,
         custom_error_type="condition",
         custom_error_message="a condition is a mapping with exactly one operator: " + ", ".join(OPERATORS),
     ),
 ]
-_OP_CLASSES: dict[str, type] = {
+_OP_CLASSES: dict[str, type[Model]] = {
     "all": All, "any": AnyOf, "not": Not, "equals": Equals, "in": In,
     "includes": Includes, "includes_any": IncludesAny, "route": RouteIs, "role": HasRole,
 }
-for _cls in _OP_CLASSES.values():
+for _cls in (All, AnyOf, Not):
     _cls.model_rebuild()
 
 

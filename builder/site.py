@@ -6,12 +6,12 @@ generated files, so `mkdocs build` and `mkdocs serve` need no extra command.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
-
-from pathlib import Path
 
 from .errors import ReadinessError
 from .load import ROOT, Project, load_checked

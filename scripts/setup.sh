@@ -26,7 +26,7 @@ python3 -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | grep -
 if [ ! -f node_modules/iframe-worker/shim/index.js ]; then
   npm ci --silent --no-audit --no-fund
 fi
-if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] || [ ! -x tests/browser/node_modules/.bin/terser ]; then
   (cd tests/browser && npm ci --silent --no-audit --no-fund)
 fi
 echo "setup: ready"

@@ -96,7 +96,7 @@ def test_site_works_from_disk(browser, built_site: Path) -> None:  # type: ignor
         for name in ("index.html", "domains/space.html", "templates.html", "logic-map.html"):
             page = context.new_page()
             failed: list[str] = []
-            page.on("requestfailed", lambda req: failed.append(req.url))
+            page.on("requestfailed", lambda req, failed=failed: failed.append(req.url))
             off = _requests_off_site(page, (built_site / name).as_uri(), ("file://", "data:", "blob:"))
             assert off == [] and failed == [], (name, off, failed)
             assert page.locator("h1").first.is_visible()

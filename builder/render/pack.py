@@ -44,7 +44,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
                 continue
             tid = POLICY_TEMPLATES.get(o.id)
             policy_rows.append({
-                "label": o.label, "in_place": bool(have) and o.id in have, "unknown": have is None,
+                "label": o.label, "in_place": isinstance(have, list) and o.id in have, "unknown": have is None,
                 "template": tid, "template_title": titles.get(tid or "", ""), "template_listed": tid in plan["templates"],
             })
     r = plan["readiness"]["domains"]

@@ -81,7 +81,8 @@ def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
         click.echo("")
         click.secho(f"[{index + 1}/{len(path)}] {domain_titles[question.id]}: {question.title}   ({answered} answered)", bold=True)
         click.echo(question.text)
-        click.echo(click.style(question.help, dim=True) + f"  (guidance: guidance/{question.guidance})")
+        click.echo(click.style(question.help, dim=True))
+        click.echo(click.style(f"Guidance: guidance/{question.guidance}", dim=True))
         current = af.answers.get(question.id)
         if question.type != "text":
             for i, o in enumerate(question.options, 1):
@@ -93,7 +94,7 @@ def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
             click.echo(click.style(f"  note: {current.note}", dim=True))
         click.echo(click.style(HELP_LINE.format(choice=choice), dim=True))
         default = _show_current(question, current)
-        raw = click.prompt(">", default=default, show_default=bool(default)).strip()
+        raw = click.prompt(">", default=default, show_default=bool(default), prompt_suffix=" ").strip()
         if raw == "q":
             click.echo(f"Saved {output}. Carry on later with: readiness assess --resume {output}")
             return

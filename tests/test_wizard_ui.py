@@ -4,7 +4,6 @@ start again, accessibility (axe-core), no requests to other hosts, and opened st
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -32,21 +31,15 @@ KEY = "readiness-wizard"
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out), "-f", str(ROOT / "mkdocs.yml")],
-                          capture_output=True, text=True, env=env, timeout=600)
-    assert done.returncode == 0, done.stderr
-    assert (out / "wizard.html").is_file(), "guidance/wizard.md was not built"
-    return out
+def site(built_site: Path) -> Path:
+    """The site built once for the whole session (tests/conftest.py), with the wizard page in it."""
+    assert (built_site / "wizard.html").is_file(), "guidance/wizard.md was not built"
+    return built_site
 
 
 @pytest.fixture(scope="session")
-def server(site: Path):  # type: ignore[no-untyped-def]
-    s = StaticServer(site)
-    yield s
-    s.close()
+def server(site_server: StaticServer) -> StaticServer:
+    return site_server
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .errors import Problem, ReadinessError
-from .load import ROOT, Project
+from .paths import ROOT, Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,11 +22,15 @@ EXIT_BAD_INPUT = 2
 """A user's file or argument is wrong; nothing was written."""
 
 
-def report(problems: list[Problem]) -> None:
+def report(problems: list[Problem]) -> list[str]:
+    """Print each problem as one 'file:line: kind: message' line on stderr; return the lines."""
+    lines = []
     for p in problems:
         kind = "warning" if p.warning else "error"
         where = f"{p.file}:{p.line}" if p.line else p.file
-        click.echo(f"{where}: {kind}: {p.message}", err=True)
+        lines.append(f"{where}: {kind}: {p.message}")
+        click.echo(lines[-1], err=True)
+    return lines
 
 
 def guarded(exit_code: int = EXIT_BAD_INPUT) -> Callable[[F], F]:
@@ -96,7 +100,7 @@ def check(root: Path, strict: bool) -> None:
                f"{n_rules} rules, {len(q.templates)} templates")
 
 
-def _plan_for(root: Path, answers: Path, strict: bool) -> tuple[Any, dict[str, Any]]:
+def _plan_for(root: Path, answers: Path, strict: bool, said: list[str] | None = None) -> tuple[Any, dict[str, Any]]:
     from .answers import load_answers
     from .engine import evaluate_plan, ignored_answers, walk
     from .errors import Msg
@@ -112,7 +116,9 @@ def _plan_for(root: Path, answers: Path, strict: bool) -> tuple[Any, dict[str, A
     errors = [p for p in ignored if not p.warning] + missing
     if errors:
         raise ReadinessError(errors)
-    report(ignored)
+    lines = report(ignored)
+    if said is not None:
+        said.extend(lines)
     return q, evaluate_plan(q, af)
 
 
@@ -157,7 +163,7 @@ def assess(root: Path, resume: Path | None, output: Path | None) -> None:
 
 
 def _run_pack(root: Path, q: Any, plan: dict[str, Any] | None, template_ids: list[str], out: Path, *,
-              include_plan: bool, docx: bool, jobs: int | None, cache_on: bool) -> None:
+              include_plan: bool, docx: bool, jobs: int | None, cache_on: bool, also_written: int = 0) -> list[str]:
     from .render.pack import Cache, build_pack
 
     project = Project(root)
@@ -170,9 +176,10 @@ def _run_pack(root: Path, q: Any, plan: dict[str, Any] | None, template_ids: lis
     for name, err in result.failed:
         where = "templates/plan.html.j2" if name == "plan" else f"templates/policies/{name.split(' ')[0]}.html.j2"
         click.echo(f"{where}: error: {name} was not rendered: {err}", err=True)
-    click.echo(f"wrote {len(result.written)} files to {out} ({result.rendered} rendered, {result.cached} from cache)", err=True)
+    click.echo(f"wrote {len(result.written) + also_written} files to {out} ({result.rendered} rendered, {result.cached} from cache)", err=True)
     if result.failed:
         sys.exit(EXIT_INVALID)
+    return [p.name for p in result.written]
 
 
 class _NoBar:
@@ -204,13 +211,31 @@ docx_option = click.option("--docx/--no-docx", default=True, show_default=True, 
 @guarded()
 def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
+    from . import packcache
     from .fileio import atomic_write
+
+    project = Project(root)
+    digest = None
+    if not no_cache and answers.is_file():
+        # Nothing that shapes the pack has changed: copy it out without loading anything heavy.
+        digest = packcache.input_digest(project, answers, f"strict={strict} docx={docx}")
+        restored = packcache.restore(project, digest, out)
+        if restored is not None:
+            names, messages = restored
+            for line in messages:
+                click.echo(line, err=True)
+            click.echo(f"wrote {len(names)} files to {out} (all from cache: nothing has changed)", err=True)
+            return
+
     from .render.markdown import plan_markdown
 
-    q, result = _plan_for(root, answers, strict)
+    said: list[str] = []
+    q, result = _plan_for(root, answers, strict, said)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "plan.md", plan_markdown(result, q))
-    _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache)
+    written = _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache, also_written=1)
+    if digest is not None:
+        packcache.remember(project, digest, out, ["plan.md", *written], said)
 
 
 @cli.command()

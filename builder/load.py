@@ -6,7 +6,6 @@ cross-reference checks (checks.py) run only once the shape is valid.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,24 +16,9 @@ from .sources import Source, load
 
 M = TypeVar("M", bound=BaseModel)
 
-ROOT = Path(__file__).resolve().parent.parent
-"""The project root: questionnaire/, templates/ and guidance/ live here."""
+from .paths import ROOT, Project  # noqa: E402  (re-exported: callers import them from here too)
 
-
-class Project:
-    """Where the questionnaire, templates and guidance live (a temporary copy in tests)."""
-
-    def __init__(self, root: Path = ROOT):
-        self.root = root.resolve()
-        self.questionnaire_dir = self.root / "questionnaire"
-        self.templates_dir = self.root / "templates"
-        self.guidance_dir = self.root / "guidance"
-
-    def rel(self, path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(self.root))
-        except ValueError:
-            return str(path)
+__all__ = ["ROOT", "Project", "load_questionnaire", "load_checked"]
 
 
 def describe(data: Any, loc: tuple[Any, ...]) -> str:

@@ -252,6 +252,23 @@ def test_same_answers_same_pdf_bytes_and_cache_reuse(tmp_path: Path, runner: Cli
     assert third.exit_code == 0
 
 
+def test_unchanged_pack_is_copied_from_cache_and_any_change_rebuilds(tmp_path: Path, runner: CliRunner) -> None:
+    env = {"READINESS_CACHE": str(tmp_path / "cache")}
+    answers = tmp_path / "answers.yaml"
+    answers.write_text((ROOT / "examples" / "northgate.yaml").read_text())
+    first = runner.invoke(cli, ["pack", str(answers), "-o", str(tmp_path / "a"), "--no-docx"], env=env)
+    assert first.exit_code == 0 and "rendered" in first.output, first.output
+    second = runner.invoke(cli, ["pack", str(answers), "-o", str(tmp_path / "b"), "--no-docx"], env=env)
+    assert "all from cache" in second.output
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for p in (tmp_path / "a").iterdir():
+        assert p.read_bytes() == (tmp_path / "b" / p.name).read_bytes(), p.name
+    answers.write_text(answers.read_text().replace("name: \"Northgate", "name: \"Northgate East"))
+    third = runner.invoke(cli, ["pack", str(answers), "-o", str(tmp_path / "c"), "--no-docx"], env=env)
+    assert "all from cache" not in third.output
+    assert "Northgate East" in pdf_text(tmp_path / "c" / "plan.pdf")
+
+
 def test_interrupted_write_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from builder import fileio
 

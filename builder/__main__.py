@@ -248,13 +248,17 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 @cache_option
 @guarded()
 def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
-    """Write every template (PDF and DOCX): blank, or tailored with --answers."""
+    """Write every template (PDF and DOCX): blank, with the paper questionnaire, or tailored with --answers."""
+    from .render.pack import QUESTIONNAIRE
+
     if answers is not None:
         q, plan_data = _plan_for(root, answers, False)
+        names = [t.id for t in q.templates]
     else:
         q, _ = load_project(root)
         plan_data = None
-    _run_pack(root, q, plan_data, [t.id for t in q.templates], out, include_plan=False, docx=docx, jobs=jobs, cache_on=not no_cache)
+        names = [QUESTIONNAIRE] + [t.id for t in q.templates]  # blank: the paper questionnaire too
+    _run_pack(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, cache_on=not no_cache)
 
 
 @cli.command("export")

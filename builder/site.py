@@ -40,6 +40,15 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes]) -> str:
         "The [readiness assessment](wizard.md) tells you which of these your clinic needs. To get them filled in "
         "with your clinic's details, save your answers from the assessment and run `readiness pack your-answers.json -o pack/`.",
         "",
+        "## The paper questionnaire",
+        "",
+        "Every question on paper, with tick boxes and the routing written out, for a planning meeting or for anyone "
+        "working offline: [PDF, {}](downloads/blank/questionnaire.pdf){{ download }} · "
+        "[Word, {}](downloads/blank/questionnaire.docx){{ download }}.".format(
+            _size(downloads["downloads/blank/questionnaire.pdf"]), _size(downloads["downloads/blank/questionnaire.docx"])),
+        "",
+        "## Policy and form templates",
+        "",
         "| Template | Type | When you need it | Download |",
         "|---|---|---|---|",
     ]
@@ -109,14 +118,14 @@ class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
 
         from .answers import load_answers
         from .engine import evaluate_plan
-        from .render.pack import Cache, build_pack
+        from .render.pack import QUESTIONNAIRE, Cache, build_pack
 
         project = Project(ROOT)
         cache = Cache.for_project(project.root, project.templates_dir)
         out: dict[str, bytes] = {}
         with tempfile.TemporaryDirectory() as tmp:
             blank = Path(tmp) / "blank"
-            result = build_pack(q, None, [t.id for t in q.templates], blank, project.templates_dir, cache, include_plan=False)
+            result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], blank, project.templates_dir, cache, include_plan=False)
             example_dir = Path(tmp) / "example"
             af, _ = load_answers(ROOT / "examples" / f"{EXAMPLE}.yaml", q)
             example = build_pack(q, evaluate_plan(q, af), [], example_dir, project.templates_dir, cache, include_plan=True, docx=False)

@@ -130,6 +130,15 @@ def test_blank_templates_have_fill_in_fields(blank_pack: Path) -> None:
         assert "[Clinic name]" in docx_text(blank_pack / f"{template_id}.docx"), template_id
 
 
+def test_paper_questionnaire_has_every_question_and_the_routing(blank_pack: Path, q: Questionnaire) -> None:
+    text = " ".join(pdf_text(blank_pack / "questionnaire.pdf").split())
+    for qu in q.questions:
+        assert " ".join(qu.text.split())[:40] in text, qu.id
+    assert "Answer only if: Room is not “No space at the moment”" in text
+    assert text.count("☐") >= sum(len(qu.options) for qu in q.questions)
+    assert "[Clinic name]" in docx_text(blank_pack / "questionnaire.docx")
+
+
 def test_forms_are_real_forms(blank_pack: Path) -> None:
     """Forms have tables with header rows and room to write."""
     for template_id in ("referral_form", "work_log", "availability_chart"):

@@ -36,6 +36,8 @@ def test_generated_downloads_exist(built_site: Path, q: Questionnaire) -> None:
             assert (built_site / rel).stat().st_size > 5000, rel
             assert f'href="{rel}"' in html, rel
     assert (built_site / "downloads/example/riverside-plan.pdf").read_bytes().startswith(b"%PDF")
+    assert (built_site / "downloads/blank/questionnaire.pdf").read_bytes().startswith(b"%PDF")
+    assert 'href="downloads/blank/questionnaire.pdf"' in html
     assert (built_site / "assets/questionnaire.json").is_file() and (built_site / "assets/questionnaire.js").is_file()
 
 

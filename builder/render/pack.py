@@ -79,6 +79,30 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     return environment(templates_dir).get_template("plan.html.j2").render(context)
 
 
+QUESTIONNAIRE = "questionnaire"
+"""The paper questionnaire's document name, beside the fifteen templates."""
+
+
+def questionnaire_html(q: Questionnaire, templates_dir: Path, *, link_stylesheet: bool = True) -> str:
+    """The printable questionnaire, routing written out as 'Answer only if ...'."""
+    from ..logicmap import describe
+    from .documents import document_context, environment
+
+    number = 0
+    domains = []
+    for d in q.domains:
+        questions = []
+        for qu in d.questions:
+            number += 1
+            questions.append({"id": qu.id, "number": number, "text": qu.text, "help": qu.help, "type": qu.type,
+                              "options": [o.label for o in qu.options], "asked": describe(qu.ask_if, q), "guidance": qu.guidance})
+        domains.append({"title": d.title, "summary": d.summary, "questions": questions})
+    context = document_context(q, q.templates[0].id, None, link_stylesheet=link_stylesheet)
+    context["doc"] = {**context["doc"], "id": QUESTIONNAIRE, "title": "Peer support readiness questionnaire", "version": q.meta.version}
+    context["domains"] = domains
+    return environment(templates_dir).get_template("questionnaire.html.j2").render(context)
+
+
 def _tree_digest(paths: Iterable[Path]) -> str:
     h = hashlib.sha256()
     for path in sorted(paths):
@@ -174,8 +198,12 @@ def build_pack(
         try:
             from .documents import render_template
 
-            html = plan_html(q, plan, templates_dir, link_stylesheet=False) if name == "plan" and plan is not None \
-                else render_template(q, templates_dir, name, plan, link_stylesheet=False)
+            if name == "plan" and plan is not None:
+                html = plan_html(q, plan, templates_dir, link_stylesheet=False)
+            elif name == QUESTIONNAIRE:
+                html = questionnaire_html(q, templates_dir, link_stylesheet=False)
+            else:
+                html = render_template(q, templates_dir, name, plan, link_stylesheet=False)
         except Exception as exc:  # a broken template is reported by name; the rest go on
             result.failed.append((name, f"{type(exc).__name__}: {exc}"))
             if progress:
@@ -213,4 +241,4 @@ def build_pack(
     return result
 
 
-__all__ = ["Cache", "PackResult", "build_pack", "plan_html"]
+__all__ = ["QUESTIONNAIRE", "Cache", "PackResult", "build_pack", "plan_html", "questionnaire_html"]

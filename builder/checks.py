@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,11 +253,12 @@ _HTML_ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
 def slugify(text: str) -> str:
-    """Python-Markdown's default toc slug, which mkdocs uses for heading anchors."""
-    text = re.sub(r"[`*_\[\]]|\(.*?\)", lambda m: "" if m.group(0).startswith("(") is False else "", text)
-    value = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
-    return re.sub(r"[-\s]+", "-", value)
+    """The anchor mkdocs gives a heading: Python-Markdown's own toc slug of the heading's text."""
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # a link's text stands in the heading
+    text = re.sub(r"[`*]", "", text)  # emphasis and code marks are not rendered
+    return toc_slugify(text, "-")
 
 
 def anchors(page: Path) -> set[str]:

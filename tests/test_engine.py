@@ -211,3 +211,21 @@ def test_every_question_is_reachable_on_some_path(q: Questionnaire) -> None:
         given_answers = {k: Answer(v) for k, v in found.items() if v is not SKIPPED}  # type: ignore[arg-type]
         steps, _ = walk(q, AnswerFile("Clinic", answers=given_answers))
         assert {s.question.id: s.state for s in steps}[qu.id] in ("answered", "unknown"), qu.id
+
+
+def test_random_answer_sets_reach_every_question(q: Questionnaire) -> None:
+    """Property-based: for each follow-up, hypothesis finds random answers that put it on the path."""
+    from hypothesis import Phase, find
+    from hypothesis import settings as hsettings
+
+    for qu in q.questions:
+        if qu.ask_if is None:
+            continue
+
+        def asked(answers: dict[str, Answer], qid: str = qu.id) -> bool:
+            steps, _ = walk(q, AnswerFile("Clinic", answers=answers))
+            return any(s.question.id == qid and s.state in ("answered", "unknown") for s in steps)
+
+        # Finding one example is the property; shrinking it to the smallest adds nothing here.
+        found = find(answer_sets(q), asked, settings=hsettings(max_examples=2000, database=None, derandomize=True, phases=[Phase.generate]))
+        assert asked(found), qu.id

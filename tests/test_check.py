@@ -133,3 +133,15 @@ def test_routing_cycle(project: Project, runner: CliRunner) -> None:
     assert result.exit_code == 1
     line = line_of(path, "ask_if: {not: {equals: [space_private")
     assert f"questionnaire/space.yaml:{line}: error: question 'space_times': ask_if: routing cycle space_times -> space_private -> space_times" in result.output
+
+
+def test_public_ids_are_documented(q) -> None:  # type: ignore[no-untyped-def]
+    """questionnaire/README.md documents every question and option id answer files may use."""
+    from builder.load import ROOT
+
+    readme = (ROOT / "questionnaire" / "README.md").read_text(encoding="utf-8")
+    for qu in q.questions:
+        row = next((ln for ln in readme.splitlines() if ln.startswith(f"| `{qu.id}`")), None)
+        assert row is not None, f"{qu.id} is not documented in questionnaire/README.md"
+        for o in qu.options:
+            assert f"`{o.id}`" in row, f"{qu.id}: option {o.id} is not documented"

@@ -59,7 +59,6 @@ class Msg(StrEnum):
     REF_ROLE = "{where}: unknown role '{role}'{hint}; roles are: {options}"
     REF_PHASE = "{where}: unknown phase '{phase}'{hint}; phases are: {options}"
     REF_SOURCE = "{where}: unknown source '{source}'{hint}; sources are listed under 'sources' in questionnaire.yaml"
-    REF_DOMAIN = "{where}: unknown domain '{domain}'{hint}"
     REF_PLAN_OP = "{where}: '{op}' can only be used in actions and template rules, after the route and roles are decided"
     GUIDANCE_PAGE = "{where}: guidance page '{page}' does not exist under guidance/{hint}"
     GUIDANCE_ANCHOR = "{where}: guidance page '{page}' has no section '#{anchor}'{hint}"

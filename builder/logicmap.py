@@ -24,27 +24,30 @@ def describe(cond: Condition | None, q: Questionnaire) -> str:
         qu = q.question(qid)
         return qu.title if qu else qid
 
+    def phrase(leaf: Condition, negated: bool) -> str | None:
+        """A question test in words, or None for anything else."""
+        if isinstance(leaf, Equals):
+            qid, opts, verb = leaf.equals[0], [leaf.equals[1]], ("is not", "is")
+        elif isinstance(leaf, In):
+            qid, opts, verb = leaf.in_[0], list(leaf.in_[1]), ("is none of", "is")
+        elif isinstance(leaf, Includes):
+            qid, opts, verb = leaf.includes[0], [leaf.includes[1]], ("does not include", "includes")
+        elif isinstance(leaf, IncludesAny):
+            qid, opts, verb = leaf.includes_any[0], list(leaf.includes_any[1]), ("includes none of", "includes any of")
+        else:
+            return None
+        joiner = ", " if negated or isinstance(leaf, IncludesAny) else " or "
+        return f"{title(qid)} {verb[0] if negated else verb[1]} " + joiner.join(label(qid, o) for o in opts)
+
     if isinstance(cond, All):
         return " and ".join(_wrap(describe(c, q), c) for c in cond.all)
     if isinstance(cond, AnyOf):
         return " or ".join(_wrap(describe(c, q), c) for c in cond.any_)
     if isinstance(cond, Not):
-        inner = cond.not_
-        if isinstance(inner, Equals):
-            return f"{title(inner.equals[0])} is not {label(*inner.equals)}"
-        if isinstance(inner, In):
-            return f"{title(inner.in_[0])} is none of " + ", ".join(label(inner.in_[0], o) for o in inner.in_[1])
-        if isinstance(inner, Includes):
-            return f"{title(inner.includes[0])} does not include {label(*inner.includes)}"
-        return f"not ({describe(inner, q)})"
-    if isinstance(cond, Equals):
-        return f"{title(cond.equals[0])} is {label(*cond.equals)}"
-    if isinstance(cond, In):
-        return f"{title(cond.in_[0])} is " + " or ".join(label(cond.in_[0], o) for o in cond.in_[1])
-    if isinstance(cond, Includes):
-        return f"{title(cond.includes[0])} includes {label(*cond.includes)}"
-    if isinstance(cond, IncludesAny):
-        return f"{title(cond.includes_any[0])} includes any of " + ", ".join(label(cond.includes_any[0], o) for o in cond.includes_any[1])
+        return phrase(cond.not_, True) or f"not ({describe(cond.not_, q)})"
+    positive = phrase(cond, False)
+    if positive is not None:
+        return positive
     if isinstance(cond, RouteIs):
         route = next((r.title for r in q.meta.routes.options if r.id == cond.route), cond.route)
         return f"the route is “{route}”"

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from .fileio import atomic_write
@@ -20,33 +21,48 @@ from .paths import ROOT, Project
 CODE = ROOT / "builder"
 
 
+RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2")
+
+
 def cache_dir(project: Project) -> Path:
+    """Where both caches live: READINESS_CACHE, or .cache/documents in the project."""
     return Path(os.environ.get("READINESS_CACHE", project.root / ".cache" / "documents"))
 
 
-def _files(project: Project) -> Iterable[Path]:
-    yield from sorted(project.questionnaire_dir.glob("*.yaml"))
-    for pattern in ("*.j2", "*.css", "*.yaml"):
-        yield from sorted(project.templates_dir.rglob(pattern))
-    yield from sorted(CODE.rglob("*.py"))
+def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str:
+    h = hashlib.sha256()
+    for item in extra:
+        h.update(item.encode())
+        h.update(b"\0")
+    for path in paths:
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def renderer_digest(templates_dir: Path) -> str:
+    """Everything that shapes a document besides its plan: templates, rendering code, library versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions = []
+    for lib in RENDER_LIBRARIES:
+        try:
+            versions.append(f"{lib} {version(lib)}")
+        except PackageNotFoundError:  # pragma: no cover - versions only sharpen the key
+            pass
+    files = [p for pattern in ("*.j2", "*.css", "*.yaml") for p in sorted(templates_dir.rglob(pattern))]
+    code = sorted((CODE / "render").glob("*.py"))
+    return _digest(files, templates_dir, versions) + _digest(code, CODE)
 
 
 def input_digest(project: Project, answers: Path, options: str) -> str:
-    """A digest of everything a pack depends on."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    h = hashlib.sha256()
-    h.update(options.encode())
-    h.update(answers.read_bytes())
-    for path in _files(project):
-        h.update(str(path.relative_to(project.root)).encode())
-        h.update(path.read_bytes())
-    for lib in ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2"):
-        try:
-            h.update(version(lib).encode())
-        except PackageNotFoundError:  # pragma: no cover
-            pass
-    return h.hexdigest()
+    """A digest of everything a pack depends on: the answers, the questionnaire, all code, the renderer."""
+    files = [*sorted(project.questionnaire_dir.glob("*.yaml")), *sorted(CODE.rglob("*.py"))]
+    paths = [p for p in files if p.is_relative_to(project.root)]
+    outside = [p for p in files if not p.is_relative_to(project.root)]  # a temporary project in tests
+    return _digest(paths, project.root, [options, hashlib.sha256(answers.read_bytes()).hexdigest(),
+                                         renderer_digest(project.templates_dir), _digest(outside, CODE.parent)])
 
 
 def restore(project: Project, digest: str, out: Path) -> tuple[list[str], list[str]] | None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,14 +102,6 @@ def questionnaire_html(q: Questionnaire, templates_dir: Path, *, link_stylesheet
     return environment(templates_dir).get_template("questionnaire.html.j2").render(context)
 
 
-def _tree_digest(paths: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(str(path.name).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 @dataclass
 class Cache:
     """Rendered documents keyed on everything that shapes them: plan, templates, renderer code, versions."""
@@ -120,18 +111,12 @@ class Cache:
 
     @classmethod
     def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True) -> Cache:
+        from ..packcache import cache_dir, renderer_digest
+        from ..paths import Project
+
         if not enabled:
             return cls(None)
-        folder = Path(os.environ.get("READINESS_CACHE", root / ".cache" / "documents"))
-        code = Path(__file__).parent
-        salt = _tree_digest([*templates_dir.rglob("*.j2"), *templates_dir.rglob("*.css"), *templates_dir.rglob("*.yaml"), *code.glob("*.py")])
-        try:
-            from importlib.metadata import version
-
-            salt += version("weasyprint") + version("pypandoc-binary") + version("matplotlib")
-        except Exception:  # pragma: no cover - versions only sharpen the key
-            pass
-        return cls(folder, salt + __version__)
+        return cls(cache_dir(Project(root)), renderer_digest(templates_dir.resolve()) + __version__)
 
     def key(self, kind: str, name: str, plan_digest: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{plan_digest}".encode()).hexdigest()

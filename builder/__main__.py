@@ -67,7 +67,7 @@ def load_project(root: Path) -> Any:
 
 root_option = click.option(
     "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=ROOT, show_default=False,
-    help="Project folder holding questionnaire/, templates/ and guidance/ (default: this toolkit).", hidden=True,
+    help="Project folder holding questionnaire/, templates/ and guidance/ (default: READINESS_ROOT, else the checkout or the installed copy).",
 )
 
 
@@ -231,6 +231,9 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 
     said: list[str] = []
     q, result = _plan_for(root, answers, strict, said)
+    from .tools import require
+
+    require("dot")  # before anything is written
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "plan.md", plan_markdown(result, q))
     written = _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache, also_written=1)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
-from .contract import CONDITIONAL_ALLOWED, PUBLIC, TEMPLATE_IDS
+from .contract import Contract
 from .errors import Msg, Problem, hint
 from .schema import Condition, Question, Questionnaire
 from .sources import Source
@@ -59,7 +59,8 @@ def _rules(q: Questionnaire, sources: dict[str, Source]) -> Iterator[Rule]:
         yield Rule(f"template rule {i + 1} ({t.template})", meta, ("templates", "rules", i, "when"), t.when, None, True, "template")
 
 
-def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, thorough: bool = True) -> list[Problem]:
+def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, thorough: bool = True,
+          contract: Contract | None = None) -> list[Problem]:
     """Every cross-reference problem in `q` (warnings flagged), in file order."""
     problems: list[Problem] = []
     meta = sources["meta"]
@@ -181,12 +182,9 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
         file = project.templates_dir / "policies" / f"{tmpl.id}.html.j2"
         if not file.exists():
             problems.append(sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=tmpl.id, file=project.rel(file))))
-    for tid in TEMPLATE_IDS:
-        if tid not in template_ids:
-            problems.append(sources["catalog"].problem((), Msg.REF_TEMPLATE.format(where="catalog", template=tid, hint="") + " (the plan contract needs it)"))
-
     problems += _guidance_links(q, sources, project)
-    problems += _contract(q, sources)
+    if contract is not None:
+        problems += _contract(q, sources, contract, template_ids)
     if thorough and not any(p for p in problems if not p.warning):
         problems += _satisfiability(q, sources)
     return problems
@@ -320,13 +318,18 @@ def _guidance_links(q: Questionnaire, sources: dict[str, Source], project: Proje
     return problems
 
 
-def _contract(q: Questionnaire, sources: dict[str, Source]) -> list[Problem]:
+def _contract(q: Questionnaire, sources: dict[str, Source], contract: Contract, template_ids: list[str]) -> list[Problem]:
+    """Every public id in contract.yaml still exists with its type and options."""
     problems: list[Problem] = []
-    meta = sources["meta"]
-    for qid, (qtype, options) in PUBLIC.items():
+    lock = sources["contract"]
+    for tid in contract.templates:
+        if tid not in template_ids:
+            problems.append(lock.problem(("templates",), Msg.REF_TEMPLATE.format(where="contract", template=tid, hint=hint(tid, template_ids)) + " (the plan contract needs it)"))
+    for qid, public in contract.questions.items():
+        qtype, options = public.type, public.options
         qu = q.question(qid)
         if qu is None:
-            problems.append(meta.problem(("domains",), Msg.CONTRACT_QUESTION.format(question=qid)))
+            problems.append(lock.problem(("questions", qid), Msg.CONTRACT_QUESTION.format(question=qid)))
             continue
         src = sources[q.domain_of(qid).id]
         path = ("questions", q.domain_of(qid).questions.index(qu))
@@ -335,7 +338,7 @@ def _contract(q: Questionnaire, sources: dict[str, Source]) -> list[Problem]:
         for opt in options:
             if qu.option(opt) is None:
                 problems.append(src.problem((*path, "options"), Msg.CONTRACT_OPTION.format(question=qid, option=opt)))
-        if qu.ask_if is not None and qid not in CONDITIONAL_ALLOWED:
+        if qu.ask_if is not None and not public.may_be_skipped:
             problems.append(src.problem((*path, "ask_if"), Msg.CONTRACT_CONDITION.format(question=qid)))
     return problems
 

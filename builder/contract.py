@@ -1,36 +1,37 @@
-"""The public answer-file contract, version 1: ids that answer files depend on for years.
+"""The public answer-file contract: the answer-file format version, and the shape of a questionnaire's lock file.
 
-`readiness check` fails if the questionnaire drops or retypes any of these; more
-questions and options may be added freely.
+A questionnaire may carry `contract.yaml` beside `questionnaire.yaml`: the question and option ids that
+answer files depend on for years. `readiness check` fails if the questionnaire drops or retypes any of
+them; more questions and options may be added freely. A questionnaire without the file promises nothing.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
 ANSWER_FILE_VERSION = 1
+"""The version of the answer-file format itself (not of any questionnaire)."""
 
-PUBLIC: dict[str, tuple[str, tuple[str, ...]]] = {
-    "budget": ("single", ("dedicated_role", "extend_role", "none")),
-    "partner_org": ("single", ("hiv_peer_org", "other_peer_org", "none")),
-    "champions": ("multi", ("clinical_staff", "managers", "patients", "none")),
-    "policies_in_place": ("multi", ("confidentiality", "data_protection", "volunteer", "safeguarding", "lone_working",
-                                    "expenses", "recruitment_checks", "supervision", "boundaries", "none")),
-    "volunteer_service": ("single", ("yes", "no", "unsure")),
-    "aims": ("multi", ("newly_diagnosed", "adherence", "health_promotion", "service_access", "group_support")),
-    "space": ("single", ("dedicated_room", "shared_room", "none")),
-    "booking": ("single", ("admin_team", "coordinator", "peers", "none")),
-    "info_access": ("single", ("none", "limited", "full_notes")),
-    "note_taking": ("single", ("none", "peer_log", "clinic_record")),
-    "training": ("single", ("in_house", "partner", "accredited", "none")),
-    "supervision": ("single", ("in_clinic", "partner", "none")),
-}
-"""question id -> (type, option ids) that must exist and keep their meaning."""
 
-CONDITIONAL_ALLOWED = {"note_taking"}
-"""Public questions that may be skipped by routing (note_taking when info_access is none)."""
+class PublicQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
-TEMPLATE_IDS = (
-    "role_description", "volunteer_agreement", "confidentiality", "honorary_contract", "supervision",
-    "safeguarding", "lone_working", "expenses", "boundaries", "referral_form", "work_log",
-    "availability_chart", "partnership_agreement", "recruitment", "ending_support",
-)
-"""Template ids the plan may list; the catalog must offer every one."""
+    type: Literal["single", "multi", "text"]
+    """The question's type, which must not change."""
+    options: list[str] = Field(default_factory=list)
+    """Option ids that must exist and keep their meaning."""
+    may_be_skipped: bool = False
+    """True when routing may skip the question; otherwise it must be asked of every clinic."""
+
+
+class Contract(BaseModel):
+    """contract.yaml: what answer files written today may rely on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    questions: dict[str, PublicQuestion]
+    """Public question id -> its promised type and options."""
+    templates: list[str] = Field(default_factory=list)
+    """Template ids a plan may list; the catalog must offer every one."""

@@ -17,6 +17,7 @@ class Msg(StrEnum):
     YAML_SYNTAX = "malformed YAML: {problem}; check the indentation and quoting here"
     JSON_SYNTAX = "malformed JSON: {problem}; check the brackets, commas and quotes here"
     DUPLICATE_KEY = "'{key}' appears twice in the same mapping; keep only one"
+    TOOL_MISSING = "{tool} is not installed (needed for {needed_for}); run bash scripts/setup.sh"
     # Answer files
     EMPTY_ANSWERS = "the file is empty; an answer file starts with 'version: 1', then 'clinic:' and 'answers:'"
     NOT_A_MAPPING = "expected a mapping of 'version', 'clinic' and 'answers' at the top of the file"

@@ -160,14 +160,22 @@ def load_checked(project: Project | None = None, *, thorough: bool = True) -> tu
             if domain.id != did:
                 problems.append(src.problem(("id",), Msg.DOMAIN_ID_MISMATCH.format(expected=did, actual=domain.id)))
             domains.append(domain)
+    contract = None
+    contract_path = project.questionnaire_dir / "contract.yaml"
+    if contract_path.exists():
+        from .contract import Contract
+
+        sources["contract"] = load(contract_path, project.rel(contract_path))
+        contract, errs = validate(Contract, sources["contract"])
+        problems += errs
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", *domain_ids):
+        if path.stem not in ("questionnaire", "contract", *domain_ids):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     if problems or meta is None or catalog is None:
         raise ReadinessError(problems)
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates)
-    found = check(questionnaire, sources, project, thorough=thorough)
+    found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]
     if errors:
         raise ReadinessError(errors)

@@ -16,9 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from .fileio import atomic_write
-from .paths import ROOT, Project
+from .paths import PACKAGE, Project
 
-CODE = ROOT / "builder"
+CODE = PACKAGE
 
 
 RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2")

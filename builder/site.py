@@ -8,27 +8,41 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .errors import ReadinessError
-from .load import ROOT, Project, load_checked
+from .load import Project, load_checked
+from .paths import PACKAGE
 from .schema import Questionnaire
 
-WIZARD_DIR = ROOT / "builder" / "wizard"
+WIZARD_DIR = PACKAGE / "wizard"
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 """Served by the site itself (mkdocs.yml extra.polyfills): material's offline plugin would load it from a CDN."""
-EXAMPLE = "riverside"
-"""The example clinic whose plan the templates page offers as a sample."""
+
+
+class ReadinessConfig(base.Config):
+    """The plugin's settings in mkdocs.yml (`plugins: - readiness: {...}`); paths are relative to mkdocs.yml."""
+
+    questionnaire = c.Type(str, default="questionnaire")
+    """The folder holding questionnaire.yaml and one YAML file per domain."""
+    templates = c.Type(str, default="templates")
+    """The folder holding catalog.yaml, the plan and policy templates and the print stylesheet."""
+    example = c.Optional(c.Type(str))
+    """An answer file whose plan the templates page offers as a sample PDF; leave it out for no sample."""
+    shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
+    """The iframe-worker shim (npm package iframe-worker) the site serves itself, so search works from disk."""
 
 
 def _size(data: bytes) -> str:
     return f"{max(1, round(len(data) / 1024))} KB"
 
 
-def templates_markdown(q: Questionnaire, downloads: dict[str, bytes]) -> str:
+def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: str | None = None) -> str:
     kinds = {"policy": "Policy", "agreement": "Agreement", "form": "Form", "procedure": "Procedure"}
     lines = [
         "# Templates",
@@ -57,43 +71,65 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes]) -> str:
         docx = f"downloads/blank/{t.id}.docx"
         links = f"[PDF, {_size(downloads[pdf])}]({pdf}){{ download }} · [Word, {_size(downloads[docx])}]({docx}){{ download }}"
         lines.append(f"| **{t.title}** | {kinds[t.kind]} | {t.summary} [Guidance]({t.guidance}). | {links} |")
-    sample = f"downloads/example/{EXAMPLE}-plan.pdf"
-    lines += [
-        "",
-        "## A sample plan",
-        "",
-        f"See what the assessment produces: the [setup plan for a fictional clinic, Riverside Sexual Health Clinic (PDF, {_size(downloads[sample])})]({sample}){{ download }}, "
-        "made from the example answers that come with the toolkit.",
-        "",
-    ]
+    sample = next((name for name in downloads if name.startswith("downloads/example/")), None)
+    if example and sample:
+        lines += [
+            "",
+            "## A sample plan",
+            "",
+            f"See what the assessment produces: the [setup plan for a fictional clinic, {example} (PDF, {_size(downloads[sample])})]({sample}){{ download }}, "
+            "made from the example answers that come with the toolkit.",
+        ]
+    lines.append("")
     return "\n".join(lines)
 
 
-class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
+class ReadinessPlugin(BasePlugin[ReadinessConfig]):
+    project: Project
+    questionnaire: Questionnaire
+    example: Path | None
+    shim: Path
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        here = Path(config.config_file_path or ".").resolve().parent
+        self.project = Project(here, questionnaire_dir=here / self.config.questionnaire, templates_dir=here / self.config.templates,
+                               guidance_dir=Path(config.docs_dir))
+        self.example = here / self.config.example if self.config.example else None
+        self.shim = here / self.config.shim
+        for folder, what in ((self.project.questionnaire_dir, "questionnaire"), (self.project.templates_dir, "templates")):
+            if not (folder.is_dir()):
+                raise PluginError(f"{config.config_file_path}: plugin 'readiness': {what} folder {folder} does not exist; fix '{what}:'")
+        if self.example is not None and not self.example.is_file():
+            raise PluginError(f"{config.config_file_path}: plugin 'readiness': example answer file {self.example} does not exist; fix 'example:'")
+        if not self.shim.is_file():
+            raise PluginError(f"error: {self.shim} is missing; run bash scripts/setup.sh (npm ci) to install the site's browser assets")
+        # Checked here, before mkdocs cleans the site folder: a failed build leaves the last good site in place.
+        from .tools import ToolMissing, require
+
+        try:
+            require("dot")
+        except ToolMissing as exc:
+            raise PluginError(f"error: {exc.problems[0].message}") from None
+        try:
+            self.questionnaire, _warnings = load_checked(self.project)
+        except ReadinessError as exc:
+            raise PluginError("the questionnaire has errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
         # Rebuild when the questionnaire, templates or wizard change under `mkdocs serve`.
-        for folder in ("questionnaire", "templates", "builder/wizard"):
-            path = str(ROOT / folder)
-            if path not in config.watch:
-                config.watch.append(path)
+        for path in (self.project.questionnaire_dir, self.project.templates_dir, WIZARD_DIR):
+            if str(path) not in config.watch:
+                config.watch.append(str(path))
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         from .export import questionnaire_json
 
-        try:
-            q, _warnings = load_checked(Project(ROOT))
-        except ReadinessError as exc:
-            raise PluginError("the questionnaire has errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
+        q = self.questionnaire
         data = questionnaire_json(q)
         self._add(files, config, "assets/questionnaire.json", data)
         # A classic script as well as JSON: pages opened from disk (file://) cannot fetch JSON.
         self._add(files, config, "assets/questionnaire.js", f"window.READINESS_QUESTIONNAIRE = {data.rstrip()};\n")
         self._generated_pages(files, config, q)
-        shim = ROOT / "node_modules" / "iframe-worker" / "shim" / "index.js"
-        if not shim.is_file():
-            raise PluginError(f"{shim} is missing; run 'bash scripts/setup.sh' (npm ci) to install the site's browser assets")
-        self._add(files, config, SHIM, shim.read_text(encoding="utf-8"))
+        self._add(files, config, SHIM, self.shim.read_text(encoding="utf-8"))
         if WIZARD_DIR.is_dir():
             for path in sorted(WIZARD_DIR.iterdir()):
                 if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):
@@ -110,7 +146,7 @@ class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
         downloads = self._downloads(q)
         for name, data in downloads.items():
             self._add(files, config, name, data)
-        self._add(files, config, "templates.md", templates_markdown(q, downloads))
+        self._add(files, config, "templates.md", templates_markdown(q, downloads, self._example_name))
 
     def _downloads(self, q: Questionnaire) -> dict[str, bytes]:
         """Blank templates (PDF, DOCX) and an example plan, rendered through the content-keyed cache."""
@@ -120,21 +156,26 @@ class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
         from .engine import evaluate_plan
         from .render.pack import QUESTIONNAIRE, Cache, build_pack
 
-        project = Project(ROOT)
+        project = self.project
         cache = Cache.for_project(project.root, project.templates_dir)
         out: dict[str, bytes] = {}
         with tempfile.TemporaryDirectory() as tmp:
             blank = Path(tmp) / "blank"
             result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], blank, project.templates_dir, cache, include_plan=False)
+            failed = list(result.failed)
             example_dir = Path(tmp) / "example"
-            af, _ = load_answers(ROOT / "examples" / f"{EXAMPLE}.yaml", q)
-            example = build_pack(q, evaluate_plan(q, af), [], example_dir, project.templates_dir, cache, include_plan=True, docx=False)
-            failed = result.failed + example.failed
+            self._example_name = None
+            if self.example is not None:
+                af, _ = load_answers(self.example, q)
+                self._example_name = af.clinic_name
+                example = build_pack(q, evaluate_plan(q, af), [], example_dir, project.templates_dir, cache, include_plan=True, docx=False)
+                failed += example.failed
             if failed:
                 raise PluginError("documents failed to render: " + "; ".join(f"{n}: {e}" for n, e in failed))
             for path in result.written:
                 out[f"downloads/blank/{path.name}"] = path.read_bytes()
-            out[f"downloads/example/{EXAMPLE}-plan.pdf"] = (example_dir / "plan.pdf").read_bytes()
+            if self.example is not None:
+                out[f"downloads/example/{self.example.stem}-plan.pdf"] = (example_dir / "plan.pdf").read_bytes()
         return out
 
     @staticmethod

@@ -18,6 +18,9 @@ def _graph(name: str, rankdir: str = "TB") -> graphviz.Digraph:
 
 
 def svg(g: graphviz.Digraph) -> str:
+    from ..tools import require
+
+    require("dot")
     out = g.pipe(format="svg").decode("utf-8")
     # Drop the XML prologue and comments so the SVG can sit inline in HTML too.
     start = out.find("<svg")

@@ -158,6 +158,10 @@ def build_pack(
     Every file is written atomically; a template that fails is reported by name and
     the others are still written.
     """
+    if include_plan and plan is not None:
+        from ..tools import require
+
+        require("dot")  # before anything is written: the plan's referral diagram needs Graphviz
     result = PackResult()
     out_dir.mkdir(parents=True, exist_ok=True)
     names = (["plan"] if include_plan and plan is not None else []) + list(template_ids)

@@ -160,6 +160,14 @@ def load_checked(project: Project | None = None, *, thorough: bool = True) -> tu
             if domain.id != did:
                 problems.append(src.problem(("id",), Msg.DOMAIN_ID_MISMATCH.format(expected=did, actual=domain.id)))
             domains.append(domain)
+    bindings = None
+    bindings_path = project.templates_dir / "bindings.yaml"
+    if bindings_path.exists():
+        from .bindings import Bindings
+
+        sources["bindings"] = load(bindings_path, project.rel(bindings_path))
+        bindings, errs = validate(Bindings, sources["bindings"])
+        problems += errs
     contract = None
     contract_path = project.questionnaire_dir / "contract.yaml"
     if contract_path.exists():
@@ -174,7 +182,7 @@ def load_checked(project: Project | None = None, *, thorough: bool = True) -> tu
 
     if problems or meta is None or catalog is None:
         raise ReadinessError(problems)
-    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates)
+    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, **({"bindings": bindings} if bindings else {}))
     found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]
     if errors:

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, StrictStr, Tag
 
+from .bindings import Bindings
+
 Id = Annotated[StrictStr, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 """Ids are lower_snake_case: they are a public interface of answer files."""
 
@@ -324,6 +326,8 @@ class Questionnaire(Model):
     meta: Meta
     domains: list[Domain]
     templates: list[Template]
+    bindings: Bindings = Bindings()
+    """What the renderers read from the answers (templates/bindings.yaml)."""
 
     @property
     def questions(self) -> list[Question]:

@@ -6,6 +6,8 @@ from typing import Any
 
 import graphviz
 
+from ..schema import Questionnaire
+
 FONT = "DejaVu Sans"
 
 
@@ -27,36 +29,30 @@ def svg(g: graphviz.Digraph) -> str:
     return out[start:]
 
 
-PATHWAY_STEPS = (
-    ("refer", "A doctor or nurse identifies a patient\nand completes the referral form"),
-    ("match", "{coordinator} checks the availability\nchart and matches a peer"),
-    ("contact", "{coordinator} contacts the patient,\nchecks they are still interested"),
-    ("meet", "The {role} meets the patient\n({where})"),
-    ("log", "The peer completes a work log at each\nmeeting and submits it monthly"),
-    ("support", "Ongoing support and supervision\nfor the peer ({supervisor})"),
-)
-
-
-def pathway_text(plan: dict[str, Any] | None, role_titles: dict[str, str]) -> list[str]:
-    """The referral pathway's steps, tailored to the clinic's answers (generic when blank)."""
+def pathway_text(q: Questionnaire, plan: dict[str, Any] | None, role_titles: dict[str, str]) -> list[str]:
+    """The referral pathway's steps (templates/bindings.yaml), tailored to the clinic's answers (generic when blank)."""
+    pathway = q.bindings.pathway
+    if pathway is None:
+        return []
     answers = {a["question"]: a["answer"] for a in plan["answers"]} if plan else {}
-    booking = answers.get("booking")
-    coordinator = {"admin_team": "The admin team", "peers": "The peer", "coordinator": "The co-ordinator"}.get(booking or "", "The co-ordinator")
-    space = answers.get("space")
-    where = {"dedicated_room": "in the peer support room", "shared_room": "in the shared room", "none": "in a group or community setting"}.get(space or "", "in a private space")
-    supervision = answers.get("supervision")
-    supervisor = {"partner": "by the partner organisation", "in_clinic": "by the clinic's supervisor"}.get(supervision or "", "by a named supervisor")
-    role = role_titles.get(plan["roles"][0], "peer") if plan else "peer"
-    fields = {"coordinator": coordinator, "where": where, "supervisor": supervisor, "role": role}
-    return [text.format(**fields) for _, text in PATHWAY_STEPS]
+    fields = {}
+    for name, slot in pathway.slots.items():
+        answer = answers.get(slot.question)
+        fields[name] = slot.phrases.get(answer, slot.default) if isinstance(answer, str) else slot.default
+    fields["role"] = role_titles.get(plan["roles"][0], "peer") if plan else "peer"
+    return [step.text.format(**fields) for step in pathway.steps]
 
 
-def pathway_svg(plan: dict[str, Any] | None, role_titles: dict[str, str]) -> str:
+def pathway_svg(q: Questionnaire, plan: dict[str, Any] | None, role_titles: dict[str, str]) -> str | None:
+    """The referral pathway as a diagram, or None when the questionnaire declares no pathway."""
+    pathway = q.bindings.pathway
+    if pathway is None:
+        return None
     g = _graph("referral_pathway", rankdir="TB")
-    steps = pathway_text(plan, role_titles)
-    for (node, _), text in zip(PATHWAY_STEPS, steps):
-        g.node(node, text)
-    for (a, _), (b, _) in zip(PATHWAY_STEPS, PATHWAY_STEPS[1:]):
-        g.edge(a, b)
-    g.edge("log", "match", label=" next referral", style="dashed", constraint="false")
+    for step, text in zip(pathway.steps, pathway_text(q, plan, role_titles)):
+        g.node(step.id, text)
+    for a, b in zip(pathway.steps, pathway.steps[1:]):
+        g.edge(a.id, b.id)
+    if pathway.loop:
+        g.edge(pathway.loop.from_step, pathway.loop.to_step, label=f" {pathway.loop.label}", style="dashed", constraint="false")
     return svg(g)

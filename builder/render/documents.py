@@ -49,6 +49,19 @@ def _review(value: str | None) -> str | None:
     return (d.replace(year=d.year + 1, day=min(d.day, 28))).strftime("%B %Y")
 
 
+def partner_of(q: Questionnaire, answers: dict[str, Any]) -> dict[str, str | None]:
+    """The partner organisation as the answers describe it (templates/bindings.yaml says which answers)."""
+    binding = q.bindings.partner
+    kind = answers.get(binding.question) if binding else None
+    if binding is None or not isinstance(kind, str) or kind in binding.no_partner:
+        return {"name": None, "kind": None, "kind_label": None}
+    question = q.question(binding.question)
+    option = question.option(kind) if question else None
+    name = answers.get(binding.name_question) if binding.name_question else None
+    return {"name": name if isinstance(name, str) else None, "kind": kind,
+            "kind_label": binding.phrases.get(kind, option.label if option else None)}
+
+
 def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | None, *, link_stylesheet: bool = True) -> dict[str, Any]:
     """What a policy template sees: tailored from a plan, or blank when `plan` is None."""
     template = next(t for t in q.templates if t.id == template_id)
@@ -67,20 +80,12 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
             "link_stylesheet": link_stylesheet,
         }
     answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
-    partner_kind = answers.get("partner_org")
-    partner_q = q.question("partner_org")
-    kind_label = None
-    if partner_kind and partner_kind != "none" and partner_q is not None:
-        opt = partner_q.option(partner_kind)
-        kind_label = {"hiv_peer_org": "HIV peer support organisation", "other_peer_org": "peer support organisation"}.get(partner_kind, opt.label if opt else None)
-    else:
-        partner_kind = None
     top = roles[plan["roles"][0]]
     assessed = plan["assessment"].get("assessed_on")
     return {
         "blank": False,
         "clinic": {"name": plan["clinic"]["name"], "organisation": plan["clinic"].get("organisation")},
-        "partner": {"name": answers.get("partner_name") if partner_kind else None, "kind": partner_kind, "kind_label": kind_label},
+        "partner": partner_of(q, answers),
         "role": {"id": top.id, "title": top.title, "summary": top.summary},
         "roles": list(plan["roles"]),
         "role_titles": {r.id: r.title for r in q.meta.roles.options},

@@ -13,42 +13,44 @@ from .. import __version__
 from ..fileio import atomic_write, canonical_json
 from ..schema import Questionnaire
 
-POLICY_TEMPLATES = {
-    "confidentiality": "confidentiality", "data_protection": "confidentiality", "volunteer": "volunteer_agreement",
-    "safeguarding": "safeguarding", "lone_working": "lone_working", "expenses": "expenses",
-    "recruitment_checks": "recruitment", "supervision": "supervision", "boundaries": "boundaries",
-}
-"""Which template fills the gap when a policy in the checklist is missing."""
-
 
 def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+def _pathway(q: Questionnaire, plan: dict[str, Any], role_titles: dict[str, str]) -> dict[str, Any] | None:
+    from .diagrams import pathway_svg, pathway_text
+
+    drawn = pathway_svg(q, plan, role_titles)
+    if drawn is None:
+        return None
+    return {"uri": _data_uri(drawn), "steps": [s.replace("\n", " ") for s in pathway_text(q, plan, role_titles)]}
+
+
 def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The plan document as HTML, with its chart and referral diagram embedded as SVG."""
     from .charts import chart_alt, readiness_chart_svg
-    from .diagrams import pathway_svg, pathway_text
-    from .documents import _review, environment
+    from .documents import _review, environment, partner_of
 
     role_titles = {r.id: r.title for r in q.meta.roles.options}
     answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
-    policies_q = q.question("policies_in_place")
+    checklist = q.bindings.policy_checklist
+    policies_q = q.question(checklist.question) if checklist else None
     titles = {t.id: t.title for t in q.templates}
     policy_rows = []
-    if policies_q is not None:
-        have = answers.get("policies_in_place")
+    if checklist is not None and policies_q is not None:
+        have = answers.get(checklist.question)
         for o in policies_q.options:
             if o.exclusive:
                 continue
-            tid = POLICY_TEMPLATES.get(o.id)
+            tid = checklist.templates.get(o.id)
             policy_rows.append({
                 "label": o.label, "in_place": isinstance(have, list) and o.id in have, "unknown": have is None,
                 "template": tid, "template_title": titles.get(tid or "", ""), "template_listed": tid in plan["templates"],
             })
     r = plan["readiness"]["domains"]
     weakest = sorted(q.meta.domains, key=lambda d: (r[d]["score"], q.meta.domains.index(d)))[:3]
-    partner = answers.get("partner_org")
+    partner = partner_of(q, answers)
     first_steps: list[dict[str, Any]] = []
     for action in plan["actions"]:
         if len(first_steps) < 5 and all(a["domain"] != action["domain"] for a in first_steps):
@@ -68,11 +70,11 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "sources": list(q.meta.sources.values()),
         "weakest": [{"title": r[d]["title"], "score": r[d]["score"], "rating": r[d]["rating"]} for d in weakest],
         "policy_rows": policy_rows,
-        "show_partnership": plan["route"] != "in_house" or (partner not in (None, "none")),
-        "partner_name": answers.get("partner_name") if partner not in (None, "none") else None,
+        "show_partnership": plan["route"] != "in_house" or partner["kind"] is not None,
+        "partner_name": partner["name"],
         "review_date": _review(plan["assessment"].get("assessed_on")),
         "chart": {"uri": _data_uri(readiness_chart_svg(plan, q)), "alt": chart_alt(plan, q)},
-        "pathway": {"uri": _data_uri(pathway_svg(plan, role_titles)), "steps": [s.replace("\n", " ") for s in pathway_text(plan, role_titles)]},
+        "pathway": _pathway(q, plan, role_titles),
         "link_stylesheet": link_stylesheet,
     }
     return environment(templates_dir).get_template("plan.html.j2").render(context)

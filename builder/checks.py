@@ -183,6 +183,10 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
         if not file.exists():
             problems.append(sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=tmpl.id, file=project.rel(file))))
     problems += _guidance_links(q, sources, project)
+    from .template_checks import check_bindings, check_templates
+
+    problems += check_bindings(q, sources.get("bindings"))
+    problems += check_templates(q, project)
     if contract is not None:
         problems += _contract(q, sources, contract, template_ids)
     if thorough and not any(p for p in problems if not p.warning):

@@ -75,6 +75,12 @@ class Msg(StrEnum):
     BAD_MAX_POINTS = "{where}: max_points is only for multi questions; remove it"
     NO_OPTIONS = "{where}: a {qtype} question needs options"
     TEXT_OPTIONS = "{where}: a text question has no options or points"
+    BINDING_TYPE = "bindings: question '{question}' is a {qtype} question; this binding needs a {expected} question"
+    BINDING_FIELD = "bindings: unknown field '{{{field}}}'{hint}; fields are: {fields}"
+    BINDING_STEP = "bindings: unknown pathway step '{step}'{hint}"
+    TEMPLATE_SYNTAX = "template syntax error: {problem}; fix the template here"
+    TEMPLATE_QUESTION = "the template reads answer '{question}', which is not a question{hint}; rename it here or in the questionnaire"
+    TEMPLATE_OPTION = "the template compares '{question}' with '{option}', which is not one of its options{hint}; options are: {options}"
     WEIGHTS = "overall.weights must give one weight for each domain; {problem}"
 
 

@@ -1,0 +1,69 @@
+"""`readiness check` verifies every id the templates and templates/bindings.yaml read, with file and line."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from builder.__main__ import cli
+from builder.errors import Msg
+from builder.load import Project
+
+from .conftest import edit, line_of
+
+# (file under templates/, old text, new text, needle on the reported line, expected message)
+BROKEN = [
+    pytest.param("policies/boundaries.html.j2", 'answers.get("community_work")', 'answers.get("community_wrok")', 'answers.get("community_wrok")',
+                 Msg.TEMPLATE_QUESTION.format(question="community_wrok", hint=" (did you mean 'community_work'?)"), id="template-unknown-question"),
+    pytest.param("policies/supervision.html.j2", '{%- set sup = answers.get("supervision") -%}', '{%- set sup = answers.get("supervision") -%}{% if sup == "in_house" %}{% endif %}',
+                 '{% if sup == "in_house" %}',
+                 Msg.TEMPLATE_OPTION.format(option="in_house", question="supervision", hint="", options="in_clinic, partner, none"),
+                 id="template-unknown-option-via-alias"),
+    pytest.param("policies/partnership_agreement.html.j2", 'route == "hub_and_spoke"', 'route == "hub_spoke"', 'route == "hub_spoke"',
+                 Msg.REF_ROUTE.format(where="the template", route="hub_spoke", hint=" (did you mean 'hub_and_spoke'?)", options="in_house, partnership, hub_and_spoke"),
+                 id="template-unknown-route"),
+    pytest.param("policies/work_log.html.j2", "<h2>", "{% if %}<h2>", "{% if %}<h2>", "template syntax error: Expected an expression", id="template-syntax"),
+    pytest.param("bindings.yaml", "  question: partner_org", "  question: partner_orgs", "question: partner_orgs",
+                 Msg.REF_QUESTION.format(where="bindings", question="partner_orgs", hint=" (did you mean 'partner_org'?)"), id="binding-unknown-question"),
+    pytest.param("bindings.yaml", "    volunteer: volunteer_agreement", "    volunteer: volunteers_agreement", "volunteer: volunteers_agreement",
+                 Msg.REF_TEMPLATE.format(where="bindings", template="volunteers_agreement", hint=" (did you mean 'volunteer_agreement'?)"),
+                 id="binding-unknown-template"),
+    pytest.param("bindings.yaml", "phrases: {admin_team:", "phrases: {admin:", "phrases: {admin:",
+                 "bindings: 'admin' is not an option of 'booking'", id="binding-unknown-option"),
+    pytest.param("bindings.yaml", "{coordinator} checks", "{co_ordinator} checks", "{co_ordinator} checks",
+                 "bindings: unknown field '{co_ordinator}' (did you mean 'coordinator'?)", id="binding-unknown-field"),
+    pytest.param("bindings.yaml", "name_question: partner_name", "name_question: partner_org", "name_question: partner_org",
+                 Msg.BINDING_TYPE.format(question="partner_org", qtype="single", expected="text"), id="binding-wrong-type"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "needle", "expected"), BROKEN)
+def test_broken_template_or_binding_fails_with_file_and_line(project: Project, runner: CliRunner, file: str, old: str, new: str,
+                                                             needle: str, expected: str) -> None:
+    path = project.templates_dir / file
+    edit(path, old, new)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line = line_of(path, needle)
+    assert any(ln.startswith(f"templates/{file}:{line}: error: ") and expected in ln for ln in result.output.splitlines()), \
+        f"expected templates/{file}:{line}: ... {expected!r} in:\n{result.output}"
+
+
+def test_renaming_a_question_a_template_reads_fails_check(project: Project, runner: CliRunner) -> None:
+    """The issue's case: rename community_work in the questionnaire only, and every template reading it is named."""
+    for path in project.questionnaire_dir.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("community_work", "community_outreach"), encoding="utf-8")
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1
+    flagged = {ln.split(":")[0] for ln in result.output.splitlines() if "'community_work', which is not a question" in ln}
+    readers = {f"templates/{p.relative_to(project.templates_dir)}" for p in project.templates_dir.rglob("*.j2")
+               if 'answers.get("community_work")' in p.read_text(encoding="utf-8")}
+    assert readers and flagged == readers, result.output
+
+
+def test_no_bindings_file_means_no_tailoring_not_an_error(project: Project, runner: CliRunner) -> None:
+    (project.templates_dir / "bindings.yaml").unlink()
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 0, result.output

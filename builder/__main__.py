@@ -1,68 +1,79 @@
-"""The `readiness` command line: thin commands over the pure engine."""
+"""The `readiness` command line: thin commands over the pure engine.
+
+Every command's errors go through one handler (ReadinessGroup.invoke): a ReadinessError
+prints its problems, one line each, and exits with the code its class carries (2 for a
+user's bad file, 1 for the project's own broken data); Ctrl-C exits 130.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import Problem, ReadinessError
+from .errors import Problem, ProjectError, ReadinessError, printable
+from .limits import MAX_SHOWN
 from .paths import ROOT, Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_INVALID = 1
+EXIT_INVALID = ProjectError.exit_code
 """The questionnaire (our own data) failed its checks."""
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = ReadinessError.exit_code
 """A user's file or argument is wrong; nothing was written."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report SIGINT; nothing was written."""
 
 
-def report(problems: list[Problem]) -> list[str]:
-    """Print each problem as one 'file:line: kind: message' line on stderr; return the lines."""
-    lines = []
-    for p in problems:
-        kind = "warning" if p.warning else "error"
-        where = f"{p.file}:{p.line}" if p.line else p.file
-        lines.append(f"{where}: {kind}: {p.message}")
-        click.echo(lines[-1], err=True)
+def report(problems: list[Problem], limit: int | None = MAX_SHOWN) -> list[str]:
+    """Print each problem as one 'file:line: kind: message' line on stderr (at most `limit`, then 'and N more')."""
+    lines = [p.line_text() for p in problems]
+    shown = lines if limit is None or len(lines) <= limit else lines[:limit]
+    for line in shown:
+        click.echo(line, err=True)
+    if len(shown) < len(lines):
+        click.echo(f"... and {len(lines) - len(shown)} more", err=True)
     return lines
 
 
+def say(text: str) -> None:
+    """A status line on stderr, with anything taken from the user's files escaped."""
+    click.echo(printable(text), err=True)
+
+
+class ReadinessGroup(click.Group):
+    """The one error handler for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReadinessError as exc:
+            report(exc.problems)
+            if exc.summary:
+                say(exc.summary)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            say("interrupted; nothing was written")
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:  # an unexpected disk error: one line, never a traceback
+            say(f"{exc.filename or 'readiness'}: error: {exc.strerror or exc}; check the path and permissions")
+            ctx.exit(EXIT_BAD_INPUT)
+
+
 def guarded(exit_code: int = EXIT_BAD_INPUT) -> Callable[[F], F]:
-    """Print ReadinessError as located one-line messages and exit non-zero, never a traceback."""
-
-    def wrap(fn: F) -> F:
-        @wraps(fn)
-        def inner(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return fn(*args, **kwargs)
-            except ReadinessError as exc:
-                report(exc.problems)
-                sys.exit(exc.exit_code if hasattr(exc, "exit_code") else exit_code)
-            except OSError as exc:
-                click.echo(f"{exc.filename or ''}: error: {exc.strerror or exc}; check the path and permissions", err=True)
-                sys.exit(EXIT_BAD_INPUT)
-
-        return inner  # type: ignore[return-value]
-
-    return wrap
+    """Kept so commands written against the earlier API still import: ReadinessGroup now handles every error."""
+    return lambda fn: fn
 
 
 def load_project(root: Path) -> Any:
-    """The questionnaire, or exit 1 with its problems (it is our data, not the user's)."""
-    from .load import load_checked
+    """(questionnaire, []) as before; a broken questionnaire raises ProjectError (exit 1)."""
+    from .planning import load_project as load
 
-    try:
-        return load_checked(Project(root), thorough=False)
-    except ReadinessError as exc:
-        report(exc.problems)
-        click.echo("The questionnaire has errors; run 'readiness check' for the full list.", err=True)
-        sys.exit(EXIT_INVALID)
+    return load(Project(root)), []
 
 
 root_option = click.option(
@@ -71,7 +82,7 @@ root_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ReadinessGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="readiness")
 def cli() -> None:
     """Peer support readiness: check the questionnaire, run an assessment, build a clinic's plan."""
@@ -86,50 +97,35 @@ def check(root: Path, strict: bool) -> None:
 
     try:
         q, warnings = load_checked(Project(root))
-    except ReadinessError as exc:
-        report(exc.problems)
+    except ProjectError as exc:
         n = len(exc.problems)
-        click.echo(f"{n} error{'s' if n != 1 else ''} found.", err=True)
-        sys.exit(EXIT_INVALID)
+        exc.summary = f"{n} error{'s' if n != 1 else ''} found."
+        raise
     report(warnings)
     if strict and warnings:
-        click.echo(f"{len(warnings)} warning(s), failing because of --strict.", err=True)
-        sys.exit(EXIT_INVALID)
+        raise ProjectError([], summary=f"{len(warnings)} warning(s), failing because of --strict.")
     n_rules = sum(len(d.actions) + len(d.gates) for d in q.domains) + len(q.meta.templates.rules) + len(q.meta.roles.rules) + len(q.meta.routes.rules)
     click.echo(f"questionnaire {q.meta.version}: ok: {len(q.questions)} questions in {len(q.domains)} domains, "
                f"{n_rules} rules, {len(q.templates)} templates")
 
 
-def _plan_for(root: Path, answers: Path, strict: bool, said: list[str] | None = None) -> tuple[Any, dict[str, Any]]:
-    from .answers import load_answers
-    from .engine import evaluate_plan, ignored_answers, walk
-    from .errors import Msg
+def _plan_for(root: Path, answers: Path, strict: bool) -> Any:
+    from .planning import plan_for
 
-    q, _ = load_project(root)
-    af, src = load_answers(answers, q, str(answers))
-    steps, _values = walk(q, af)
-    ignored = [src.problem(("answers", qid), msg, warning=not strict) for qid, msg in ignored_answers(q, af, steps)]
-    missing = []
-    if strict:
-        missing = [src.problem(("answers",), Msg.MISSING_ANSWER.format(question=s.question.id))
-                   for s in steps if s.state == "unknown" and not s.question.optional]
-    errors = [p for p in ignored if not p.warning] + missing
-    if errors:
-        raise ReadinessError(errors)
-    lines = report(ignored)
-    if said is not None:
-        said.extend(lines)
-    return q, evaluate_plan(q, af)
+    clinic = plan_for(Project(root), answers, strict)
+    report(clinic.warnings)
+    return clinic
 
 
-def _emit(text: str, output: Path | None) -> None:
-    from .fileio import atomic_write
+def _emit(text: str, output: Path | None, root: Path, inputs: tuple[Path, ...] = ()) -> None:
+    from .fileio import check_output_file, write_output
 
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text if not sys.stdout.isatty() else "\n".join(printable(ln) for ln in text.split("\n")), nl=False)
     else:
-        atomic_write(output, text)
-        click.echo(f"wrote {output}", err=True)
+        check_output_file(output, Project(root).root, inputs)
+        write_output(output, text)
+        say(f"wrote {output}")
 
 
 @cli.command()
@@ -138,14 +134,14 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
 @click.option("--strict", is_flag=True, help="Every question on the path must be answered; answers to skipped questions are errors.")
-@guarded()
 def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool) -> None:
     """Build the tailored setup plan for an answer file (YAML or JSON)."""
     from .fileio import canonical_json
     from .render.markdown import plan_markdown
 
-    q, result = _plan_for(root, answers, strict)
-    _emit(canonical_json(result) if fmt == "json" else plan_markdown(result, q), output)
+    clinic = _plan_for(root, answers, strict)
+    text = canonical_json(clinic.plan) if fmt == "json" else plan_markdown(clinic.plan, clinic.q)
+    _emit(text, output, root, (answers,))
 
 
 @cli.command()
@@ -153,33 +149,21 @@ def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool)
 @click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on from this answer file.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Save answers here (default: the --resume file, or answers.yaml).")
-@guarded()
 def assess(root: Path, resume: Path | None, output: Path | None) -> None:
     """Answer the questionnaire in the terminal; the file is saved after every answer."""
     from .assess import run_assessment
+    from .fileio import check_output_file
+    from .planning import load_project as load
 
-    q, _ = load_project(root)
-    run_assessment(q, resume, output or resume or Path("answers.yaml"))
+    q = load(Project(root))
+    target = output or resume or Path("answers.yaml")
+    check_output_file(target, Project(root).root)  # saving back over --resume is the point; specials are not
+    run_assessment(q, resume, target)
 
 
-def _run_pack(root: Path, q: Any, plan: dict[str, Any] | None, template_ids: list[str], out: Path, *,
-              include_plan: bool, docx: bool, jobs: int | None, cache_on: bool, also_written: int = 0) -> list[str]:
-    from .render.pack import Cache, build_pack
-
-    project = Project(root)
-    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on)
-    total = len(template_ids) + (1 if include_plan else 0)
-    show = sys.stderr.isatty()
-    with click.progressbar(length=total, label="Rendering documents", file=sys.stderr, show_pos=True) if show else _NoBar() as bar:
-        result = build_pack(q, plan, template_ids, out, project.templates_dir, cache, include_plan=include_plan,
-                            docx=docx, workers=jobs, progress=lambda _name: bar.update(1))
-    for name, err in result.failed:
-        where = "templates/plan.html.j2" if name == "plan" else f"templates/policies/{name.split(' ')[0]}.html.j2"
-        click.echo(f"{where}: error: {name} was not rendered: {err}", err=True)
-    click.echo(f"wrote {len(result.written) + also_written} files to {out} ({result.rendered} rendered, {result.cached} from cache)", err=True)
-    if result.failed:
-        sys.exit(EXIT_INVALID)
-    return [p.name for p in result.written]
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Documents rendered at once (default: one per core).")
+cache_option = click.option("--no-cache", is_flag=True, help="Render everything again instead of reusing unchanged documents.")
+docx_option = click.option("--docx/--no-docx", default=True, show_default=True, help="Also write each template as an editable Word file.")
 
 
 class _NoBar:
@@ -195,9 +179,20 @@ class _NoBar:
         return None
 
 
-jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Documents rendered at once (default: one per core).")
-cache_option = click.option("--no-cache", is_flag=True, help="Render everything again instead of reusing unchanged documents.")
-docx_option = click.option("--docx/--no-docx", default=True, show_default=True, help="Also write each template as an editable Word file.")
+def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: list[str], out: Path, *,
+                  include_plan: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
+    from .render.build import write_folder
+
+    total = len(names) + (1 if include_plan else 0)
+    bar: Any = (click.progressbar(length=total, label="Rendering documents", file=sys.stderr, show_pos=True)
+                if sys.stderr.isatty() else _NoBar())
+    with bar:
+        result = write_folder(Project(root), q, plan_data, names, out, include_plan=include_plan, docx=docx, jobs=jobs,
+                              cache_on=not no_cache, progress=lambda _name: bar.update(1), warn=say)
+    if result.whole_from_cache:
+        say(f"wrote {len(result.names)} files to {out} (all from cache: nothing has changed)")
+    else:
+        say(f"wrote {len(result.names)} files to {out} ({result.rendered} rendered, {result.cached} from cache)")
 
 
 @cli.command()
@@ -208,37 +203,11 @@ docx_option = click.option("--docx/--no-docx", default=True, show_default=True, 
 @docx_option
 @jobs_option
 @cache_option
-@guarded()
 def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
-    from . import packcache
-    from .fileio import atomic_write
-
-    project = Project(root)
-    digest = None
-    if not no_cache and answers.is_file():
-        # Nothing that shapes the pack has changed: copy it out without loading anything heavy.
-        digest = packcache.input_digest(project, answers, f"strict={strict} docx={docx}")
-        restored = packcache.restore(project, digest, out)
-        if restored is not None:
-            names, messages = restored
-            for line in messages:
-                click.echo(line, err=True)
-            click.echo(f"wrote {len(names)} files to {out} (all from cache: nothing has changed)", err=True)
-            return
-
-    from .render.markdown import plan_markdown
-
-    said: list[str] = []
-    q, result = _plan_for(root, answers, strict, said)
-    from .tools import require
-
-    require("dot")  # before anything is written
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out / "plan.md", plan_markdown(result, q))
-    written = _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache, also_written=1)
-    if digest is not None:
-        packcache.remember(project, digest, out, ["plan.md", *written], said)
+    clinic = _plan_for(root, answers, strict)
+    _write_folder(root, clinic.q, clinic.plan, list(clinic.plan["templates"]), out,
+                  include_plan=True, docx=docx, jobs=jobs, no_cache=no_cache)
 
 
 @cli.command()
@@ -249,31 +218,31 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 @docx_option
 @jobs_option
 @cache_option
-@guarded()
 def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write every template (PDF and DOCX): blank, with the paper questionnaire, or tailored with --answers."""
+    from .planning import load_project as load
     from .render.pack import QUESTIONNAIRE
 
     if answers is not None:
-        q, plan_data = _plan_for(root, answers, False)
+        clinic = _plan_for(root, answers, False)
+        q, plan_data = clinic.q, clinic.plan
         names = [t.id for t in q.templates]
     else:
-        q, _ = load_project(root)
+        q = load(Project(root))
         plan_data = None
         names = [QUESTIONNAIRE] + [t.id for t in q.templates]  # blank: the paper questionnaire too
-    _run_pack(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, cache_on=not no_cache)
+    _write_folder(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, no_cache=no_cache)
 
 
 @cli.command("export")
 @root_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
-@guarded()
 def export(root: Path, output: Path | None) -> None:
     """Export the validated questionnaire as JSON (what the in-browser wizard evaluates)."""
     from .export import questionnaire_json
+    from .planning import load_project as load
 
-    q, _ = load_project(root)
-    _emit(questionnaire_json(q), output)
+    _emit(questionnaire_json(load(Project(root))), output, root)
 
 
 def main() -> None:

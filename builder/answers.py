@@ -11,12 +11,15 @@ import yaml
 
 from .contract import ANSWER_FILE_VERSION
 from .errors import Msg, Problem, ReadinessError, hint
-from .schema import Questionnaire
-from .sources import Source, load, parse_json, parse_yaml
+from .limits import MAX_NAME, MAX_NOTE
+from .schema import Question, Questionnaire
+from .sources import LoadedFile, load, parse_json, parse_yaml
 
 TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "clinic", "answers")
 CLINIC_KEYS = ("name", "organisation")
 ANSWER_KEYS = ("answer", "note")
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+"""Assessment dates outside these years are typing mistakes (and would overflow review dates)."""
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,25 @@ def _kind(value: Any) -> str:
     return {str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def parse_answers(src: Source, q: Questionnaire) -> AnswerFile:
+def parse_answers(src: LoadedFile, q: Questionnaire) -> AnswerFile:
     """Validate an answer document; raise ReadinessError with every problem, each with its line."""
+    data = _header(src)
+    reader = _Reader(src)
+    reader.top_keys(data)
+    qversion, assessed, role = reader.metadata(data)
+    name, organisation = reader.clinic(data.get("clinic"))
+    answers = reader.answers(data.get("answers"), q)
+    if reader.problems:
+        raise ReadinessError(reader.problems)
+    assert name is not None
+    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers)
+
+
+# ------------------------------------------------------------------ the header: stop at the first problem
+
+
+def _header(src: LoadedFile) -> dict[Any, Any]:
+    """The top-level mapping, once it is known to be a version 1 answer file."""
     data = src.data
     if data is None or (isinstance(data, str) and not data.strip()):
         raise ReadinessError([src.problem((), Msg.EMPTY_ANSWERS)])
@@ -56,131 +76,177 @@ def parse_answers(src: Source, q: Questionnaire) -> AnswerFile:
         raise ReadinessError([src.problem((), Msg.NO_VERSION)])
     if data["version"] != ANSWER_FILE_VERSION or isinstance(data["version"], bool):
         raise ReadinessError([src.problem(("version",), Msg.BAD_VERSION.format(version=data["version"]))])
+    return data
 
-    problems: list[Problem] = []
-    for key in data:
-        if key not in TOP_KEYS:
-            problems.append(src.problem((key,), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), TOP_KEYS), allowed=", ".join(TOP_KEYS))))
 
-    def text_field(container: dict[str, Any], key: str, path: tuple[Any, ...]) -> str | None:
+class _Reader:
+    """Reads the rest of the file, collecting every problem before raising once."""
+
+    def __init__(self, src: LoadedFile):
+        self.src = src
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple[Any, ...], message: str) -> None:
+        self.problems.append(self.src.problem(path, message))
+
+    # -------------------------------------------------------------- top-level keys and metadata
+
+    def top_keys(self, data: dict[Any, Any]) -> None:
+        for key in data:
+            if key not in TOP_KEYS:
+                self.add((key,), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), TOP_KEYS), allowed=", ".join(TOP_KEYS)))
+
+    def text_field(self, container: dict[Any, Any], key: str, path: tuple[Any, ...], limit: int = MAX_NAME) -> str | None:
         value = container.get(key)
         if value is None:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
-            problems.append(src.problem(path, Msg.WRONG_TYPE.format(key=key, expected="text", got=_kind(value))))
+            self.add(path, Msg.WRONG_TYPE.format(key=key, expected="text", got=_kind(value)))
+            return None
+        if len(value) > limit:
+            self.add(path, Msg.FIELD_TOO_LONG.format(key=key, length=len(value), limit=limit))
             return None
         return value
 
-    qversion = text_field(data, "questionnaire_version", ("questionnaire_version",))
-    role = text_field(data, "respondent_role", ("respondent_role",))
-    assessed = text_field(data, "assessed_on", ("assessed_on",))
-    if assessed is not None:
-        try:
-            assessed = dt.date.fromisoformat(assessed).isoformat()
-        except ValueError:
-            problems.append(src.problem(("assessed_on",), Msg.BAD_DATE.format(key="assessed_on")))
+    def metadata(self, data: dict[Any, Any]) -> tuple[str | None, str | None, str | None]:
+        """(questionnaire_version, assessed_on, respondent_role)."""
+        qversion = self.text_field(data, "questionnaire_version", ("questionnaire_version",))
+        role = self.text_field(data, "respondent_role", ("respondent_role",))
+        assessed = self.text_field(data, "assessed_on", ("assessed_on",))
+        if assessed is not None:
+            try:
+                day = dt.date.fromisoformat(assessed)
+            except ValueError:
+                self.add(("assessed_on",), Msg.BAD_DATE.format(key="assessed_on"))
+                return qversion, None, role
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add(("assessed_on",), Msg.DATE_RANGE.format(key="assessed_on", first=FIRST_YEAR, last=LAST_YEAR))
+            assessed = day.isoformat()
+        return qversion, assessed, role
 
-    clinic = data.get("clinic")
-    name: str | None = None
-    organisation: str | None = None
-    if clinic is None:
-        problems.append(src.problem((), Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}')))
-    elif not isinstance(clinic, dict):
-        problems.append(src.problem(("clinic",), Msg.WRONG_TYPE.format(key="clinic", expected="a mapping with 'name' and 'organisation'", got=_kind(clinic))))
-    else:
+    # -------------------------------------------------------------- clinic
+
+    def clinic(self, clinic: Any) -> tuple[str | None, str | None]:
+        """(name, organisation)."""
+        if clinic is None:
+            self.add((), Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}'))
+            return None, None
+        if not isinstance(clinic, dict):
+            self.add(("clinic",), Msg.WRONG_TYPE.format(key="clinic", expected="a mapping with 'name' and 'organisation'", got=_kind(clinic)))
+            return None, None
         for key in clinic:
             if key not in CLINIC_KEYS:
-                problems.append(src.problem(("clinic", key), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), CLINIC_KEYS), allowed=", ".join(CLINIC_KEYS))))
-        name = text_field(clinic, "name", ("clinic", "name"))
-        organisation = text_field(clinic, "organisation", ("clinic", "organisation"))
-        if not name or not name.strip():
-            problems.append(src.problem(("clinic",), Msg.MISSING_KEY.format(key="name", example='name: "Riverside Clinic"')))
+                self.add(("clinic", key), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), CLINIC_KEYS), allowed=", ".join(CLINIC_KEYS)))
+        name = self.text_field(clinic, "name", ("clinic", "name"))
+        organisation = self.text_field(clinic, "organisation", ("clinic", "organisation"))
+        if (not name or not name.strip()) and not (isinstance(clinic.get("name"), str) and len(clinic["name"]) > MAX_NAME):
+            self.add(("clinic",), Msg.MISSING_KEY.format(key="name", example='name: "Riverside Clinic"'))
+        return name, organisation
 
-    answers: dict[str, Answer] = {}
-    raw = data.get("answers")
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        problems.append(src.problem(("answers",), Msg.WRONG_TYPE.format(key="answers", expected="a mapping of question id to answer", got=_kind(raw))))
-        raw = {}
-    ids = [qu.id for qu in q.questions]
-    for qid, given in raw.items():
+    # -------------------------------------------------------------- answers, one question at a time
+
+    def answers(self, raw: Any, q: Questionnaire) -> dict[str, Answer]:
+        answers: dict[str, Answer] = {}
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            self.add(("answers",), Msg.WRONG_TYPE.format(key="answers", expected="a mapping of question id to answer", got=_kind(raw)))
+            raw = {}
+        ids = [qu.id for qu in q.questions]
+        for qid, given in raw.items():
+            question = q.question(str(qid))
+            if question is None:
+                self.add(("answers", qid), Msg.UNKNOWN_QUESTION.format(question=qid, hint=hint(str(qid), ids)))
+                continue
+            answer = self.answer(question, qid, given)
+            if answer is not None:
+                answers[qid] = answer
+        return answers
+
+    def answer(self, question: Question, qid: str, given: Any) -> Answer | None:
+        """One answer, plain or as {answer, note}; None (with a problem) when it is wrong."""
         path: tuple[Any, ...] = ("answers", qid)
-        question = q.question(str(qid))
-        if question is None:
-            problems.append(src.problem(path, Msg.UNKNOWN_QUESTION.format(question=qid, hint=hint(str(qid), ids))))
-            continue
         note = None
         value = given
         if isinstance(given, dict):
             for key in given:
                 if key not in ANSWER_KEYS:
-                    problems.append(src.problem((*path, key), Msg.ANSWER_MAPPING.format(question=qid, key=key)))
+                    self.add((*path, key), Msg.ANSWER_MAPPING.format(question=qid, key=key))
             value = given.get("answer")
             note = given.get("note")
             if note is not None and not isinstance(note, str):
-                problems.append(src.problem((*path, "note"), Msg.NOTE_TEXT.format(question=qid)))
+                self.add((*path, "note"), Msg.NOTE_TEXT.format(question=qid))
+                note = None
+            elif note is not None and len(note) > MAX_NOTE:
+                self.add((*path, "note"), Msg.FIELD_TOO_LONG.format(key="note", length=len(note), limit=MAX_NOTE))
                 note = None
             path = (*path, "answer") if "answer" in given else path
+        if value is None:
+            return Answer(None, note)
+        if question.type == "text":
+            if not isinstance(value, str):
+                self.add(path, Msg.TEXT_EXPECTED.format(question=qid))
+                return None
+            if len(value) > MAX_NOTE:
+                self.add(path, Msg.FIELD_TOO_LONG.format(key=qid, length=len(value), limit=MAX_NOTE))
+                return None
+            return Answer(value.strip() or None, note)
+        if question.type == "single":
+            return self.single(question, qid, value, note, path)
+        return self.multi(question, qid, value, note, path)
+
+    def single(self, question: Question, qid: str, value: Any, note: str | None, path: tuple[Any, ...]) -> Answer | None:
         options = [o.id for o in question.options]
         listed = ", ".join(options)
-        if value is None:
-            answers[qid] = Answer(None, note)
-        elif question.type == "text":
-            if not isinstance(value, str):
-                problems.append(src.problem(path, Msg.TEXT_EXPECTED.format(question=qid)))
-            else:
-                answers[qid] = Answer(value.strip() or None, note)
-        elif question.type == "single":
-            if isinstance(value, list):
-                problems.append(src.problem(path, Msg.SINGLE_GIVEN_LIST.format(question=qid, options=listed)))
-            elif not isinstance(value, str):
-                problems.append(src.problem(path, Msg.OPTION_EXPECTED.format(question=qid, example=options[0], got=_kind(value))))
-            elif value not in options:
-                problems.append(src.problem(path, Msg.UNKNOWN_OPTION.format(value=value, question=qid, options=listed)))
-            else:
-                answers[qid] = Answer(value, note)
+        if isinstance(value, list):
+            self.add(path, Msg.SINGLE_GIVEN_LIST.format(question=qid, options=listed))
+        elif not isinstance(value, str):
+            self.add(path, Msg.OPTION_EXPECTED.format(question=qid, example=options[0], got=_kind(value)))
+        elif value not in options:
+            self.add(path, Msg.UNKNOWN_OPTION.format(value=value, question=qid, options=listed))
         else:
-            if not isinstance(value, list):
-                if isinstance(value, str):
-                    problems.append(src.problem(path, Msg.MULTI_GIVEN_SINGLE.format(question=qid, value=value)))
-                else:
-                    problems.append(src.problem(path, Msg.OPTION_EXPECTED.format(question=qid, example=options[0], got=_kind(value))))
-                continue
-            chosen: list[str] = []
-            bad = False
-            for i, item in enumerate(value):
-                if not isinstance(item, str):
-                    problems.append(src.problem((*path, i), Msg.OPTION_EXPECTED.format(question=qid, example=options[0], got=_kind(item))))
-                    bad = True
-                elif item not in options:
-                    problems.append(src.problem((*path, i), Msg.UNKNOWN_OPTION.format(value=item, question=qid, options=listed)))
-                    bad = True
-                elif item in chosen:
-                    problems.append(src.problem((*path, i), Msg.MULTI_DUPLICATE.format(question=qid, option=item)))
-                    bad = True
-                else:
-                    chosen.append(item)
-            if bad:
-                continue
-            if not chosen:
-                problems.append(src.problem(path, Msg.MULTI_EMPTY.format(question=qid, options=listed)))
-                continue
-            exclusive = [o.id for o in question.options if o.exclusive and o.id in chosen]
-            if exclusive and len(chosen) > 1:
-                problems.append(src.problem(path, Msg.MULTI_EXCLUSIVE.format(question=qid, option=exclusive[0])))
-                continue
-            # Keep the questionnaire's order, so the same choices always give the same file and plan.
-            answers[qid] = Answer([o for o in options if o in chosen], note)
-    if problems:
-        raise ReadinessError(problems)
-    assert name is not None
-    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers)
+            return Answer(value, note)
+        return None
+
+    def multi(self, question: Question, qid: str, value: Any, note: str | None, path: tuple[Any, ...]) -> Answer | None:
+        options = [o.id for o in question.options]
+        listed = ", ".join(options)
+        if not isinstance(value, list):
+            if isinstance(value, str):
+                self.add(path, Msg.MULTI_GIVEN_SINGLE.format(question=qid, value=value))
+            else:
+                self.add(path, Msg.OPTION_EXPECTED.format(question=qid, example=options[0], got=_kind(value)))
+            return None
+        chosen: list[str] = []
+        bad = False
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                self.add((*path, i), Msg.OPTION_EXPECTED.format(question=qid, example=options[0], got=_kind(item)))
+                bad = True
+            elif item not in options:
+                self.add((*path, i), Msg.UNKNOWN_OPTION.format(value=item, question=qid, options=listed))
+                bad = True
+            elif item in chosen:
+                self.add((*path, i), Msg.MULTI_DUPLICATE.format(question=qid, option=item))
+                bad = True
+            else:
+                chosen.append(item)
+        if bad:
+            return None
+        if not chosen:
+            self.add(path, Msg.MULTI_EMPTY.format(question=qid, options=listed))
+            return None
+        exclusive = [o.id for o in question.options if o.exclusive and o.id in chosen]
+        if exclusive and len(chosen) > 1:
+            self.add(path, Msg.MULTI_EXCLUSIVE.format(question=qid, option=exclusive[0]))
+            return None
+        # Keep the questionnaire's order, so the same choices always give the same file and plan.
+        return Answer([o for o in options if o in chosen], note)
 
 
-def load_answers(path: Path, q: Questionnaire, display: str | None = None) -> tuple[AnswerFile, Source]:
+def load_answers(path: Path, q: Questionnaire, display: str | None = None) -> tuple[AnswerFile, LoadedFile]:
     src = load(path, display or str(path))
     return parse_answers(src, q), src
 

@@ -7,16 +7,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
 from .contract import Contract
 from .errors import Msg, Problem, hint
+from .paths import Project
 from .schema import Condition, Question, Questionnaire
-from .sources import Source
-
-if TYPE_CHECKING:
-    from .load import Project
+from .sources import LoadedFile
 
 ENUMERATION_LIMIT = 200_000
 """Beyond this many answer combinations a satisfiability check is skipped (never reached by real data)."""
@@ -27,7 +25,7 @@ class Rule:
     """A condition somewhere in the questionnaire, with where it lives for error messages."""
 
     where: str
-    source: Source
+    source: LoadedFile
     path: tuple[Any, ...]
     cond: Condition | None
     before: int | None
@@ -37,7 +35,7 @@ class Rule:
     kind: str
 
 
-def _rules(q: Questionnaire, sources: dict[str, Source]) -> Iterator[Rule]:
+def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
     meta = sources["meta"]
     index = {qq.id: i for i, qq in enumerate(q.questions)}
     for d in q.domains:
@@ -59,7 +57,7 @@ def _rules(q: Questionnaire, sources: dict[str, Source]) -> Iterator[Rule]:
         yield Rule(f"template rule {i + 1} ({t.template})", meta, ("templates", "rules", i, "when"), t.when, None, True, "template")
 
 
-def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, thorough: bool = True,
+def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *, thorough: bool = True,
           contract: Contract | None = None) -> list[Problem]:
     """Every cross-reference problem in `q` (warnings flagged), in file order."""
     problems: list[Problem] = []
@@ -69,7 +67,7 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
     first_at: dict[str, str] = {}
 
     # Duplicate ids.
-    def seen(kind: str, ident: str, src: Source, path: tuple[Any, ...], table: dict[str, str]) -> None:
+    def seen(kind: str, ident: str, src: LoadedFile, path: tuple[Any, ...], table: dict[str, str]) -> None:
         where = f"{src.file}:{src.line(path)}"
         if ident in table:
             problems.append(src.problem(path, Msg.DUPLICATE_ID.format(kind=kind, id=ident, first=table[ident])))
@@ -194,7 +192,7 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
     return problems
 
 
-def _question_shape(qu: Question, src: Source, path: tuple[Any, ...], problems: list[Problem]) -> None:
+def _question_shape(qu: Question, src: LoadedFile, path: tuple[Any, ...], problems: list[Problem]) -> None:
     where = f"question '{qu.id}'"
     if qu.type == "text":
         if qu.options or qu.max_points:
@@ -212,7 +210,7 @@ def _question_shape(qu: Question, src: Source, path: tuple[Any, ...], problems: 
                 problems.append(src.problem((*path, "options", j), Msg.POINTS_MISSING.format(where=where, option=o.id)))
 
 
-def _routing_order(q: Questionnaire, sources: dict[str, Source], index: dict[str, int]) -> list[Problem]:
+def _routing_order(q: Questionnaire, sources: dict[str, LoadedFile], index: dict[str, int]) -> list[Problem]:
     """Each ask_if may refer only to earlier questions; report cycles as cycles."""
     problems: list[Problem] = []
     deps = {qu.id: [r[0] for r in question_refs(qu.ask_if) if r[0] in index] for qu in q.questions}
@@ -289,12 +287,12 @@ def guidance_target(project: Project, link: str) -> tuple[Path, str | None]:
     return project.guidance_dir / page, (anchor or None)
 
 
-def _guidance_links(q: Questionnaire, sources: dict[str, Source], project: Project) -> list[Problem]:
+def _guidance_links(q: Questionnaire, sources: dict[str, LoadedFile], project: Project) -> list[Problem]:
     problems: list[Problem] = []
     cache: dict[Path, set[str]] = {}
     pages = sorted(str(p.relative_to(project.guidance_dir)) for p in project.guidance_dir.rglob("*.md")) if project.guidance_dir.exists() else []
 
-    def check_link(src: Source, path: tuple[Any, ...], where: str, link: str) -> None:
+    def check_link(src: LoadedFile, path: tuple[Any, ...], where: str, link: str) -> None:
         page, anchor = guidance_target(project, link)
         rel = link.partition("#")[0]
         if not page.is_file():
@@ -322,7 +320,7 @@ def _guidance_links(q: Questionnaire, sources: dict[str, Source], project: Proje
     return problems
 
 
-def _contract(q: Questionnaire, sources: dict[str, Source], contract: Contract, template_ids: list[str]) -> list[Problem]:
+def _contract(q: Questionnaire, sources: dict[str, LoadedFile], contract: Contract, template_ids: list[str]) -> list[Problem]:
     """Every public id in contract.yaml still exists with its type and options."""
     problems: list[Problem] = []
     lock = sources["contract"]
@@ -426,7 +424,7 @@ def _consistent(values: dict[str, Value], var_ids: list[str], questions: dict[st
     return True
 
 
-def _satisfiability(q: Questionnaire, sources: dict[str, Source]) -> list[Problem]:
+def _satisfiability(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Problem]:
     problems: list[Problem] = []
     for rule in _rules(q, sources):
         if rule.cond is None:

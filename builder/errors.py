@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import StrEnum
+from typing import ClassVar
 
 
 class Msg(StrEnum):
@@ -18,6 +20,27 @@ class Msg(StrEnum):
     JSON_SYNTAX = "malformed JSON: {problem}; check the brackets, commas and quotes here"
     DUPLICATE_KEY = "'{key}' appears twice in the same mapping; keep only one"
     TOOL_MISSING = "{tool} is not installed (needed for {needed_for}); run bash scripts/setup.sh"
+    NOT_REGULAR = "is not a regular file ({kind}); give the path of a saved YAML or JSON file"
+    IS_FOLDER = "is a folder, not a file; give the path of a file"
+    TOO_LARGE = "the file is {size} bytes; files of up to {limit} bytes are read (an answer file is a few kilobytes)"
+    TOO_DEEP = "nested more than {limit} levels deep; answer files nest only a few levels"
+    TOO_MANY_KEYS = "more than {limit} keys in the file; an answer file has one per question"
+    TOO_MANY_NODES = "more than {limit} values in the file (aliases included); an answer file has a few hundred"
+    TOO_LONG = "a text of {length} characters; texts of up to {limit} characters are read (shorten it)"
+    TOO_MANY_ALIASES = "more than {limit} YAML aliases (*name); write the values out instead"
+    ALIAS_LOOP = "the alias *{name} refers to a value that contains itself; write the value out instead"
+    BIG_NUMBER = "a number of {digits} digits; write it as text in quotes, or a number of up to {limit} digits"
+    NOT_A_NUMBER = "'{value}' is not a number JSON allows; write a number, or text in quotes"
+    SURROGATE = "the text contains a lone surrogate escape ({escape}), which is not a character; remove it"
+    # Outputs
+    OUTPUT_SPECIAL = "is a {kind}, not a regular file or folder; give a new path for the output"
+    OUTPUT_IS_INPUT = "is the file being read; write the output somewhere else"
+    OUTPUT_PROTECTED = "is inside the toolkit's {folder}/ folder; write the output somewhere else"
+    OUTPUT_SYMLINK = "is a symbolic link; give the real folder, or a new path"
+    OUTPUT_NOT_FOLDER = "exists and is not a folder; give a new or empty folder for the documents"
+    OUTPUT_FOREIGN = "holds files that are not documents from this tool (such as '{name}'); give a new or empty folder, or an earlier pack's folder"
+    OUTPUT_OS = "cannot write here: {reason}; check the folder exists and that you may write to it"
+    CACHE_UNSAFE = "the cache folder is {why}, so it is not used; run 'chmod 700 {folder}' or set READINESS_CACHE to a private folder"
     # Answer files
     EMPTY_ANSWERS = "the file is empty; an answer file starts with 'version: 1', then 'clinic:' and 'answers:'"
     NOT_A_MAPPING = "expected a mapping of 'version', 'clinic' and 'answers' at the top of the file"
@@ -27,6 +50,8 @@ class Msg(StrEnum):
     MISSING_KEY = "missing '{key}'; add it ({example})"
     WRONG_TYPE = "'{key}' should be {expected}, not {got}"
     BAD_DATE = "'{key}' should be a date written YYYY-MM-DD, such as 2026-11-23"
+    DATE_RANGE = "'{key}' should be a date between {first} and {last}; check the year"
+    FIELD_TOO_LONG = "'{key}' is {length} characters long; shorten it to at most {limit}"
     UNKNOWN_QUESTION = "unknown question '{question}'{hint}; see questionnaire/README.md for the question ids"
     UNKNOWN_OPTION = "'{value}' is not an option of '{question}'; choose one of: {options}"
     SINGLE_GIVEN_LIST = "question '{question}' takes one answer, not a list; choose one of: {options}"
@@ -97,13 +122,48 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.message}"
 
+    def line_text(self) -> str:
+        """The one line the CLI prints: 'file:line: error: message', control characters escaped."""
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return printable(f"{where}: {'warning' if self.warning else 'error'}: {self.message}")
+
 
 class ReadinessError(Exception):
-    """Raised with every problem found, so the user fixes them all in one go."""
+    """Raised with every problem found, so the user fixes them all in one go.
 
-    def __init__(self, problems: Iterable[Problem]):
+    The exit code belongs to the class (as click's ClickException.exit_code does):
+    a user's bad file or argument is 2, and nothing was written.
+    """
+
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, problems: Iterable[Problem], summary: str | None = None):
         self.problems = list(problems)
+        self.summary = summary
+        """A closing line after the problems (such as 'run readiness check'), or None."""
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ProjectError(ReadinessError):
+    """The project's own data (questionnaire, templates) is broken: exit 1."""
+
+    exit_code: ClassVar[int] = 1
+
+
+def printable(text: str) -> str:
+    """`text` safe for a terminal: control and format characters (escape sequences, bidi overrides) escaped."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable() or (ch == " "):
+            out.append(ch)
+        elif unicodedata.category(ch) in ("Zs",):
+            out.append(ch)
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def hint(word: str, choices: Iterable[str]) -> str:

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Msg, Problem, ReadinessError, hint
+from .errors import Msg, Problem, ProjectError, ReadinessError, hint
 from .schema import OPERATORS, Catalog, Domain, Meta, Questionnaire
-from .sources import Source, load
+from .sources import LoadedFile, load
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -83,7 +83,7 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
     return err["msg"][0].lower() + err["msg"][1:]
 
 
-def validate(model: type[M], source: Source, wrap: str | None = None) -> tuple[M | None, list[Problem]]:
+def validate(model: type[M], source: LoadedFile, wrap: str | None = None) -> tuple[M | None, list[Problem]]:
     """Validate `source.data` against `model`; map each error back to its YAML line."""
     data = {wrap: source.data} if wrap else source.data
     try:
@@ -124,14 +124,22 @@ def load_questionnaire(project: Project | None = None, *, thorough: bool = True)
 
 
 def load_checked(project: Project | None = None, *, thorough: bool = True) -> tuple[Questionnaire, list[Problem]]:
-    """Load and check every file: the questionnaire plus its warnings, or ReadinessError.
+    """Load and check every file: the questionnaire plus its warnings, or ProjectError (exit 1: our data).
 
     thorough=False skips the reachability search, which only `readiness check`, the
     site build and the tests need: plans are still built from a fully cross-checked model.
     """
+    try:
+        return _load_checked(project or Project(), thorough)
+    except ProjectError:
+        raise
+    except ReadinessError as exc:  # a questionnaire file that cannot even be read is still our data
+        raise ProjectError(exc.problems) from None
+
+
+def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list[Problem]]:
     from .checks import check  # cross-references need the validated model
 
-    project = project or Project()
     problems: list[Problem] = []
 
     meta_path = project.questionnaire_dir / "questionnaire.yaml"
@@ -146,7 +154,7 @@ def load_checked(project: Project | None = None, *, thorough: bool = True) -> tu
 
     domain_ids = list(meta.domains) if meta else []
     domains: list[Domain] = []
-    sources: dict[str, Source] = {"meta": meta_src, "catalog": catalog_src}
+    sources: dict[str, LoadedFile] = {"meta": meta_src, "catalog": catalog_src}
     for did in domain_ids:
         path = project.questionnaire_dir / f"{did}.yaml"
         if not path.exists():
@@ -181,10 +189,10 @@ def load_checked(project: Project | None = None, *, thorough: bool = True) -> tu
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     if problems or meta is None or catalog is None:
-        raise ReadinessError(problems)
+        raise ProjectError(problems)
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, **({"bindings": bindings} if bindings else {}))
     found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]
     if errors:
-        raise ReadinessError(errors)
+        raise ProjectError(errors)
     return questionnaire, [p for p in found if p.warning]

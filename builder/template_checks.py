@@ -16,13 +16,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from .errors import Msg, Problem, hint
 from .paths import Project
 from .schema import Questionnaire
-from .sources import Source
+from .sources import LoadedFile
 
 ANSWERS = "answers"
 """The name under which every template sees the clinic's answers, by question id."""
 
 
-def check_bindings(q: Questionnaire, src: Source | None) -> list[Problem]:
+def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
     """Every question, option and template id named in bindings.yaml exists."""
     if src is None:
         return []

@@ -59,7 +59,7 @@ BAD = [
                  "malformed JSON", id="malformed-json"),
     pytest.param("a.json", '{"version": 1,\n "clinic": {"name": "X"},\n "answers": {"champions": "patients"}}', 3,
                  Msg.MULTI_GIVEN_SINGLE.format(question="champions", value="patients"), id="json-multi-as-single"),
-    pytest.param("a.yaml", b"version: 1\nclinic: {name: \"\xff\"}\n", None, Msg.NOT_UTF8.value, id="not-utf8"),
+    pytest.param("a.yaml", b"version: 1\nclinic: {name: \"\xff\"}\n", 2, Msg.NOT_UTF8.value, id="not-utf8"),
 ]
 
 

@@ -12,7 +12,7 @@ from builder.export import questionnaire_json
 from builder.fixtures import CONFORMANCE, GOLDEN, build, plan_digest
 from builder.load import ROOT
 from builder.schema import Questionnaire
-from builder.sources import Source
+from builder.sources import LoadedFile
 
 
 def test_generated_files_are_up_to_date(q: Questionnaire) -> None:
@@ -47,5 +47,5 @@ def test_conformance_cases_replay_in_python(q: Questionnaire) -> None:
 
     data = json.loads(CONFORMANCE.read_text(encoding="utf-8"))
     for case in data["cases"]:
-        af: AnswerFile = parse_answers(Source("<case>", case["answers"]), q)
+        af: AnswerFile = parse_answers(LoadedFile("<case>", case["answers"]), q)
         assert plan_digest(evaluate_plan(q, af)) == case["plan_sha256"], case["name"]

@@ -25,7 +25,7 @@ from builder.fileio import canonical_json
 from builder.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
 from builder.load import ROOT
 from builder.schema import Questionnaire
-from builder.sources import Source
+from builder.sources import LoadedFile
 
 from .conftest import StaticServer
 
@@ -63,7 +63,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, browser, q: Questionnaire):
 
 
 def python_plan(q: Questionnaire, doc: dict[str, Any]) -> dict[str, Any]:
-    return evaluate_plan(q, parse_answers(Source("<case>", doc), q))
+    return evaluate_plan(q, parse_answers(LoadedFile("<case>", doc), q))
 
 
 def plan_diff(expected: dict[str, Any], got: dict[str, Any], name: str) -> str:
@@ -206,7 +206,7 @@ def test_answer_file_validation_matches_python(engine, q: Questionnaire, doc: An
     assert js["answers"] is None
     assert js["errors"] == expected
     with pytest.raises(ReadinessError) as exc:
-        parse_answers(Source("<doc>", doc), q)
+        parse_answers(LoadedFile("<doc>", doc), q)
     assert [p.message for p in exc.value.problems] == expected
 
 
@@ -236,7 +236,7 @@ def test_ignored_answers_are_explained_like_python(engine, q: Questionnaire) -> 
                        champion_group="once")
     js = engine.evaluate("""d => { const af = ReadinessEngine.parseAnswers(d, Q).answers;
         return ReadinessEngine.ignoredAnswers(Q, af, ReadinessEngine.walk(Q, af).steps); }""", doc)
-    af = parse_answers(Source("<doc>", doc), q)
+    af = parse_answers(LoadedFile("<doc>", doc), q)
     expected = [list(x) for x in ignored_answers(q, af, walk(q, af)[0])]
     assert js == expected
     assert [qid for qid, _ in expected] == ["champion_group", "space_times", "note_taking", "records_storage"]

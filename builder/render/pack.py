@@ -106,32 +106,55 @@ def questionnaire_html(q: Questionnaire, templates_dir: Path, *, link_stylesheet
 
 @dataclass
 class Cache:
-    """Rendered documents keyed on everything that shapes them: plan, templates, renderer code, versions."""
+    """Rendered documents keyed on everything that shapes them: plan, templates, renderer code, versions.
+
+    An entry names the SHA-256 of its blob, and the blob is checked against it on every read
+    (cache.py), so a tampered or planted document is a miss, never served.
+    """
 
     folder: Path | None
     salt: str = ""
 
     @classmethod
-    def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True) -> Cache:
-        from ..packcache import cache_dir, renderer_digest
-        from ..paths import Project
+    def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True, warn: Callable[[str], None] | None = None) -> Cache:
+        from .cache import open_cache, renderer_digest
 
-        if not enabled:
+        folder = open_cache(warn) if enabled else None
+        if folder is None:
             return cls(None)
-        return cls(cache_dir(Project(root)), renderer_digest(templates_dir.resolve()) + __version__)
+        return cls(folder, renderer_digest(templates_dir.resolve()) + __version__)
 
     def key(self, kind: str, name: str, plan_digest: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{plan_digest}".encode()).hexdigest()
 
     def get(self, key: str, ext: str) -> bytes | None:
+        from .cache import BlobStore
+
         if self.folder is None:
             return None
-        path = self.folder / f"{key[:2]}/{key}.{ext}"
-        return path.read_bytes() if path.is_file() else None
+        entry = self.folder / "documents" / key[:2] / f"{key}.{ext}"
+        try:
+            sha = entry.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        data = BlobStore(self.folder).get(sha)
+        if data is None:  # tampered, truncated or missing blob: a miss, and the entry goes
+            try:
+                entry.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return data
 
     def put(self, key: str, ext: str, data: bytes) -> None:
-        if self.folder is not None:
-            atomic_write(self.folder / f"{key[:2]}/{key}.{ext}", data)
+        from .cache import BlobStore
+
+        if self.folder is None:
+            return
+        sha = BlobStore(self.folder).put(data)
+        try:
+            atomic_write(self.folder / "documents" / key[:2] / f"{key}.{ext}", sha)
+        except OSError:
+            pass  # a read-only cache only makes the next run slower
 
 
 @dataclass
@@ -175,12 +198,13 @@ def build_pack(
     for name in names:
         keys[name] = cache.key("document", name, plan_digest)
         pdf = cache.get(keys[name], "pdf")
-        need_docx = docx and name != "plan" and cache.get(keys[name], "docx") is None
+        cached_docx = cache.get(keys[name], "docx") if docx and name != "plan" else None
+        need_docx = docx and name != "plan" and cached_docx is None
         if pdf is not None and not need_docx:
             atomic_write(out_dir / f"{name}.pdf", pdf)
             result.written.append(out_dir / f"{name}.pdf")
-            if docx and name != "plan":
-                atomic_write(out_dir / f"{name}.docx", cache.get(keys[name], "docx") or b"")
+            if cached_docx is not None:
+                atomic_write(out_dir / f"{name}.docx", cached_docx)
                 result.written.append(out_dir / f"{name}.docx")
             result.cached += 1
             if progress:

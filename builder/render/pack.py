@@ -86,7 +86,7 @@ QUESTIONNAIRE = "questionnaire"
 
 def questionnaire_html(q: Questionnaire, templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The printable questionnaire, routing written out as 'Answer only if ...'."""
-    from ..logicmap import describe
+    from ..wording import describe
     from .documents import document_context, environment
 
     number = 0

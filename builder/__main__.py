@@ -245,7 +245,14 @@ def export(root: Path, output: Path | None) -> None:
     _emit(questionnaire_json(load(Project(root))), output, root)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: stages removed, workers killed
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="readiness")
 
 

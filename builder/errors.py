@@ -22,7 +22,7 @@ class Msg(StrEnum):
     NOT_REGULAR = "is not a regular file ({kind}); give the path of a saved YAML or JSON file"
     IS_FOLDER = "is a folder, not a file; give the path of a file"
     TOO_LARGE = "the file is {size} bytes; files of up to {limit} bytes are read (an answer file is a few kilobytes)"
-    TOO_DEEP = "nested more than {limit} levels deep; answer files nest only a few levels"
+    TOO_DEEP = "nested more than {limit} levels deep; flatten it (an answer file nests three or four levels)"
     TOO_MANY_KEYS = "more than {limit} keys in the file; an answer file has one per question"
     TOO_MANY_NODES = "more than {limit} values in the file (aliases included); an answer file has a few hundred"
     TOO_LONG = "a text of {length} characters; texts of up to {limit} characters are read (shorten it)"
@@ -99,6 +99,7 @@ class Msg(StrEnum):
     BAD_MAX_POINTS = "{where}: max_points is only for multi questions; remove it"
     NO_OPTIONS = "{where}: a {qtype} question needs options"
     TEXT_OPTIONS = "{where}: a text question has no options or points"
+    DEEP_CONDITION = "condition nested more than {limit} levels deep (all / any / not); split it into simpler conditions"
     WEIGHTS = "overall.weights must give one weight for each domain; {problem}"
 
 

@@ -27,7 +27,7 @@ class Msg(StrEnum):
     TOO_MANY_NODES = "more than {limit} values in the file (aliases included); an answer file has a few hundred"
     TOO_LONG = "a text of {length} characters; texts of up to {limit} characters are read (shorten it)"
     TOO_MANY_ALIASES = "more than {limit} YAML aliases (*name); write the values out instead"
-    ALIAS_LOOP = "the alias *{name} refers to a value that contains itself; write the value out instead"
+    ALIAS_LOOP = "an alias (*name) refers to a value that contains itself; write the value out instead"
     BIG_NUMBER = "a number of {digits} digits; write it as text in quotes, or a number of up to {limit} digits"
     NOT_A_NUMBER = "'{value}' is not a number JSON allows; write a number, or text in quotes"
     SURROGATE = "the text contains a lone surrogate escape ({escape}), which is not a character; remove it"

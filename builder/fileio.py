@@ -71,7 +71,7 @@ def check_output_file(path: Path, project_root: Path, inputs: Iterable[Path] = (
     """Refuse an output file that is special (device, pipe, socket, folder), an input, or the project's own data."""
     try:
         info = path.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a new file; writing it reports any other problem
         info = None
     if info is not None and not stat.S_ISLNK(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
@@ -93,7 +93,7 @@ def check_output_folder(out: Path, project_root: Path) -> None:
     """Refuse a folder we may not replace whole: a link, not a folder, the project's own, or holding other files."""
     try:
         info = out.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         info = None
     folder = _protected(out, project_root)
     if folder:

@@ -45,6 +45,40 @@ def _kill_workers(pool: ProcessPoolExecutor) -> None:
             pass
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class _Pool(ProcessPoolExecutor):
+    """Starts workers with Ctrl-C and SIGTERM held back, so none is left half-launched.
+
+    A worker is forked by the forkserver and then sent its start-up data; an interrupt
+    between the two would leave a child that never learns its job. Held signals arrive
+    the moment submit returns. Threads started meanwhile (the pool's manager and feeder)
+    inherit the mask and never take a signal, so it always reaches the main thread.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (and resource tracker) with Ctrl-C ignored, inherited through exec:
+    it imports the renderer for seconds before it protects itself, and must not print a traceback."""
+    from multiprocessing import forkserver
+
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
 @contextmanager
 def worker_pool(workers: int, preload: list[str], initializer: Callable[..., None] | None = None,
                 initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
@@ -55,8 +89,8 @@ def worker_pool(workers: int, preload: list[str], initializer: Callable[..., Non
     # imported already; forking this (possibly threaded) process could deadlock.
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(preload)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                               initargs=(os.getpid(), initializer, initargs))
+    _start_forkserver()
+    pool = _Pool(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(os.getpid(), initializer, initargs))
     try:
         yield pool
     except BaseException:

@@ -198,7 +198,7 @@ def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: l
 @cli.command()
 @root_option
 @click.argument("answers", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the pack.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="Folder for the pack.")
 @click.option("--strict", is_flag=True, help="Every question on the path must be answered.")
 @docx_option
 @jobs_option
@@ -214,7 +214,7 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 @root_option
 @click.option("--blank", "mode", flag_value="blank", default=True, help="Blank templates with fill-in fields (default).")
 @click.option("--answers", type=click.Path(path_type=Path), help="Tailor every template to this answer file.")
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for the templates.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="Folder for the templates.")
 @docx_option
 @jobs_option
 @cache_option
@@ -245,7 +245,14 @@ def export(root: Path, output: Path | None) -> None:
     _emit(questionnaire_json(load(Project(root))), output, root)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: stages removed, workers killed
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="readiness")
 
 

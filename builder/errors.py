@@ -23,12 +23,12 @@ class Msg(StrEnum):
     NOT_REGULAR = "is not a regular file ({kind}); give the path of a saved YAML or JSON file"
     IS_FOLDER = "is a folder, not a file; give the path of a file"
     TOO_LARGE = "the file is {size} bytes; files of up to {limit} bytes are read (an answer file is a few kilobytes)"
-    TOO_DEEP = "nested more than {limit} levels deep; answer files nest only a few levels"
+    TOO_DEEP = "nested more than {limit} levels deep; flatten it (an answer file nests three or four levels)"
     TOO_MANY_KEYS = "more than {limit} keys in the file; an answer file has one per question"
     TOO_MANY_NODES = "more than {limit} values in the file (aliases included); an answer file has a few hundred"
     TOO_LONG = "a text of {length} characters; texts of up to {limit} characters are read (shorten it)"
     TOO_MANY_ALIASES = "more than {limit} YAML aliases (*name); write the values out instead"
-    ALIAS_LOOP = "the alias *{name} refers to a value that contains itself; write the value out instead"
+    ALIAS_LOOP = "an alias (*name) refers to a value that contains itself; write the value out instead"
     BIG_NUMBER = "a number of {digits} digits; write it as text in quotes, or a number of up to {limit} digits"
     NOT_A_NUMBER = "'{value}' is not a number JSON allows; write a number, or text in quotes"
     SURROGATE = "the text contains a lone surrogate escape ({escape}), which is not a character; remove it"
@@ -106,6 +106,7 @@ class Msg(StrEnum):
     TEMPLATE_SYNTAX = "template syntax error: {problem}; fix the template here"
     TEMPLATE_QUESTION = "the template reads answer '{question}', which is not a question{hint}; rename it here or in the questionnaire"
     TEMPLATE_OPTION = "the template compares '{question}' with '{option}', which is not one of its options{hint}; options are: {options}"
+    DEEP_CONDITION = "condition nested more than {limit} levels deep (all / any / not); split it into simpler conditions"
     WEIGHTS = "overall.weights must give one weight for each domain; {problem}"
 
 

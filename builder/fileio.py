@@ -8,6 +8,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -70,7 +71,7 @@ def check_output_file(path: Path, project_root: Path, inputs: Iterable[Path] = (
     """Refuse an output file that is special (device, pipe, socket, folder), an input, or the project's own data."""
     try:
         info = path.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a new file; writing it reports any other problem
         info = None
     if info is not None and not stat.S_ISLNK(info.st_mode):
         if stat.S_ISDIR(info.st_mode):
@@ -92,7 +93,7 @@ def check_output_folder(out: Path, project_root: Path) -> None:
     """Refuse a folder we may not replace whole: a link, not a folder, the project's own, or holding other files."""
     try:
         info = out.lstat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         info = None
     folder = _protected(out, project_root)
     if folder:
@@ -132,7 +133,8 @@ def staged_folder(out: Path) -> Iterator[Path]:
     parent = out.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=parent))
+        _remove_stale_stages(out)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=".new", dir=parent))
     except OSError as exc:
         raise _os_error(out, exc) from None
     try:
@@ -144,6 +146,21 @@ def staged_folder(out: Path) -> Iterator[Path]:
             shutil.rmtree(stage, ignore_errors=True)
 
 
+def _remove_stale_stages(out: Path) -> None:
+    """Remove the stages of runs that were killed (SIGKILL leaves no chance to clean up)."""
+    pattern = re.compile(re.escape(f".{out.name}.") + r"(\d+)\.[^/]*\.(?:new|old)")
+    for entry in out.parent.iterdir():
+        m = pattern.fullmatch(entry.name)
+        if not m or not entry.is_dir() or entry.is_symlink():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except (PermissionError, OverflowError, ValueError):
+            pass
+
+
 def _swap_in(stage: Path, out: Path) -> None:
     fd = os.open(out.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
@@ -151,7 +168,7 @@ def _swap_in(stage: Path, out: Path) -> None:
         old = None
         try:
             if out.exists() or out.is_symlink():
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.{os.getpid()}.", suffix=".old", dir=out.parent))
                 os.replace(out, old / "previous")
             os.replace(stage, out)
         except OSError as exc:

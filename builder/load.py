@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import Msg, Problem, ProjectError, ReadinessError, hint
+from .limits import MAX_CONDITION_DEPTH
 from .schema import OPERATORS, Catalog, Domain, Meta, Questionnaire
 from .sources import LoadedFile, load
 
@@ -118,6 +119,43 @@ def model_fields_for(model: type[BaseModel], loc: tuple[Any, ...], data: Any) ->
     return names
 
 
+def _deep_conditions(src: LoadedFile) -> list[Problem]:
+    """Conditions nested deeper than MAX_CONDITION_DEPTH (all / any / not inside each other), one problem each."""
+    problems: list[Problem] = []
+
+    def walk(node: Any, path: tuple[Any, ...], depth: int) -> None:
+        if isinstance(node, dict):
+            is_condition = len(node) == 1 and next(iter(node)) in OPERATORS
+            if is_condition:
+                depth += 1
+                if depth > MAX_CONDITION_DEPTH:
+                    problems.append(src.problem(path, Msg.DEEP_CONDITION.format(limit=MAX_CONDITION_DEPTH)))
+                    return
+            for key, value in node.items():
+                walk(value, (*path, key), depth if is_condition else 0)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, (*path, i), depth)
+
+    walk(src.data, (), 0)
+    return problems
+
+
+def _duplicate_questions(domains: list[Domain], sources: dict[str, LoadedFile]) -> list[Problem]:
+    """Question ids used twice, across domain files too: every later check looks questions up by id."""
+    first: dict[str, str] = {}
+    problems: list[Problem] = []
+    for d in domains:
+        src = sources[d.id]
+        for i, qu in enumerate(d.questions):
+            path = ("questions", i, "id")
+            if qu.id in first:
+                problems.append(src.problem(path, Msg.DUPLICATE_ID.format(kind="question", id=qu.id, first=first[qu.id])))
+            else:
+                first[qu.id] = f"{src.file}:{src.line(path)}"
+    return problems
+
+
 def load_questionnaire(project: Project | None = None, *, thorough: bool = True) -> Questionnaire:
     """Load and check every file; raise ReadinessError listing every error found."""
     return load_checked(project, thorough=thorough)[0]
@@ -144,6 +182,9 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
 
     meta_path = project.questionnaire_dir / "questionnaire.yaml"
     meta_src = load(meta_path, project.rel(meta_path))
+    deep = _deep_conditions(meta_src)
+    if deep:
+        raise ProjectError(deep)
     meta, errs = validate(Meta, meta_src)
     problems += errs
 
@@ -162,6 +203,10 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
             continue
         src = load(path, project.rel(path))
         sources[did] = src
+        deep = _deep_conditions(src)
+        if deep:  # pydantic would recurse through them: report, and skip the file's shape check
+            problems += deep
+            continue
         domain, errs = validate(Domain, src)
         problems += errs
         if domain:
@@ -188,6 +233,7 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
         if path.stem not in ("questionnaire", "contract", *domain_ids):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
+    problems += _duplicate_questions(domains, sources)
     if problems or meta is None or catalog is None:
         raise ProjectError(problems)
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, **({"bindings": bindings} if bindings else {}))

@@ -139,7 +139,7 @@ class _Builder:
         if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             return self.scalar(node)
         if id(node) in self.active:
-            raise self.fail(node, Msg.ALIAS_LOOP.format(name=node.anchor if hasattr(node, "anchor") else "?"))
+            raise self.fail(node, Msg.ALIAS_LOOP)
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -184,6 +184,9 @@ def parse_yaml(text: str, file: str) -> LoadedFile:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text, file) from None
+    except yaml.reader.ReaderError as exc:  # a control character such as NUL
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise ReadinessError([Problem(file, line, Msg.YAML_SYNTAX.format(problem=str(exc).splitlines()[0]))]) from None
     except yaml.YAMLError as exc:
         raise ReadinessError([Problem(file, None, Msg.YAML_SYNTAX.format(problem=str(exc).splitlines()[0]))]) from None
     if builder.problems:
@@ -292,6 +295,9 @@ def read_bytes(path: Path, display: str | None = None, limit: int = limits.MAX_B
     """
     display = display or str(path)
     try:
+        mode = os.stat(path).st_mode  # before opening: opening a socket fails, a pipe may block
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise ReadinessError([Problem(display, None, Msg.NOT_REGULAR.format(kind=file_kind(mode)))])
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ReadinessError([Problem(display, None, Msg.NOT_FOUND)]) from None

@@ -102,14 +102,11 @@ def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None
             if on_done:
                 on_done(kind, name)
         return results
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    # forkserver: workers start from a clean, single-threaded server that has WeasyPrint
-    # imported already; forking this (possibly threaded) process could deadlock.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["builder.render.pdf", "weasyprint", "pypandoc"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(str(templates_dir),)) as pool:
+    from .pool import worker_pool  # workers die with this process, even if it is killed
+
+    with worker_pool(workers, ["builder.render.pdf", "weasyprint", "pypandoc"], _init_worker, (str(templates_dir),)) as pool:
         futures = [pool.submit(_render_job, kind, name, html) for kind, name, html in ordered]
         for fut in as_completed(futures):
             kind, name, data, err = fut.result()

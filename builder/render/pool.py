@@ -1,0 +1,100 @@
+"""A process pool whose workers die with the process that started them.
+
+Workers are forked from a forkserver (WeasyPrint imported once, no threads inherited).
+Each worker watches the parent through a pidfd and exits the moment it is gone, even
+when the parent was killed with SIGKILL and could clean nothing up; the forkserver and
+the resource tracker exit once the last worker has closed their pipes. Workers ignore
+Ctrl-C: the parent handles it, kills its workers and exits 130.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+
+def _exit_with(parent: int) -> None:
+    try:
+        fd = os.pidfd_open(parent)
+    except OSError:  # already gone before we could watch it
+        os._exit(1)
+    select.select([fd], [], [])  # a pidfd becomes readable when its process exits
+    os._exit(1)
+
+
+def _init(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.getppid() == 1:  # orphaned before we started
+        os._exit(1)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+class _Pool(ProcessPoolExecutor):
+    """Starts workers with Ctrl-C and SIGTERM held back, so none is left half-launched.
+
+    A worker is forked by the forkserver and then sent its start-up data; an interrupt
+    between the two would leave a child that never learns its job. Held signals arrive
+    the moment submit returns. Threads started meanwhile (the pool's manager and feeder)
+    inherit the mask and never take a signal, so it always reaches the main thread.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        try:
+            return super().submit(fn, *args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver (and resource tracker) with Ctrl-C ignored, inherited through exec:
+    it imports the renderer for seconds before it protects itself, and must not print a traceback."""
+    from multiprocessing import forkserver
+
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+@contextmanager
+def worker_pool(workers: int, preload: list[str], initializer: Callable[..., None] | None = None,
+                initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
+    """A ProcessPoolExecutor that leaves no process behind: on any exception (Ctrl-C included) its workers are killed."""
+    import multiprocessing
+
+    # forkserver: workers start from a clean, single-threaded server that has the renderer
+    # imported already; forking this (possibly threaded) process could deadlock.
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(preload)
+    _start_forkserver()
+    pool = _Pool(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(os.getpid(), initializer, initargs))
+    try:
+        yield pool
+    except BaseException:
+        _kill_workers(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -1,0 +1,473 @@
+"""Hostile inputs: every case gets one located line, the right exit code, quickly, with flat memory, and writes nothing.
+
+Each CLI case runs `readiness` in a child process with a generous timeout and a 1 GB
+address-space cap, so a hang fails the test instead of hanging it, and an alias bomb that
+grew memory would die with a MemoryError traceback instead of passing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from builder import limits
+from builder.errors import Msg
+from builder.load import ROOT, Project
+
+from .conftest import edit
+
+READINESS = [sys.executable, "-m", "builder"]
+TIMEOUT = 30
+"""Seconds: generous, so a slow machine never fails a case; a hang or a flood still does."""
+MEMORY_CAP = 1 << 30
+"""Bytes of address space a plan run may use: far above a real run, far below a built alias bomb."""
+
+
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+def run(*args: str, cwd: Path, cap: bool = True, env: dict[str, str] | None = None, timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*READINESS, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout,
+                          preexec_fn=_cap_memory if cap else None, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for anything but a regular file)."""
+    out: dict[str, bytes | None] = {}
+    for path in sorted(folder.rglob("*")):
+        out[str(path.relative_to(folder))] = path.read_bytes() if path.is_file() and not path.is_symlink() else None
+    return out
+
+
+def assert_one_error(result: subprocess.CompletedProcess[str], where: str, message: str, code: int = 2) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1, f"one line:\n{result.stderr}"
+    assert lines[0].startswith(f"{where}: error: "), lines[0]
+    assert message in lines[0], lines[0]
+    assert result.stdout == ""
+
+
+# ------------------------------------------------------------------ hostile answer files
+
+HEADER = 'version: 1\nclinic: {name: "X"}\n'
+
+
+def alias_bomb(levels: int, width: int) -> str:
+    """'Billion laughs': each level lists the one before `width` times."""
+    rows = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        rows.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * width)}]")
+    return HEADER + "\n".join(rows) + "\n"
+
+
+def nested_yaml(depth: int) -> str:
+    return HEADER + "answers: " + "[" * depth + "]" * depth + "\n"
+
+
+def nested_json(depth: int) -> str:
+    return '{"version": 1, "clinic": {"name": "X"},\n "answers": ' + "[" * depth + "]" * depth + "}"
+
+
+def many_keys(n: int) -> str:
+    return HEADER + "answers:\n" + "".join(f"  unknown_{i}: x\n" for i in range(n))
+
+
+# (id, file name, content, line or None for "no line", expected message)
+FILES = [
+    pytest.param("bomb.yaml", alias_bomb(9, 9), 9, Msg.TOO_MANY_ALIASES.format(limit=limits.MAX_ALIASES), id="alias-bomb-9x9"),
+    pytest.param("lean.yaml", alias_bomb(25, 2), 3, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES), id="alias-bomb-lean"),
+    pytest.param("loop.yaml", 'version: 1\nclinic: &c {name: "X", self: *c}\n', 2, Msg.ALIAS_LOOP.value, id="alias-self-reference"),
+    pytest.param("deep.yaml", nested_yaml(10_000), 3, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH), id="deep-yaml"),
+    pytest.param("deep.json", nested_json(10_000), 2, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH), id="deep-json"),
+    pytest.param("big.yaml", HEADER + "answers:\n  budget: " + "9" * 5000 + "\n", 4,
+                 Msg.BIG_NUMBER.format(digits=5000, limit=limits.MAX_DIGITS), id="huge-number-yaml"),
+    pytest.param("big.json", '{"version": 1,\n "clinic": {"name": ' + "9" * 5000 + "}}", 2,
+                 Msg.BIG_NUMBER.format(digits=5000, limit=limits.MAX_DIGITS), id="huge-number-json"),
+    pytest.param("s.json", '{"version": 1,\n "clinic": {"name": "a\\ud800b"}}', 2, Msg.SURROGATE.format(escape="\\ud800"), id="lone-surrogate-json"),
+    pytest.param("s.yaml", 'version: 1\nclinic: {name: "a\\ud800b"}\n', 2, "malformed YAML", id="lone-surrogate-yaml"),
+    pytest.param("nan.json", '{"version": 1,\n "clinic": {"name": NaN}}', 2, Msg.NOT_A_NUMBER.format(value="NaN"), id="nan-json"),
+    pytest.param("inf.json", '{"version": 1,\n "clinic": {"name": -Infinity}}', 2, Msg.NOT_A_NUMBER.format(value="-Infinity"), id="infinity-json"),
+    pytest.param("nan.yaml", "version: 1\nclinic: {name: .nan}\n", 2, Msg.NOT_A_NUMBER.format(value=".nan"), id="nan-yaml"),
+    pytest.param("dup.json", '{"version": 1,\n "clinic": {"name": "X"},\n "clinic": {"name": "Y"}}', 3, Msg.DUPLICATE_KEY.format(key="clinic"), id="duplicate-key-json"),
+    pytest.param("yaml-inside.json", HEADER, 1, "malformed JSON", id="json-file-holding-yaml"),
+    pytest.param("long.yaml", 'version: 1\nclinic: {name: "' + "x" * 20_000 + '"}\n', 2,
+                 Msg.TOO_LONG.format(length=20_000, limit=limits.MAX_STRING), id="huge-text"),
+    pytest.param("name.yaml", 'version: 1\nclinic: {name: "' + "x" * 1000 + '"}\n', 2,
+                 Msg.FIELD_TOO_LONG.format(key="name", length=1000, limit=limits.MAX_NAME), id="long-clinic-name"),
+    pytest.param("large.yaml", HEADER + ("# padding\n" * 110_000), None,
+                 Msg.TOO_LARGE.format(size=len(HEADER) + 1_100_000, limit=limits.MAX_BYTES), id="over-1mb"),
+    pytest.param("keys.yaml", many_keys(6000), limits.MAX_KEYS, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS), id="too-many-keys"),
+    pytest.param("date.yaml", HEADER + "assessed_on: 9999-12-31\n", 3, Msg.DATE_RANGE.format(key="assessed_on", first=2000, last=2199), id="date-9999"),
+    pytest.param("nul.yaml", HEADER + "answers: {budget: \"\x00\"}\n", 3, "malformed YAML", id="nul-byte"),
+]
+
+
+PACK_TOO = {"alias-bomb-9x9", "deep-json", "json-file-holding-yaml", "long-clinic-name", "date-9999"}
+"""pack reads answer files through the same code as plan: these cases check that it does."""
+CASES = [pytest.param("plan", *case.values, id=f"plan-{case.id}") for case in FILES] + [
+    pytest.param("pack", *case.values, id=f"pack-{case.id}") for case in FILES if case.id in PACK_TOO]
+
+
+@pytest.mark.parametrize(("command", "name", "content", "line", "expected"), CASES)
+def test_hostile_answer_file(tmp_path: Path, command: str, name: str, content: str, line: int | None, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8", errors="surrogatepass")
+    before = snapshot(tmp_path)
+    out = ["-o", "out.json"] if command == "plan" else ["-o", "pack", "--no-cache"]
+    started = time.monotonic()
+    result = run(command, name, *out, cwd=tmp_path)
+    assert time.monotonic() - started < TIMEOUT
+    assert_one_error(result, f"{name}:{line}" if line else name, expected)
+    assert snapshot(tmp_path) == before, "nothing is written"
+
+
+def test_a_flood_of_problems_prints_twenty_then_a_count(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(many_keys(300))
+    result = run("plan", "a.yaml", cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == limits.MAX_SHOWN + 1, result.stderr
+    assert all(": error: " + "unknown question" in ln for ln in lines[:-1])
+    assert lines[-1] == f"... and {300 - limits.MAX_SHOWN} more"
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        ('version: 1\nclinic: {name: "X"}\n"\\e]0;owned\\a\\e[2J": 1\n', "a.yaml"),
+        ('{"version": 1, "clinic": {"name": "X"},\n "\\u001b]0;owned\\u0007\\u001b[2J\\u202e": 1}', "a.json"),
+    ],
+    ids=["yaml", "json"],
+)
+def test_control_characters_from_a_file_are_shown_escaped(tmp_path: Path, content: str, name: str) -> None:
+    (tmp_path / name).write_text(content)
+    result = run("plan", name, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "\u202e" not in result.stderr
+    assert "unknown key '\\x1b]0;owned\\x07\\x1b[2J" in result.stderr, result.stderr
+
+
+# ------------------------------------------------------------------ files that are not regular files
+
+
+def make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def make_socket(path: Path) -> socket.socket:
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(path))
+    return s
+
+
+@pytest.mark.parametrize("command", ["plan", "pack"])
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [(make_fifo, "a named pipe"), (make_socket, "a socket"), (lambda p: p.mkdir(), None)],
+    ids=["fifo", "socket", "folder"],
+)
+def test_special_input_files_are_refused_at_once(tmp_path: Path, command: str, make: Callable[[Path], object], kind: str | None) -> None:
+    keep = make(tmp_path / "answers.yaml")
+    before = snapshot(tmp_path)
+    out = ["-o", "out.json"] if command == "plan" else ["-o", "pack"]
+    result = run(command, "answers.yaml", *out, cwd=tmp_path)
+    expected = Msg.NOT_REGULAR.format(kind=kind) if kind else Msg.IS_FOLDER.value
+    if isinstance(keep, socket.socket):
+        keep.close()
+    assert_one_error(result, "answers.yaml", expected)
+    assert snapshot(tmp_path) == before
+
+
+def test_a_device_is_refused(tmp_path: Path) -> None:
+    result = run("plan", "/dev/zero", cwd=tmp_path)
+    assert_one_error(result, "/dev/zero", Msg.NOT_REGULAR.format(kind="a device"))
+
+
+# ------------------------------------------------------------------ outputs that never clobber
+
+ANSWERS = ROOT / "examples" / "riverside.yaml"
+
+
+@pytest.fixture
+def answers_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "answers.yaml"
+    shutil.copy(ANSWERS, path)
+    return path
+
+
+def test_plan_refuses_to_write_over_a_fifo_or_a_socket(tmp_path: Path, answers_copy: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    sock = make_socket(tmp_path / "sock")
+    for target, kind in (("pipe", "named pipe"), ("sock", "socket")):
+        result = run("plan", "answers.yaml", "-o", target, cwd=tmp_path)
+        assert_one_error(result, target, Msg.OUTPUT_SPECIAL.format(kind=kind))
+    assert (tmp_path / "pipe").is_fifo() and (tmp_path / "sock").is_socket()
+    sock.close()
+
+
+@pytest.mark.parametrize("via_link", [False, True], ids=["same-path", "symlink"])
+def test_plan_refuses_to_overwrite_its_own_input(tmp_path: Path, answers_copy: Path, via_link: bool) -> None:
+    target = "answers.yaml"
+    if via_link:
+        (tmp_path / "link.yaml").symlink_to(answers_copy)
+        target = "link.yaml"
+    result = run("plan", "answers.yaml", "-o", target, cwd=tmp_path)
+    assert_one_error(result, target, Msg.OUTPUT_IS_INPUT.value)
+    assert answers_copy.read_bytes() == ANSWERS.read_bytes()
+
+
+@pytest.mark.parametrize("folder", ["questionnaire", "templates", "guidance"])
+def test_outputs_never_land_in_the_projects_own_folders(project: Project, tmp_path: Path, answers_copy: Path, folder: str) -> None:
+    before = snapshot(project.root / folder)
+    target = project.root / folder / ("space.yaml" if folder == "questionnaire" else "x.md")
+    for args in (["plan", "answers.yaml", "-o", str(target)], ["export", "-o", str(target)],
+                 ["pack", "answers.yaml", "-o", str(project.root / folder / "pack")]):
+        result = run(*args, "--root", str(project.root), cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        assert Msg.OUTPUT_PROTECTED.format(folder=folder) in result.stderr and len(result.stderr.splitlines()) == 1
+    assert snapshot(project.root / folder) == before
+
+
+def test_an_unwritable_output_names_the_users_path_not_a_temporary_file(tmp_path: Path, answers_copy: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    result = run("plan", "answers.yaml", "-o", "file/plan.md", cwd=tmp_path)
+    assert_one_error(result, "file/plan.md", "cannot write here")
+    assert ".tmp" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("prepare", "message"),
+    [
+        (lambda p: p.write_text("a file"), Msg.OUTPUT_NOT_FOLDER.value),
+        (lambda p: (p.mkdir(), (p / "thesis.odt").write_text("mine")), Msg.OUTPUT_FOREIGN.format(name="thesis.odt")),
+        (lambda p: (p.mkdir(), (p / "sub").mkdir()), Msg.OUTPUT_FOREIGN.format(name="sub")),
+        (lambda p: (p.parent.joinpath("elsewhere").mkdir(), p.symlink_to(p.parent / "elsewhere")), Msg.OUTPUT_SYMLINK.value),
+    ],
+    ids=["a-file", "foreign-file", "subfolder", "symlink"],
+)
+def test_pack_only_replaces_a_folder_it_owns(tmp_path: Path, answers_copy: Path, prepare: Callable[[Path], object], message: str) -> None:
+    prepare(tmp_path / "out")
+    before = snapshot(tmp_path)
+    result = run("pack", "answers.yaml", "-o", "out", cwd=tmp_path)
+    assert_one_error(result, "out", message)
+    assert snapshot(tmp_path) == before
+
+
+# ------------------------------------------------------------------ the cache is verified
+
+
+def test_a_tampered_blob_is_a_miss_and_is_discarded(tmp_path: Path) -> None:
+    from builder.render.cache import BlobStore
+
+    store = BlobStore(tmp_path)
+    sha = store.put(b"the real plan")
+    blob = tmp_path / "blobs" / sha[:2] / sha
+    blob.write_bytes(b"a tampered plan")
+    assert store.get(sha) is None
+    assert not blob.exists()
+    assert store.get("../../etc/passwd") is None
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "not json at all {",
+        json.dumps({"outputs": {"../../escaped.pdf": "0" * 64}}),
+        json.dumps({"outputs": {"/etc/x": "0" * 64}}),
+        json.dumps({"outputs": {".hidden": "0" * 64}}),
+        json.dumps({"outputs": ["plan.pdf"]}),
+        json.dumps({"outputs": {}}),
+        json.dumps([1, 2]),
+    ],
+    ids=["corrupt", "parent-path", "absolute", "hidden", "list", "empty", "not-a-mapping"],
+)
+def test_a_bad_manifest_is_a_miss_writes_nothing_outside_and_is_discarded(tmp_path: Path, manifest: str) -> None:
+    from builder.render.cache import BlobStore, restore_pack
+
+    cache = tmp_path / "cache"
+    digest = "d" * 64
+    (cache / "packs").mkdir(parents=True)
+    (cache / "packs" / f"{digest}.json").write_text(manifest)
+    BlobStore(cache).put(b"planted")
+    out = tmp_path / "a" / "b" / "out"
+    out.mkdir(parents=True)
+    assert restore_pack(cache, digest, out) is None
+    assert list(out.iterdir()) == [] and not (tmp_path / "a" / "escaped.pdf").exists()
+    assert not (cache / "packs" / f"{digest}.json").exists()
+
+
+def test_a_manifest_whose_blob_was_tampered_is_not_served(tmp_path: Path) -> None:
+    from builder.render.cache import BlobStore, remember_pack, restore_pack
+
+    cache, built, out = tmp_path / "cache", tmp_path / "built", tmp_path / "out"
+    built.mkdir()
+    out.mkdir()
+    (built / "plan.pdf").write_bytes(b"%PDF real")
+    remember_pack(cache, "e" * 64, built, ["plan.pdf"])
+    assert restore_pack(cache, "e" * 64, out) == ["plan.pdf"]
+    sha = json.loads((cache / "packs" / f"{'e' * 64}.json").read_text())["outputs"]["plan.pdf"]
+    (cache / "blobs" / sha[:2] / sha).write_bytes(b"%PDF planted")
+    out2 = tmp_path / "out2"
+    out2.mkdir()
+    assert restore_pack(cache, "e" * 64, out2) is None and list(out2.iterdir()) == []
+    assert BlobStore(cache).get(sha) is None
+
+
+def test_a_document_cache_entry_pointing_at_a_planted_blob_is_a_miss(tmp_path: Path) -> None:
+    from builder.render.pack import Cache
+
+    cache = Cache(tmp_path, "salt")
+    key = cache.key("document", "plan", "blank")
+    cache.put(key, "pdf", b"%PDF genuine")
+    assert cache.get(key, "pdf") == b"%PDF genuine"
+    sha = (tmp_path / "documents" / key[:2] / f"{key}.pdf").read_text()
+    (tmp_path / "blobs" / sha[:2] / sha).write_bytes(b"%PDF planted")
+    assert cache.get(key, "pdf") is None
+    (tmp_path / "documents" / key[:2]).mkdir(parents=True, exist_ok=True)
+    (tmp_path / "documents" / key[:2] / f"{key}.pdf").write_bytes(b"\xff\xfe not a digest")
+    assert cache.get(key, "pdf") is None
+
+
+def test_a_cache_folder_others_may_write_to_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.render.cache import open_cache
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    folder.chmod(0o777)
+    monkeypatch.setenv("READINESS_CACHE", str(folder))
+    said: list[str] = []
+    assert open_cache(said.append) is None
+    assert said and "writable by others" in said[0] and "chmod 700" in said[0]
+    private = tmp_path / "new" / "cache"
+    monkeypatch.setenv("READINESS_CACHE", str(private))
+    assert open_cache() == private
+    assert private.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_default_cache_is_per_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from builder.render.cache import cache_dir
+
+    monkeypatch.delenv("READINESS_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache_dir() == tmp_path / "readiness"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_dir() == Path.home() / ".cache" / "readiness"
+
+
+# ------------------------------------------------------------------ check: the project's own hostile data
+
+
+def test_check_reports_a_question_id_duplicated_across_files(project: Project, tmp_path: Path) -> None:
+    edit(project.questionnaire_dir / "space.yaml", "  - id: space_times", "  - id: budget")
+    result = run("check", "--root", str(project.root), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "questionnaire/space.yaml:" in result.stderr
+    assert "duplicate question id 'budget' (first defined at questionnaire/resource.yaml:" in result.stderr
+
+
+@pytest.mark.parametrize(("depth", "message"), [(3000, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH)),
+                                                 (limits.MAX_CONDITION_DEPTH + 2, Msg.DEEP_CONDITION.format(limit=limits.MAX_CONDITION_DEPTH))],
+                         ids=["3000-deep", "just-too-deep"])
+def test_check_reports_an_over_deep_condition(project: Project, tmp_path: Path, depth: int, message: str) -> None:
+    deep = "{equals: [space, none]}"
+    for _ in range(depth):
+        deep = "{not: " + deep + "}"
+    edit(project.questionnaire_dir / "space.yaml", "ask_if: {equals: [space, shared_room]}", "ask_if: " + deep)
+    result = run("check", "--root", str(project.root), cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("questionnaire/space.yaml:") and message in result.stderr, result.stderr
+
+
+# ------------------------------------------------------------------ packs: whole folders, no orphans
+
+
+def _marked_processes(mark: str) -> list[int]:
+    """Processes whose environment carries `mark`: the pack, its forkserver, tracker and workers."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"READINESS_TEST_MARK={mark}".encode() in (entry / "environ").read_bytes():
+                    pids.append(int(entry.name))
+            except OSError:
+                pass
+    return pids
+
+
+def _wait_until(test: Callable[[], bool], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if test():
+            return True
+        time.sleep(0.1)
+    return test()
+
+
+def _start_pack(tmp_path: Path, mark: str, out: str = "out") -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "READINESS_TEST_MARK": mark, "READINESS_CACHE": str(tmp_path / "cache")}
+    return subprocess.Popen([*READINESS, "pack", str(ANSWERS), "-o", out, "--no-cache", "--no-docx", "-j", "2"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _workers_started(mark: str) -> bool:
+    return len(_marked_processes(mark)) >= 4  # the pack, forkserver, resource tracker, a worker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT", "SIGTERM"])
+def test_killing_pack_leaves_no_process_and_no_partial_output(tmp_path: Path, how: str) -> None:
+    mark = uuid.uuid4().hex
+    proc = _start_pack(tmp_path, mark)
+    try:
+        assert _wait_until(lambda: _workers_started(mark), TIMEOUT), "the pack never started its workers"
+        time.sleep(1)  # mid-render
+        if how == "SIGINT":
+            os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group
+        else:
+            os.kill(proc.pid, getattr(signal, how))  # the pack alone
+        _, err = proc.communicate(timeout=TIMEOUT)
+        assert _wait_until(lambda: not _marked_processes(mark), 10), f"orphans: {_marked_processes(mark)}"
+    finally:
+        for pid in _marked_processes(mark):
+            os.kill(pid, signal.SIGKILL)
+    assert not (tmp_path / "out").exists(), "no partial pack"
+    if how == "SIGINT":
+        assert proc.returncode == 130 and "interrupted; nothing was written" in err and "Traceback" not in err
+    elif how == "SIGTERM":
+        assert proc.returncode == 128 + signal.SIGTERM and "Traceback" not in err
+    if how != "SIGKILL":  # a killed process cannot clean up: its stage is removed by the next run (below)
+        assert [p.name for p in tmp_path.iterdir() if p.name != "cache"] == []
+
+
+@pytest.mark.slow
+def test_a_pack_replaces_the_previous_one_whole_and_concurrent_packs_do_not_mix(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _start_pack(tmp_path, uuid.uuid4().hex)
+    second = _start_pack(tmp_path, uuid.uuid4().hex)
+    for proc in (first, second):
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    riverside = sorted(p.name for p in out.iterdir())
+    assert "honorary_contract.pdf" in riverside
+    (tmp_path / "hillside.yaml").write_bytes((ROOT / "examples" / "hillside.yaml").read_bytes())
+    (tmp_path / f".out.{2**22 + 7}.dead.new").mkdir()  # the stage of a run that was SIGKILLed
+    result = run("pack", "hillside.yaml", "-o", "out", "--no-docx", "--no-cache", cwd=tmp_path, cap=False, timeout=300)
+    assert result.returncode == 0, result.stderr
+    hillside = sorted(p.name for p in out.iterdir())
+    assert "honorary_contract.pdf" not in hillside, "nothing of Riverside's is left"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "stale stages are cleaned up"

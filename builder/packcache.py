@@ -21,7 +21,7 @@ from .paths import ROOT, Project
 CODE = ROOT / "builder"
 
 
-RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2")
+RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2", "python-docx", "lxml")
 
 
 def cache_dir(project: Project) -> Path:

@@ -20,7 +20,7 @@ from builder.render.documents import render_template
 from builder.render.docx import BOX, html_to_docx
 from builder.render.pack import QUESTIONNAIRE, questionnaire_html
 from builder.render.reference_docx import main as reference_main
-from builder.render.reference_docx import reference_docx
+from builder.render.reference_docx import reference_docx, text_width
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
@@ -135,6 +135,10 @@ def test_orientation_and_a4(body: str, landscape: bool) -> None:
     assert sorted((width, height)) == [11906, 16838], "A4"
     assert (width > height) is landscape
     assert (size.get(f"{W}orient") == "landscape") is landscape
+    doc = part(sample(body), "word/document.xml")
+    for grid in doc.iter(f"{W}tblGrid"):
+        total = sum(int(g.get(f"{W}w") or 0) for g in grid)
+        assert abs(total - text_width(landscape)) <= len(grid), "tables span the page between the margins"
 
 
 def test_page_break_before_a_section_that_starts_a_page_in_the_pdf() -> None:

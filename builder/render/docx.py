@@ -470,7 +470,7 @@ def _footer_xml(meta: DocMeta, fields: Fields) -> str:
             f"{_run('Page ')}{_field('PAGE', '1')}{_run(' of ')}{_field('NUMPAGES', '1')}</w:p>")
 
 
-def _apply_tables(body: Any, infos: list[TableInfo]) -> None:
+def _apply_tables(body: Any, infos: list[TableInfo], width: int) -> None:
     from lxml import etree
 
     tables = [t for t in body.iter(f"{W}tbl")]
@@ -482,10 +482,16 @@ def _apply_tables(body: Any, infos: list[TableInfo]) -> None:
         if "grid" in info.classes:
             style = tbl_pr.find(f"{W}tblStyle")
             style.set(f"{W}val", "GridTable")
-        width = tbl_pr.find(f"{W}tblW")
-        if width is not None:
-            width.set(f"{W}type", "pct")
-            width.set(f"{W}w", "5000")
+        tbl_w = tbl_pr.find(f"{W}tblW")
+        if tbl_w is not None:
+            tbl_w.set(f"{W}type", "pct")
+            tbl_w.set(f"{W}w", "5000")
+        # pandoc sizes the grid for US Letter; a fixed-layout table takes these widths as they are.
+        grid = tbl.findall(f"{W}tblGrid/{W}gridCol")
+        total = sum(int(g.get(f"{W}w") or 0) for g in grid)
+        if total:
+            for g in grid:
+                g.set(f"{W}w", str(round(int(g.get(f"{W}w") or 0) * width / total)))
         look = tbl_pr.find(f"{W}tblLook")
         if look is not None:
             look.set(f"{W}firstRow", "1" if info.head_rows else "0")
@@ -596,7 +602,7 @@ def finish(data: bytes, meta: DocMeta, fields: Fields) -> bytes:
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
     _apply_page_breaks(body)
-    _apply_tables(body, fields.tables)
+    _apply_tables(body, fields.tables, text_width(meta.landscape))
     if meta.landscape:
         _tighten_title(body)
     for old in body.findall(f"{W}sectPr"):

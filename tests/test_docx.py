@@ -121,10 +121,19 @@ def test_header_and_footer_on_every_page() -> None:
     assert [kind(s) for s in sdts(footer)] == ["date"], "a blank review date is a field in the footer too"
 
 
-def test_blank_clinic_in_the_header_is_a_field() -> None:
-    with zipfile.ZipFile(io.BytesIO(sample())) as z:
+def test_blank_clinic_in_the_header_is_a_field_bound_to_the_others() -> None:
+    data = sample()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
         header = etree.fromstring(z.read(next(n for n in z.namelist() if n.startswith("word/header"))))
     assert [text_of(s) for s in sdts(header)] == ["Clinic name"]
+    clinic_fields = [s for s in [*sdts(header), *sdts(part(data, "word/document.xml"))] if text_of(s) == "Clinic name"]
+    assert len(clinic_fields) == 2
+    for s in clinic_fields:
+        binding = s.find(f"{W}sdtPr/{W}dataBinding")
+        assert binding is not None and binding.get(f"{W}xpath") == "/ns0:Properties[1]/ns0:Company[1]", "typed once, shown everywhere"
+    app = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+    assert part(data, "docProps/app.xml").findtext(f"{app}Company") == ""
+    assert part(sample(clinic="Riverside &amp; Co"), "docProps/app.xml").findtext(f"{app}Company") == "Riverside & Co"
 
 
 @pytest.mark.parametrize(("body", "landscape"), [("portrait", False), ("landscape", True)])

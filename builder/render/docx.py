@@ -231,8 +231,9 @@ class Fields:
         else:
             choice = '<w:text w:multiLine="1"/>' if multiline else "<w:text/>"
         alias = (title or prompt)[:60]
+        binding = BIND_CLINIC if prompt == CLINIC_PROMPT and kind == "text" else ""
         return (f'<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/><w:tag w:val="{kind}"/><w:id w:val="{self._id()}"/>'
-                f"<w:showingPlcHdr/>{choice}</w:sdtPr>"
+                f"<w:showingPlcHdr/>{binding}{choice}</w:sdtPr>"
                 f"<w:sdtContent><w:r>{PLACEHOLDER_RPR}{_xml_text(prompt)}</w:r></w:sdtContent></w:sdt>")
 
     def checkbox(self, label: str) -> str:
@@ -256,6 +257,12 @@ def _raw_block(xml: str) -> dict[str, Any]:
 
 PLACEHOLDER_RPR = '<w:rPr><w:rStyle w:val="PlaceholderText"/><w:color w:val="4A4A4A"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr>'
 """The style Word expects, plus its look as direct formatting for readers (LibreOffice) that drop the style on import."""
+
+CLINIC_PROMPT = "Clinic name"
+BIND_CLINIC = ('<w:dataBinding w:prefixMappings="xmlns:ns0=\'http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\'" '
+               'w:xpath="/ns0:Properties[1]/ns0:Company[1]" w:storeItemID="{6668398D-A668-4E3E-A5EB-62B293D839F1}"/>')
+"""Every blank clinic name is bound to the file's Company property, as Word's Quick Parts do it: type the
+name once in Word and every copy, the running header's too, shows it."""
 
 PAGE_BREAK_MARK = "WordPageBreak"
 """pStyle of an empty paragraph that `finish` turns into page-break-before on the paragraph after it."""
@@ -629,7 +636,17 @@ def finish(data: bytes, meta: DocMeta, fields: Fields) -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(out.getvalue())) as z:
         doc_xml = z.read("word/document.xml")
-    return rezip(out.getvalue(), {"word/document.xml": _declare_w14(doc_xml)})
+    return rezip(out.getvalue(), {"word/document.xml": _declare_w14(doc_xml), "docProps/app.xml": _app_xml(meta)})
+
+
+def _app_xml(meta: DocMeta) -> bytes:
+    """Extended properties: the clinic as Company (what blank clinic-name fields are bound to), and none of
+    pandoc's stale statistics from its own template."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>Peer Support Readiness Toolkit</Application><Company>{escape(meta.clinic or '')}</Company>"
+            "</Properties>").encode()
 
 
 def _pandoc(source: str, fmt_from: str, fmt_to: str, extra: list[str], outputfile: str | None = None) -> str:

@@ -15,6 +15,8 @@ from builder.load import ROOT, Project, load_questionnaire
 from builder.schema import Questionnaire
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+TEMPLATE_IDS = [t.id for t in load_questionnaire().templates]
+"""Every template the catalog offers, in its order."""
 
 # CI replays the same examples every run (no example database carried between machines).
 settings.register_profile("ci", derandomize=True, database=None)

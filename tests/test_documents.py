@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
@@ -21,9 +20,7 @@ from builder.render.documents import render_template
 from builder.render.pdf import Renderer
 from builder.schema import Questionnaire
 
-from .conftest import edit
-
-TEMPLATE_IDS = [t["id"] for t in yaml.safe_load((ROOT / "templates" / "catalog.yaml").read_text(encoding="utf-8"))]
+from .conftest import TEMPLATE_IDS, edit
 
 pytestmark = pytest.mark.slow
 

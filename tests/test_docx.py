@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from builder.contract import TEMPLATE_IDS
 from builder.engine import evaluate_plan
 from builder.load import ROOT, load_questionnaire
 from builder.render.documents import render_template
@@ -21,6 +20,8 @@ from builder.render.docx import BOX, html_to_docx
 from builder.render.pack import QUESTIONNAIRE, questionnaire_html
 from builder.render.reference_docx import main as reference_main
 from builder.render.reference_docx import reference_docx, text_width
+
+from .conftest import TEMPLATE_IDS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"

@@ -14,8 +14,9 @@ from .errors import Msg, Problem, ReadinessError, hint
 from .schema import Questionnaire
 from .sources import Source, load, parse_json, parse_yaml
 
-TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "clinic", "answers")
-CLINIC_KEYS = ("name", "organisation")
+TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers")
+CLINIC_KEYS = ("name", "organisation", "id", "area")
+RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
 
 
@@ -35,6 +36,12 @@ class AnswerFile:
     assessed_on: str | None = None
     respondent_role: str | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    respondent_name: str | None = None
+    """Optional `respondent: {name}`: who answered, so a review can show each rater."""
+    clinic_id: str | None = None
+    """Optional `clinic: {id}`: ties several raters' files to one clinic when names vary."""
+    area: str | None = None
+    """Optional `clinic: {area}`: the area a commissioner's review groups clinics by."""
 
 
 def _kind(value: Any) -> str:
@@ -85,6 +92,8 @@ def parse_answers(src: Source, q: Questionnaire) -> AnswerFile:
     clinic = data.get("clinic")
     name: str | None = None
     organisation: str | None = None
+    clinic_id: str | None = None
+    area: str | None = None
     if clinic is None:
         problems.append(src.problem((), Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}')))
     elif not isinstance(clinic, dict):
@@ -97,6 +106,20 @@ def parse_answers(src: Source, q: Questionnaire) -> AnswerFile:
         organisation = text_field(clinic, "organisation", ("clinic", "organisation"))
         if not name or not name.strip():
             problems.append(src.problem(("clinic",), Msg.MISSING_KEY.format(key="name", example='name: "Riverside Clinic"')))
+        clinic_id = text_field(clinic, "id", ("clinic", "id"))
+        area = text_field(clinic, "area", ("clinic", "area"))
+
+    # Optional respondent: {name, role}; its role stands in for respondent_role when that is absent.
+    respondent = data.get("respondent")
+    respondent_name: str | None = None
+    if isinstance(respondent, dict):
+        for key in respondent:
+            if key not in RESPONDENT_KEYS:
+                problems.append(src.problem(("respondent", key), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), RESPONDENT_KEYS), allowed=", ".join(RESPONDENT_KEYS))))
+        respondent_name = text_field(respondent, "name", ("respondent", "name"))
+        role = role if role is not None else text_field(respondent, "role", ("respondent", "role"))
+    elif respondent is not None:
+        problems.append(src.problem(("respondent",), Msg.WRONG_TYPE.format(key="respondent", expected="a mapping with 'name' and 'role'", got=_kind(respondent))))
 
     answers: dict[str, Answer] = {}
     raw = data.get("answers")
@@ -177,7 +200,8 @@ def parse_answers(src: Source, q: Questionnaire) -> AnswerFile:
     if problems:
         raise ReadinessError(problems)
     assert name is not None
-    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers)
+    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers,
+                      (respondent_name or "").strip() or None, (clinic_id or "").strip() or None, (area or "").strip() or None)
 
 
 def load_answers(path: Path, q: Questionnaire, display: str | None = None) -> tuple[AnswerFile, Source]:
@@ -197,9 +221,15 @@ def dump_answers(af: AnswerFile, q: Questionnaire) -> str:
         doc["assessed_on"] = af.assessed_on
     if af.respondent_role:
         doc["respondent_role"] = af.respondent_role
+    if af.respondent_name:
+        doc["respondent"] = {"name": af.respondent_name}
     clinic: dict[str, Any] = {"name": af.clinic_name}
     if af.organisation:
         clinic["organisation"] = af.organisation
+    if af.clinic_id:
+        clinic["id"] = af.clinic_id
+    if af.area:
+        clinic["area"] = af.area
     doc["clinic"] = clinic
     answers: dict[str, Any] = {}
     for qu in q.questions:

@@ -24,7 +24,7 @@ def find_inputs(paths: list[Path]) -> tuple[list[Item], list[Excluded]]:
     for path in paths:
         shown = str(path)
         if path.is_dir():
-            for sub in sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)):
+            for sub in sorted(p for p in path.rglob("*") if (p.is_file() or p.is_symlink()) and not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)):
                 _add_file(sub, str(sub), items, bad)
         elif path.exists():
             _add_file(path, shown, items, bad)

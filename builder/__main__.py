@@ -311,12 +311,11 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
             bar_box.append(click.progressbar(length=total, label="Reading answer files", file=sys.stderr, show_pos=True, show_eta=True).__enter__())
 
     try:
-        result = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
-                         progress=lambda n: bar_box[0].update(n) if bar_box else None)
+        data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
+                       progress=lambda n: bar_box[0].update(n) if bar_box else None)
     finally:
         if bar_box:
             bar_box[0].__exit__(None, None, None)
-    data = result.build()
     n_left = data["files"]["excluded"]
     if not data["clinics"]:
         click.echo(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.", err=True)

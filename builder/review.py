@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -330,8 +330,9 @@ class Review:
         self.excluded.append(item)
         return item
 
-    def build(self) -> dict[str, Any]:
-        return build_review(self.q, self.clinics, self.excluded, self.files)
+    def build(self, mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """The review; `mapper` may spread the clinics that need a combined plan over worker processes."""
+        return build_review(self.q, self.clinics, self.excluded, self.files, mapper)
 
 
 def _round_key(date: str | None) -> str:
@@ -379,8 +380,12 @@ def _rank_key(c: dict[str, Any]) -> tuple[int, int, str, str]:
     return (-RANK[c["overall"]["rating"]], -c["overall"]["score"], c["name"].casefold(), c["key"])
 
 
-def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: list[Excluded], files: int) -> dict[str, Any]:
-    entries = sorted((clinic_entry(q, raters) for raters in clinics.values()), key=_rank_key)
+def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: list[Excluded], files: int,
+                 mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    single = [r for r in clinics.values() if len(r) == 1]
+    several = [r for r in clinics.values() if len(r) > 1]  # these need combined plans: the expensive part
+    combined = mapper(several) if mapper else (clinic_entry(q, raters) for raters in several)
+    entries = sorted([clinic_entry(q, raters) for raters in single] + list(combined), key=_rank_key)
     for i, c in enumerate(entries, 1):
         c["rank"] = i
     titles = {d.id: d.title for d in q.domains}

@@ -6,8 +6,9 @@ import os
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .review import Excluded, Rater, Reason, Review, read_rater
+from .review import Excluded, Rater, Reason, Review, clinic_entry, read_rater
 from .schema import Questionnaire
 
 Item = tuple[str, str, str | None]
@@ -73,6 +74,11 @@ def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
     return out
 
 
+def _entries(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+    assert _Q is not None
+    return [clinic_entry(_Q, raters) for raters in groups]
+
+
 def _init(q: Questionnaire) -> None:
     global _Q
     _Q = q
@@ -80,8 +86,8 @@ def _init(q: Questionnaire) -> None:
 
 def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
             progress: Callable[[int], None] | None = None, on_excluded: Callable[[Excluded], None] | None = None,
-            total: Callable[[int], None] | None = None) -> Review:
-    """Read every answer file under `paths` into a Review; bad files become Excluded entries, never errors."""
+            total: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors."""
     items, bad = find_inputs(paths)
     if total:
         total(len(items) + len(bad))
@@ -107,13 +113,18 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
     if workers == 1:
         for chunk in chunks:
             take(_read_chunk(chunk))
-    else:
-        import multiprocessing
+        _ZIPS.clear()
+        return review.build()
+    import multiprocessing
 
-        # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
-                take(results)
-    _ZIPS.clear()
-    return review
+    # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
+            take(results)
+
+        def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+            parts = [groups[i:i + CHUNK // 4] for i in range(0, len(groups), CHUNK // 4)]
+            return [e for part in pool.imap(_entries, parts) for e in part]
+
+        return review.build(spread)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,8 @@ def review_csv(review: dict[str, Any]) -> bytes:
 
 
 def review_json(review: dict[str, Any]) -> str:
-    return canonical_json(review)
+    """Sorted keys and fixed separators like every JSON the toolkit writes, but compact: a review can hold thousands of clinics."""
+    return json.dumps(review, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # ---------------------------------------------------------------- heat-map picture

@@ -87,10 +87,21 @@ def _major(version: str) -> str:
     return version.split(".", 1)[0].strip()
 
 
+class _FastLoader(_Loader):
+    """The toolkit's YAML rules without line tracking; a key given twice is still an error, as in `readiness plan`."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        keys = [self.construct_object(k, deep=True) for k, _ in node.value]
+        hashable = [k for k in keys if isinstance(k, (str, int, float, bool)) or k is None]
+        if len(set(hashable)) != len(hashable):
+            raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
 def _load_fast(text: str, file: str, is_json: bool) -> Any:
     """Parse without line tracking (fast); on failure, parse again with it for a located message."""
     try:
-        return json.loads(text) if is_json else yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        return json.loads(text) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
     except (ValueError, yaml.YAMLError):
         (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
         raise

@@ -20,6 +20,8 @@ from .schema import Questionnaire
 WIZARD_DIR = ROOT / "builder" / "wizard"
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 """Served by the site itself (mkdocs.yml extra.polyfills): material's offline plugin would load it from a CDN."""
+JS_YAML = "assets/javascripts/js-yaml.min.js"
+"""js-yaml, served by the site itself, for the review page."""
 EXAMPLE = "riverside"
 """The example clinic whose plan the templates page offers as a sample."""
 
@@ -94,6 +96,11 @@ class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
         if not shim.is_file():
             raise PluginError(f"{shim} is missing; run 'bash scripts/setup.sh' (npm ci) to install the site's browser assets")
         self._add(files, config, SHIM, shim.read_text(encoding="utf-8"))
+        # The review page reads YAML answer files in the browser.
+        jsyaml = ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js"
+        if not jsyaml.is_file():
+            raise PluginError(f"{jsyaml} is missing; run 'bash scripts/setup.sh' (npm ci) to install the site's browser assets")
+        self._add(files, config, JS_YAML, jsyaml.read_text(encoding="utf-8"))
         if WIZARD_DIR.is_dir():
             for path in sorted(WIZARD_DIR.iterdir()):
                 if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):

@@ -330,3 +330,91 @@ def test_progress_bar_only_on_a_terminal(runner, tmp_path: Path) -> None:  # typ
     assert result.exit_code == 0
     assert "Reading answer files" not in result.stderr and "\r" not in result.stderr
     assert os.path.exists(tmp_path / "review.csv")
+
+
+# ---------------------------------------------------------------- the browser review gives the CLI's numbers
+
+
+JS_FILES = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
+            ROOT / "builder" / "wizard" / "review.js"]
+HARNESS = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>review.js harness</title></head><body>"
+           + "".join(f'<script src="{p.name}"></script>' for p in JS_FILES) + "</body></html>")
+
+
+def parity_files(q: Questionnaire) -> list[tuple[str, bytes]]:
+    """Realistic raters, rounds and areas from the generator, the examples, and one of every bad file the browser can meet."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from gen_answers import files as generated
+
+    out = [(Path(rel).name, text.encode("utf-8")) for rel, text in generated(q, 240, seed=7)]
+    out += [(p.name, p.read_bytes()) for p in EXAMPLES]
+    out += [(name, data) for name, data, _, _ in BAD_FILES if name != "copy.json"]
+    out += [("copy-of-hillside.yaml", HILLSIDE.read_bytes()), ("dup-key.yaml", b"version: 1\nclinic: {name: X}\nclinic: {name: Y}\n")]
+    return sorted(out)
+
+
+def comparable(review: dict[str, Any]) -> dict[str, Any]:
+    """Lines and parser wording are the only differences allowed: the browser's YAML parser words syntax errors its own way."""
+    for e in review["not_included"]:
+        e.pop("line")
+        if e["reason"].startswith(("malformed YAML", "malformed JSON")):
+            e["reason"] = e["reason"].split(":")[0]
+        if e["file"] == "dup-key.yaml":
+            e["reason"] = "duplicate key"
+    return review
+
+
+@pytest.mark.browser
+def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from builder.export import questionnaire_json
+
+    from .conftest import StaticServer
+
+    for p in JS_FILES:
+        shutil.copy(p, tmp_path / p.name)
+    (tmp_path / "questionnaire.json").write_text(questionnaire_json(q), encoding="utf-8")
+    (tmp_path / "index.html").write_text(HARNESS, encoding="utf-8")
+    files = parity_files(q)
+    folder = tmp_path / "files"
+    folder.mkdir()
+    for name, data in files:
+        (folder / name).write_bytes(data)
+    python = comparable(review_files(q, files))
+    assert python["files"]["excluded"] >= 10 and any(c["disagreements"] for c in python["clinics"])
+    assert any(c["earlier"] for c in python["clinics"]) and python["opportunities"]
+    server = StaticServer(tmp_path)
+    page = browser.new_page()
+    try:
+        page.goto(server.url + "index.html")
+        js = page.evaluate("""async (names) => {
+            const Q = await (await fetch('questionnaire.json')).json();
+            const files = [];
+            for (const name of names) {
+                const buf = await (await fetch('files/' + encodeURIComponent(name))).arrayBuffer();
+                let text = null;
+                try { text = new TextDecoder('utf-8', {fatal: true}).decode(buf); } catch (e) { text = null; }
+                files.push({name, text});
+            }
+            const review = ReadinessReview.review(Q, files);
+            return {review, csv: ReadinessReview.reviewCsv(review)};
+        }""", [name for name, _ in files])
+    finally:
+        page.close()
+        server.close()
+    browser_review = comparable(js["review"])
+    for key in python:
+        assert browser_review[key] == python[key], key
+    assert js["csv"].encode("utf-8") == review_csv(review_files(q, files))
+
+
+def test_review_js_wording_matches_python() -> None:
+    text = (ROOT / "builder" / "wizard" / "review.js").read_text(encoding="utf-8")
+    for phrase in (Reason.NOT_ANSWER_SUFFIX, Reason.NOT_ANSWER_FILE, Reason.DUPLICATE, str(Msg.NOT_UTF8),
+                   str(Msg.YAML_SYNTAX), str(Msg.JSON_SYNTAX)):
+        assert json.dumps(phrase) in text, phrase
+    for part in RULE.split(". "):
+        assert part.split(" ")[0] in text

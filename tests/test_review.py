@@ -418,3 +418,40 @@ def test_review_js_wording_matches_python() -> None:
         assert json.dumps(phrase) in text, phrase
     for part in RULE.split(". "):
         assert part.split(" ")[0] in text
+
+
+@pytest.mark.browser
+def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from urllib.parse import urlsplit
+
+    from .conftest import describe_violations, run_axe
+
+    chosen = []
+    for name, data in [(p.name, p.read_bytes()) for p in EXAMPLES] + [
+            ("riverside-consultant.json", as_bytes(doc(respondent={"name": "<b>Dr Lee</b>", "role": "Consultant"}, answers__space="none"))),
+            ("broken.yaml", b"version: 1\nclinic: [\n"), ("=cmd.json", as_bytes(doc(clinic={"name": "=HYPERLINK(1)"})))]:
+        (tmp_path / name).write_bytes(data)
+        chosen.append(tmp_path / name)
+    page = browser.new_page(accept_downloads=True)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(site_server.url + "review.html")
+        page.set_input_files("#rv-files", [str(p) for p in chosen])
+        page.wait_for_function("window.READINESS_LAST_REVIEW !== undefined")
+        status = page.inner_text(".rv-status")
+        assert "Nothing left this browser" in status and "1 files not included" in status
+        assert page.locator(".rv-heatmap tbody tr").count() == len(EXAMPLES) + 1
+        assert page.locator("text=Dr Lee").count() >= 1 and page.locator(".readiness-review b").count() == 0
+        assert "broken.yaml" in page.inner_text("#rv-not-included + .rv-table-wrap")
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download the CSV").click()
+        got = Path(info.value.path()).read_bytes()
+        expected = review_csv(review_files(q, sorted((p.name, p.read_bytes()) for p in chosen)))
+        assert got == expected
+        violations = run_axe(page)
+        assert not violations, describe_violations(violations)
+    finally:
+        page.close()
+    ours = urlsplit(site_server.url).netloc
+    assert not [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != ours]

@@ -27,7 +27,8 @@
   function rating(r) { return h("span", { class: "rv-rating rv-" + r }, RATING[r]); }
   function table(caption, head, rows, opts) {
     opts = opts || {};
-    return h("div", { class: "rv-table-wrap" }, h("table", { class: "rv-table" + (opts.cls ? " " + opts.cls : "") },
+    // Focusable, so a keyboard can scroll a wide table (WCAG 2.1.1).
+    return h("div", { class: "rv-table-wrap", tabindex: "0", role: "region", "aria-label": caption }, h("table", { class: "rv-table" + (opts.cls ? " " + opts.cls : "") },
       h("caption", { text: caption }),
       h.apply(null, ["thead", {}, h.apply(null, ["tr", {}].concat(head.map(function (x) { return h("th", { scope: "col" }, x); })))]),
       h.apply(null, ["tbody", {}].concat(rows.map(function (cells) {
@@ -115,8 +116,8 @@
       h("li", {}, h("strong", {}, rv.ratings.red), " not ready yet (red)"),
       rv.cost ? h("li", {}, h("strong", {}, "£" + rv.cost.total.toLocaleString("en-GB")), " estimated cost") : null));
     add(h("p", {},
-      h("button", { type: "button", class: "md-button md-button--primary", onclick: function () { download("review.csv", "text/csv;charset=utf-8", R.reviewCsv(rv)); } }, "Download the CSV"), " ",
-      h("button", { type: "button", class: "md-button", onclick: function () { download("review.json", "application/json", JSON.stringify(rv, null, 1)); } }, "Download the JSON")));
+      h("button", { type: "button", class: "rv-button", onclick: function () { download("review.csv", "text/csv;charset=utf-8", R.reviewCsv(rv)); } }, "Download the CSV"), " ",
+      h("button", { type: "button", class: "rv-button", onclick: function () { download("review.json", "application/json", JSON.stringify(rv, null, 1)); } }, "Download the JSON")));
     if (!rv.clinics.length) {
       add(h("p", {}, "None of the files could be included; the reasons are listed below."));
     } else {

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import os
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -173,20 +176,50 @@ def compare_text(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]]) -> list[str]:
+    """Stream each output into a temporary file beside its target, then rename them all: a crash or a failed
+    render leaves the old files (or none), never a half-written one; and a review of thousands of clinics never
+    holds its whole HTML or JSON text in memory."""
+    out.mkdir(parents=True, exist_ok=True)
+    temps: list[tuple[str, Path]] = []
+    try:
+        for name, chunks in outputs.items():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            temps.append((name, Path(tmp_name)))
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp_name, 0o644)
+        for name, done in temps:
+            os.replace(done, out / name)
+    except BaseException:
+        for _, left in temps:
+            left.unlink(missing_ok=True)
+        raise
+    return list(outputs)
+
+
 def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
-    """Write review.json, review.csv, review.html (and review.pdf) atomically; returns the names written."""
+    """Write review.json, review.csv, review.html (and review.pdf); returns the names written."""
     import datetime as dt
 
-    from ..fileio import atomic_write
-
     today = dt.date.today().isoformat()
-    page = review_html(review, templates_dir, generated_on=today)
-    files: dict[str, bytes | str] = {"review.json": review_json(review), "review.csv": review_csv(review), "review.html": page}
+    outputs: dict[str, Iterable[str | bytes]] = {
+        "review.json": itertools.chain(json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).iterencode(review), ["\n"]),
+        "review.csv": [review_csv(review)],
+    }
+    template = _env(templates_dir).get_template("review.html.j2")
+    context = {"review": review, "heatmap": Markup(heatmap_svg(review)), "colours": COLOURS, "generated_on": today}
     if pdf:
-        files["review.pdf"] = html_to_pdf(page, templates_dir)
-    for name, data in files.items():
-        atomic_write(out / name, data)
-    return list(files)
+        page = str(template.render(**context))
+        outputs["review.html"] = [page]
+        outputs["review.pdf"] = [html_to_pdf(page, templates_dir)]
+    else:
+        outputs["review.html"] = template.generate(**context)
+    names = _write_all(out, outputs)
+    return names
 
 
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:

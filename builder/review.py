@@ -294,6 +294,8 @@ def compare_views(before: dict[str, Any], after: dict[str, Any], q: Questionnair
     """Per-domain change, must-haves met since, actions done (no longer needed) and new gaps."""
     titles = {d.id: d.title for d in q.domains}
     action_titles = {a.id: a.title for d in q.domains for a in d.actions}
+    for qu in q.questions:  # the plan's generated "Find out" actions
+        action_titles[f"find_out_{qu.id}"] = fill(q.meta.messages.find_out_title, question=qu.text)
     domains = []
     for did in q.meta.domains:
         b, a = before["domains"][did], after["domains"][did]

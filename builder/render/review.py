@@ -116,6 +116,7 @@ def compare_chart_svg(comparison: dict[str, Any]) -> str:
            f'viewBox="0 0 {width} {height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="11">',
            f'<title id="cmp-title">{e(alt)}</title>',
            f'<text x="{name_w}" y="16" fill="#1a1a1a">Outlined bar: before · filled bar: after (score out of 100)</text>']
+    out.append(f'<line x1="{name_w}" y1="26" x2="{name_w}" y2="{height - 8}" stroke="#555555" stroke-width="1"/>')  # zero
     for i, r in enumerate(rows):
         y = 28 + i * row_h
         out.append(f'<text x="{name_w - 8}" y="{y + 18}" text-anchor="end" fill="#1a1a1a">{e(r["title"])}</text>')

@@ -150,7 +150,7 @@
       var several = rv.clinics.filter(function (c) { return c.raters.length > 1; });
       if (!several.length) add(h("p", {}, "Every clinic has one rater in its latest round."));
       several.forEach(function (c) {
-        add(h("h3", {}, c.name + ": " + c.raters.length + " raters, " + c.disagreements.length + " disagreements"));
+        add(h("h3", {}, c.name + ": " + c.raters.length + " raters, " + c.disagreements.length + (c.disagreements.length === 1 ? " disagreement" : " disagreements")));
         add(table("Overall rating by rater, and combined", ["Rater", "Overall"],
           c.raters.map(function (r) { return [r.respondent, h("span", {}, r.overall.score + " ", rating(r.overall.rating))]; })
             .concat([["Combined", h("span", {}, c.overall.score + " ", rating(c.overall.rating))]])));

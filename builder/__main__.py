@@ -306,16 +306,23 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         else:
             click.echo(line, err=True)
 
+    def phase(text: str) -> None:
+        if show and bar_box:
+            bar_box.pop().__exit__(None, None, None)
+            click.echo(text + "…", err=True)
+
     def start(total: int) -> None:
         if show and total:
             bar_box.append(click.progressbar(length=total, label="Reading answer files", file=sys.stderr, show_pos=True, show_eta=True).__enter__())
 
     try:
         data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
-                       progress=lambda n: bar_box[0].update(n) if bar_box else None)
+                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=lambda text: phase(text))
     finally:
         if bar_box:
-            bar_box[0].__exit__(None, None, None)
+            bar_box.pop().__exit__(None, None, None)
+    if show:
+        click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]
     if not data["clinics"]:
         click.echo(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.", err=True)

@@ -86,7 +86,7 @@ def _init(q: Questionnaire) -> None:
 
 def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
             progress: Callable[[int], None] | None = None, on_excluded: Callable[[Excluded], None] | None = None,
-            total: Callable[[int], None] | None = None) -> dict[str, Any]:
+            total: Callable[[int], None] | None = None, phase: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors."""
     items, bad = find_inputs(paths)
     if total:
@@ -114,6 +114,8 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
         for chunk in chunks:
             take(_read_chunk(chunk))
         _ZIPS.clear()
+        if phase:
+            phase(f"Combining raters for {len(review.clinics):,} clinics")
         return review.build()
     import multiprocessing
 
@@ -122,6 +124,8 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
     with ctx.Pool(workers) as pool:
         for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
             take(results)
+        if phase:
+            phase(f"Combining raters for {len(review.clinics):,} clinics")
 
         def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
             parts = [groups[i:i + CHUNK // 4] for i in range(0, len(groups), CHUNK // 4)]

@@ -32,6 +32,8 @@ from .sources import Source, _Loader, parse_json, parse_yaml
 
 REVIEW_VERSION = 1
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_BYTES = 2_000_000
+"""Larger files are not read: an answer file is a few kilobytes, and a zip member could otherwise unpack to gigabytes."""
 RULE = ("Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth "
         "the fewest points; for multiple-choice questions only what every rater ticked (a safeguard counts as in "
         "place only if every rater says so); an unscored question they disagree on counts as not known. Raters who "
@@ -54,6 +56,7 @@ class Reason:
                         "(it reads {known}); answer it again in a current wizard")
     BAD_ZIP = "not a readable zip file: {problem}"
     UNREADABLE = "could not be read: {problem}"
+    TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
 
 
 @dataclass(frozen=True)

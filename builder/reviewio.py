@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .review import Excluded, Rater, Reason, Review, clinic_entry, read_rater
+from .review import MAX_BYTES, Excluded, Rater, Reason, Review, clinic_entry, read_rater
 from .schema import Questionnaire
 
 Item = tuple[str, str, str | None]
@@ -55,10 +55,16 @@ def _read(item: Item) -> bytes | Excluded:
     display, path, member = item
     try:
         if member is None:
+            size = os.stat(path).st_size
+            if size > MAX_BYTES:
+                return Excluded(display, Reason.TOO_LARGE.format(size=size))
             return Path(path).read_bytes()
         zf = _ZIPS.get(path)
         if zf is None:
             zf = _ZIPS[path] = zipfile.ZipFile(path)
+        size = zf.getinfo(member).file_size
+        if size > MAX_BYTES:
+            return Excluded(display, Reason.TOO_LARGE.format(size=size))
         return zf.read(member)
     except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
         problem = getattr(exc, "strerror", None) or str(exc)

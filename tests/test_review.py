@@ -18,7 +18,7 @@ from builder.answers import dump_answers, parse_answers_text
 from builder.errors import Msg
 from builder.load import ROOT
 from builder.render.review import FORMULA_START, review_csv, safe_cell
-from builder.review import RULE, Reason, combine_answer, must_have_gaps, review_files, summarise
+from builder.review import MAX_BYTES, RULE, Reason, combine_answer, must_have_gaps, review_files, summarise
 from builder.schema import Questionnaire
 
 from .conftest import EXAMPLES
@@ -183,8 +183,9 @@ def test_every_not_included_reason(runner, tmp_path: Path, q: Questionnaire) -> 
         (folder / name).write_bytes(data)
     (folder / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")  # listed, but cannot be read
     (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    _zip(tmp_path / "bomb.zip", {"huge.yaml": b"#" * (MAX_BYTES + 1)})
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["review", str(folder), str(HILLSIDE), str(tmp_path / "broken.zip"),
+    result = runner.invoke(cli, ["review", str(folder), str(HILLSIDE), str(tmp_path / "broken.zip"), str(tmp_path / "bomb.zip"),
                                  str(tmp_path / "missing"), "-o", str(out), "--no-pdf"])
     assert result.exit_code == EXIT_LEFT_OUT, result.output
     assert "Traceback" not in result.output
@@ -199,7 +200,8 @@ def test_every_not_included_reason(runner, tmp_path: Path, q: Questionnaire) -> 
     assert "could not be read" in left["gone.yaml"]["reason"]
     assert "not a readable zip file" in left["broken.zip"]["reason"]
     assert "file not found" in left["missing"]["reason"]
-    assert review["files"]["excluded"] == len(BAD_FILES) + 3
+    assert "far too large for an answer file" in left["bomb.zip!huge.yaml"]["reason"]
+    assert review["files"]["excluded"] == len(BAD_FILES) + 4
     page = (out / "review.html").read_text(encoding="utf-8")
     for name in left:
         assert name in page

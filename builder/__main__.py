@@ -249,6 +249,101 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C: stages removed, workers killed
 
 
+# ---------------------------------------------------------------- commissioners' review and comparison
+
+EXIT_LEFT_OUT = 3
+"""`readiness review`: the review was written, but some files were left out (listed on stderr and in the report)."""
+
+
+@cli.command()
+@root_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html, .pdf, .csv and .json.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf (slow for thousands of clinics).")
+@jobs_option
+@guarded()
+def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
+    """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress.
+
+    Exit code 0: every file included; 3: the review was written but some files were left out;
+    2: no file could be included (nothing written)."""
+    from .render.review import review_outputs
+    from .reviewio import collect
+
+    q, _ = load_project(root)
+    show = sys.stderr.isatty()
+    bar_box: list[Any] = []
+
+    def say_excluded(e: Any) -> None:
+        where = f"{e.file}:{e.line}" if e.line else e.file
+        line = f"{where}: error: not included: {e.reason}"
+        if bar_box:
+            click.echo("\r\033[K" + line, err=True)  # above the bar, not through it
+        else:
+            click.echo(line, err=True)
+
+    def phase(text: str) -> None:
+        if show and bar_box:
+            bar_box.pop().__exit__(None, None, None)
+            click.echo(text + "…", err=True)
+
+    def start(total: int) -> None:
+        if show and total:
+            bar_box.append(click.progressbar(length=total, label="Reading answer files", file=sys.stderr, show_pos=True, show_eta=True).__enter__())
+
+    try:
+        data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
+                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=lambda text: phase(text))
+    finally:
+        if bar_box:
+            bar_box.pop().__exit__(None, None, None)
+    if show:
+        click.echo("Writing the review…", err=True)
+    n_left = data["files"]["excluded"]
+    if not data["clinics"]:
+        click.echo(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf)
+    click.echo(f"wrote {', '.join(written)} to {out}: {len(data['clinics'])} clinics from {data['files']['included']} files"
+               + (f"; {n_left} file{'s' if n_left != 1 else ''} not included (listed above and in the report)" if n_left else ""), err=True)
+    if n_left:
+        sys.exit(EXIT_LEFT_OUT)
+
+
+@cli.command()
+@root_option
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Also write compare.html, compare.pdf and compare.json here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@guarded()
+def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -> None:
+    """Compare two assessments of one clinic: per-domain change, must-haves met since, actions done, new gaps."""
+    from .answers import load_answers
+    from .fileio import canonical_json
+    from .render.review import compare_outputs, compare_text
+    from .review import clinic_key, comparison
+
+    q, _ = load_project(root)
+    problems: list[Problem] = []
+    loaded = []
+    for path in (before, after):
+        try:
+            loaded.append(load_answers(path, q, str(path))[0])
+        except ReadinessError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ReadinessError(problems)
+    a, b = loaded
+    if clinic_key(a) != clinic_key(b):
+        click.echo(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway", err=True)
+    result = comparison(q, a, str(before), b, str(after))
+    click.echo(canonical_json(result) if fmt == "json" else compare_text(result), nl=False)
+    if out is not None:
+        written = compare_outputs(result, Project(root).templates_dir, out)
+        click.echo(f"wrote {', '.join(written)} to {out}", err=True)
+
+
 def main() -> None:
     import signal
 

@@ -15,8 +15,9 @@ from .limits import MAX_NAME, MAX_NOTE
 from .schema import Question, Questionnaire
 from .sources import LoadedFile, load, parse_json, parse_yaml
 
-TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "clinic", "answers")
-CLINIC_KEYS = ("name", "organisation")
+TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers")
+CLINIC_KEYS = ("name", "organisation", "id", "area")
+RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
 FIRST_YEAR, LAST_YEAR = 2000, 2199
 """Assessment dates outside these years are typing mistakes (and would overflow review dates)."""
@@ -38,6 +39,12 @@ class AnswerFile:
     assessed_on: str | None = None
     respondent_role: str | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    respondent_name: str | None = None
+    """Optional `respondent: {name}`: who answered, so a review can show each rater."""
+    clinic_id: str | None = None
+    """Optional `clinic: {id}`: ties several raters' files to one clinic when names vary."""
+    area: str | None = None
+    """Optional `clinic: {area}`: the area a commissioner's review groups clinics by."""
 
 
 def _kind(value: Any) -> str:
@@ -54,12 +61,15 @@ def parse_answers(src: LoadedFile, q: Questionnaire) -> AnswerFile:
     reader = _Reader(src)
     reader.top_keys(data)
     qversion, assessed, role = reader.metadata(data)
-    name, organisation = reader.clinic(data.get("clinic"))
+    name, organisation, clinic_id, area = reader.clinic(data.get("clinic"))
+    respondent_name, respondent_role = reader.respondent(data.get("respondent"))
+    role = role if role is not None else respondent_role
     answers = reader.answers(data.get("answers"), q)
     if reader.problems:
         raise ReadinessError(reader.problems)
     assert name is not None
-    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers)
+    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers,
+                      (respondent_name or "").strip() or None, (clinic_id or "").strip() or None, (area or "").strip() or None)
 
 
 # ------------------------------------------------------------------ the header: stop at the first problem
@@ -128,14 +138,14 @@ class _Reader:
 
     # -------------------------------------------------------------- clinic
 
-    def clinic(self, clinic: Any) -> tuple[str | None, str | None]:
-        """(name, organisation)."""
+    def clinic(self, clinic: Any) -> tuple[str | None, str | None, str | None, str | None]:
+        """(name, organisation, id, area)."""
         if clinic is None:
             self.add((), Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}'))
-            return None, None
+            return None, None, None, None
         if not isinstance(clinic, dict):
             self.add(("clinic",), Msg.WRONG_TYPE.format(key="clinic", expected="a mapping with 'name' and 'organisation'", got=_kind(clinic)))
-            return None, None
+            return None, None, None, None
         for key in clinic:
             if key not in CLINIC_KEYS:
                 self.add(("clinic", key), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), CLINIC_KEYS), allowed=", ".join(CLINIC_KEYS)))
@@ -143,7 +153,19 @@ class _Reader:
         organisation = self.text_field(clinic, "organisation", ("clinic", "organisation"))
         if (not name or not name.strip()) and not (isinstance(clinic.get("name"), str) and len(clinic["name"]) > MAX_NAME):
             self.add(("clinic",), Msg.MISSING_KEY.format(key="name", example='name: "Riverside Clinic"'))
-        return name, organisation
+        return name, organisation, self.text_field(clinic, "id", ("clinic", "id")), self.text_field(clinic, "area", ("clinic", "area"))
+
+    def respondent(self, respondent: Any) -> tuple[str | None, str | None]:
+        """Optional `respondent: {name, role}`: (name, role); its role stands in for respondent_role when that is absent."""
+        if respondent is None:
+            return None, None
+        if not isinstance(respondent, dict):
+            self.add(("respondent",), Msg.WRONG_TYPE.format(key="respondent", expected="a mapping with 'name' and 'role'", got=_kind(respondent)))
+            return None, None
+        for key in respondent:
+            if key not in RESPONDENT_KEYS:
+                self.add(("respondent", key), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), RESPONDENT_KEYS), allowed=", ".join(RESPONDENT_KEYS)))
+        return self.text_field(respondent, "name", ("respondent", "name")), self.text_field(respondent, "role", ("respondent", "role"))
 
     # -------------------------------------------------------------- answers, one question at a time
 
@@ -263,9 +285,15 @@ def dump_answers(af: AnswerFile, q: Questionnaire) -> str:
         doc["assessed_on"] = af.assessed_on
     if af.respondent_role:
         doc["respondent_role"] = af.respondent_role
+    if af.respondent_name:
+        doc["respondent"] = {"name": af.respondent_name}
     clinic: dict[str, Any] = {"name": af.clinic_name}
     if af.organisation:
         clinic["organisation"] = af.organisation
+    if af.clinic_id:
+        clinic["id"] = af.clinic_id
+    if af.area:
+        clinic["area"] = af.area
     doc["clinic"] = clinic
     answers: dict[str, Any] = {}
     for qu in q.questions:

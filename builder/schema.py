@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, StrictStr, Tag
@@ -337,7 +339,15 @@ class Questionnaire(Model):
         return self._index().get(qid)
 
     def domain_of(self, qid: str) -> Domain:
-        return next(d for d in self.domains if any(q.id == qid for q in d.questions))
+        return self._domain_index()[qid]
 
-    def _index(self) -> dict[str, Question]:
-        return {q.id: q for q in self.questions}
+    @cached_property
+    def _domain_index(self) -> Callable[[], dict[str, Domain]]:
+        # Looked up for every answer of every file in a review: built once (the model is frozen).
+        index = {q.id: d for d in self.domains for q in d.questions}
+        return lambda: index
+
+    @cached_property
+    def _index(self) -> Callable[[], dict[str, Question]]:
+        index = {q.id: q for q in self.questions}
+        return lambda: index

@@ -34,8 +34,10 @@ class ReadinessConfig(base.Config):
     """The folder holding catalog.yaml, the plan and policy templates and the print stylesheet."""
     example = c.Optional(c.Type(str))
     """An answer file whose plan the templates page offers as a sample PDF; leave it out for no sample."""
-    shim = c.Type(str, default="node_modules/iframe-worker/shim/index.js")
-    """The iframe-worker shim (npm package iframe-worker) the site serves itself, so search works from disk."""
+    node_modules = c.Type(str, default="node_modules")
+    """Where `npm ci` put the browser assets the site serves itself (iframe-worker's shim, js-yaml)."""
+JS_YAML = "assets/javascripts/js-yaml.min.js"
+"""js-yaml, served by the site itself, for the review page."""
 
 
 def _size(data: bytes) -> str:
@@ -89,20 +91,23 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
     questionnaire: Questionnaire
     example: Path | None
     shim: Path
+    js_yaml: Path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         here = Path(config.config_file_path or ".").resolve().parent
         self.project = Project(here, questionnaire_dir=here / self.config.questionnaire, templates_dir=here / self.config.templates,
                                guidance_dir=Path(config.docs_dir))
         self.example = here / self.config.example if self.config.example else None
-        self.shim = here / self.config.shim
+        self.shim = here / self.config.node_modules / "iframe-worker" / "shim" / "index.js"
+        self.js_yaml = here / self.config.node_modules / "js-yaml" / "dist" / "js-yaml.min.js"
         for folder, what in ((self.project.questionnaire_dir, "questionnaire"), (self.project.templates_dir, "templates")):
             if not (folder.is_dir()):
                 raise PluginError(f"{config.config_file_path}: plugin 'readiness': {what} folder {folder} does not exist; fix '{what}:'")
         if self.example is not None and not self.example.is_file():
             raise PluginError(f"{config.config_file_path}: plugin 'readiness': example answer file {self.example} does not exist; fix 'example:'")
-        if not self.shim.is_file():
-            raise PluginError(f"error: {self.shim} is missing; run bash scripts/setup.sh (npm ci) to install the site's browser assets")
+        for asset in (self.shim, self.js_yaml):
+            if not asset.is_file():
+                raise PluginError(f"error: {asset} is missing; run bash scripts/setup.sh (npm ci) to install the site's browser assets")
         # Checked here, before mkdocs cleans the site folder: a failed build leaves the last good site in place.
         from .tools import ToolMissing, require
 
@@ -130,6 +135,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         self._add(files, config, "assets/questionnaire.js", f"window.READINESS_QUESTIONNAIRE = {data.rstrip()};\n")
         self._generated_pages(files, config, q)
         self._add(files, config, SHIM, self.shim.read_text(encoding="utf-8"))
+        # The review page reads YAML answer files in the browser.
+        self._add(files, config, JS_YAML, self.js_yaml.read_text(encoding="utf-8"))
         if WIZARD_DIR.is_dir():
             for path in sorted(WIZARD_DIR.iterdir()):
                 if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):

@@ -50,7 +50,7 @@ BAD = [
     pytest.param("a.yaml", "version: 1\nanswers: {}\n", 1,
                  Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}'), id="no-clinic"),
     pytest.param("a.yaml", "version: 1\nclinik: {name: X}\nclinic: {name: X}\n", 2,
-                 Msg.UNKNOWN_KEY.format(key="clinik", hint=" (did you mean 'clinic'?)", allowed="version, questionnaire_version, assessed_on, respondent_role, clinic, answers"),
+                 Msg.UNKNOWN_KEY.format(key="clinik", hint=" (did you mean 'clinic'?)", allowed="version, questionnaire_version, assessed_on, respondent_role, respondent, clinic, answers"),
                  id="unknown-top-key"),
     pytest.param("a.yaml", "version: 1\nclinic: {name: X}\nassessed_on: 23/11/2026\n", 3, Msg.BAD_DATE.format(key="assessed_on"), id="bad-date"),
     pytest.param("a.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  space: {answer: none, notes: x}\n", 4,

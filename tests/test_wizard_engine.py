@@ -137,7 +137,7 @@ def test_engine_runs_in_node(q: Questionnaire, tmp_path: Path) -> None:
 BASE: dict[str, Any] = {"version": 1, "clinic": {"name": "X"}}
 SPACE = "dedicated_room, shared_room, none"
 CHAMPIONS = "clinical_staff, managers, patients, none"
-TOP = "version, questionnaire_version, assessed_on, respondent_role, clinic, answers"
+TOP = "version, questionnaire_version, assessed_on, respondent_role, respondent, clinic, answers"
 
 
 def with_answers(**answers: Any) -> dict[str, Any]:
@@ -163,8 +163,12 @@ BAD = [
     pytest.param({**BASE, "clinik": {}}, [Msg.UNKNOWN_KEY.format(key="clinik", hint=" (did you mean 'clinic'?)", allowed=TOP)],
                  id="unknown-top-key"),
     pytest.param({"version": 1, "clinic": {"name": "X", "organization": "Y"}},
-                 [Msg.UNKNOWN_KEY.format(key="organization", hint=" (did you mean 'organisation'?)", allowed="name, organisation")],
+                 [Msg.UNKNOWN_KEY.format(key="organization", hint=" (did you mean 'organisation'?)", allowed="name, organisation, id, area")],
                  id="unknown-clinic-key"),
+    pytest.param({**BASE, "respondent": "Dr Lee"},
+                 [Msg.WRONG_TYPE.format(key="respondent", expected="a mapping with 'name' and 'role'", got="text")], id="respondent-as-text"),
+    pytest.param({**BASE, "respondent": {"name": "Dr Lee", "rol": "Consultant"}},
+                 [Msg.UNKNOWN_KEY.format(key="rol", hint=" (did you mean 'role'?)", allowed="name, role")], id="unknown-respondent-key"),
     pytest.param({**BASE, "assessed_on": "23/11/2026"}, [Msg.BAD_DATE.format(key="assessed_on")], id="bad-date"),
     pytest.param({**BASE, "assessed_on": "2026-02-30"}, [Msg.BAD_DATE.format(key="assessed_on")], id="no-such-day"),
     pytest.param({**BASE, "respondent_role": ["Manager"]}, [Msg.WRONG_TYPE.format(key="respondent_role", expected="text", got="a list")],
@@ -215,6 +219,8 @@ GOOD = [
     pytest.param({**BASE, "assessed_on": "2026-W53-5"}, id="week-date"),
     pytest.param({**BASE, "questionnaire_version": 1.5, "respondent_role": "Manager "}, id="number-as-text"),
     pytest.param({"version": 1, "clinic": {"name": "  Riverside  ", "organisation": "   "}}, id="padded-names"),
+    pytest.param({"version": 1, "respondent": {"name": " Dr Lee ", "role": "Consultant"}, "clinic": {"name": "R", "id": "RVS-01 ", "area": " North"}},
+                 id="respondent-clinic-id-area"),
     pytest.param(with_answers(champions=["patients", "clinical_staff"], partner_name="  Positive Voices ",
                               space={"note": "Estates are reviewing rooms"}, budget=None), id="normalised"),
     pytest.param(with_answers(space="none", space_times="varied", note_taking="peer_log", records_storage="agreed"), id="ignored-answers"),

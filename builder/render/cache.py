@@ -28,7 +28,7 @@ from ..paths import PACKAGE, Project
 
 CODE = PACKAGE
 
-RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2")
+RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2", "python-docx", "lxml")
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")

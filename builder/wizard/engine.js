@@ -8,8 +8,9 @@
   var ANSWER_FILE_VERSION = 1;
   var SKIPPED = Object.freeze({ skipped: true }); // a routing-skipped question: definitely not any option
   var RANK = { red: 0, amber: 1, green: 2 };
-  var TOP_KEYS = ["version", "questionnaire_version", "assessed_on", "respondent_role", "clinic", "answers"];
-  var CLINIC_KEYS = ["name", "organisation"];
+  var TOP_KEYS = ["version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers"];
+  var CLINIC_KEYS = ["name", "organisation", "id", "area"];
+  var RESPONDENT_KEYS = ["name", "role"];
   var ANSWER_KEYS = ["answer", "note"];
 
   // The wording of builder/errors.py's Msg templates (the tests compare them with Python's).
@@ -237,7 +238,7 @@
       else assessed = iso;
     }
 
-    var clinic = has(data, "clinic") ? data.clinic : null, name = null, organisation = null;
+    var clinic = has(data, "clinic") ? data.clinic : null, name = null, organisation = null, clinicId = null, area = null;
     if (clinic === null) {
       say("MISSING_KEY", { key: "clinic", example: 'clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}' });
     } else if (!isMap(clinic)) {
@@ -249,6 +250,20 @@
       name = textField(clinic, "name");
       organisation = textField(clinic, "organisation");
       if (!name || !strip(name)) say("MISSING_KEY", { key: "name", example: 'name: "Riverside Clinic"' });
+      clinicId = textField(clinic, "id");
+      area = textField(clinic, "area");
+    }
+
+    // Optional respondent: {name, role}; its role stands in for respondent_role when that is absent.
+    var respondent = has(data, "respondent") ? data.respondent : null, respondentName = null;
+    if (isMap(respondent)) {
+      Object.keys(respondent).forEach(function (key) {
+        if (RESPONDENT_KEYS.indexOf(key) < 0) say("UNKNOWN_KEY", { key: key, hint: hint(key, RESPONDENT_KEYS), allowed: RESPONDENT_KEYS.join(", ") });
+      });
+      respondentName = textField(respondent, "name");
+      if (role === null) role = textField(respondent, "role");
+    } else if (respondent !== null && respondent !== undefined) {
+      say("WRONG_TYPE", { key: "respondent", expected: "a mapping with 'name' and 'role'", got: kind(respondent) });
     }
 
     var ix = index(q), answers = dict();
@@ -307,7 +322,9 @@
     return {
       answers: {
         clinic_name: strip(name), organisation: organisation ? strip(organisation) : null,
-        questionnaire_version: qversion, assessed_on: assessed, respondent_role: role, answers: answers
+        questionnaire_version: qversion, assessed_on: assessed, respondent_role: role, answers: answers,
+        respondent_name: respondentName ? strip(respondentName) || null : null,
+        clinic_id: clinicId ? strip(clinicId) || null : null, area: area ? strip(area) || null : null
       },
       errors: []
     };

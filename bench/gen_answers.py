@@ -1,0 +1,132 @@
+"""Realistic synthetic answer files for the review benchmark and for trying the review out.
+
+    python bench/gen_answers.py N OUT_DIR [--seed S]
+
+Each clinic has a profile (how far along it is) and an area; one to three raters (manager,
+consultant, patient representative) answer it, mostly agreeing; about a quarter of clinics were
+also assessed a year earlier, less ready then. Answers follow the questionnaire's routing, so no
+follow-up is answered that would not be asked. Files are spread over folders of 1,000 (d000/,
+d001/, ...), four in five as JSON (what the wizard saves) and one in five as YAML (what
+`readiness assess` saves). The same N and seed always give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from builder.conditions import SKIPPED, evaluate  # noqa: E402
+from builder.contract import ANSWER_FILE_VERSION  # noqa: E402
+from builder.load import load_questionnaire  # noqa: E402
+from builder.schema import Question, Questionnaire  # noqa: E402
+
+AREAS = ["North", "South", "East", "West", "Central", "Coast", "Valley", "Riverside", "Highlands", "Borders"]
+PLACES = ["Ashford", "Brookfield", "Carlton", "Dunmore", "Elmstead", "Fairview", "Glenwood", "Hartley", "Ivydale",
+          "Kingsmere", "Larkhill", "Marston", "Northam", "Oakridge", "Pembury", "Queensway", "Redbourne", "Stanton"]
+KINDS = ["Sexual Health Clinic", "HIV Clinic", "Community Mental Health Team", "GP Practice", "Recovery Service"]
+ROLES = [("Clinic manager", "Sam"), ("Consultant", "Dr Lee"), ("Patient representative", "Alex")]
+YAML_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _pick(rng: random.Random, qu: Question, readiness: float) -> Any:
+    """An answer leaning towards the better options as `readiness` (0..1) rises."""
+    if qu.type == "text":
+        return f"{rng.choice(PLACES)} Peer Network"
+    options = qu.options
+    if qu.type == "single":
+        ranked = sorted(options, key=lambda o: -(o.points or 0)) if qu.scored else options
+        i = min(len(ranked) - 1, int(rng.random() ** (0.4 + 2 * readiness) * len(ranked))) if qu.scored else rng.randrange(len(ranked))
+        return ranked[i].id
+    plain = [o.id for o in options if not o.exclusive]
+    chosen = [o for o in plain if rng.random() < 0.25 + 0.7 * readiness]
+    if chosen:
+        return chosen
+    exclusive = [o.id for o in options if o.exclusive]
+    return [exclusive[0]] if exclusive else [rng.choice(plain)]
+
+
+def answers_for(q: Questionnaire, rng: random.Random, readiness: float, base: dict[str, Any] | None, drift: float) -> dict[str, Any]:
+    """Follow the routing; copy `base` answers except where this rater differs (probability `drift`)."""
+    values: dict[str, Any] = {}
+    out: dict[str, Any] = {}
+    for qu in q.questions:
+        shown = True if qu.ask_if is None else evaluate(qu.ask_if, values)
+        if shown is not True:
+            values[qu.id] = SKIPPED if shown is False else None
+            continue
+        if rng.random() < 0.03 and not qu.id == "clinic":  # now and then a question is left unanswered
+            values[qu.id] = None
+            continue
+        if base is not None and qu.id in base and rng.random() >= drift:
+            value = base[qu.id]
+        else:
+            value = _pick(rng, qu, readiness)
+        values[qu.id] = value
+        out[qu.id] = value
+    return out
+
+
+def files(q: Questionnaire, n: int, seed: int = 1) -> Iterator[tuple[str, str]]:
+    """(relative path, text) for n answer files."""
+    rng = random.Random(seed)
+    made = 0
+    clinic = 0
+    while made < n:
+        clinic += 1
+        area = rng.choice(AREAS)
+        name = f"{rng.choice(PLACES)} {rng.choice(KINDS)} {clinic}"
+        org = f"{area} Health NHS Trust"
+        readiness = rng.random()
+        rounds = [("2026", readiness)]
+        if rng.random() < 0.25:
+            rounds.insert(0, ("2025", readiness * 0.6))
+        for year, level in rounds:
+            base = answers_for(q, rng, level, None, 0)
+            raters = rng.choice([1, 1, 2, 3])
+            date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            for role, person in ROLES[:raters]:
+                if made >= n:
+                    return
+                doc: dict[str, Any] = {"version": ANSWER_FILE_VERSION, "questionnaire_version": q.meta.version,
+                                       "assessed_on": date, "respondent": {"name": f"{person} {clinic}", "role": role},
+                                       "clinic": {"name": name, "organisation": org, "area": area},
+                                       "answers": answers_for(q, rng, level, base, 0.12)}
+                folder = f"d{made // 1000:03d}"
+                stem = f"c{clinic:06d}-{year}-{role.split()[0].lower()}"
+                if made % 5 == 4:
+                    yield f"{folder}/{stem}.yaml", yaml.dump(doc, Dumper=YAML_DUMPER, sort_keys=False, allow_unicode=True)
+                else:
+                    yield f"{folder}/{stem}.json", json.dumps(doc, indent=1, ensure_ascii=False)
+                made += 1
+
+
+def write(out: Path, n: int, seed: int = 1) -> int:
+    count = 0
+    for rel, text in files(load_questionnaire(), n, seed):
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        count += 1
+    return count
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", type=int)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    print(f"wrote {write(args.out, args.n, args.seed)} answer files to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

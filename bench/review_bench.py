@@ -1,0 +1,147 @@
+"""Benchmark `readiness review`: files per second and peak memory at 1,000, 10,000 and 100,000 answer files,
+and the browser review (review.js in Chromium) at 1,000 files.
+
+    python bench/review_bench.py [--sizes 1000 10000 100000] [--dir DIR] [--jobs N] [--no-browser]
+
+Targets (issue 12): 10,000 files -> CSV, JSON and HTML in under 5 s on a 2-core machine; cost growing
+linearly to 100,000 (seconds per 1,000 files roughly constant); memory growing only with the per-clinic
+summary rows; the browser review of 1,000 files in under 5 s. Synthetic files come from
+bench/gen_answers.py (the same seed gives the same files) and are kept in --dir between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+TARGET_S = 5.0
+TARGET_N = 10_000
+
+
+def ensure_files(folder: Path, n: int) -> None:
+    """Generate up to n files (in folders of 1,000) unless a previous run left them."""
+    from gen_answers import write
+
+    stamp = folder / f".made-{n}"
+    if stamp.exists() or any((folder / f".made-{m}").exists() for m in (100_000, 1_000_000) if m >= n):
+        return
+    t = time.perf_counter()
+    print(f"generating {n:,} synthetic answer files in {folder} …", flush=True)
+    write(folder, n)
+    stamp.touch()
+    print(f"  done in {time.perf_counter() - t:.1f} s", flush=True)
+
+
+def one(n: int, folder: Path, jobs: int | None, out: Path) -> None:
+    """Run in a fresh process: the review of n files to CSV, JSON and HTML; print timings as JSON."""
+    from builder.load import load_questionnaire
+    from builder.paths import ROOT as PROJECT
+    from builder.render.review import review_outputs
+    from builder.reviewio import collect
+
+    q = load_questionnaire()
+    parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
+    t0 = time.perf_counter()
+    data = collect(q, parts, jobs=jobs)
+    t1 = time.perf_counter()
+    review_outputs(data, PROJECT / "templates", out, pdf=False)
+    t2 = time.perf_counter()
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_self, peak_children = me.ru_maxrss / 1024, kids.ru_maxrss / 1024
+    cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    print(json.dumps({"cpu_s": cpu, "files": data["files"]["read"], "clinics": len(data["clinics"]), "read_and_combine_s": t1 - t0,
+                      "write_s": t2 - t1, "total_s": t2 - t0, "peak_main_mb": peak_self, "peak_worker_mb": peak_children}))
+
+
+def browser(folder: Path, n: int = 1000) -> float:
+    """Seconds for review.js to review n files in headless Chromium (decoding included, reading from disk not)."""
+    import shutil
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from builder.export import questionnaire_json
+    from builder.load import load_questionnaire
+
+    js = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
+          ROOT / "builder" / "wizard" / "review.js"]
+    files = sorted(p for p in (folder / "d000").iterdir() if p.is_file())[:n]
+    payload = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in files]
+    with tempfile.TemporaryDirectory() as tmp:
+        for p in js:
+            shutil.copy(p, Path(tmp) / p.name)
+        page_html = "<!doctype html><meta charset=utf-8><title>bench</title>" + "".join(f"<script src='{p.name}'></script>" for p in js)
+        (Path(tmp) / "index.html").write_text(page_html, encoding="utf-8")
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"])
+            page = b.new_page()
+            page.goto((Path(tmp) / "index.html").as_uri())
+            ms = page.evaluate("""([q, files]) => {
+                const enc = new TextEncoder();
+                const raw = files.map(f => ({name: f.name, bytes: enc.encode(f.text)}));
+                const t = performance.now();
+                const decoded = raw.map(f => ({name: f.name, text: new TextDecoder('utf-8', {fatal: true}).decode(f.bytes)}));
+                const review = ReadinessReview.review(q, decoded);
+                ReadinessReview.reviewCsv(review);
+                return performance.now() - t;
+            }""", [json.loads(questionnaire_json(load_questionnaire())), payload])
+            b.close()
+    return float(ms) / 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    ap.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "readiness-review-bench")
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    out = args.dir.parent / (args.dir.name + "-out")
+    if args.one:
+        one(args.one, args.dir, args.jobs, out)
+        return
+    ensure_files(args.dir, max(args.sizes))
+    print(f"Target: {TARGET_N:,} files -> CSV, JSON and HTML in under {TARGET_S:.0f} s on this machine "
+          f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start); cost linear to 100,000; "
+          "memory growing only with the clinics' summary rows.")
+    print("Wall seconds depend on what else the machine runs; CPU seconds do not, and CPU seconds / cores is the wall time "
+          "an otherwise idle machine would take.")
+    print(f"{'files':>8} {'clinics':>8} {'seconds':>8} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} {'idle est. s':>11} "
+          f"{'peak main MB':>12} {'peak worker MB':>14}")
+    results = []
+    cores = min(args.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
+    for n in args.sizes:
+        cmd = [sys.executable, __file__, "--one", str(n), "--dir", str(args.dir)] + (["--jobs", str(args.jobs)] if args.jobs else [])
+        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        results.append(r)
+        print(f"{r['files']:>8,} {r['clinics']:>8,} {r['total_s']:>8.2f} {r['files'] / r['total_s']:>8,.0f} "
+              f"{1000 * r['total_s'] / r['files']:>10.3f} {r['cpu_s']:>7.1f} {r['cpu_s'] / cores:>11.2f} "
+              f"{r['peak_main_mb']:>12.0f} {r['peak_worker_mb']:>14.0f}", flush=True)
+    for r in results:
+        if r["files"] == TARGET_N:
+            verdict = "met" if r["total_s"] < TARGET_S else "NOT met"
+            idle = r["cpu_s"] / cores
+            print(f"10,000-file target: {r['total_s']:.2f} s wall against {TARGET_S:.0f} s: {verdict} "
+                  f"(idle-machine estimate {idle:.2f} s: {'met' if idle < TARGET_S else 'NOT met'})")
+    if len(results) > 1:
+        per = [r["cpu_s"] / r["files"] * 1000 for r in results]
+        print(f"linearity: CPU seconds per 1,000 files from {per[0]:.3f} to {per[-1]:.3f} (ratio {per[-1] / per[0]:.2f}; 1.0 is linear)")
+    if not args.no_browser:
+        s = browser(args.dir)
+        print(f"browser (review.js in Chromium), 1,000 files: {s:.2f} s against {TARGET_S:.0f} s: {'met' if s < TARGET_S else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The review's input side: find answer files in files, folders and zip files, and read them on every core."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .review import MAX_BYTES, Excluded, Rater, Reason, Review, clinic_entry, read_rater
+from .schema import Questionnaire
+
+Item = tuple[str, str, str | None]
+"""(display name, path on disk, member name inside a zip file or None)."""
+
+CHUNK = 200
+"""Files per task handed to a worker: big enough to amortise the hand-over, small enough for a smooth bar."""
+
+
+def find_inputs(paths: list[Path]) -> tuple[list[Item], list[Excluded]]:
+    """Every file to read, in a stable order (as given; folders and zips sorted inside), and paths that cannot be."""
+    items: list[Item] = []
+    bad: list[Excluded] = []
+    for path in paths:
+        shown = str(path)
+        if path.is_dir():
+            for sub in sorted(p for p in path.rglob("*") if (p.is_file() or p.is_symlink()) and not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)):
+                _add_file(sub, str(sub), items, bad)
+        elif path.exists():
+            _add_file(path, shown, items, bad)
+        else:
+            bad.append(Excluded(shown, "file not found; check the path"))
+    return items, bad
+
+
+def _add_file(path: Path, shown: str, items: list[Item], bad: list[Excluded]) -> None:
+    if path.suffix.lower() != ".zip":
+        items.append((shown, str(path), None))
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = sorted(i.filename for i in zf.infolist() if not i.is_dir() and not os.path.basename(i.filename).startswith("."))
+    except (zipfile.BadZipFile, OSError) as exc:
+        bad.append(Excluded(shown, Reason.BAD_ZIP.format(problem=exc)))
+        return
+    items.extend((f"{shown}!{name}", str(path), name) for name in names)
+
+
+_Q: Questionnaire | None = None
+_ZIPS: dict[str, zipfile.ZipFile] = {}
+
+
+def _read(item: Item) -> bytes | Excluded:
+    display, path, member = item
+    try:
+        if member is None:
+            size = os.stat(path).st_size
+            if size > MAX_BYTES:
+                return Excluded(display, Reason.TOO_LARGE.format(size=size))
+            return Path(path).read_bytes()
+        zf = _ZIPS.get(path)
+        if zf is None:
+            zf = _ZIPS[path] = zipfile.ZipFile(path)
+        size = zf.getinfo(member).file_size
+        if size > MAX_BYTES:
+            return Excluded(display, Reason.TOO_LARGE.format(size=size))
+        return zf.read(member)
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
+        problem = getattr(exc, "strerror", None) or str(exc)
+        return Excluded(display, Reason.UNREADABLE.format(problem=problem))
+
+
+def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
+    assert _Q is not None
+    out: list[Rater | Excluded] = []
+    for item in chunk:
+        raw = _read(item)
+        out.append(raw if isinstance(raw, Excluded) else read_rater(_Q, item[0], raw))
+    return out
+
+
+def _entries(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+    assert _Q is not None
+    return [clinic_entry(_Q, raters) for raters in groups]
+
+
+def _init(q: Questionnaire) -> None:
+    global _Q
+    _Q = q
+
+
+def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
+            progress: Callable[[int], None] | None = None, on_excluded: Callable[[Excluded], None] | None = None,
+            total: Callable[[int], None] | None = None, phase: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors."""
+    items, bad = find_inputs(paths)
+    if total:
+        total(len(items) + len(bad))
+    review = Review(q)
+    for e in bad:
+        review.add(e)
+        if on_excluded:
+            on_excluded(e)
+        if progress:
+            progress(1)
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(chunks)))
+
+    def take(results: list[Rater | Excluded]) -> None:
+        for r in results:
+            left_out = review.add(r)
+            if left_out is not None and on_excluded:
+                on_excluded(left_out)
+        if progress:
+            progress(len(results))
+
+    _init(q)
+    if workers == 1:
+        for chunk in chunks:
+            take(_read_chunk(chunk))
+        _ZIPS.clear()
+        if phase:
+            phase(f"Combining raters for {len(review.clinics):,} clinics")
+        return review.build()
+    import multiprocessing
+
+    # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers) as pool:
+        for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
+            take(results)
+        if phase:
+            phase(f"Combining raters for {len(review.clinics):,} clinics")
+
+        def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+            parts = [groups[i:i + CHUNK // 4] for i in range(0, len(groups), CHUNK // 4)]
+            return [e for part in pool.imap(_entries, parts) for e in part]
+
+        return review.build(spread)

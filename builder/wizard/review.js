@@ -1,0 +1,408 @@
+/* The commissioners' review, pure: many answer files -> the review builder/review.py makes, section by
+ * section in the same order, using engine.js for every plan. No DOM, no I/O, no copy of any rule: it reads
+ * the exported questionnaire JSON. YAML is read with js-yaml's YAML 1.2 core schema (true/false are the only
+ * booleans and dates stay text, as the Python loader reads them). A classic script, like engine.js. */
+(function (root) {
+  "use strict";
+
+  var E = root.ReadinessEngine;
+  var REVIEW_VERSION = 1;
+  var ANSWER_SUFFIXES = [".yaml", ".yml", ".json"];
+  var RANK = { red: 0, amber: 1, green: 2 };
+  var MET_STATUSES = ["met", "done", "ready", "complete", "completed", "in_place"];
+  var PARTNERED = ["hiv_peer_org", "other_peer_org"];
+  var NETWORKED = ["existing", "interested"];
+
+  // The wording of builder/review.py's RULE and Reason, and of the Msg templates it uses (tests compare them).
+  var RULE = "Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth " +
+    "the fewest points; for multiple-choice questions only what every rater ticked (a safeguard counts as in " +
+    "place only if every rater says so); an unscored question they disagree on counts as not known. Raters who " +
+    "left a question unanswered are not counted for it. Files of one clinic with the same assessment date are " +
+    "one round; the review shows the latest round and the change since the round before.";
+  var REASON = {
+    NOT_ANSWER_SUFFIX: "not an answer file: only .yaml, .yml and .json files are read",
+    NOT_ANSWER_FILE: "not an answer file: it has no 'version', 'clinic' or 'answers'",
+    DUPLICATE: "duplicate of {first}: the same answers are counted once",
+    UNKNOWN_QVERSION: "answered against questionnaire version {given}, which this review cannot read " +
+      "(it reads {known}); answer it again in a current wizard",
+    NOT_UTF8: "not a UTF-8 text file; save it as UTF-8 and try again",
+    EMPTY_ANSWERS: E.MSG.EMPTY_ANSWERS,
+    YAML_SYNTAX: "malformed YAML: {problem}; check the indentation and quoting here",
+    JSON_SYNTAX: "malformed JSON: {problem}; check the brackets, commas and quotes here",
+    NOT_ZIP: "zip files are read by the readiness command; here, unzip it and choose the files inside"
+  };
+
+  var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+  var isMap = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
+  var fold = function (s) { return s.toLowerCase(); };
+  var words = function (s) { return fold(s).split(/\s+/).filter(Boolean).join(" "); };
+  function cmp(a, b) {  // tuples, as Python compares them
+    for (var i = 0; i < a.length; i++) {
+      if (a[i] < b[i]) return -1;
+      if (a[i] > b[i]) return 1;
+    }
+    return 0;
+  }
+  function canonical(v) {  // sorted keys: the same data gives the same text (duplicate detection)
+    if (Array.isArray(v)) return "[" + v.map(canonical).join(",") + "]";
+    if (isMap(v)) return "{" + Object.keys(v).sort().map(function (k) { return JSON.stringify(k) + ":" + canonical(v[k]); }).join(",") + "}";
+    return JSON.stringify(v === undefined ? null : v);
+  }
+
+  // ---------------------------------------------------------------- reading one file
+
+  function excluded(file, reason) { return { excluded: true, file: file, reason: reason, line: null }; }
+  function major(version) { return version.split(".")[0].trim(); }
+
+  /** One file -> a rater, or the reason it is left out. `text` is null when the bytes were not UTF-8. */
+  function readRater(q, file, text) {
+    var lower = fold(file);
+    if (!ANSWER_SUFFIXES.some(function (s) { return lower.slice(-s.length) === s; })) {
+      return excluded(file, lower.slice(-4) === ".zip" ? REASON.NOT_ZIP : REASON.NOT_ANSWER_SUFFIX);
+    }
+    if (text === null) return excluded(file, REASON.NOT_UTF8);
+    var isJson = lower.slice(-5) === ".json", data;
+    try {
+      data = isJson ? JSON.parse(text) : root.jsyaml.load(text, { schema: root.jsyaml.CORE_SCHEMA });
+    } catch (e) {
+      var problem = String(e.reason || e.message || e).split("\n")[0];
+      return excluded(file, E.fill(isJson ? REASON.JSON_SYNTAX : REASON.YAML_SYNTAX, { problem: problem }));
+    }
+    if (data === undefined) data = null;
+    if (!isMap(data) || !(has(data, "version") || has(data, "clinic") || has(data, "answers"))) {
+      if (data === null || (typeof data === "string" && !data.trim())) return excluded(file, REASON.EMPTY_ANSWERS);
+      return excluded(file, REASON.NOT_ANSWER_FILE);
+    }
+    var given = data.questionnaire_version;
+    if (data.version === E.ANSWER_FILE_VERSION && (typeof given === "string" || typeof given === "number") &&
+        major(String(given)) !== major(q.meta.version)) {
+      return excluded(file, E.fill(REASON.UNKNOWN_QVERSION, { given: String(given), known: q.meta.version }));
+    }
+    var parsed = E.parseAnswers(data, q);
+    if (parsed.errors.length) {
+      var more = parsed.errors.length - 1;
+      return excluded(file, parsed.errors[0] + (more ? " (and " + more + " more problem" + (more > 1 ? "s" : "") +
+        "; run 'readiness plan' on the file to see them all)" : ""));
+    }
+    return raterFrom(q, file, parsed.answers, canonical(data));
+  }
+
+  function clinicKey(af) {
+    if (af.clinic_id) return "id:" + fold(af.clinic_id);
+    return "name:" + words(af.clinic_name) + "|" + words(af.organisation || "");
+  }
+
+  function raterFrom(q, file, af, digest) {
+    var answers = {};
+    Object.keys(af.answers).forEach(function (qid) { if (af.answers[qid].value !== null) answers[qid] = af.answers[qid].value; });
+    return {
+      file: file, key: clinicKey(af), clinic: af.clinic_name, organisation: af.organisation, clinic_id: af.clinic_id,
+      area: af.area, assessed_on: af.assessed_on, name: af.respondent_name, role: af.respondent_role,
+      answers: answers, view: summarise(q, E.evaluatePlan(q, af)), digest: digest
+    };
+  }
+
+  // ---------------------------------------------------------------- one plan, summarised
+
+  function mustHaveGaps(q, plan) {
+    if (Array.isArray(plan.go_live)) {
+      return plan.go_live.filter(function (item) { return isMap(item) && MET_STATUSES.indexOf(item.status) < 0; })
+        .map(function (item) { return { id: String(item.id), title: String(item.title), domain: String(item.domain || "") }; });
+    }
+    var msg = q.meta.messages.gate, out = [], seen = {};
+    var overall = plan.readiness.overall.reasons;
+    q.domains.forEach(function (d) {
+      var reasons = plan.readiness.domains[d.id].reasons;
+      (d.gates || []).forEach(function (gate) {
+        var fired = (gate.cap && reasons.indexOf(E.fill(msg, { cap: gate.cap, reason: gate.reason })) >= 0) ||
+          (gate.overall && overall.indexOf(E.fill(msg, { cap: gate.overall, reason: gate.reason })) >= 0);
+        if (fired && !seen[gate.id]) { seen[gate.id] = true; out.push({ id: gate.id, title: gate.reason, domain: d.id }); }
+      });
+    });
+    (q.meta.overall.gates || []).forEach(function (gate) {
+      if (gate.cap && overall.indexOf(E.fill(msg, { cap: gate.cap, reason: gate.reason })) >= 0 && !seen[gate.id]) {
+        seen[gate.id] = true;
+        out.push({ id: gate.id, title: gate.reason, domain: "" });
+      }
+    });
+    return out;
+  }
+
+  function budgetTotal(plan) {
+    var b = plan.budget;
+    if (isMap(b)) b = b.total;
+    return typeof b === "number" ? b : null;
+  }
+
+  function summarise(q, plan) {
+    var r = plan.readiness, answers = {}, domains = {};
+    plan.answers.forEach(function (a) { answers[a.question] = a.answer; });
+    q.meta.domains.forEach(function (d) { domains[d] = { score: r.domains[d].score, rating: r.domains[d].rating }; });
+    var pick = function (k) { return has(answers, k) ? answers[k] : null; };
+    return {
+      overall: { score: r.overall.score, rating: r.overall.rating }, domains: domains, route: plan.route,
+      roles: plan.roles.slice(), actions: plan.actions.map(function (a) { return a.id; }), templates: plan.templates.slice(),
+      must_haves: mustHaveGaps(q, plan), budget: budgetTotal(plan),
+      partner_org: pick("partner_org"), partner_name: pick("partner_name"), regional_network: pick("regional_network")
+    };
+  }
+
+  // ---------------------------------------------------------------- combining raters
+
+  function answerLabels(qu, value) {
+    if (value === null || value === undefined) return "not answered";
+    if (qu.type === "text") return String(value);
+    var ids = Array.isArray(value) ? value : [value];
+    return qu.options.filter(function (o) { return ids.indexOf(o.id) >= 0; }).map(function (o) { return o.label; }).join("; ");
+  }
+
+  function combineAnswer(qu, given) {
+    if (!given.length) return null;
+    var first = given[0];
+    if (qu.type === "text" || given.every(function (v) { return canonical(v) === canonical(first); })) return first;
+    if (qu.type === "single") {
+      if (!qu.scored) return null;
+      var points = {}, order = qu.options.map(function (o) { return o.id; });
+      qu.options.forEach(function (o) { points[o.id] = o.points || 0; });
+      return given.slice().sort(function (a, b) { return cmp([points[a], order.indexOf(a)], [points[b], order.indexOf(b)]); })[0];
+    }
+    var common = qu.options.filter(function (o) { return given.every(function (v) { return v.indexOf(o.id) >= 0; }); }).map(function (o) { return o.id; });
+    if (common.length) return common;
+    var exclusive = qu.options.filter(function (o) { return o.exclusive && given.some(function (v) { return v.indexOf(o.id) >= 0; }); });
+    return exclusive.length ? [exclusive[0].id] : null;
+  }
+
+  function raterLabel(r) {
+    if (r.name && r.role) return r.name + " (" + r.role + ")";
+    return r.name || r.role || r.file;
+  }
+
+  function combine(q, raters) {
+    var ix = E.index(q), answers = {}, disagreements = [];
+    ix.questions.forEach(function (qu) {
+      var given = raters.filter(function (r) { return has(r.answers, qu.id); }).map(function (r) { return r.answers[qu.id]; });
+      var value = combineAnswer(qu, given);
+      if (value !== null) answers[qu.id] = { value: value, note: null };
+      var distinct = {};
+      given.forEach(function (v) { distinct[canonical(v)] = true; });
+      if (qu.type !== "text" && Object.keys(distinct).length > 1) {
+        disagreements.push({
+          question: qu.id, title: qu.title, domain: ix.domainOf[qu.id].id, combined: answerLabels(qu, value),
+          answers: raters.map(function (r) {
+            return { respondent: raterLabel(r), role: r.role, file: r.file, answer: answerLabels(qu, has(r.answers, qu.id) ? r.answers[qu.id] : null) };
+          })
+        });
+      }
+    });
+    var head = raters[0];
+    var roles = raters.map(function (r) { return r.role; }).filter(function (x, i, all) { return x && all.indexOf(x) === i; }).sort();
+    var area = raters.filter(function (r) { return r.area; }).map(function (r) { return r.area; })[0] || null;
+    var af = {
+      clinic_name: head.clinic, organisation: head.organisation, questionnaire_version: q.meta.version, assessed_on: head.assessed_on,
+      respondent_role: roles.join("; ") || null, answers: answers, respondent_name: null, clinic_id: head.clinic_id, area: area
+    };
+    return { answers: af, disagreements: disagreements };
+  }
+
+  // ---------------------------------------------------------------- comparing two views
+
+  function compareViews(before, after, q) {
+    var titles = {}, actionTitles = {};
+    q.domains.forEach(function (d) {
+      titles[d.id] = d.title;
+      (d.actions || []).forEach(function (a) { actionTitles[a.id] = a.title; });
+    });
+    E.index(q).questions.forEach(function (qu) {  // the plan's generated "Find out" actions
+      actionTitles["find_out_" + qu.id] = E.fill(q.meta.messages.find_out_title, { question: qu.text });
+    });
+    var domains = q.meta.domains.map(function (did) {
+      var b = before.domains[did], a = after.domains[did];
+      return { domain: did, title: titles[did], before: b.score, after: a.score, change: a.score - b.score,
+        rating_before: b.rating, rating_after: a.rating };
+    });
+    var ids = function (gs) { return gs.map(function (g) { return g.id; }); };
+    var gb = ids(before.must_haves), ga = ids(after.must_haves);
+    var title = function (id) { return { id: id, title: has(actionTitles, id) ? actionTitles[id] : id }; };
+    return {
+      overall: { before: before.overall.score, after: after.overall.score, change: after.overall.score - before.overall.score,
+        rating_before: before.overall.rating, rating_after: after.overall.rating },
+      domains: domains,
+      must_haves_met: before.must_haves.filter(function (g) { return ga.indexOf(g.id) < 0; }),
+      new_gaps: after.must_haves.filter(function (g) { return gb.indexOf(g.id) < 0; }),
+      actions_done: before.actions.filter(function (a) { return after.actions.indexOf(a) < 0; }).map(title),
+      new_actions: after.actions.filter(function (a) { return before.actions.indexOf(a) < 0; }).map(title)
+    };
+  }
+
+  // ---------------------------------------------------------------- the review
+
+  function Review(q) {
+    this.q = q;
+    this.clinics = new Map();
+    this.excluded = [];
+    this.seen = new Map();
+    this.files = 0;
+  }
+  Review.prototype.add = function (item) {
+    this.files += 1;
+    if (!item.excluded) {
+      var first = this.seen.get(item.digest);
+      if (first === undefined) {
+        this.seen.set(item.digest, item.file);
+        if (!this.clinics.has(item.key)) this.clinics.set(item.key, []);
+        this.clinics.get(item.key).push(item);
+        return null;
+      }
+      item = excluded(item.file, E.fill(REASON.DUPLICATE, { first: first }));
+    }
+    this.excluded.push(item);
+    return item;
+  };
+  Review.prototype.build = function () { return buildReview(this.q, Array.from(this.clinics.values()), this.excluded, this.files); };
+
+  function clinicEntry(q, raters) {
+    raters = raters.slice().sort(function (a, b) { return cmp([a.assessed_on || "", a.file], [b.assessed_on || "", b.file]); });
+    var rounds = {};
+    raters.forEach(function (r) { (rounds[r.assessed_on || ""] = rounds[r.assessed_on || ""] || []).push(r); });
+    var dates = Object.keys(rounds).sort();
+    function viewOf(group) {
+      if (group.length === 1) return { view: group[0].view, disagreements: [] };
+      var c = combine(q, group);
+      return { view: summarise(q, E.evaluatePlan(q, c.answers)), disagreements: c.disagreements };
+    }
+    var latest = rounds[dates[dates.length - 1]], now = viewOf(latest), head = latest[0];
+    var area = raters.slice().reverse().filter(function (r) { return r.area; }).map(function (r) { return r.area; })[0] || null;
+    var entry = {
+      key: head.key, name: head.clinic, organisation: head.organisation, clinic_id: head.clinic_id, area: area,
+      assessed_on: head.assessed_on, files: latest.map(function (r) { return r.file; }),
+      raters: latest.map(function (r) {
+        return { respondent: raterLabel(r), name: r.name, role: r.role, file: r.file, overall: r.view.overall, domains: r.view.domains };
+      }),
+      disagreements: now.disagreements, earlier: null
+    };
+    Object.keys(now.view).forEach(function (k) { entry[k] = now.view[k]; });
+    if (dates.length > 1) {
+      var prev = dates[dates.length - 2];
+      entry.earlier = { assessed_on: prev || null, files: rounds[prev].map(function (r) { return r.file; }),
+        comparison: compareViews(viewOf(rounds[prev]).view, now.view, q) };
+    }
+    return entry;
+  }
+
+  function rankKey(c) { return [-RANK[c.overall.rating], -c.overall.score, fold(c.name), c.key]; }
+
+  function buildReview(q, groups, excludedList, files) {
+    var entries = groups.map(function (raters) { return clinicEntry(q, raters); });
+    entries.sort(function (a, b) { return cmp(rankKey(a), rankKey(b)); });
+    entries.forEach(function (c, i) { c.rank = i + 1; });
+    var titles = {};
+    q.domains.forEach(function (d) { titles[d.id] = d.title; });
+
+    var red = q.meta.domains.map(function (did) {
+      return { domain: did, title: titles[did], red: entries.filter(function (c) { return c.domains[did].rating === "red"; }).length };
+    });
+    red.sort(function (a, b) { return cmp([-a.red, q.meta.domains.indexOf(a.domain)], [-b.red, q.meta.domains.indexOf(b.domain)]); });
+
+    var gaps = new Map();
+    entries.forEach(function (c) {
+      c.must_haves.forEach(function (g) {
+        if (!gaps.has(g.id)) gaps.set(g.id, { id: g.id, title: g.title, domain: g.domain, clinics: [] });
+        gaps.get(g.id).clinics.push(c.name);
+      });
+    });
+    var gapList = Array.from(gaps.values()).sort(function (a, b) { return cmp([-a.clinics.length, a.id], [-b.clinics.length, b.id]); });
+    gapList.forEach(function (g) { g.count = g.clinics.length; });
+
+    var order = q.templates.map(function (t) { return t.id; }), count = {};
+    entries.forEach(function (c) { c.templates.forEach(function (t) { count[t] = (count[t] || 0) + 1; }); });
+    var templates = q.templates.filter(function (t) { return count[t.id]; })
+      .map(function (t) { return { template: t.id, title: t.title, clinics: count[t.id] }; })
+      .sort(function (a, b) { return cmp([-a.clinics, order.indexOf(a.template)], [-b.clinics, order.indexOf(b.template)]); });
+
+    var budgets = entries.filter(function (c) { return c.budget !== null; }).map(function (c) { return c.budget; });
+    var ratings = { green: 0, amber: 0, red: 0 };
+    entries.forEach(function (c) { ratings[c.overall.rating] += 1; });
+    return {
+      review_version: REVIEW_VERSION,
+      questionnaire: { title: q.meta.title, version: q.meta.version },
+      rule: RULE,
+      domains: q.meta.domains.map(function (d) { return { id: d, title: titles[d] }; }),
+      files: { read: files, included: files - excludedList.length, excluded: excludedList.length },
+      clinics: entries,
+      ratings: ratings,
+      red_domains: red,
+      must_have_gaps: gapList,
+      templates: templates,
+      opportunities: opportunities(entries),
+      cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
+      not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
+        .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; })
+    };
+  }
+
+  function opportunities(entries) {
+    var areas = new Map();
+    entries.forEach(function (c) {
+      if (!c.area) return;
+      if (!areas.has(c.area)) areas.set(c.area, []);
+      areas.get(c.area).push(c);
+    });
+    var out = [];
+    Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(a)], [fold(b)]); }).forEach(function (area) {
+      var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(a.name)], [fold(b.name)]); });
+      var withPartner = group.filter(function (c) { return PARTNERED.indexOf(c.partner_org) >= 0; })
+        .map(function (c) { return { clinic: c.name, partner: c.partner_name }; });
+      var without = group.filter(function (c) { return c.partner_org === "none"; }).map(function (c) { return c.name; });
+      var hub = group.filter(function (c) { return c.route === "hub_and_spoke" || NETWORKED.indexOf(c.regional_network) >= 0; })
+        .map(function (c) { return c.name; });
+      if ((withPartner.length && without.length) || hub.length >= 2) {
+        out.push({ area: area, clinics: group.length, with_partner: without.length ? withPartner : [],
+          without_partner: withPartner.length ? without : [], hub_and_spoke: hub.length >= 2 ? hub : [] });
+      }
+    });
+    return out;
+  }
+
+  /** [{name, text}] (text null when not UTF-8) -> the review, as `readiness review` makes it. */
+  function review(q, files) {
+    var r = new Review(q);
+    files.forEach(function (f) { r.add(readRater(q, f.name, f.text)); });
+    return r.build();
+  }
+
+  // ---------------------------------------------------------------- CSV (builder/render/review.py)
+
+  var FORMULA_START = ["=", "+", "-", "@", "\t", "\r"];
+  function safeCell(v) { return typeof v === "string" && FORMULA_START.indexOf(v.charAt(0)) >= 0 ? "'" + v : v; }
+  function csvField(v) {
+    var s = v === null || v === undefined ? "" : String(v);
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function csvHeader(rv) {
+    var head = ["rank", "clinic", "organisation", "clinic_id", "area", "assessed_on", "raters", "overall_score", "overall_rating"];
+    rv.domains.forEach(function (d) { head.push(d.id + "_score", d.id + "_rating"); });
+    return head.concat(["route", "roles", "actions", "templates_needed", "must_have_gaps", "disagreements", "estimated_cost"]);
+  }
+  function csvRow(rv, c) {
+    var row = [c.rank, c.name, c.organisation || "", c.clinic_id || "", c.area || "", c.assessed_on || "", c.raters.length,
+      c.overall.score, c.overall.rating];
+    rv.domains.forEach(function (d) { row.push(c.domains[d.id].score, c.domains[d.id].rating); });
+    return row.concat([c.route, c.roles.join("; "), c.actions.length, c.templates.join("; "), c.must_haves.length,
+      c.disagreements.length, c.budget === null ? "" : c.budget]);
+  }
+  /** The same bytes as review.csv: a byte-order mark, CRLF rows, minimal quoting, formulas neutralised. */
+  function reviewCsv(rv) {
+    var lines = [csvHeader(rv).map(csvField).join(",")];
+    rv.clinics.forEach(function (c) { lines.push(csvRow(rv, c).map(safeCell).map(csvField).join(",")); });
+    return "\ufeff" + lines.join("\r\n") + "\r\n";
+  }
+
+  var api = {
+    REVIEW_VERSION: REVIEW_VERSION, RULE: RULE, REASON: REASON, readRater: readRater, clinicKey: clinicKey,
+    summarise: summarise, mustHaveGaps: mustHaveGaps, combineAnswer: combineAnswer, combine: combine,
+    compareViews: compareViews, Review: Review, buildReview: buildReview, review: review,
+    safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical
+  };
+  root.ReadinessReview = api;
+  if (typeof module === "object" && module.exports) module.exports = api;
+})(typeof globalThis !== "undefined" ? globalThis : this);

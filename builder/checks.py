@@ -45,10 +45,16 @@ def _rules(q: Questionnaire, sources: dict[str, Source]) -> Iterator[Rule]:
         for i, qu in enumerate(d.questions):
             if qu.ask_if is not None:
                 yield Rule(f"question '{qu.id}': ask_if", src, ("questions", i, "ask_if"), qu.ask_if, index[qu.id], False, "ask_if")
+            if qu.scored_if is not None:
+                yield Rule(f"question '{qu.id}': scored_if", src, ("questions", i, "scored_if"), qu.scored_if, None, False, "scored_if")
+        for i, f in enumerate(d.findings):
+            yield Rule(f"finding '{f.id}'", src, ("findings", i, "when"), f.when, None, False, "finding")
         for i, g in enumerate(d.gates):
             yield Rule(f"gate '{g.id}'", src, ("gates", i, "when"), g.when, None, False, "gate")
         for i, a in enumerate(d.actions):
             yield Rule(f"action '{a.id}'", src, ("actions", i, "when"), a.when, None, True, "action")
+    for i, gl in enumerate(q.meta.go_live):
+        yield Rule(f"go-live item '{gl.id}'", meta, ("go_live", i, "met"), gl.met, None, False, "go_live")
     for i, g in enumerate(q.meta.overall.gates):
         yield Rule(f"overall gate '{g.id}'", meta, ("overall", "gates", i, "when"), g.when, None, False, "gate")
     for i, r in enumerate(q.meta.routes.rules):
@@ -94,6 +100,16 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
             problems.append(src.problem(("questions",), Msg.NO_POINTS.format(where=f"domain '{d.id}'")))
     for i, g in enumerate(q.meta.overall.gates):
         seen("gate", g.id, meta, ("overall", "gates", i, "id"), gate_ids)
+    go_live_ids: dict[str, str] = {}
+    for i, gl in enumerate(q.meta.go_live):
+        seen("go-live item", gl.id, meta, ("go_live", i, "id"), go_live_ids)
+        if gl.action not in action_ids:
+            problems.append(meta.problem(("go_live", i, "action"), Msg.REF_ACTION.format(
+                where=f"go-live item '{gl.id}'", action=gl.action, hint=hint(gl.action, action_ids))))
+    for d in q.domains:
+        finding_ids: dict[str, str] = {}
+        for i, f in enumerate(d.findings):
+            seen("finding", f.id, sources[d.id], ("findings", i, "id"), finding_ids)
     listed: list[tuple[str, list[str], tuple[str, ...]]] = [
         ("phase", [p.id for p in q.meta.phases], ("phases",)),
         ("route", [r.id for r in q.meta.routes.options], ("routes", "options")),
@@ -203,7 +219,7 @@ def _question_shape(qu: Question, src: Source, path: tuple[Any, ...], problems: 
     if qu.max_points is not None and qu.type != "multi":
         problems.append(src.problem((*path, "max_points"), Msg.BAD_MAX_POINTS.format(where=where)))
     if qu.scored:
-        if qu.ask_if is not None:
+        if qu.ask_if is not None and qu.points_when_skipped is None:
             problems.append(src.problem((*path, "ask_if"), Msg.POINTS_ON_CONDITIONAL.format(where=where)))
         for j, o in enumerate(qu.options):
             if o.points is None:

@@ -129,6 +129,15 @@ class Question(Model):
     """Multiple choice: the points at which the question counts as fully met."""
     optional: StrictBool = False
     """No answer needed: an empty answer is not 'unknown' and adds no action."""
+    points_when_skipped: StrictInt | None = Field(default=None, ge=0)
+    """A scored follow-up: the points it earns when routing skips it (0 when the parent's answer
+    already scored nothing, its maximum when the parent's answer made it unnecessary). Its maximum
+    always counts, so whether it is asked never changes the domain's scale."""
+    scored_if: Condition | None = None
+    """The question counts towards the score only while this holds; when it does not, it is left out
+    of both the points earned and the points available (unknown still counts, as 0)."""
+    not_scored_reason: StrictStr | None = None
+    """Why the question does not count when scored_if does not hold (shown in the plan's reasons)."""
 
     @property
     def scored(self) -> bool:
@@ -176,6 +185,30 @@ class Action(Model):
     source: Source
 
 
+class Finding(Model):
+    id: Id
+    when: Condition
+    """The sentence is in the plan only while this holds for the clinic's answers."""
+    text: StrictStr
+    """One sentence describing the clinic's state, true whenever `when` holds."""
+
+
+class GoLive(Model):
+    """A condition that must hold before the first peer meets a patient."""
+
+    id: Id
+    title: StrictStr
+    """What must be true, phrased as a statement (the checklist line)."""
+    met: Condition
+    """Holds: met; does not hold: not met (the overall rating is capped at `cap`); unknown: not known yet (capped at amber)."""
+    cap: Cap = "red"
+    """Highest overall rating while this is not met."""
+    reason: StrictStr
+    """Why it matters: shown with the cap when it is not met."""
+    action: Id
+    """The action that lifts it; the plan lists it whenever this is not met."""
+
+
 class Ratings(Model):
     red: StrictStr
     amber: StrictStr
@@ -190,6 +223,8 @@ class Domain(Model):
     ratings: Ratings
     """Anchored descriptions: what each rating means for this domain."""
     questions: list[Question]
+    findings: list[Finding] = []
+    """What the plan says about this domain: every sentence whose condition holds, in this order."""
     gates: list[Gate] = []
     actions: list[Action] = []
 
@@ -289,6 +324,9 @@ class Messages(Model):
     any_red: StrictStr
     find_out_title: StrictStr
     find_out_detail: StrictStr
+    not_scored: StrictStr
+    go_live_not_met: StrictStr
+    go_live_unknown: StrictStr
 
 
 class Meta(Model):
@@ -303,6 +341,10 @@ class Meta(Model):
     roles: Roles
     templates: TemplateRules
     messages: Messages
+    go_live: list[GoLive] = []
+    """The go-live checklist, in the order the plan shows it."""
+    start_with: StrictInt = Field(default=3, ge=1)
+    """How many of the weakest domains the plan names under 'Start with'."""
 
 
 class Template(Model):

@@ -75,7 +75,7 @@ def test_every_template_renders_tailored_and_blank(q: Questionnaire, template_id
     assert '<html lang="en-GB">' in tailored and "<title>" in tailored
 
 
-@pytest.mark.parametrize(("example", "role"), [("riverside", "Peer Navigator"), ("northgate", "Peer Mentor"), ("hillside", "Peer Support Volunteer")])
+@pytest.mark.parametrize(("example", "role"), [("riverside", "Peer Navigator"), ("northgate", "Peer Mentor"), ("hillside", "Peer Educator")])
 def test_role_description_follows_the_recommended_role(q: Questionnaire, example: str, role: str) -> None:
     html = render_template(q, ROOT / "templates", "role_description", plan_for(q, example))
     assert role in html
@@ -168,7 +168,7 @@ def test_plan_chart_is_a_figure_with_text_alternative(q: Questionnaire) -> None:
     from builder.render.pack import plan_html
 
     html = plan_html(q, plan_for(q, "riverside"), ROOT / "templates")
-    assert 'alt="Bar chart of readiness scores out of 100. Overall 68 (amber). Resource 73 (green);' in html
+    assert 'alt="Bar chart of readiness scores out of 100. Overall 51 (red). Resource 63 (amber);' in html
     assert "data:image/svg+xml;base64," in html
     assert "<th scope=\"col\">Domain</th>" in html, "the chart's numbers are also a table"
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from builder.answers import Answer, AnswerFile, load_answers
 from builder.checks import witness
-from builder.conditions import SKIPPED
+from builder.conditions import SKIPPED, question_refs
 from builder.engine import RANK, evaluate_plan, walk
 from builder.fileio import canonical_json
 from builder.load import ROOT
@@ -133,9 +133,16 @@ def test_options_that_change_nothing_score_nothing(q: Questionnaire) -> None:
     for qu in q.questions:
         if qu.scored:
             assert len({o.points for o in qu.options}) > 1, qu.id
+    must_have = {qid for g in q.meta.go_live for qid, *_ in question_refs(g.met)}
     for rule in q.meta.roles.rules:
-        if rule.points > 0:
-            assert "none" not in str(rule.when.model_dump()) or "space" in str(rule.when.model_dump()) or "info_access" in str(rule.when.model_dump()), rule
+        if rule.points <= 0:
+            continue
+        for qid, options, _op, _path in question_refs(rule.when):
+            qu = q.question(qid)
+            assert qu is not None
+            if qid in must_have and qu.scored:
+                worst = [o for o in options if (qu.option(o).points or 0) == 0]  # type: ignore[union-attr]
+                assert not worst, f"role rule for {rule.role} rewards a missing must-have: {qid} = {worst}"
 
 
 def test_ring_fenced_time_counts_without_changing_the_scale(q: Questionnaire) -> None:

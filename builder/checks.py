@@ -201,6 +201,16 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
         if tid not in template_ids:
             problems.append(sources["catalog"].problem((), Msg.REF_TEMPLATE.format(where="catalog", template=tid, hint="") + " (the plan contract needs it)"))
 
+    standard_ids = list(q.meta.standards)
+    for sid, std in q.meta.standards.items():
+        if std.source not in q.meta.sources:
+            problems.append(meta.problem(("standards", sid, "source"), Msg.REF_SOURCE.format(where=f"standard '{sid}'", source=std.source, hint=hint(std.source, q.meta.sources))))
+    tagged: list[tuple[Source, tuple[Any, ...], str, str]] = [(sources[d.id], ("actions", i, "standards", j), f"action '{a.id}'", s) for d in q.domains for i, a in enumerate(d.actions) for j, s in enumerate(a.standards)]
+    tagged += [(sources["catalog"], (i, "standards", j), f"template '{t.id}'", s) for i, t in enumerate(q.templates) for j, s in enumerate(t.standards)]
+    for src, path, where, sid in tagged:
+        if sid not in standard_ids:
+            problems.append(src.problem(path, Msg.REF_STANDARD.format(where=where, standard=sid, hint=hint(sid, standard_ids))))
+
     problems += _guidance_links(q, sources, project)
     problems += _contract(q, sources)
     if thorough and not any(p for p in problems if not p.warning):

@@ -122,6 +122,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     actions = plan_actions(ctx, domains, route, roles)
     templates, template_reasons = plan_templates(ctx, route, roles)
     answered, by_id = plan_answers(ctx)
+    coverage = standards_coverage(ctx, actions, templates)
     meta = q.meta
     return {
         "plan_version": PLAN_VERSION,
@@ -140,6 +141,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
         "actions": actions,
         "templates": templates,
         "template_reasons": template_reasons,
+        "standards": coverage,
         "answers": answered,
         "answers_by_id": by_id,
         "unknown": [qid for d in meta.domains for qid in domains[d]["unknown"]],
@@ -334,6 +336,17 @@ def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str
             reasons.setdefault(trule.template, []).append(trule.reason)
     templates = [t.id for t in ctx.q.templates if t.id in reasons]
     return templates, {t: reasons[t] for t in templates}
+
+
+def standards_coverage(ctx: Context, actions: list[dict[str, Any]], templates: list[str]) -> list[dict[str, Any]]:
+    """For each standard in the crosswalk, the plan's actions and templates that help meet it."""
+    q = ctx.q
+    tags = {a.id: a.standards for d in q.domains for a in d.actions}
+    ttags = {t.id: t.standards for t in q.templates}
+    return [{"id": sid, "title": s.title,
+             "actions": [a["id"] for a in actions if sid in tags.get(a["id"], [])],
+             "templates": [t for t in templates if sid in ttags[t]]}
+            for sid, s in sorted(q.meta.standards.items())]
 
 
 def plan_answers(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -65,6 +65,7 @@ class Msg(StrEnum):
     UNREACHABLE = "{where}: question '{question}' can never be asked; its ask_if can never hold"
     NEVER_FIRES = "{where}: this rule can never fire; its condition can never hold"
     POINTS_ON_CONDITIONAL = "{where}: a follow-up with points needs 'points_when_skipped' (so skipping it cannot change the score's scale); add it, or move the points to the parent question"
+    REF_STANDARD = "{where}: unknown standard '{standard}'{hint}; standards are listed under 'standards' in questionnaire.yaml"
     REF_ACTION = "{where}: unknown action '{action}'{hint}; name an action defined in a domain file"
     NO_POINTS = "{where}: domain has no scored question; give at least one question asked of everyone options with points"
     POINTS_MISSING = "{where}: option '{option}' has no points while others do; give every option points (0 is fine)"

@@ -183,6 +183,8 @@ class Action(Model):
     title: StrictStr
     detail: StrictStr
     source: Source
+    standards: list[Id] = []
+    """Ids from questionnaire.yaml 'standards' this action helps a clinic meet (the crosswalk)."""
 
 
 class Finding(Model):
@@ -258,6 +260,15 @@ class DocSource(Model):
     title: StrictStr
     page: StrictStr
     """References page section, relative to guidance/."""
+
+
+class Standard(Model):
+    """A published standard or framework a clinic may be held to, for the crosswalk."""
+
+    title: StrictStr
+    """The standard (or the part of it) in the toolkit's own words, with its publisher and year."""
+    source: Id
+    """A source id from 'sources': where the references page cites it."""
 
 
 class Choice(Model):
@@ -341,6 +352,8 @@ class Meta(Model):
     roles: Roles
     templates: TemplateRules
     messages: Messages
+    standards: dict[Id, Standard] = {}
+    """The standards crosswalk: each action and template names the standards it helps meet."""
     go_live: list[GoLive] = []
     """The go-live checklist, in the order the plan shows it."""
     start_with: StrictInt = Field(default=3, ge=1)
@@ -354,6 +367,8 @@ class Template(Model):
     summary: StrictStr
     """One line: when a clinic needs it."""
     guidance: StrictStr
+    standards: list[Id] = []
+    """Ids from questionnaire.yaml 'standards' this template helps a clinic meet."""
 
 
 class Catalog(Model):

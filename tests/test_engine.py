@@ -334,3 +334,16 @@ def test_random_answer_sets_reach_every_question(q: Questionnaire) -> None:
         # Finding one example is the property; shrinking it to the smallest adds nothing here.
         found = find(answer_sets(q), asked, settings=hsettings(max_examples=2000, database=None, derandomize=True, phases=[Phase.generate]))
         assert asked(found), qu.id
+
+
+def test_standards_crosswalk_covers_the_plan(q: Questionnaire) -> None:
+    """Each standard lists exactly the plan's actions and templates tagged with it; every standard is used."""
+    plan = example(q, "riverside")
+    tags = {a.id: set(a.standards) for d in q.domains for a in d.actions}
+    ttags = {t.id: set(t.standards) for t in q.templates}
+    assert [s["id"] for s in plan["standards"]] == sorted(q.meta.standards)
+    for std in plan["standards"]:
+        assert std["actions"] == [a["id"] for a in plan["actions"] if std["id"] in tags.get(a["id"], set())]
+        assert std["templates"] == [t for t in plan["templates"] if std["id"] in ttags[t]]
+    used = set().union(*tags.values(), *ttags.values())
+    assert used == set(q.meta.standards), "a standard nothing maps to"

@@ -128,6 +128,11 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     for tid in plan["templates"]:
         add(f"- **{titles[tid].title}**: " + " ".join(plan["template_reasons"][tid]))
     add("")
+    add("## Standards this plan helps meet")
+    add("")
+    for std in plan["standards"]:
+        add(f"- **{std['title']}**: {len(std['actions'])} action(s), {len(std['templates'])} template(s)")
+    add("")
     if plan["ignored"]:
         add("## Answers ignored")
         add("")

@@ -357,7 +357,8 @@
     var start = startWith(ctx, domains);
     var actions = planActions(ctx, domains, route[0], roles[0]);
     var templates = planTemplates(ctx, route[0], roles[0]);
-    var answers = planAnswers(ctx), meta = q.meta;
+    var answers = planAnswers(ctx);
+    var coverage = standardsCoverage(ctx, actions, templates[0]), meta = q.meta;
     return {
       plan_version: PLAN_VERSION,
       questionnaire: { title: meta.title, version: meta.version },
@@ -374,6 +375,7 @@
       actions: actions,
       templates: templates[0],
       template_reasons: templates[1],
+      standards: coverage,
       answers: answers[0],
       answers_by_id: answers[1],
       unknown: meta.domains.reduce(function (out, id) { return out.concat(domains[id].unknown); }, []),
@@ -563,6 +565,20 @@
     var out = {};
     templates.forEach(function (id) { out[id] = reasons[id]; });
     return [templates, out];
+  }
+
+  /** For each standard in the crosswalk, the plan's actions and templates that help meet it. */
+  function standardsCoverage(ctx, actions, templates) {
+    var q = ctx.q, tags = dict(), ttags = dict(), standards = q.meta.standards || {};
+    q.domains.forEach(function (d) { (d.actions || []).forEach(function (a) { tags[a.id] = a.standards || []; }); });
+    q.templates.forEach(function (t) { ttags[t.id] = t.standards || []; });
+    return Object.keys(standards).map(function (sid) {
+      return {
+        id: sid, title: standards[sid].title,
+        actions: actions.filter(function (a) { return (tags[a.id] || []).indexOf(sid) >= 0; }).map(function (a) { return a.id; }),
+        templates: templates.filter(function (t) { return ttags[t].indexOf(sid) >= 0; })
+      };
+    });
   }
 
   /** [answers, byId]: the answers on the clinic's path, in order, and the given answers by question id. */

@@ -43,10 +43,16 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
         for i, qu in enumerate(d.questions):
             if qu.ask_if is not None:
                 yield Rule(f"question '{qu.id}': ask_if", src, ("questions", i, "ask_if"), qu.ask_if, index[qu.id], False, "ask_if")
+            if qu.scored_if is not None:
+                yield Rule(f"question '{qu.id}': scored_if", src, ("questions", i, "scored_if"), qu.scored_if, None, False, "scored_if")
+        for i, f in enumerate(d.findings):
+            yield Rule(f"finding '{f.id}'", src, ("findings", i, "when"), f.when, None, False, "finding")
         for i, g in enumerate(d.gates):
             yield Rule(f"gate '{g.id}'", src, ("gates", i, "when"), g.when, None, False, "gate")
         for i, a in enumerate(d.actions):
             yield Rule(f"action '{a.id}'", src, ("actions", i, "when"), a.when, None, True, "action")
+    for i, gl in enumerate(q.meta.go_live):
+        yield Rule(f"go-live item '{gl.id}'", meta, ("go_live", i, "met"), gl.met, None, False, "go_live")
     for i, g in enumerate(q.meta.overall.gates):
         yield Rule(f"overall gate '{g.id}'", meta, ("overall", "gates", i, "when"), g.when, None, False, "gate")
     for i, r in enumerate(q.meta.routes.rules):
@@ -93,6 +99,16 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
             problems.append(src.problem(("questions",), Msg.NO_POINTS.format(where=f"domain '{d.id}'")))
     for i, g in enumerate(q.meta.overall.gates):
         seen("gate", g.id, meta, ("overall", "gates", i, "id"), gate_ids)
+    go_live_ids: dict[str, str] = {}
+    for i, gl in enumerate(q.meta.go_live):
+        seen("go-live item", gl.id, meta, ("go_live", i, "id"), go_live_ids)
+        if gl.action not in action_ids:
+            problems.append(meta.problem(("go_live", i, "action"), Msg.REF_ACTION.format(
+                where=f"go-live item '{gl.id}'", action=gl.action, hint=hint(gl.action, action_ids))))
+    for d in q.domains:
+        finding_ids: dict[str, str] = {}
+        for i, f in enumerate(d.findings):
+            seen("finding", f.id, sources[d.id], ("findings", i, "id"), finding_ids)
     listed: list[tuple[str, list[str], tuple[str, ...]]] = [
         ("phase", [p.id for p in q.meta.phases], ("phases",)),
         ("route", [r.id for r in q.meta.routes.options], ("routes", "options")),
@@ -180,6 +196,16 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
         file = project.templates_dir / "policies" / f"{tmpl.id}.html.j2"
         if not file.exists():
             problems.append(sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=tmpl.id, file=project.rel(file))))
+    standard_ids = list(q.meta.standards)
+    for sid, std in q.meta.standards.items():
+        if std.source not in q.meta.sources:
+            problems.append(meta.problem(("standards", sid, "source"), Msg.REF_SOURCE.format(where=f"standard '{sid}'", source=std.source, hint=hint(std.source, q.meta.sources))))
+    tagged: list[tuple[LoadedFile, tuple[Any, ...], str, str]] = [(sources[d.id], ("actions", i, "standards", j), f"action '{a.id}'", s) for d in q.domains for i, a in enumerate(d.actions) for j, s in enumerate(a.standards)]
+    tagged += [(sources["catalog"], (i, "standards", j), f"template '{t.id}'", s) for i, t in enumerate(q.templates) for j, s in enumerate(t.standards)]
+    for src, path, where, sid in tagged:
+        if sid not in standard_ids:
+            problems.append(src.problem(path, Msg.REF_STANDARD.format(where=where, standard=sid, hint=hint(sid, standard_ids))))
+
     problems += _guidance_links(q, sources, project)
     from .template_checks import check_bindings, check_templates
 
@@ -203,7 +229,7 @@ def _question_shape(qu: Question, src: LoadedFile, path: tuple[Any, ...], proble
     if qu.max_points is not None and qu.type != "multi":
         problems.append(src.problem((*path, "max_points"), Msg.BAD_MAX_POINTS.format(where=where)))
     if qu.scored:
-        if qu.ask_if is not None:
+        if qu.ask_if is not None and qu.points_when_skipped is None:
             problems.append(src.problem((*path, "ask_if"), Msg.POINTS_ON_CONDITIONAL.format(where=where)))
         for j, o in enumerate(qu.options):
             if o.points is None:

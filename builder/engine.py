@@ -15,7 +15,7 @@ from .conditions import SKIPPED, Value, evaluate, question_refs
 from .errors import Msg
 from .schema import Gate, Question, Questionnaire
 
-PLAN_VERSION = 1
+PLAN_VERSION = 2
 RANK = {"red": 0, "amber": 1, "green": 2}
 
 
@@ -92,91 +92,189 @@ def _labels(qu: Question, value: Any) -> list[str]:
     return [o.label for o in qu.options if o.id in ids]
 
 
+@dataclass
+class Context:
+    """What every step reads: the questionnaire, the answers, and the routing's result."""
+
+    q: Questionnaire
+    af: AnswerFile
+    steps: list[Step]
+    values: dict[str, Value]
+    state: dict[str, str]
+    overall_caps: list[tuple[str, str]]
+    """(cap, reason) from domain gates that also cap the overall rating."""
+
+
 def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
-    """The tailored plan for one clinic's answers, as plain JSON-ready data."""
-    meta = q.meta
-    msgs = meta.messages
+    """The tailored plan for one clinic's answers, as plain JSON-ready data.
+
+    The steps run in this order, in engine.js too: readiness, go-live checklist, overall,
+    route, roles, start with, actions, templates, answers.
+    """
     steps, values = walk(q, af)
-    state = {s.question.id: s.state for s in steps}
+    ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [])
+    domains = readiness(ctx)
+    go_live = go_live_checklist(ctx)
+    overall = overall_readiness(ctx, domains, go_live)
+    route, route_reasons = choose_route(ctx)
+    roles, role_note, fit = choose_roles(ctx)
+    start = start_with(ctx, domains)
+    actions = plan_actions(ctx, domains, route, roles)
+    templates, template_reasons = plan_templates(ctx, route, roles)
+    answered, by_id = plan_answers(ctx)
+    coverage = standards_coverage(ctx, actions, templates)
+    meta = q.meta
+    return {
+        "plan_version": PLAN_VERSION,
+        "questionnaire": {"title": meta.title, "version": meta.version},
+        "clinic": {"name": af.clinic_name, "organisation": af.organisation},
+        "assessment": {"assessed_on": af.assessed_on, "respondent_role": af.respondent_role,
+                       "answered_against": af.questionnaire_version},
+        "go_live": go_live,
+        "readiness": {"overall": overall, "domains": domains},
+        "start_with": start,
+        "route": route,
+        "route_reasons": route_reasons,
+        "roles": roles,
+        "role_note": role_note,
+        "role_fit": fit,
+        "actions": actions,
+        "templates": templates,
+        "template_reasons": template_reasons,
+        "standards": coverage,
+        "answers": answered,
+        "answers_by_id": by_id,
+        "unknown": [qid for d in meta.domains for qid in domains[d]["unknown"]],
+        "ignored": [qid for qid, _ in ignored_answers(q, af, steps)],
+    }
+
+
+def _apply_gates(ctx: Context, gates: list[Gate], rating: str, reasons: list[str]) -> str:
+    for gate in gates:
+        if evaluate(gate.when, ctx.values) is not True:
+            continue
+        if gate.cap:
+            rating = _cap(rating, gate.cap)
+            reasons.append(fill(ctx.q.meta.messages.gate, cap=gate.cap, reason=gate.reason))
+        if gate.overall:
+            ctx.overall_caps.append((gate.overall, gate.reason))
+    return rating
+
+
+def _question_points(ctx: Context, qu: Question) -> tuple[int, int, str] | None:
+    """(earned, available, reason line) for a scored question, or None when it does not count here."""
+    msgs = ctx.q.meta.messages
+    top = qu.max
+    st = ctx.state[qu.id]
+    if qu.scored_if is not None and evaluate(qu.scored_if, ctx.values) is False:
+        return None
+    if st == "answered":
+        value = ctx.values[qu.id]
+        chosen = value if isinstance(value, list) else [value]
+        earned = min(sum((o.points or 0) for o in qu.options if o.id in chosen), top)
+        return earned, top, fill(msgs.answered, question=qu.title, answer="; ".join(_labels(qu, value)), earned=earned, max=top)
+    if st == "skipped" and qu.points_when_skipped is not None:
+        earned = min(qu.points_when_skipped, top)
+        return earned, top, fill(msgs.answered, question=qu.title, answer="not needed, from an earlier answer", earned=earned, max=top)
+    return 0, top, fill(msgs.unanswered, question=qu.title, max=top)
+
+
+def readiness(ctx: Context) -> dict[str, Any]:
+    """Readiness per domain: points over scored questions, what the answers show, then the domain's gates."""
+    q, meta = ctx.q, ctx.q.meta
     labels = meta.ratings.labels
-
-    # Readiness per domain: points over scored questions, then must-have gates.
     domains: dict[str, Any] = {}
-    overall_caps: list[tuple[str, str]] = []
-
-    def apply_gates(gates: list[Gate], rating: str, reasons: list[str]) -> str:
-        for gate in gates:
-            if evaluate(gate.when, values) is not True:
-                continue
-            if gate.cap:
-                rating = _cap(rating, gate.cap)
-                reasons.append(fill(msgs.gate, cap=gate.cap, reason=gate.reason))
-            if gate.overall:
-                overall_caps.append((gate.overall, gate.reason))
-        return rating
-
     for d in q.domains:
         earned_total = 0
         max_total = 0
         lines: list[str] = []
         unknown: list[str] = []
         for qu in d.questions:
-            if state[qu.id] == "unknown" and not qu.optional:
+            if ctx.state[qu.id] == "unknown" and not qu.optional:
                 unknown.append(qu.id)
             if not qu.scored:
                 continue
-            top = qu.max
-            max_total += top
-            if state[qu.id] == "answered":
-                value = values[qu.id]
-                chosen = value if isinstance(value, list) else [value]
-                earned = min(sum((o.points or 0) for o in qu.options if o.id in chosen), top)
-                earned_total += earned
-                lines.append(fill(msgs.answered, question=qu.title, answer="; ".join(_labels(qu, value)), earned=earned, max=top))
-            else:
-                lines.append(fill(msgs.unanswered, question=qu.title, max=top))
-        score = _round_pct(earned_total, max_total)
+            counted = _question_points(ctx, qu)
+            if counted is None:
+                lines.append(fill(meta.messages.not_scored, question=qu.title, reason=qu.not_scored_reason or ""))
+                continue
+            earned_total += counted[0]
+            max_total += counted[1]
+            lines.append(counted[2])
+        score = _round_pct(earned_total, max_total) if max_total else 0
         rating = _band(score, q)
-        reasons = [fill(msgs.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)]
-        rating = apply_gates(d.gates, rating, reasons)
+        reasons = [fill(meta.messages.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)]
+        rating = _apply_gates(ctx, d.gates, rating, reasons)
+        findings = [f.text for f in d.findings if evaluate(f.when, ctx.values) is True]
         domains[d.id] = {
             "title": d.title,
             "score": score,
             "rating": rating,
             "label": getattr(labels, rating),
-            "meaning": getattr(d.ratings, rating),
+            "findings": findings,
+            "meaning": " ".join(findings),
             "reasons": reasons + lines,
             "unknown": unknown,
         }
+    return domains
 
+
+STATUS = {True: "met", False: "not_met", None: "unknown"}
+
+
+def go_live_checklist(ctx: Context) -> list[dict[str, Any]]:
+    """Each condition that must hold before the first peer meets a patient, with its status."""
+    return [{"id": g.id, "title": g.title, "status": STATUS[evaluate(g.met, ctx.values)], "action": g.action}
+            for g in ctx.q.meta.go_live]
+
+
+def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[str, Any]]) -> dict[str, Any]:
+    """The weighted score, then every cap: overall gates, domain gates, go-live items, red domains."""
+    q, meta = ctx.q, ctx.q.meta
+    msgs = meta.messages
     weights = meta.overall.weights
     weighted = sum(domains[did]["score"] * weights[did] for did in meta.domains)
     total_weight = sum(weights[did] for did in meta.domains)
-    overall_score = _round_pct(weighted, 100 * total_weight)
-    overall_rating = _band(overall_score, q)
-    overall_reasons = [fill(msgs.band, score=overall_score, rating=overall_rating, green=meta.ratings.green, amber=meta.ratings.amber)]
-    overall_rating = apply_gates(meta.overall.gates, overall_rating, overall_reasons)
-    for cap, reason in overall_caps:
-        overall_rating = _cap(overall_rating, cap)
-        overall_reasons.append(fill(msgs.gate, cap=cap, reason=reason))
+    score = _round_pct(weighted, 100 * total_weight)
+    rating = _band(score, q)
+    reasons = [fill(msgs.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)]
+    rating = _apply_gates(ctx, meta.overall.gates, rating, reasons)
+    for cap, reason in ctx.overall_caps:
+        rating = _cap(rating, cap)
+        reasons.append(fill(msgs.gate, cap=cap, reason=reason))
+    items = {g.id: g for g in meta.go_live}
+    for item in go_live:
+        if item["status"] == "not_met":
+            g = items[item["id"]]
+            rating = _cap(rating, g.cap)
+            reasons.append(fill(msgs.go_live_not_met, cap=g.cap, title=g.title, reason=g.reason))
+    unknown = [item["title"] for item in go_live if item["status"] == "unknown"]
+    if unknown:
+        rating = _cap(rating, "amber")
+        reasons.append(fill(msgs.go_live_unknown, cap="amber", titles="; ".join(unknown)))
     red = [domains[did]["title"] for did in meta.domains if domains[did]["rating"] == "red"]
     if red:
         cap = meta.overall.any_red_caps_at
-        overall_rating = _cap(overall_rating, cap)
-        overall_reasons.append(fill(msgs.any_red, cap=cap, domains=", ".join(red)))
+        rating = _cap(rating, cap)
+        reasons.append(fill(msgs.any_red, cap=cap, domains=", ".join(red)))
+    return {"score": score, "rating": rating, "label": getattr(meta.ratings.labels, rating), "reasons": reasons}
 
-    # Route: the first rule that holds.
-    route = meta.routes.default.route
-    route_reasons = [meta.routes.default.reason]
-    for rule in meta.routes.rules:
-        if evaluate(rule.when, values) is True:
-            route, route_reasons = rule.route, [rule.reason]
-            break
 
-    # Roles: points from every rule that holds; best fit first, ties in declared order.
+def choose_route(ctx: Context) -> tuple[str, list[str]]:
+    """The first route rule that holds, or the default."""
+    routes = ctx.q.meta.routes
+    for rule in routes.rules:
+        if evaluate(rule.when, ctx.values) is True:
+            return rule.route, [rule.reason]
+    return routes.default.route, [routes.default.reason]
+
+
+def choose_roles(ctx: Context) -> tuple[list[str], str | None, list[dict[str, Any]]]:
+    """Points from every role rule that holds; best fit first, ties in declared order."""
+    meta = ctx.q.meta
     fit: list[dict[str, Any]] = []
     for i, option in enumerate(meta.roles.options):
-        hits = [r for r in meta.roles.rules if r.role == option.id and evaluate(r.when, values) is True]
+        hits = [r for r in meta.roles.rules if r.role == option.id and evaluate(r.when, ctx.values) is True]
         points = sum(r.points for r in hits)
         fit.append({"role": option.id, "title": option.title, "points": points,
                     "reasons": [{"points": r.points, "text": r.reason} for r in hits], "_order": i})
@@ -189,11 +287,26 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     for f in fit:
         f["recommended"] = f["role"] in roles
         del f["_order"]
+    return roles, role_note, fit
 
-    # Actions: find-outs for unknowns, then every action whose condition holds;
-    # by phase, weakest domain first (Community Readiness Model), then as written.
+
+def _weakest_first(ctx: Context, domains: dict[str, Any]) -> list[str]:
+    ids = ctx.q.meta.domains
+    return sorted(ids, key=lambda x: (domains[x]["score"], ids.index(x)))
+
+
+def start_with(ctx: Context, domains: dict[str, Any]) -> list[str]:
+    """The weakest domains (lowest score first, ties in questionnaire order): where the plan starts."""
+    return _weakest_first(ctx, domains)[: ctx.q.meta.start_with]
+
+
+def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[str]) -> list[dict[str, Any]]:
+    """Find-outs for unknowns, then every action whose condition holds;
+    by phase, weakest domain first (Community Readiness Model), then as written."""
+    q, meta = ctx.q, ctx.q.meta
+    msgs = meta.messages
     phase_index = {p.id: i for i, p in enumerate(meta.phases)}
-    domain_rank = {did: i for i, did in enumerate(sorted(meta.domains, key=lambda x: (domains[x]["score"], meta.domains.index(x))))}
+    domain_rank = {did: i for i, did in enumerate(_weakest_first(ctx, domains))}
     keyed: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
     for d in q.domains:
         for j, qid in enumerate(domains[d.id]["unknown"]):
@@ -205,57 +318,54 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
                 "source": meta.title, "guidance": asked.guidance,
             }))
         for j, a in enumerate(d.actions):
-            if a.when is not None and evaluate(a.when, values, route, roles) is not True:
+            if a.when is not None and evaluate(a.when, ctx.values, route, roles) is not True:
                 continue
             doc = meta.sources[a.source.doc]
             keyed.append(((phase_index[a.phase], domain_rank[d.id], 1, j), {
                 "id": a.id, "domain": d.id, "phase": a.phase, "owner": a.owner, "title": a.title, "detail": a.detail,
                 "source": f"{doc.title}: {a.source.section}", "guidance": doc.page,
             }))
-    actions = [item for _, item in sorted(keyed, key=lambda k: k[0])]
+    return [item for _, item in sorted(keyed, key=lambda k: k[0])]
 
-    # Templates: every template with a rule that holds, in catalog order, with all its reasons.
-    template_reasons: dict[str, list[str]] = {}
-    for trule in meta.templates.rules:
-        if trule.when is None or evaluate(trule.when, values, route, roles) is True:
-            template_reasons.setdefault(trule.template, []).append(trule.reason)
-    templates = [t.id for t in q.templates if t.id in template_reasons]
 
+def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Every template with a rule that holds, in catalog order, with all its reasons."""
+    reasons: dict[str, list[str]] = {}
+    for trule in ctx.q.meta.templates.rules:
+        if trule.when is None or evaluate(trule.when, ctx.values, route, roles) is True:
+            reasons.setdefault(trule.template, []).append(trule.reason)
+    templates = [t.id for t in ctx.q.templates if t.id in reasons]
+    return templates, {t: reasons[t] for t in templates}
+
+
+def standards_coverage(ctx: Context, actions: list[dict[str, Any]], templates: list[str]) -> list[dict[str, Any]]:
+    """For each standard in the crosswalk, the plan's actions and templates that help meet it."""
+    q = ctx.q
+    tags = {a.id: a.standards for d in q.domains for a in d.actions}
+    ttags = {t.id: t.standards for t in q.templates}
+    return [{"id": sid, "title": s.title,
+             "actions": [a["id"] for a in actions if sid in tags.get(a["id"], [])],
+             "templates": [t for t in templates if sid in ttags[t]]}
+            for sid, s in sorted(q.meta.standards.items())]
+
+
+def plan_answers(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The answers on the clinic's path, in order, and the given answers by question id."""
     answered = []
-    for step in steps:
+    by_id: dict[str, Any] = {}
+    for step in ctx.steps:
         if step.state not in ("answered", "unknown"):
             continue
-        given = af.answers.get(step.question.id)
-        value = values[step.question.id] if step.state == "answered" else None
+        given = ctx.af.answers.get(step.question.id)
+        value = ctx.values[step.question.id] if step.state == "answered" else None
+        if value is not None:
+            by_id[step.question.id] = value
         answered.append({
             "question": step.question.id,
-            "domain": q.domain_of(step.question.id).id,
+            "domain": ctx.q.domain_of(step.question.id).id,
             "title": step.question.title,
             "answer": value,
             "labels": _labels(step.question, value) if value is not None else [],
             "note": given.note if given else None,
         })
-
-    return {
-        "plan_version": PLAN_VERSION,
-        "questionnaire": {"title": meta.title, "version": meta.version},
-        "clinic": {"name": af.clinic_name, "organisation": af.organisation},
-        "assessment": {"assessed_on": af.assessed_on, "respondent_role": af.respondent_role,
-                       "answered_against": af.questionnaire_version},
-        "readiness": {
-            "overall": {"score": overall_score, "rating": overall_rating, "label": getattr(labels, overall_rating),
-                        "reasons": overall_reasons},
-            "domains": domains,
-        },
-        "route": route,
-        "route_reasons": route_reasons,
-        "roles": roles,
-        "role_note": role_note,
-        "role_fit": fit,
-        "actions": actions,
-        "templates": templates,
-        "template_reasons": {t: template_reasons[t] for t in templates},
-        "answers": answered,
-        "unknown": [qid for d in meta.domains for qid in domains[d]["unknown"]],
-        "ignored": [qid for qid, _ in ignored_answers(q, af, steps)],
-    }
+    return answered, by_id

@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from .errors import Msg
 from .fileio import canonical_json
 from .schema import Questionnaire
+
+ANSWER_MESSAGES = (
+    "EMPTY_ANSWERS", "NOT_A_MAPPING", "NO_VERSION", "BAD_VERSION", "UNKNOWN_KEY", "MISSING_KEY", "WRONG_TYPE",
+    "BAD_DATE", "UNKNOWN_QUESTION", "UNKNOWN_OPTION", "SINGLE_GIVEN_LIST", "MULTI_GIVEN_SINGLE", "MULTI_EMPTY",
+    "MULTI_EXCLUSIVE", "MULTI_DUPLICATE", "TEXT_EXPECTED", "OPTION_EXPECTED", "ANSWER_MAPPING", "NOTE_TEXT",
+    "SKIPPED_ANSWER",
+)
+"""The builder/errors.py Msg templates engine.js fills when it reads an answer file."""
+
+
+def answer_messages() -> dict[str, str]:
+    """Those templates as engine.js fills them: {name} fields only ('!r' is applied by the caller)."""
+    return {name: Msg[name].value.replace("!r}", "}") for name in ANSWER_MESSAGES}
 
 
 def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
@@ -16,6 +30,7 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
             q_out["scored"] = qu.scored
             if qu.scored:
                 q_out["max"] = qu.max
+    data["answer_messages"] = answer_messages()
     return data
 
 

@@ -58,7 +58,7 @@ def logic_map_markdown(q: Questionnaire, diagram_src: str) -> str:
     add("")
     add("## How the rules work")
     add("")
-    add(f"- **Scores.** Each domain scores the points its answers earn out of the points available (questions asked of every clinic carry the points; follow-ups do not). {q.meta.ratings.green} and above is green, {q.meta.ratings.amber} and above amber, below that red. Unanswered questions count as 0 until answered.")
+    add(f"- **Scores.** Each domain scores the points its answers earn out of the points available (a scored follow-up earns its stated points when skipped, so the scale never changes; a question with scored_if counts only while its condition holds). {q.meta.ratings.green} and above is green, {q.meta.ratings.amber} and above amber, below that red. Unanswered questions count as 0 until answered.")
     add(f"- **Gates.** Some gaps cap a rating whatever the score, such as nobody to supervise peers. While any domain is red the overall rating is at most {q.meta.overall.any_red_caps_at}.")
     add("- **Route.** The first route rule below that holds decides the route; otherwise: " + md(q.meta.routes.default.reason))
     add(f"- **Roles.** Each role collects points from the rules that hold; roles with {q.meta.roles.min_points} or more points are recommended, best fit first.")

@@ -133,6 +133,15 @@ class Question(Model):
     """Multiple choice: the points at which the question counts as fully met."""
     optional: StrictBool = False
     """No answer needed: an empty answer is not 'unknown' and adds no action."""
+    points_when_skipped: StrictInt | None = Field(default=None, ge=0)
+    """A scored follow-up: the points it earns when routing skips it (0 when the parent's answer
+    already scored nothing, its maximum when the parent's answer made it unnecessary). Its maximum
+    always counts, so whether it is asked never changes the domain's scale."""
+    scored_if: Condition | None = None
+    """The question counts towards the score only while this holds; when it does not, it is left out
+    of both the points earned and the points available (unknown still counts, as 0)."""
+    not_scored_reason: StrictStr | None = None
+    """Why the question does not count when scored_if does not hold (shown in the plan's reasons)."""
 
     @property
     def scored(self) -> bool:
@@ -178,6 +187,32 @@ class Action(Model):
     title: StrictStr
     detail: StrictStr
     source: Source
+    standards: list[Id] = []
+    """Ids from questionnaire.yaml 'standards' this action helps a clinic meet (the crosswalk)."""
+
+
+class Finding(Model):
+    id: Id
+    when: Condition
+    """The sentence is in the plan only while this holds for the clinic's answers."""
+    text: StrictStr
+    """One sentence describing the clinic's state, true whenever `when` holds."""
+
+
+class GoLive(Model):
+    """A condition that must hold before the first peer meets a patient."""
+
+    id: Id
+    title: StrictStr
+    """What must be true, phrased as a statement (the checklist line)."""
+    met: Condition
+    """Holds: met; does not hold: not met (the overall rating is capped at `cap`); unknown: not known yet (capped at amber)."""
+    cap: Cap = "red"
+    """Highest overall rating while this is not met."""
+    reason: StrictStr
+    """Why it matters: shown with the cap when it is not met."""
+    action: Id
+    """The action that lifts it; the plan lists it whenever this is not met."""
 
 
 class Ratings(Model):
@@ -194,6 +229,8 @@ class Domain(Model):
     ratings: Ratings
     """Anchored descriptions: what each rating means for this domain."""
     questions: list[Question]
+    findings: list[Finding] = []
+    """What the plan says about this domain: every sentence whose condition holds, in this order."""
     gates: list[Gate] = []
     actions: list[Action] = []
 
@@ -227,6 +264,15 @@ class DocSource(Model):
     title: StrictStr
     page: StrictStr
     """References page section, relative to guidance/."""
+
+
+class Standard(Model):
+    """A published standard or framework a clinic may be held to, for the crosswalk."""
+
+    title: StrictStr
+    """The standard (or the part of it) in the toolkit's own words, with its publisher and year."""
+    source: Id
+    """A source id from 'sources': where the references page cites it."""
 
 
 class Choice(Model):
@@ -293,6 +339,9 @@ class Messages(Model):
     any_red: StrictStr
     find_out_title: StrictStr
     find_out_detail: StrictStr
+    not_scored: StrictStr
+    go_live_not_met: StrictStr
+    go_live_unknown: StrictStr
 
 
 class Meta(Model):
@@ -307,6 +356,12 @@ class Meta(Model):
     roles: Roles
     templates: TemplateRules
     messages: Messages
+    standards: dict[Id, Standard] = {}
+    """The standards crosswalk: each action and template names the standards it helps meet."""
+    go_live: list[GoLive] = []
+    """The go-live checklist, in the order the plan shows it."""
+    start_with: StrictInt = Field(default=3, ge=1)
+    """How many of the weakest domains the plan names under 'Start with'."""
 
 
 class Template(Model):
@@ -316,6 +371,8 @@ class Template(Model):
     summary: StrictStr
     """One line: when a clinic needs it."""
     guidance: StrictStr
+    standards: list[Id] = []
+    """Ids from questionnaire.yaml 'standards' this template helps a clinic meet."""
 
 
 class Catalog(Model):

@@ -128,4 +128,5 @@ def test_strict_rejects_skipped_and_missing(tmp_path: Path, runner: CliRunner) -
     result = runner.invoke(cli, ["plan", str(path), "--strict"])
     assert result.exit_code == 2
     assert f"{path}:7: error: " in result.output
-    assert Msg.MISSING_ANSWER.format(question="space") in result.output
+    assert any(Msg.MISSING_ANSWER.format(question=q) in result.output for q in ("budget", "partner_org", "space"))
+    assert result.output.rstrip().splitlines()[-1].startswith("... and "), "at most 20 problems are printed, then a count"

@@ -74,7 +74,7 @@ def test_every_template_renders_tailored_and_blank(q: Questionnaire, template_id
     assert '<html lang="en-GB">' in tailored and "<title>" in tailored
 
 
-@pytest.mark.parametrize(("example", "role"), [("riverside", "Peer Navigator"), ("northgate", "Peer Mentor"), ("hillside", "Peer Support Volunteer")])
+@pytest.mark.parametrize(("example", "role"), [("riverside", "Peer Navigator"), ("northgate", "Peer Mentor"), ("hillside", "Peer Educator")])
 def test_role_description_follows_the_recommended_role(q: Questionnaire, example: str, role: str) -> None:
     html = render_template(q, ROOT / "templates", "role_description", plan_for(q, example))
     assert role in html
@@ -167,7 +167,7 @@ def test_plan_chart_is_a_figure_with_text_alternative(q: Questionnaire) -> None:
     from builder.render.pack import plan_html
 
     html = plan_html(q, plan_for(q, "riverside"), ROOT / "templates")
-    assert 'alt="Bar chart of readiness scores out of 100. Overall 68 (amber). Resource 73 (green);' in html
+    assert 'alt="Bar chart of readiness scores out of 100. Overall 51 (red). Resource 63 (amber);' in html
     assert "data:image/svg+xml;base64," in html
     assert "<th scope=\"col\">Domain</th>" in html, "the chart's numbers are also a table"
 
@@ -304,3 +304,22 @@ def test_pack_rejects_bad_answers_and_writes_nothing(tmp_path: Path, runner: Cli
 
 def test_poppler_is_installed() -> None:
     assert shutil.which("pdfinfo") and shutil.which("pdftoppm"), "poppler-utils is installed by scripts/setup.sh"
+
+
+def test_plan_opens_with_the_go_live_checklist(q: Questionnaire) -> None:
+    from builder.render.pack import plan_html
+
+    plan = plan_for(q, "riverside")
+    html = plan_html(q, plan, ROOT / "templates")
+    assert html.index('id="go-live"') < html.index('id="summary"')
+    words = {"met": "Met", "not_met": "Not met", "unknown": "Not known yet"}
+    for g in plan["go_live"]:
+        row = html[html.index(f"<th scope=\"row\">{g['title']}</th>"):]
+        assert row.split("</tr>")[0].endswith(f"go-live-{g['status']}\">{words[g['status']]}</span></td>"), g
+
+
+def test_role_description_follows_the_employment_model(q: Questionnaire) -> None:
+    paid = render_template(q, ROOT / "templates", "role_description", plan_for(q, "northgate"))
+    volunteer = render_template(q, ROOT / "templates", "role_description", plan_for(q, "riverside"))
+    assert "Agenda for Change Band 3" in paid and "Voluntary. There is no pay" not in paid
+    assert "Voluntary. There is no pay" in volunteer and "Agenda for Change" not in volunteer.split("<h2>About peer support")[0]

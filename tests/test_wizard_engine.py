@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from builder.answers import load_answers, parse_answers
-from builder.engine import evaluate_plan
+from builder.answers import AnswerFile, load_answers, parse_answers
+from builder.engine import RANK, evaluate_plan
 from builder.errors import Msg, ReadinessError
-from builder.export import questionnaire_json
+from builder.export import ANSWER_MESSAGES, questionnaire_json
 from builder.fileio import canonical_json
 from builder.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
 from builder.load import ROOT
@@ -28,6 +30,8 @@ from builder.schema import Questionnaire
 from builder.sources import LoadedFile
 
 from .conftest import StaticServer
+from .explanations import explanation_problems
+from .test_engine import answer_sets
 
 ENGINE = ROOT / "builder" / "wizard" / "engine.js"
 BATCH = 40
@@ -248,12 +252,48 @@ def test_ignored_answers_are_explained_like_python(engine, q: Questionnaire) -> 
     assert [qid for qid, _ in expected] == ["champion_group", "space_times", "note_taking", "records_storage"]
 
 
-def test_message_templates_are_pythons(engine) -> None:  # type: ignore[no-untyped-def]
-    """The JS copy of the Msg templates it uses has Python's wording (repr is applied before filling)."""
-    templates = engine.evaluate("ReadinessEngine.MSG")
-    assert templates
+def test_message_templates_are_pythons(engine, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """engine.js fills the Msg templates exported with the questionnaire, and holds no copy of its own."""
+    templates = engine.evaluate("Q.answer_messages")
+    assert set(templates) == set(ANSWER_MESSAGES)
     for name, text in templates.items():
         assert text == Msg[name].value.replace("{version!r}", "{version}"), name
+    source = ENGINE.read_text(encoding="utf-8")
+    for name in ANSWER_MESSAGES:
+        fixed = Msg[name].value.split("{")[0]
+        assert len(fixed) < 12 or fixed not in source, f"engine.js carries a copy of Msg.{name}"
+    assert engine.evaluate("ReadinessEngine.MSG") is None
+
+
+def test_engine_steps_are_in_the_same_order_in_both_engines() -> None:
+    """evaluate_plan and evaluatePlan call their steps in one order, so they can be read side by side."""
+    import re
+
+    py = (ROOT / "builder" / "engine.py").read_text(encoding="utf-8")
+    js = ENGINE.read_text(encoding="utf-8")
+    py_body = py[py.index("def evaluate_plan("):py.index("return {", py.index("def evaluate_plan("))]
+    js_body = js[js.index("function evaluatePlan("):js.index("return {", js.index("function evaluatePlan("))]
+    py_steps = re.findall(r"= ([a-z_]+)\(ctx", py_body)
+    js_steps = re.findall(r"= ([A-Za-z]+)\(ctx", js_body)
+    camel = [re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name) for name in py_steps]
+    assert len(py_steps) >= 8 and camel == js_steps
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_explanations_come_only_from_rules_that_hold_in_chromium(engine, q: Questionnaire, data: st.DataObject) -> None:  # type: ignore[no-untyped-def]
+    """The same property as tests/test_engine.py, on plans made by engine.js: no sentence appears while its
+    condition is false, and a missing must-have is never better than red."""
+    af = AnswerFile("Clinic", answers=data.draw(answer_sets(q)))
+    result = run_plans(engine, [answer_doc(af)])[0]
+    assert result["errors"] == []
+    plan = result["plan"]
+    parsed = parse_answers(LoadedFile("<case>", answer_doc(af)), q)
+    assert explanation_problems(q, parsed, plan) == []
+    caps = {g.id: g.cap for g in q.meta.go_live}
+    for item in plan["go_live"]:
+        if item["status"] == "not_met":
+            assert RANK[plan["readiness"]["overall"]["rating"]] <= RANK[caps[item["id"]]], item
 
 
 # ------------------------------------------------------------------ answer files from the wizard's state

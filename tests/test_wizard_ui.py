@@ -147,6 +147,9 @@ def assert_same_plan(shown: dict[str, Any], plan: dict[str, Any], q: Questionnai
     assert shown["route"] == plan["route"]
     assert next(o.title for o in meta.routes.options if o.id == plan["route"]) in shown["summary"]
     assert shown["roles"] == plan["roles"]
+    status = {"met": "Met", "not_met": "Not met", "unknown": "Not known yet"}
+    for g in plan["go_live"]:
+        assert f"{status[g['status']]}: {g['title']}" in shown["summary"], "the plan opens with the go-live checklist"
     titles = ", ".join(next(o.title for o in meta.roles.options if o.id == r) for r in plan["roles"])
     assert titles in shown["summary"]
     overall = plan["readiness"]["overall"]
@@ -193,16 +196,16 @@ def test_keyboard_only_gives_the_cli_plan(page, q: Questionnaire, example: Path)
 def test_progress_and_routing_follow_the_answers(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
     start_by_keyboard(page, "Routing Clinic")
     label = page.locator("label[for=rw-progress]")
-    assert label.inner_text() == "Question 1 of 24"
-    assert page.get_by_role("progressbar", name="Question 1 of 24").is_visible()
+    assert label.inner_text() == "Question 1 of 41"
+    assert page.get_by_role("progressbar", name="Question 1 of 41").is_visible()
     assert page.locator(".rw-kicker").inner_text().lower().startswith("resource")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")  # skip budget for now
     assert screen(page) == "partner_org"
     page.check("#rw-o0")  # a partner organisation: its two follow-ups join the path
-    assert label.inner_text() == "Question 2 of 26"
+    assert label.inner_text() == "Question 2 of 43"
     page.check("#rw-o2")  # no partner: they leave it again
-    assert label.inner_text() == "Question 2 of 24"
+    assert label.inner_text() == "Question 2 of 41"
     page.check("#rw-o0")
     page.get_by_role("button", name="Next", exact=True).click()
     assert screen(page) == "partner_name"

@@ -79,7 +79,7 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
             "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION, "issued": None, "review_date": None},
             "link_stylesheet": link_stylesheet,
         }
-    answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
+    answers = dict(plan["answers_by_id"])
     top = roles[plan["roles"][0]]
     assessed = plan["assessment"].get("assessed_on")
     return {

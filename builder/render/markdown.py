@@ -39,6 +39,14 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
         add(f"**Completed by:** {md(a['respondent_role'])}  ")
     add(f"**Questionnaire:** {md(meta.title)} {meta.version}")
     add("")
+    add("## Go-live checklist")
+    add("")
+    add("All of these must hold before the first peer meets a patient.")
+    add("")
+    status = {"met": "✅ met", "not_met": "❌ not met", "unknown": "❔ not known yet"}
+    for g in plan["go_live"]:
+        add(f"- {status[g['status']]}: {g['title']}")
+    add("")
     add("## Summary")
     add("")
     overall = r["overall"]
@@ -47,7 +55,7 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     add(f"- **Overall readiness:** {overall['score']} of 100, {RATING_MARK[overall['rating']]} ({overall['label']})")
     add(f"- **Route:** {route.title}. {plan['route_reasons'][0]}")
     add(f"- **Recommended peer role{'s' if len(plan['roles']) > 1 else ''}:** " + ", ".join(roles[x].title for x in plan["roles"]))
-    weakest = sorted(meta.domains, key=lambda d: (r["domains"][d]["score"], meta.domains.index(d)))[:3]
+    weakest = plan["start_with"]
     add("- **Start with:** " + ", ".join(f"{r['domains'][d]['title']} ({r['domains'][d]['score']})" for d in weakest))
     add(f"- **Actions:** {len(plan['actions'])}; **templates to adapt:** {len(plan['templates'])}")
     if plan["unknown"]:
@@ -60,7 +68,7 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     add("")
     add("## Readiness by domain")
     add("")
-    add("| Domain | Score | Rating | What it means |")
+    add("| Domain | Score | Rating | What the answers show |")
     add("|---|---:|---|---|")
     for did in meta.domains:
         d = r["domains"][did]
@@ -119,6 +127,11 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     titles = {t.id: t for t in q.templates}
     for tid in plan["templates"]:
         add(f"- **{titles[tid].title}**: " + " ".join(plan["template_reasons"][tid]))
+    add("")
+    add("## Standards this plan helps meet")
+    add("")
+    for std in plan["standards"]:
+        add(f"- **{std['title']}**: {len(std['actions'])} action(s), {len(std['templates'])} template(s)")
     add("")
     if plan["ignored"]:
         add("## Answers ignored")

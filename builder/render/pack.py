@@ -49,7 +49,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
                 "template": tid, "template_title": titles.get(tid or "", ""), "template_listed": tid in plan["templates"],
             })
     r = plan["readiness"]["domains"]
-    weakest = sorted(q.meta.domains, key=lambda d: (r[d]["score"], q.meta.domains.index(d)))[:3]
+    weakest = plan["start_with"]
     partner = partner_of(q, answers)
     first_steps: list[dict[str, Any]] = []
     for action in plan["actions"]:

@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
 
-  var PLAN_VERSION = 1;
+  var PLAN_VERSION = 2;
   var ANSWER_FILE_VERSION = 1;
   var SKIPPED = Object.freeze({ skipped: true }); // a routing-skipped question: definitely not any option
   var RANK = { red: 0, amber: 1, green: 2 };
@@ -13,29 +13,8 @@
   var RESPONDENT_KEYS = ["name", "role"];
   var ANSWER_KEYS = ["answer", "note"];
 
-  // The wording of builder/errors.py's Msg templates (the tests compare them with Python's).
-  var MSG = {
-    EMPTY_ANSWERS: "the file is empty; an answer file starts with 'version: 1', then 'clinic:' and 'answers:'",
-    NOT_A_MAPPING: "expected a mapping of 'version', 'clinic' and 'answers' at the top of the file",
-    NO_VERSION: "missing 'version: 1' at the top of the file; add it so the file can be read in years to come",
-    BAD_VERSION: "answer-file version {version} is not supported; this tool reads version 1 (save the file again from a current wizard or fix the 'version' line)",
-    UNKNOWN_KEY: "unknown key '{key}'{hint}; allowed here: {allowed}",
-    MISSING_KEY: "missing '{key}'; add it ({example})",
-    WRONG_TYPE: "'{key}' should be {expected}, not {got}",
-    BAD_DATE: "'{key}' should be a date written YYYY-MM-DD, such as 2026-11-23",
-    UNKNOWN_QUESTION: "unknown question '{question}'{hint}; see questionnaire/README.md for the question ids",
-    UNKNOWN_OPTION: "'{value}' is not an option of '{question}'; choose one of: {options}",
-    SINGLE_GIVEN_LIST: "question '{question}' takes one answer, not a list; choose one of: {options}",
-    MULTI_GIVEN_SINGLE: "question '{question}' takes a list of answers; write it as [{value}]",
-    MULTI_EMPTY: "question '{question}' needs at least one answer; choose from: {options} (or leave it out while undecided)",
-    MULTI_EXCLUSIVE: "question '{question}': '{option}' cannot be combined with other answers; keep either '{option}' or the others",
-    MULTI_DUPLICATE: "question '{question}': '{option}' is listed twice; list it once",
-    TEXT_EXPECTED: "question '{question}' takes free text; put the answer in quotes",
-    OPTION_EXPECTED: "question '{question}' takes an option id such as '{example}', not {got}; quote it if it is yes or no",
-    ANSWER_MAPPING: "the answer to '{question}' may only have 'answer' and 'note'; found '{key}'",
-    NOTE_TEXT: "the note on '{question}' should be text; put it in quotes",
-    SKIPPED_ANSWER: "question '{question}' was not asked ({why}), so its answer is ignored"
-  };
+  // The answer-file messages are builder/errors.py's Msg templates, exported with the questionnaire
+  // as `answer_messages` (builder/export.py), so this file holds no copy of them.
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var dict = function () { return Object.create(null); };
@@ -211,7 +190,7 @@
   /** Validate an answer-file object as answers.parse_answers does.
    * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}. */
   function parseAnswers(data, q) {
-    var problems = [];
+    var MSG = q.answer_messages, problems = [];
     var fail = function (msg) { return { answers: null, errors: [msg] }; };
     var say = function (t, f) { problems.push(fill(MSG[t], f || {})); };
     if (data === null || data === undefined || (typeof data === "string" && !strip(data))) return fail(MSG.EMPTY_ANSWERS);
@@ -358,7 +337,7 @@
       var deps = questionRefs(step.question.ask_if).filter(function (d, i, all) { return all.indexOf(d) === i; }).sort();
       var names = deps.map(function (d) { return "'" + d + "'"; }).join(", ");
       var why = step.state === "skipped" ? "because of the answer to " + names : names + " is not answered yet";
-      out.push([step.question.id, fill(MSG.SKIPPED_ANSWER, { question: step.question.id, why: why })]);
+      out.push([step.question.id, fill(q.answer_messages.SKIPPED_ANSWER, { question: step.question.id, why: why })]);
     });
     return out;
   }
@@ -380,79 +359,165 @@
     return 0;
   }
 
-  /** The tailored plan for one clinic's answers, key for key what engine.evaluate_plan returns. */
+  /** The tailored plan for one clinic's answers, key for key what engine.evaluate_plan returns.
+   * The steps run in the same order as in Python: readiness, go-live checklist, overall, route,
+   * roles, start with, actions, templates, answers. */
   function evaluatePlan(q, af) {
-    var meta = q.meta, msgs = meta.messages, labels = meta.ratings.labels, ix = index(q);
-    var w = walk(q, af), steps = w.steps, values = w.values, state = dict();
-    steps.forEach(function (s) { state[s.question.id] = s.state; });
+    var w = walk(q, af), state = dict();
+    w.steps.forEach(function (s) { state[s.question.id] = s.state; });
+    var ctx = { q: q, af: af, steps: w.steps, values: w.values, state: state, overallCaps: [] };
+    var domains = readiness(ctx);
+    var goLive = goLiveChecklist(ctx);
+    var overall = overallReadiness(ctx, domains, goLive);
+    var route = chooseRoute(ctx);
+    var roles = chooseRoles(ctx);
+    var start = startWith(ctx, domains);
+    var actions = planActions(ctx, domains, route[0], roles[0]);
+    var templates = planTemplates(ctx, route[0], roles[0]);
+    var answers = planAnswers(ctx);
+    var coverage = standardsCoverage(ctx, actions, templates[0]), meta = q.meta;
+    return {
+      plan_version: PLAN_VERSION,
+      questionnaire: { title: meta.title, version: meta.version },
+      clinic: { name: af.clinic_name, organisation: af.organisation },
+      assessment: { assessed_on: af.assessed_on, respondent_role: af.respondent_role, answered_against: af.questionnaire_version },
+      go_live: goLive,
+      readiness: { overall: overall, domains: domains },
+      start_with: start,
+      route: route[0],
+      route_reasons: route[1],
+      roles: roles[0],
+      role_note: roles[1],
+      role_fit: roles[2],
+      actions: actions,
+      templates: templates[0],
+      template_reasons: templates[1],
+      standards: coverage,
+      answers: answers[0],
+      answers_by_id: answers[1],
+      unknown: meta.domains.reduce(function (out, id) { return out.concat(domains[id].unknown); }, []),
+      ignored: ignoredAnswers(q, af, w.steps).map(function (x) { return x[0]; })
+    };
+  }
 
-    var domains = {}, overallCaps = [];
-    function applyGates(gates, rating, reasons) {
-      (gates || []).forEach(function (gate) {
-        if (evaluate(gate.when, values) !== true) return;
-        if (gate.cap) {
-          rating = cap(rating, gate.cap);
-          reasons.push(fill(msgs.gate, { cap: gate.cap, reason: gate.reason }));
-        }
-        if (gate.overall) overallCaps.push([gate.overall, gate.reason]);
-      });
-      return rating;
-    }
-    function bandReason(score, rating) {
-      return fill(msgs.band, { score: score, rating: rating, green: meta.ratings.green, amber: meta.ratings.amber });
-    }
+  function applyGates(ctx, gates, rating, reasons) {
+    (gates || []).forEach(function (gate) {
+      if (evaluate(gate.when, ctx.values) !== true) return;
+      if (gate.cap) {
+        rating = cap(rating, gate.cap);
+        reasons.push(fill(ctx.q.meta.messages.gate, { cap: gate.cap, reason: gate.reason }));
+      }
+      if (gate.overall) ctx.overallCaps.push([gate.overall, gate.reason]);
+    });
+    return rating;
+  }
 
-    q.domains.forEach(function (d) {
+  function bandReason(meta, score, rating) {
+    return fill(meta.messages.band, { score: score, rating: rating, green: meta.ratings.green, amber: meta.ratings.amber });
+  }
+
+  /** [earned, available, reason line] for a scored question, or null when it does not count here. */
+  function questionPoints(ctx, qu) {
+    var msgs = ctx.q.meta.messages, top = qu.max, st = ctx.state[qu.id];
+    if (qu.scored_if !== undefined && qu.scored_if !== null && evaluate(qu.scored_if, ctx.values) === false) return null;
+    if (st === "answered") {
+      var value = ctx.values[qu.id], chosen = Array.isArray(value) ? value : [value], sum = 0;
+      qu.options.forEach(function (o) { if (chosen.indexOf(o.id) >= 0) sum += o.points || 0; });
+      var earned = Math.min(sum, top);
+      return [earned, top, fill(msgs.answered, { question: qu.title, answer: labelsOf(qu, value).join("; "), earned: earned, max: top })];
+    }
+    if (st === "skipped" && qu.points_when_skipped !== undefined && qu.points_when_skipped !== null) {
+      var given = Math.min(qu.points_when_skipped, top);
+      return [given, top, fill(msgs.answered, { question: qu.title, answer: "not needed, from an earlier answer", earned: given, max: top })];
+    }
+    return [0, top, fill(msgs.unanswered, { question: qu.title, max: top })];
+  }
+
+  /** Readiness per domain: points over scored questions, what the answers show, then the domain's gates. */
+  function readiness(ctx) {
+    var meta = ctx.q.meta, domains = {};
+    ctx.q.domains.forEach(function (d) {
       var earnedTotal = 0, maxTotal = 0, lines = [], unknown = [];
       d.questions.forEach(function (qu) {
-        if (state[qu.id] === "unknown" && !qu.optional) unknown.push(qu.id);
+        if (ctx.state[qu.id] === "unknown" && !qu.optional) unknown.push(qu.id);
         if (!qu.scored) return;
-        var top = qu.max;
-        maxTotal += top;
-        if (state[qu.id] === "answered") {
-          var value = values[qu.id], chosen = Array.isArray(value) ? value : [value], sum = 0;
-          qu.options.forEach(function (o) { if (chosen.indexOf(o.id) >= 0) sum += o.points || 0; });
-          var earned = Math.min(sum, top);
-          earnedTotal += earned;
-          lines.push(fill(msgs.answered, { question: qu.title, answer: labelsOf(qu, value).join("; "), earned: earned, max: top }));
-        } else {
-          lines.push(fill(msgs.unanswered, { question: qu.title, max: top }));
+        var counted = questionPoints(ctx, qu);
+        if (counted === null) {
+          lines.push(fill(meta.messages.not_scored, { question: qu.title, reason: qu.not_scored_reason || "" }));
+          return;
         }
+        earnedTotal += counted[0]; maxTotal += counted[1]; lines.push(counted[2]);
       });
-      var score = roundPct(earnedTotal, maxTotal), rating = band(score, q), reasons = [bandReason(score, rating)];
-      rating = applyGates(d.gates, rating, reasons);
+      var score = maxTotal ? roundPct(earnedTotal, maxTotal) : 0, rating = band(score, ctx.q);
+      var reasons = [bandReason(meta, score, rating)];
+      rating = applyGates(ctx, d.gates, rating, reasons);
+      var findings = (d.findings || []).filter(function (f) { return evaluate(f.when, ctx.values) === true; })
+        .map(function (f) { return f.text; });
       domains[d.id] = {
-        title: d.title, score: score, rating: rating, label: labels[rating], meaning: d.ratings[rating],
-        reasons: reasons.concat(lines), unknown: unknown
+        title: d.title, score: score, rating: rating, label: meta.ratings.labels[rating], findings: findings,
+        meaning: findings.join(" "), reasons: reasons.concat(lines), unknown: unknown
       };
     });
+    return domains;
+  }
 
-    var weights = meta.overall.weights, weighted = 0, totalWeight = 0;
-    meta.domains.forEach(function (id) { weighted += domains[id].score * weights[id]; totalWeight += weights[id]; });
-    var overallScore = roundPct(weighted, 100 * totalWeight), overallRating = band(overallScore, q);
-    var overallReasons = [bandReason(overallScore, overallRating)];
-    overallRating = applyGates(meta.overall.gates, overallRating, overallReasons);
-    overallCaps.forEach(function (c) {
-      overallRating = cap(overallRating, c[0]);
-      overallReasons.push(fill(msgs.gate, { cap: c[0], reason: c[1] }));
+  var STATUS = { "true": "met", "false": "not_met", "null": "unknown" };
+
+  /** Each condition that must hold before the first peer meets a patient, with its status. */
+  function goLiveChecklist(ctx) {
+    return (ctx.q.meta.go_live || []).map(function (g) {
+      return { id: g.id, title: g.title, status: STATUS[String(evaluate(g.met, ctx.values))], action: g.action };
     });
+  }
+
+  /** The weighted score, then every cap: overall gates, domain gates, go-live items, red domains. */
+  function overallReadiness(ctx, domains, goLive) {
+    var meta = ctx.q.meta, msgs = meta.messages, weights = meta.overall.weights, weighted = 0, totalWeight = 0;
+    meta.domains.forEach(function (id) { weighted += domains[id].score * weights[id]; totalWeight += weights[id]; });
+    var score = roundPct(weighted, 100 * totalWeight), rating = band(score, ctx.q);
+    var reasons = [bandReason(meta, score, rating)];
+    rating = applyGates(ctx, meta.overall.gates, rating, reasons);
+    ctx.overallCaps.forEach(function (c) {
+      rating = cap(rating, c[0]);
+      reasons.push(fill(msgs.gate, { cap: c[0], reason: c[1] }));
+    });
+    var items = dict();
+    (meta.go_live || []).forEach(function (g) { items[g.id] = g; });
+    goLive.forEach(function (item) {
+      if (item.status !== "not_met") return;
+      var g = items[item.id], to = g.cap || "red";
+      rating = cap(rating, to);
+      reasons.push(fill(msgs.go_live_not_met, { cap: to, title: g.title, reason: g.reason }));
+    });
+    var unknown = goLive.filter(function (i) { return i.status === "unknown"; }).map(function (i) { return i.title; });
+    if (unknown.length) {
+      rating = cap(rating, "amber");
+      reasons.push(fill(msgs.go_live_unknown, { cap: "amber", titles: unknown.join("; ") }));
+    }
     var red = meta.domains.filter(function (id) { return domains[id].rating === "red"; }).map(function (id) { return domains[id].title; });
     if (red.length) {
-      overallRating = cap(overallRating, meta.overall.any_red_caps_at);
-      overallReasons.push(fill(msgs.any_red, { cap: meta.overall.any_red_caps_at, domains: red.join(", ") }));
+      rating = cap(rating, meta.overall.any_red_caps_at);
+      reasons.push(fill(msgs.any_red, { cap: meta.overall.any_red_caps_at, domains: red.join(", ") }));
     }
+    return { score: score, rating: rating, label: meta.ratings.labels[rating], reasons: reasons };
+  }
 
-    // Route: the first rule that holds.
-    var route = meta.routes.default.route, routeReasons = [meta.routes.default.reason];
-    meta.routes.rules.some(function (rule) {
-      if (evaluate(rule.when, values) !== true) return false;
-      route = rule.route; routeReasons = [rule.reason];
+  /** [route, reasons]: the first route rule that holds, or the default. */
+  function chooseRoute(ctx) {
+    var routes = ctx.q.meta.routes, out = [routes.default.route, [routes.default.reason]];
+    routes.rules.some(function (rule) {
+      if (evaluate(rule.when, ctx.values) !== true) return false;
+      out = [rule.route, [rule.reason]];
       return true;
     });
+    return out;
+  }
 
-    // Roles: points from every rule that holds; best fit first, ties in declared order.
+  /** [roles, note, fit]: points from every role rule that holds; best fit first, ties in declared order. */
+  function chooseRoles(ctx) {
+    var meta = ctx.q.meta;
     var fit = meta.roles.options.map(function (option, i) {
-      var hits = meta.roles.rules.filter(function (r) { return r.role === option.id && evaluate(r.when, values) === true; });
+      var hits = meta.roles.rules.filter(function (r) { return r.role === option.id && evaluate(r.when, ctx.values) === true; });
       var points = hits.reduce(function (s, r) { return s + r.points; }, 0);
       return { role: option.id, title: option.title, points: points,
         reasons: hits.map(function (r) { return { points: r.points, text: r.reason }; }), _order: i };
@@ -462,14 +527,27 @@
     var roleNote = null;
     if (!roles.length) { roles = [meta.roles.fallback.role]; roleNote = meta.roles.fallback.reason; }
     fit.forEach(function (f) { f.recommended = roles.indexOf(f.role) >= 0; delete f._order; });
+    return [roles, roleNote, fit];
+  }
 
-    // Actions: find-outs for unknowns, then every action whose condition holds;
-    // by phase, weakest domain first, then as written.
-    var phaseIndex = dict(), domainRank = dict();
+  function weakestFirst(ctx, domains) {
+    var ids = ctx.q.meta.domains;
+    return ids.slice().sort(function (a, b) {
+      return cmp([domains[a].score, ids.indexOf(a)], [domains[b].score, ids.indexOf(b)]);
+    });
+  }
+
+  /** The weakest domains (lowest score first, ties in questionnaire order): where the plan starts. */
+  function startWith(ctx, domains) {
+    var n = ctx.q.meta.start_with === undefined ? 3 : ctx.q.meta.start_with;
+    return weakestFirst(ctx, domains).slice(0, n);
+  }
+
+  /** Find-outs for unknowns, then every action whose condition holds; by phase, weakest domain first, then as written. */
+  function planActions(ctx, domains, route, roles) {
+    var q = ctx.q, meta = q.meta, msgs = meta.messages, ix = index(q), phaseIndex = dict(), domainRank = dict();
     meta.phases.forEach(function (p, i) { phaseIndex[p.id] = i; });
-    meta.domains.slice().sort(function (a, b) {
-      return cmp([domains[a].score, meta.domains.indexOf(a)], [domains[b].score, meta.domains.indexOf(b)]);
-    }).forEach(function (id, i) { domainRank[id] = i; });
+    weakestFirst(ctx, domains).forEach(function (id, i) { domainRank[id] = i; });
     var keyed = [];
     q.domains.forEach(function (d) {
       domains[d.id].unknown.forEach(function (qid, j) {
@@ -481,7 +559,7 @@
         }]);
       });
       (d.actions || []).forEach(function (a, j) {
-        if (a.when !== undefined && a.when !== null && evaluate(a.when, values, route, roles) !== true) return;
+        if (a.when !== undefined && a.when !== null && evaluate(a.when, ctx.values, route, roles) !== true) return;
         var doc = meta.sources[a.source.doc];
         keyed.push([[phaseIndex[a.phase], domainRank[d.id], 1, j], {
           id: a.id, domain: d.id, phase: a.phase, owner: a.owner, title: a.title, detail: a.detail,
@@ -489,51 +567,51 @@
         }]);
       });
     });
-    var actions = keyed.sort(function (a, b) { return cmp(a[0], b[0]); }).map(function (k) { return k[1]; });
+    return keyed.sort(function (a, b) { return cmp(a[0], b[0]); }).map(function (k) { return k[1]; });
+  }
 
-    // Templates: every template with a rule that holds, in catalog order, with all its reasons.
-    var templateReasons = dict();
-    meta.templates.rules.forEach(function (rule) {
-      if (rule.when === undefined || rule.when === null || evaluate(rule.when, values, route, roles) === true) {
-        (templateReasons[rule.template] = templateReasons[rule.template] || []).push(rule.reason);
+  /** [templates, reasons]: every template with a rule that holds, in catalog order, with all its reasons. */
+  function planTemplates(ctx, route, roles) {
+    var reasons = dict();
+    ctx.q.meta.templates.rules.forEach(function (rule) {
+      if (rule.when === undefined || rule.when === null || evaluate(rule.when, ctx.values, route, roles) === true) {
+        (reasons[rule.template] = reasons[rule.template] || []).push(rule.reason);
       }
     });
-    var templates = q.templates.map(function (t) { return t.id; }).filter(function (id) { return templateReasons[id]; });
-    var reasonsOut = {};
-    templates.forEach(function (id) { reasonsOut[id] = templateReasons[id]; });
+    var templates = ctx.q.templates.map(function (t) { return t.id; }).filter(function (id) { return reasons[id]; });
+    var out = {};
+    templates.forEach(function (id) { out[id] = reasons[id]; });
+    return [templates, out];
+  }
 
-    var answered = [];
-    steps.forEach(function (step) {
+  /** For each standard in the crosswalk, the plan's actions and templates that help meet it. */
+  function standardsCoverage(ctx, actions, templates) {
+    var q = ctx.q, tags = dict(), ttags = dict(), standards = q.meta.standards || {};
+    q.domains.forEach(function (d) { (d.actions || []).forEach(function (a) { tags[a.id] = a.standards || []; }); });
+    q.templates.forEach(function (t) { ttags[t.id] = t.standards || []; });
+    return Object.keys(standards).map(function (sid) {
+      return {
+        id: sid, title: standards[sid].title,
+        actions: actions.filter(function (a) { return (tags[a.id] || []).indexOf(sid) >= 0; }).map(function (a) { return a.id; }),
+        templates: templates.filter(function (t) { return ttags[t].indexOf(sid) >= 0; })
+      };
+    });
+  }
+
+  /** [answers, byId]: the answers on the clinic's path, in order, and the given answers by question id. */
+  function planAnswers(ctx) {
+    var ix = index(ctx.q), answered = [], byId = {};
+    ctx.steps.forEach(function (step) {
       if (step.state !== "answered" && step.state !== "unknown") return;
-      var qu = step.question, a = af.answers[qu.id];
-      var value = step.state === "answered" ? values[qu.id] : null;
+      var qu = step.question, a = ctx.af.answers[qu.id];
+      var value = step.state === "answered" ? ctx.values[qu.id] : null;
+      if (value !== null) byId[qu.id] = value;
       answered.push({
         question: qu.id, domain: ix.domainOf[qu.id].id, title: qu.title, answer: value,
         labels: value !== null ? labelsOf(qu, value) : [], note: a ? a.note : null
       });
     });
-
-    return {
-      plan_version: PLAN_VERSION,
-      questionnaire: { title: meta.title, version: meta.version },
-      clinic: { name: af.clinic_name, organisation: af.organisation },
-      assessment: { assessed_on: af.assessed_on, respondent_role: af.respondent_role, answered_against: af.questionnaire_version },
-      readiness: {
-        overall: { score: overallScore, rating: overallRating, label: labels[overallRating], reasons: overallReasons },
-        domains: domains
-      },
-      route: route,
-      route_reasons: routeReasons,
-      roles: roles,
-      role_note: roleNote,
-      role_fit: fit,
-      actions: actions,
-      templates: templates,
-      template_reasons: reasonsOut,
-      answers: answered,
-      unknown: meta.domains.reduce(function (out, id) { return out.concat(domains[id].unknown); }, []),
-      ignored: ignoredAnswers(q, af, steps).map(function (x) { return x[0]; })
-    };
+    return [answered, byId];
   }
 
   /** Validate an answer-file object and evaluate it: {plan, errors}, as `readiness plan` would. */
@@ -578,7 +656,7 @@
   }
 
   var api = {
-    PLAN_VERSION: PLAN_VERSION, ANSWER_FILE_VERSION: ANSWER_FILE_VERSION, MSG: MSG,
+    PLAN_VERSION: PLAN_VERSION, ANSWER_FILE_VERSION: ANSWER_FILE_VERSION,
     fill: fill, evaluate: evaluate, questionRefs: questionRefs, index: index, hint: hint, isoDate: isoDate,
     parseAnswers: parseAnswers, walk: walk, ignoredAnswers: ignoredAnswers, evaluatePlan: evaluatePlan,
     plan: plan, answerDoc: answerDoc, SKIPPED: SKIPPED

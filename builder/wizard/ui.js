@@ -301,7 +301,7 @@
     const roleTitle = (id) => byId(meta.roles.options, id).title;
     const about = [["Organisation", plan.clinic.organisation], ["Assessed on", plan.assessment.assessed_on],
       ["Completed by", plan.assessment.respondent_role], ["Questionnaire", `${meta.title} ${plan.assessment.answered_against || meta.version}`]];
-    const weakest = meta.domains.slice().sort((a, b) => doms[a].score - doms[b].score || meta.domains.indexOf(a) - meta.domains.indexOf(b)).slice(0, 3);
+    const weakest = plan.start_with; // computed once, by the engine
 
     const chart = h("figure", { class: "rw-chart" },
       h("figcaption", null, `Readiness score out of 100 by area (green from ${meta.ratings.green}, amber from ${meta.ratings.amber})`),
@@ -321,6 +321,10 @@
         button("Print / save as PDF", () => window.print(), true),
         button("Change answers", () => { const p = path(); go(p.length ? p[p.length - 1].id : "start"); })),
       section("Summary",
+        h("h4", null, "Go-live checklist"),
+        h("p", null, "All of these must hold before the first peer meets a patient. Each status comes from your answers."),
+        h("ul", { class: "rw-go-live" }, plan.go_live.map((g) => h("li", { "data-status": g.status },
+          h("strong", null, { met: "Met", not_met: "Not met", unknown: "Not known yet" }[g.status] + ": "), g.title))),
         h("p", { class: "rw-overall" }, "Overall readiness: ", h("strong", null, `${r.overall.score} of 100`), " ", badge(r.overall)),
         list([
           [h("strong", null, "Route: "), route.title, ". ", plan.route_reasons[0]],

@@ -14,7 +14,7 @@ from .errors import Msg, Problem, ReadinessError, hint
 from .schema import Questionnaire
 from .sources import Source, load, parse_json, parse_yaml
 
-TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "clinic", "answers")
+TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "clinic", "answers", "assumptions")
 CLINIC_KEYS = ("name", "organisation")
 ANSWER_KEYS = ("answer", "note")
 
@@ -35,6 +35,8 @@ class AnswerFile:
     assessed_on: str | None = None
     respondent_role: str | None = None
     answers: dict[str, Answer] = field(default_factory=dict)
+    assumptions: dict[str, int] = field(default_factory=dict)
+    """Budget assumptions the clinic overrides, in hundredths (questionnaire/costs.yaml ids)."""
 
 
 def _kind(value: Any) -> str:
@@ -174,10 +176,13 @@ def parse_answers(src: Source, q: Questionnaire) -> AnswerFile:
                 continue
             # Keep the questionnaire's order, so the same choices always give the same file and plan.
             answers[qid] = Answer([o for o in options if o in chosen], note)
+    from .budget import parse_assumptions
+
+    assumptions = parse_assumptions(src, data.get("assumptions"), q.planning.costs if q.planning else None, problems)
     if problems:
         raise ReadinessError(problems)
     assert name is not None
-    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers)
+    return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers, assumptions)
 
 
 def load_answers(path: Path, q: Questionnaire, display: str | None = None) -> tuple[AnswerFile, Source]:
@@ -208,5 +213,9 @@ def dump_answers(af: AnswerFile, q: Questionnaire) -> str:
             continue
         answers[qu.id] = {"answer": a.value, "note": a.note} if a.note else a.value
     doc["answers"] = answers
+    if af.assumptions:
+        from .budget import plain
+
+        doc["assumptions"] = {k: float(plain(v)) if "." in plain(v) else int(plain(v)) for k, v in af.assumptions.items()}
     header = f"# Peer support readiness answers: {q.meta.title} {q.meta.version}\n"
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)

@@ -57,6 +57,9 @@ def _rules(q: Questionnaire, sources: dict[str, Source]) -> Iterator[Rule]:
         yield Rule(f"role rule {i + 1} ({rr.role})", meta, ("roles", "rules", i, "when"), rr.when, None, False, "role")
     for i, t in enumerate(q.meta.templates.rules):
         yield Rule(f"template rule {i + 1} ({t.template})", meta, ("templates", "rules", i, "when"), t.when, None, True, "template")
+    from .planning import planning_rules  # budget, schedule, risk and indicator conditions
+
+    yield from planning_rules(q, sources)
 
 
 def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, thorough: bool = True) -> list[Problem]:
@@ -187,6 +190,9 @@ def check(q: Questionnaire, sources: dict[str, Source], project: Project, *, tho
 
     problems += _guidance_links(q, sources, project)
     problems += _contract(q, sources)
+    from .planning import check_planning
+
+    problems += check_planning(q, sources)
     if thorough and not any(p for p in problems if not p.warning):
         problems += _satisfiability(q, sources)
     return problems

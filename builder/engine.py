@@ -236,7 +236,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
             "note": given.note if given else None,
         })
 
-    return {
+    plan: dict[str, Any] = {
         "plan_version": PLAN_VERSION,
         "questionnaire": {"title": meta.title, "version": meta.version},
         "clinic": {"name": af.clinic_name, "organisation": af.organisation},
@@ -259,3 +259,9 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
         "unknown": [qid for d in meta.domains for qid in domains[d]["unknown"]],
         "ignored": [qid for qid, _ in ignored_answers(q, af, steps)],
     }
+
+    # A plan a board can act on: owners, priorities, due dates, budget, risks, indicators.
+    from .actionplan import add_planning
+
+    add_planning(plan, q, af, values, route, roles)
+    return plan

@@ -160,13 +160,19 @@ def load_checked(project: Project | None = None, *, thorough: bool = True) -> tu
             if domain.id != did:
                 problems.append(src.problem(("id",), Msg.DOMAIN_ID_MISMATCH.format(expected=did, actual=domain.id)))
             domains.append(domain)
+    from .planning import FILES as PLANNING_FILES
+    from .planning import load_planning
+
+    planning, planning_sources, errs = load_planning(project)
+    problems += errs
+    sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", *domain_ids):
+        if path.stem not in ("questionnaire", *domain_ids, *PLANNING_FILES):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     if problems or meta is None or catalog is None:
         raise ReadinessError(problems)
-    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates)
+    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning)
     found = check(questionnaire, sources, project, thorough=thorough)
     errors = [p for p in found if not p.warning]
     if errors:

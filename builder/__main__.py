@@ -233,9 +233,12 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
     q, result = _plan_for(root, answers, strict, said)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "plan.md", plan_markdown(result, q))
-    written = _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache, also_written=1)
+    from .render.csvout import actions_csv
+
+    atomic_write(out / "actions.csv", actions_csv(result, q))
+    written = _run_pack(root, q, result, list(result["templates"]), out, include_plan=True, docx=docx, jobs=jobs, cache_on=not no_cache, also_written=2)
     if digest is not None:
-        packcache.remember(project, digest, out, ["plan.md", *written], said)
+        packcache.remember(project, digest, out, ["plan.md", "actions.csv", *written], said)
 
 
 @cli.command()

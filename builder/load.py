@@ -21,6 +21,10 @@ from .paths import ROOT, Project  # noqa: E402  (re-exported: callers import the
 __all__ = ["ROOT", "Project", "load_questionnaire", "load_checked"]
 
 
+PLANNING_LISTS = {"assumptions": "assumption", "lines": "cost line", "risks": "risk", "indicators": "indicator"}
+"""Lists in the planning files whose items are named by id in error messages."""
+
+
 def describe(data: Any, loc: tuple[Any, ...]) -> str:
     """A readable place for a validation error: "question 'space_times': options.1.label"."""
     names: list[str] = []
@@ -29,13 +33,13 @@ def describe(data: Any, loc: tuple[Any, ...]) -> str:
     i = 0
     while i < len(loc):
         key = loc[i]
-        if key in ("questions", "actions", "gates", "options", "rules", "templates", "phases") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+        if key in ("questions", "actions", "gates", "options", "rules", "templates", "phases", *PLANNING_LISTS) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             try:
                 item = node[key][loc[i + 1]]
             except (KeyError, IndexError, TypeError):
                 item = None
             label = {"questions": "question", "actions": "action", "gates": "gate", "options": "option",
-                     "rules": "rule", "templates": "template", "phases": "phase"}[key]
+                     "rules": "rule", "templates": "template", "phases": "phase", **PLANNING_LISTS}[key]
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 names.append(f"{label} '{item['id']}'")
             else:

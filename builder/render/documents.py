@@ -31,6 +31,8 @@ def environment(templates_dir: Path) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["en_gb_date"] = en_gb_date
+    env.filters["en_gb_short"] = en_gb_short
+    env.filters["pounds"] = pounds
     return env
 
 
@@ -40,6 +42,19 @@ def en_gb_date(value: str | dt.date | None) -> str | None:
         return None
     d = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def en_gb_short(value: str | None) -> str | None:
+    """'2027-03-29' -> '29 Mar 2027' (table columns)."""
+    if not value:
+        return None
+    d = dt.date.fromisoformat(value)
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def pounds(value: int) -> str:
+    """Whole pounds with thousands separators: 14814 -> '£14,814'."""
+    return f"£{value:,}"
 
 
 def _review(value: str | None) -> str | None:

@@ -29,7 +29,8 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     """The plan document as HTML, with its chart and referral diagram embedded as SVG."""
     from .charts import chart_alt, readiness_chart_svg
     from .diagrams import pathway_svg, pathway_text
-    from .documents import _review, environment
+    from .documents import _review, en_gb_date, environment
+    from .gantt import gantt_alt, gantt_svg
 
     role_titles = {r.id: r.title for r in q.meta.roles.options}
     answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
@@ -49,10 +50,12 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     r = plan["readiness"]["domains"]
     weakest = sorted(q.meta.domains, key=lambda d: (r[d]["score"], q.meta.domains.index(d)))[:3]
     partner = answers.get("partner_org")
-    first_steps: list[dict[str, Any]] = []
-    for action in plan["actions"]:
-        if len(first_steps) < 5 and all(a["domain"] != action["domain"] for a in first_steps):
-            first_steps.append(action)
+    by_id = {a["id"]: a for a in plan["actions"]}
+    first_steps = [by_id[aid] for aid in plan.get("first_steps", [])]
+    phase_ids = [p.id for p in q.meta.phases]
+    go_live = q.planning.schedule.first_patient_phase if q.planning else phase_ids[-1]
+    golive = [a for a in plan["actions"] if a.get("must") and phase_ids.index(a["phase"]) < phase_ids.index(go_live)]
+    golive.sort(key=lambda a: (a["due_week"], phase_ids.index(a["phase"])))
     context = {
         "plan": plan,
         "first_steps": first_steps,
@@ -70,7 +73,10 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "policy_rows": policy_rows,
         "show_partnership": plan["route"] != "in_house" or (partner not in (None, "none")),
         "partner_name": answers.get("partner_name") if partner not in (None, "none") else None,
-        "review_date": _review(plan["assessment"].get("assessed_on")),
+        "review_date": en_gb_date(plan.get("review_date")) or _review(plan["assessment"].get("assessed_on")),
+        "golive": golive,
+        "action_titles": {a["id"]: a["title"] for a in plan["actions"]},
+        "gantt": {"uri": _data_uri(gantt_svg(plan, q)), "alt": gantt_alt(plan)},
         "chart": {"uri": _data_uri(readiness_chart_svg(plan, q)), "alt": chart_alt(plan, q)},
         "pathway": {"uri": _data_uri(pathway_svg(plan, role_titles)), "steps": [s.replace("\n", " ") for s in pathway_text(plan, role_titles)]},
         "link_stylesheet": link_stylesheet,

@@ -31,6 +31,6 @@ CONDITIONAL_ALLOWED = {"note_taking"}
 TEMPLATE_IDS = (
     "role_description", "volunteer_agreement", "confidentiality", "honorary_contract", "supervision",
     "safeguarding", "lone_working", "expenses", "boundaries", "referral_form", "work_log",
-    "availability_chart", "partnership_agreement", "recruitment", "ending_support",
+    "availability_chart", "partnership_agreement", "recruitment", "ending_support", "monitoring_return",
 )
 """Template ids the plan may list; the catalog must offer every one."""

@@ -25,26 +25,30 @@ def svg(g: graphviz.Digraph) -> str:
 
 
 PATHWAY_STEPS = (
-    ("refer", "A doctor or nurse identifies a patient\nand completes the referral form"),
-    ("match", "{coordinator} checks the availability\nchart and matches a peer"),
-    ("contact", "{coordinator} contacts the patient,\nchecks they are still interested"),
+    ("refer", "A doctor or nurse identifies a patient\nand completes the referral form with them"),
+    ("match", "The form goes only to the peer support\nco-ordinator, who matches a peer"),
+    ("book", "{booker} books a room and a time\n{booking_note}"),
+    ("contact", "The co-ordinator contacts the patient,\nchecks they are still interested"),
     ("meet", "The {role} meets the patient\n({where})"),
     ("log", "The peer completes a work log at each\nmeeting and submits it monthly"),
     ("support", "Ongoing support and supervision\nfor the peer ({supervisor})"),
 )
+"""Patient details travel only as the referral form's consent allows: to the co-ordinator and the
+matched peer. Whoever books rooms gets a time and a room, never the referral itself."""
 
 
 def pathway_text(plan: dict[str, Any] | None, role_titles: dict[str, str]) -> list[str]:
     """The referral pathway's steps, tailored to the clinic's answers (generic when blank)."""
     answers = {a["question"]: a["answer"] for a in plan["answers"]} if plan else {}
     booking = answers.get("booking")
-    coordinator = {"admin_team": "The admin team", "peers": "The peer", "coordinator": "The co-ordinator"}.get(booking or "", "The co-ordinator")
+    booker = {"admin_team": "The admin team", "peers": "The peer"}.get(booking or "", "The co-ordinator")
+    booking_note = "(given the time needed, no clinical details)" if booking in ("admin_team", "peers") else "from the availability chart"
     space = answers.get("space")
     where = {"dedicated_room": "in the peer support room", "shared_room": "in the shared room", "none": "in a group or community setting"}.get(space or "", "in a private space")
     supervision = answers.get("supervision")
     supervisor = {"partner": "by the partner organisation", "in_clinic": "by the clinic's supervisor"}.get(supervision or "", "by a named supervisor")
     role = role_titles.get(plan["roles"][0], "peer") if plan else "peer"
-    fields = {"coordinator": coordinator, "where": where, "supervisor": supervisor, "role": role}
+    fields = {"booker": booker, "booking_note": booking_note, "where": where, "supervisor": supervisor, "role": role}
     return [text.format(**fields) for _, text in PATHWAY_STEPS]
 
 
@@ -55,5 +59,4 @@ def pathway_svg(plan: dict[str, Any] | None, role_titles: dict[str, str]) -> str
         g.node(node, text)
     for (a, _), (b, _) in zip(PATHWAY_STEPS, PATHWAY_STEPS[1:]):
         g.edge(a, b)
-    g.edge("log", "match", label=" next referral", style="dashed", constraint="false")
     return svg(g)

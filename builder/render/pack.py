@@ -56,6 +56,8 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     go_live = q.planning.schedule.first_patient_phase if q.planning else phase_ids[-1]
     golive = [a for a in plan["actions"] if a.get("must") and phase_ids.index(a["phase"]) < phase_ids.index(go_live)]
     golive.sort(key=lambda a: (a["due_week"], phase_ids.index(a["phase"])))
+    find_outs = [a for a in golive if a["id"].startswith("find_out_")]  # one checklist line for them all
+    golive = [a for a in golive if not a["id"].startswith("find_out_")]
     context = {
         "plan": plan,
         "first_steps": first_steps,
@@ -75,6 +77,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "partner_name": answers.get("partner_name") if partner not in (None, "none") else None,
         "review_date": en_gb_date(plan.get("review_date")) or _review(plan["assessment"].get("assessed_on")),
         "golive": golive,
+        "golive_find_outs": find_outs,
         "action_titles": {a["id"]: a["title"] for a in plan["actions"]},
         "gantt": {"uri": _data_uri(gantt_svg(plan, q)), "alt": gantt_alt(plan)},
         "chart": {"uri": _data_uri(readiness_chart_svg(plan, q)), "alt": chart_alt(plan, q)},

@@ -254,3 +254,12 @@ def test_broken_planning_data_fails_with_file_and_line(project: Project, runner:
     line = line_of(path, needle.removeprefix("LAST:"), last=needle.startswith("LAST:"))
     assert any(ln.startswith(f"questionnaire/{file}:{line}:") and expected in ln for ln in result.output.splitlines()), \
         f"expected line {line}: {expected!r} in:\n{result.output}"
+
+
+def test_assumptions_survive_saving_the_answer_file(q: Questionnaire) -> None:
+    from builder.answers import dump_answers
+
+    af = answers(q, RIVERSIDE + "assumptions:\n  coordinator_hours: 7.25\n  peers: 6\n")
+    again = answers(q, dump_answers(af, q))
+    assert again.assumptions == af.assumptions == {"coordinator_hours": 725, "peers": 600}
+    assert evaluate_plan(q, again) == evaluate_plan(q, af)

@@ -466,3 +466,32 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     pg.wait_for_timeout(300)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from builder.fixtures import answer_doc
+
+    af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
+    path = tmp_path / "riverside.json"
+    path.write_text(json.dumps(answer_doc(af)), encoding="utf-8")
+    open_file(page, path)
+    page.wait_for_selector(".rw-plan")
+    page.locator("summary", has_text="Budget").click()
+    box = page.get_by_label("Co-ordination hours a week")
+    assert box.input_value() == "7.5"
+    box.fill("15")
+    box.press("Enter")
+    page.wait_for_function("document.querySelector('.rw-board').dataset.totalYear1 !== '%d'" % evaluate_plan(q, af)["budget"]["total_year1"])
+    expected = evaluate_plan(q, dataclasses.replace(af, assessed_on=page.evaluate(
+        "() => JSON.parse(localStorage.getItem('readiness-wizard')).assessed_on"), assumptions={"coordinator_hours": 1500}))
+    assert page.locator(".rw-board").get_attribute("data-total-year1") == str(expected["budget"]["total_year1"])
+    assert f"£{expected['budget']['total_year1']:,}" in page.locator(".rw-board").inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save answers").click()
+    saved = tmp_path / "saved.json"
+    info.value.save_as(saved)
+    assert json.loads(saved.read_text(encoding="utf-8"))["assumptions"] == {"coordinator_hours": 15}
+    box = page.get_by_label("Co-ordination hours a week")
+    box.fill("1.255")
+    box.press("Enter")
+    assert "at most two decimal places" in page.locator(".rw-budget ~ .rw-error, .rw-error[role=alert]").first.inner_text()

@@ -15,7 +15,7 @@ from .limits import MAX_NAME, MAX_NOTE
 from .schema import Question, Questionnaire
 from .sources import LoadedFile, load, parse_json, parse_yaml
 
-TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers")
+TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers", "assumptions")
 CLINIC_KEYS = ("name", "organisation", "id", "area")
 RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
@@ -45,6 +45,8 @@ class AnswerFile:
     """Optional `clinic: {id}`: ties several raters' files to one clinic when names vary."""
     area: str | None = None
     """Optional `clinic: {area}`: the area a commissioner's review groups clinics by."""
+    assumptions: dict[str, int] = field(default_factory=dict)
+    """Budget assumptions the clinic overrides, in hundredths (questionnaire/costs.yaml ids)."""
 
 
 def _kind(value: Any) -> str:
@@ -65,11 +67,15 @@ def parse_answers(src: LoadedFile, q: Questionnaire) -> AnswerFile:
     respondent_name, respondent_role = reader.respondent(data.get("respondent"))
     role = role if role is not None else respondent_role
     answers = reader.answers(data.get("answers"), q)
+    from .budget import parse_assumptions
+
+    assumptions = parse_assumptions(src, data.get("assumptions"), q.planning.costs if q.planning else None, reader.problems)
     if reader.problems:
         raise ReadinessError(reader.problems)
     assert name is not None
     return AnswerFile(name.strip(), organisation.strip() if organisation else None, qversion, assessed, role, answers,
-                      (respondent_name or "").strip() or None, (clinic_id or "").strip() or None, (area or "").strip() or None)
+                      (respondent_name or "").strip() or None, (clinic_id or "").strip() or None, (area or "").strip() or None,
+                      assumptions)
 
 
 # ------------------------------------------------------------------ the header: stop at the first problem
@@ -302,5 +308,9 @@ def dump_answers(af: AnswerFile, q: Questionnaire) -> str:
             continue
         answers[qu.id] = {"answer": a.value, "note": a.note} if a.note else a.value
     doc["answers"] = answers
+    if af.assumptions:
+        from .budget import plain
+
+        doc["assumptions"] = {k: float(plain(v)) if "." in plain(v) else int(plain(v)) for k, v in af.assumptions.items()}
     header = f"# Peer support readiness answers: {q.meta.title} {q.meta.version}\n"
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)

@@ -71,9 +71,32 @@ class Pathway(_Model):
     loop: PathwayLoop | None = None
 
 
+class SplitRow(_Model):
+    area: str
+    clinic: str | None = None
+    """What the clinic leads on."""
+    other: str | None = None
+    """What the partner (or hub) leads on."""
+    shared: str | None = None
+    """What both share; instead of `clinic` and `other`."""
+
+
+class PartnershipSplit(_Model):
+    """The plan's table of who does what, clinic and partner (or regional hub)."""
+
+    basis: str
+    """Where the split comes from, one sentence."""
+    own_routes: list[str] = Field(default_factory=list)
+    """Routes where the clinic works alone: the table is shown only if there is a partner anyway."""
+    hub_routes: list[str] = Field(default_factory=list)
+    """Routes where the other party is a regional hub rather than a partner."""
+    rows: list[SplitRow]
+
+
 class Bindings(_Model):
     """templates/bindings.yaml."""
 
     partner: PartnerBinding | None = None
+    partnership_split: PartnershipSplit | None = None
     policy_checklist: PolicyChecklist | None = None
     pathway: Pathway | None = None

@@ -61,6 +61,9 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
         yield Rule(f"role rule {i + 1} ({rr.role})", meta, ("roles", "rules", i, "when"), rr.when, None, False, "role")
     for i, t in enumerate(q.meta.templates.rules):
         yield Rule(f"template rule {i + 1} ({t.template})", meta, ("templates", "rules", i, "when"), t.when, None, True, "template")
+    from .planfiles import planning_rules  # budget, schedule, risk and indicator conditions
+
+    yield from planning_rules(q, sources)
 
 
 def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *, thorough: bool = True,
@@ -213,6 +216,9 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
     problems += check_templates(q, project)
     if contract is not None:
         problems += _contract(q, sources, contract, template_ids)
+    from .planfiles import check_planning
+
+    problems += check_planning(q, sources)
     if thorough and not any(p for p in problems if not p.warning):
         problems += _satisfiability(q, sources)
     return problems

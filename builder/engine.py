@@ -124,7 +124,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     answered, by_id = plan_answers(ctx)
     coverage = standards_coverage(ctx, actions, templates)
     meta = q.meta
-    return {
+    plan: dict[str, Any] = {
         "plan_version": PLAN_VERSION,
         "questionnaire": {"title": meta.title, "version": meta.version},
         "clinic": {"name": af.clinic_name, "organisation": af.organisation},
@@ -147,6 +147,11 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
         "unknown": [qid for d in meta.domains for qid in domains[d]["unknown"]],
         "ignored": [qid for qid, _ in ignored_answers(q, af, steps)],
     }
+    # A plan a board can act on: owners, priorities, due dates, budget, risks, indicators.
+    from .actionplan import add_planning
+
+    add_planning(plan, q, af, values, route, roles)
+    return plan
 
 
 def _apply_gates(ctx: Context, gates: list[Gate], rating: str, reasons: list[str]) -> str:

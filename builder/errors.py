@@ -110,6 +110,17 @@ class Msg(StrEnum):
     TEMPLATE_OPTION = "the template compares '{question}' with '{option}', which is not one of its options{hint}; options are: {options}"
     DEEP_CONDITION = "condition nested more than {limit} levels deep (all / any / not); split it into simpler conditions"
     WEIGHTS = "overall.weights must give one weight for each domain; {problem}"
+    # Planning data (costs, schedule, risks, indicators) and answer-file assumptions
+    PLAN_ASSUMPTION = "{where}: unknown assumption '{id}'{hint}; assumptions are listed in questionnaire/costs.yaml"
+    PLAN_ACTION = "{where}: unknown action '{action}'{hint}; actions are defined in the domain files"
+    PLAN_AFTER_LATER = "{where}: waits for '{action}', which is in a later phase ('{phase}'); wait only for actions in the same or an earlier phase"
+    PLAN_AFTER_CYCLE = "{where}: waiting cycle {cycle}; break the loop so no action waits for itself"
+    PLAN_EMPLOYMENT = "employment: '{option}' is not an option of '{question}'; options are: {options}"
+    PLAN_LEVELS = "levels: list the bands highest first, each 'min' lower than the one before, ending with min: 1"
+    PLAN_RESIDUAL = "{where}: the score after mitigation ({after}) is higher than before ({before}); lower the residual ratings"
+    ASSUMPTIONS_MAPPING = "'assumptions' should be a mapping of assumption id to a number, such as 'coordinator_hours: 7.5'"
+    ASSUMPTION_UNKNOWN = "unknown assumption '{key}'{hint}; the assumptions are listed in questionnaire/costs.yaml"
+    ASSUMPTION_NUMBER = "assumption '{key}' should be a number of 0 or more with at most two decimal places, not {got}"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def canonical_json(data: Any) -> str:
 
 PROTECTED = ("questionnaire", "templates", "guidance")
 """The project's own folders: no output may land inside them."""
-PACK_SUFFIXES = (".pdf", ".docx", ".md")
+PACK_SUFFIXES = (".pdf", ".docx", ".md", ".csv")
 """What a pack or template folder holds; a folder holding anything else is not ours to replace."""
 
 

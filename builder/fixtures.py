@@ -8,6 +8,7 @@ the generated coverage cases keep the SHA-256 of the expected plan's canonical J
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sys
@@ -37,6 +38,8 @@ def answer_doc(af: AnswerFile) -> dict[str, Any]:
         if getattr(af, key):
             doc[key] = getattr(af, key)
     doc["answers"] = {k: ({"answer": a.value, "note": a.note} if a.note else a.value) for k, a in af.answers.items()}
+    if af.assumptions:
+        doc["assumptions"] = {k: v / 100 if v % 100 else v // 100 for k, v in af.assumptions.items()}
     return doc
 
 
@@ -87,6 +90,9 @@ def build(q: Questionnaire) -> dict[Path, str]:
         if path.stem == "riverside":
             base = af
     assert base is not None
+    # Budget assumptions the clinic overrides (answer-file 'assumptions:'), so both engines cost them alike.
+    overridden = dataclasses.replace(base, assumptions={"coordinator_hours": 1000, "peers": 600, "mileage_rate": 40, "on_costs": 130})
+    cases.append({"name": "riverside with assumptions", "answers": answer_doc(overridden), "plan_sha256": plan_digest(evaluate_plan(q, overridden))})
     for name, af in coverage_cases(q, base):
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()

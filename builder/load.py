@@ -22,6 +22,10 @@ from .paths import ROOT, Project  # noqa: E402  (re-exported: callers import the
 __all__ = ["ROOT", "Project", "load_questionnaire", "load_checked"]
 
 
+PLANNING_LISTS = {"assumptions": "assumption", "lines": "cost line", "risks": "risk", "indicators": "indicator"}
+"""Lists in the planning files whose items are named by id in error messages."""
+
+
 def describe(data: Any, loc: tuple[Any, ...]) -> str:
     """A readable place for a validation error: "question 'space_times': options.1.label"."""
     names: list[str] = []
@@ -30,13 +34,13 @@ def describe(data: Any, loc: tuple[Any, ...]) -> str:
     i = 0
     while i < len(loc):
         key = loc[i]
-        if key in ("questions", "actions", "gates", "options", "rules", "templates", "phases") and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+        if key in ("questions", "actions", "gates", "options", "rules", "templates", "phases", *PLANNING_LISTS) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             try:
                 item = node[key][loc[i + 1]]
             except (KeyError, IndexError, TypeError):
                 item = None
             label = {"questions": "question", "actions": "action", "gates": "gate", "options": "option",
-                     "rules": "rule", "templates": "template", "phases": "phase"}[key]
+                     "rules": "rule", "templates": "template", "phases": "phase", **PLANNING_LISTS}[key]
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 names.append(f"{label} '{item['id']}'")
             else:
@@ -229,14 +233,20 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
         sources["contract"] = load(contract_path, project.rel(contract_path))
         contract, errs = validate(Contract, sources["contract"])
         problems += errs
+    from .planfiles import FILES as PLANNING_FILES
+    from .planfiles import load_planning
+
+    planning, planning_sources, errs = load_planning(project)
+    problems += errs
+    sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", "contract", *domain_ids):
+        if path.stem not in ("questionnaire", "contract", *domain_ids, *PLANNING_FILES):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     problems += _duplicate_questions(domains, sources)
     if problems or meta is None or catalog is None:
         raise ProjectError(problems)
-    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, **({"bindings": bindings} if bindings else {}))
+    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, **({"bindings": bindings} if bindings else {}))
     found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]
     if errors:

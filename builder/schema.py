@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictInt, StrictStr, Tag
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
 
 from .bindings import Bindings
 
@@ -387,6 +387,8 @@ class Questionnaire(Model):
     templates: list[Template]
     bindings: Bindings = Bindings()
     """What the renderers read from the answers (templates/bindings.yaml)."""
+    planning: Planning | None = None
+    """Budget, timeline, risks and indicators (questionnaire/costs.yaml and friends)."""
 
     @property
     def questions(self) -> list[Question]:
@@ -408,3 +410,175 @@ class Questionnaire(Model):
     def _index(self) -> Callable[[], dict[str, Question]]:
         index = {q.id: q for q in self.questions}
         return lambda: index
+
+
+# ---------------------------------------------------------------- planning: budget, timeline, risks, indicators
+# Loaded from questionnaire/costs.yaml, schedule.yaml, risks.yaml and indicators.yaml.
+
+Amount = Annotated[StrictInt | StrictFloat, Field(ge=0, le=10_000_000)]
+"""A non-negative figure with at most two decimal places (pounds and pence, or hours)."""
+
+IsoDate = Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Employment = Literal["paid", "volunteer"]
+Score5 = Annotated[StrictInt, Field(ge=1, le=5)]
+"""A rating on the NHS 5 x 5 risk matrix: 1 (rare / negligible) to 5 (almost certain / catastrophic)."""
+
+
+def _two_places(value: float) -> float:
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        raise ValueError("use at most two decimal places")
+    return value
+
+
+class AssumptionCase(Model):
+    when: Condition | None = None
+    """This value applies when the condition holds on the answers (route tests allowed)."""
+    employment: Employment | None = None
+    """This value applies only when peers are paid, or only when they are volunteers."""
+    value: Annotated[Amount, AfterValidator(_two_places)]
+
+
+class Assumption(Model):
+    id: Id
+    """Public id: answer files override it under 'assumptions:'."""
+    label: StrictStr
+    unit: Literal["money", "number"]
+    """money: pounds (shown with £); number: a count, hours or a multiplier."""
+    value: Annotated[Amount, AfterValidator(_two_places)]
+    """The default when no case holds and the answer file does not override it."""
+    source: StrictStr
+    """Who publishes the figure, or 'Planning assumption: ...' saying what to confirm."""
+    date: IsoDate | None = None
+    """When the published figure took effect: figures such as pay and fees change."""
+    cases: list[AssumptionCase] = []
+    """The first case that holds sets the value, pre-filling it from the answers."""
+
+
+class CostLine(Model):
+    id: Id
+    label: StrictStr
+    basis: StrictStr
+    """How the line is worked out, with {assumption} fields filled in."""
+    when: Condition | None = None
+    """The line is costed only when this holds."""
+    employment: Employment | None = None
+    """The line applies only to paid peers, or only to volunteers."""
+    times: list[Id] = Field(min_length=1)
+    """Assumptions multiplied together for the year-one cost."""
+    per: list[Id] = []
+    """Assumptions the product is divided by."""
+    later: StrictInt = Field(default=100, ge=0, le=100)
+    """Each later year costs this per cent of year one."""
+    later_from: Id | None = None
+    """An assumption holding the later-year percentage instead (such as turnover)."""
+
+
+class EmploymentModel(Model):
+    question: Id
+    """The question that says how peers are engaged; may not exist yet (then: volunteers)."""
+    paid_options: list[Id]
+    """Its options that mean peers are paid."""
+
+
+class Costs(Model):
+    currency: Literal["GBP"]
+    employment: EmploymentModel
+    assumptions: list[Assumption]
+    lines: list[CostLine]
+
+
+class ActionTiming(Model):
+    weeks: StrictInt = Field(ge=0, le=104)
+    """Lead time: weeks from when the action can start until it is done."""
+    after: list[Id] = []
+    """Actions (same or earlier phase) that must be done first, when the plan includes them."""
+    must: StrictBool = False
+    """A must-do: listed first in its phase, and later phases wait for it."""
+
+
+class OwnerRule(Model):
+    owner: StrictStr
+    """An owner as actions name it."""
+    when: Condition
+    """When this holds the clinic has no such role yet..."""
+    becomes: StrictStr
+    """...and the action is owned by this instead (e.g. 'To be named')."""
+
+
+class Schedule(Model):
+    default_weeks: StrictInt = Field(ge=0, le=104)
+    """Lead time of an action not listed under 'actions'."""
+    find_out_weeks: StrictInt = Field(ge=0, le=104)
+    """Lead time of a 'Find out' action for an unanswered question (always a must-do)."""
+    first_patient_phase: Id
+    """The first peer can meet a patient once every must-do before this phase is done."""
+    review_months: StrictInt = Field(ge=1, le=24)
+    """The plan is reviewed this many months after the assessment."""
+    actions: dict[Id, ActionTiming]
+    owners: list[OwnerRule] = []
+
+
+class RiskCase(Model):
+    when: Condition
+    likelihood: Score5
+    """The likelihood before mitigation while this holds (first case that holds wins)."""
+    reason: StrictStr
+    """Why the answers make the risk more or less likely."""
+
+
+class Risk(Model):
+    id: Id
+    title: StrictStr
+    when: Condition | None = None
+    """The risk is on the register only when this holds."""
+    likelihood: Score5
+    impact: Score5
+    cases: list[RiskCase] = []
+    mitigation: StrictStr
+    residual_likelihood: Score5
+    residual_impact: Score5
+    owner: StrictStr
+    source: Source
+
+
+class RiskLevel(Model):
+    min: StrictInt = Field(ge=1, le=25)
+    """The lowest score (likelihood x impact) at this level."""
+    label: StrictStr
+
+
+class RiskRegister(Model):
+    levels: list[RiskLevel]
+    """Score bands, highest first (NHS: 15+ extreme, 8+ high, 4+ moderate, else low)."""
+    risks: list[Risk]
+
+
+class Indicator(Model):
+    id: Id
+    name: StrictStr
+    definition: StrictStr
+    target: StrictStr
+    data_source: StrictStr
+    """Where the figure comes from (the work log, the referral form...)."""
+    frequency: StrictStr
+    owner: StrictStr
+    when: Condition | None = None
+    """Chosen when this holds (aims, roles, route)."""
+    source: Source
+    """The source document that makes this a quality indicator worth reporting."""
+
+
+class Indicators(Model):
+    indicators: list[Indicator]
+
+
+class Planning(Model):
+    """Everything that turns the assessment into a plan a board can act on."""
+
+    costs: Costs
+    schedule: Schedule
+    risks: RiskRegister
+    indicators: Indicators
+
+
+Questionnaire.model_rebuild()

@@ -55,6 +55,13 @@ def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
             options(("partner", "phrases"), b.partner.question, list(b.partner.phrases))
         if b.partner.name_question:
             question(("partner", "name_question"), b.partner.name_question, ("text",))
+    if b.partnership_split is not None:
+        route_ids = [r.id for r in q.meta.routes.options]
+        for key in ("own_routes", "hub_routes"):
+            for i, rid in enumerate(getattr(b.partnership_split, key)):
+                if rid not in route_ids:
+                    problems.append(src.problem(("partnership_split", key, i), Msg.REF_ROUTE.format(
+                        where="bindings", route=rid, hint=hint(rid, route_ids), options=", ".join(route_ids))))
     if b.policy_checklist is not None:
         if question(("policy_checklist", "question"), b.policy_checklist.question, ("multi",)):
             options(("policy_checklist", "templates"), b.policy_checklist.question, list(b.policy_checklist.templates))

@@ -102,15 +102,15 @@ def test_untrusted_text_is_escaped_in_html(q: Questionnaire) -> None:
 
 def test_pack_writes_plan_and_every_listed_template(q: Questionnaire, riverside_pack: Path) -> None:
     plan = json.loads((ROOT / "tests" / "golden" / "riverside.json").read_text())
-    expected = {"plan.pdf", "plan.md"} | {f"{t}.pdf" for t in plan["templates"]} | {f"{t}.docx" for t in plan["templates"]}
+    expected = {"plan.pdf", "plan.md", "actions.csv"} | {f"{t}.pdf" for t in plan["templates"]} | {f"{t}.docx" for t in plan["templates"]}
     assert {p.name for p in riverside_pack.iterdir()} == expected
 
 
 def test_plan_pdf_text_is_tailored(riverside_pack: Path) -> None:
     text = pdf_text(riverside_pack / "plan.pdf")
     for needle in ("Riverside Sexual Health Clinic", "Summary for the board", "In partnership", "Peer Navigator",
-                   "Readiness profile", "Actions by phase", "Policy checklist", "Referral pathway", "Cost worksheet",
-                   "Risk register", "How to evaluate it", "Positive Voices Riverside", "Health adviser post can take"):
+                   "Readiness in detail", "Timeline and actions", "Policy checklist", "Referral pathway", "Budget", "Go-live checklist",
+                   "Risk register", "Indicators", "Positive Voices Riverside", "Health adviser post can take"):
         assert needle in text, needle
 
 
@@ -251,9 +251,9 @@ def test_same_answers_same_pdf_bytes_and_cache_reuse(tmp_path: Path, runner: Cli
     args = ["templates", "--answers", str(ROOT / "examples" / "northgate.yaml"), "--no-docx"]
     first = runner.invoke(cli, [*args, "-o", str(tmp_path / "a")], env=env)
     assert first.exit_code == 0, first.output
-    assert "15 rendered, 0 from cache" in first.output
+    assert f"{len(TEMPLATE_IDS)} rendered, 0 from cache" in first.output
     second = runner.invoke(cli, [*args, "-o", str(tmp_path / "b")], env=env)
-    assert "0 rendered, 15 from cache" in second.output
+    assert f"0 rendered, {len(TEMPLATE_IDS)} from cache" in second.output
     third = runner.invoke(cli, [*args, "-o", str(tmp_path / "c"), "--no-cache"])
     for pdf in (tmp_path / "a").glob("*.pdf"):
         assert pdf.read_bytes() == (tmp_path / "b" / pdf.name).read_bytes() == (tmp_path / "c" / pdf.name).read_bytes(), pdf.name

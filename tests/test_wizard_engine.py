@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.answers import AnswerFile, load_answers, parse_answers
+from builder.answers import TOP_KEYS, AnswerFile, load_answers, parse_answers
 from builder.engine import RANK, evaluate_plan
 from builder.errors import Msg, ReadinessError
 from builder.export import ANSWER_MESSAGES, questionnaire_json
@@ -141,7 +141,7 @@ def test_engine_runs_in_node(q: Questionnaire, tmp_path: Path) -> None:
 BASE: dict[str, Any] = {"version": 1, "clinic": {"name": "X"}}
 SPACE = "dedicated_room, shared_room, none"
 CHAMPIONS = "clinical_staff, managers, patients, none"
-TOP = "version, questionnaire_version, assessed_on, respondent_role, respondent, clinic, answers"
+TOP = ", ".join(TOP_KEYS)
 
 
 def with_answers(**answers: Any) -> dict[str, Any]:
@@ -205,6 +205,14 @@ BAD = [
                   Msg.UNKNOWN_OPTION.format(value="big_room", question="space", options=SPACE),
                   Msg.MULTI_EMPTY.format(question="champions", options=CHAMPIONS)],
                  id="every-problem-at-once"),
+    pytest.param({**BASE, "assumptions": [1]}, [Msg.ASSUMPTIONS_MAPPING.value], id="assumptions-as-list"),
+    pytest.param({**BASE, "assumptions": {"peer": 3, "peers": -1, "on_costs": 1.255, "room_rate": "20", "mileage_rate": None}},
+                 [Msg.ASSUMPTION_UNKNOWN.format(key="peer", hint=" (did you mean 'peers'?)"),
+                  Msg.ASSUMPTION_NUMBER.format(key="peers", got="a negative number"),
+                  Msg.ASSUMPTION_NUMBER.format(key="on_costs", got="a number with more than two decimal places"),
+                  Msg.ASSUMPTION_NUMBER.format(key="room_rate", got="text"),
+                  Msg.ASSUMPTION_NUMBER.format(key="mileage_rate", got="nothing")],
+                 id="bad-assumptions"),
 ]
 
 

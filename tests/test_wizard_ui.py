@@ -3,6 +3,7 @@ start again, accessibility (axe-core), no requests to other hosts, and opened st
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -138,6 +139,10 @@ def shown_plan(pg) -> dict[str, Any]:  # type: ignore[no-untyped-def]
           chart: Object.fromEntries([...p.querySelectorAll('.rw-chart-row')].map((li) => [li.dataset.domain, text(li)])),
           actions: [...p.querySelectorAll('tr[data-action] .rw-action-title')].map(text),
           templates: [...p.querySelectorAll('[data-template]')].map((li) => li.dataset.template),
+          board: text(p.querySelector('.rw-board')),
+          budget: [...p.querySelectorAll('tr[data-line]')].map((tr) => [tr.dataset.line, text(tr.cells[1]), text(tr.cells[0])]),
+          due: [...p.querySelectorAll('tr[data-action]')].map((tr) => tr.dataset.due),
+          risks: [...p.querySelectorAll('tr[data-risk]')].map((tr) => tr.dataset.risk + ' ' + tr.dataset.score),
         };
     }"""))
 
@@ -159,6 +164,12 @@ def assert_same_plan(shown: dict[str, Any], plan: dict[str, Any], q: Questionnai
         assert shown["chart"][did] == f"{d['title']}: {d['score']} of 100, {d['label']} ({d['rating']})", did
     assert shown["actions"] == [a["title"] for a in plan["actions"]]
     assert shown["templates"] == plan["templates"]
+    # The same numbers as the CLI: budget total, first-patient date, every due date and risk score.
+    b = plan["budget"]
+    assert f"Cost in year one£{b['total_year1']:,}" in shown["board"] and f"£{b['total_3_years']:,}" in shown["board"]
+    assert [x[0] for x in shown["budget"]] == [x["id"] for x in b["lines"]]
+    assert shown["due"] == [a["due"] for a in plan["actions"]]
+    assert shown["risks"] == [f"{k['id']} {k['score']}" for k in plan["risks"]]
 
 
 def complete_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> list[str]:  # type: ignore[no-untyped-def]
@@ -190,7 +201,9 @@ def test_keyboard_only_gives_the_cli_plan(page, q: Questionnaire, example: Path)
     asked = complete_by_keyboard(page, q, af)
     plan = cli_plan(example)
     assert asked == [a["question"] for a in plan["answers"]], "the wizard asks exactly the questions on the clinic's path"
-    assert_same_plan(shown_plan(page), plan, q)
+    # The wizard dates its answers today, so its due dates count from today: compare with the same start.
+    day = page.evaluate("() => JSON.parse(localStorage.getItem('readiness-wizard')).assessed_on")
+    assert_same_plan(shown_plan(page), evaluate_plan(q, dataclasses.replace(af, assessed_on=day)), q)
 
 
 def test_progress_and_routing_follow_the_answers(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
@@ -357,6 +370,7 @@ def test_untrusted_text_stays_text(page) -> None:  # type: ignore[no-untyped-def
     page.reload()
     plan = page.locator(".rw-plan")
     assert plan.locator(".rw-heading").inner_text() == f"Peer support setup plan: {name}"
+    page.evaluate("document.querySelectorAll('.rw-plan details').forEach((d) => { d.open = true; })")  # details start folded
     assert note in plan.inner_text() and partner in plan.inner_text()
     assert plan.locator("img, script, b").count() == 0
     assert page.evaluate("window.pwned") is None
@@ -455,3 +469,32 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     pg.wait_for_timeout(300)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from builder.fixtures import answer_doc
+
+    af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
+    path = tmp_path / "riverside.json"
+    path.write_text(json.dumps(answer_doc(af)), encoding="utf-8")
+    open_file(page, path)
+    page.wait_for_selector(".rw-plan")
+    page.locator("summary", has_text="Budget").click()
+    box = page.get_by_label("Co-ordination hours a week")
+    assert box.input_value() == "7.5"
+    box.fill("15")
+    box.press("Enter")
+    page.wait_for_function(f"document.querySelector('.rw-board').dataset.totalYear1 !== '{evaluate_plan(q, af)['budget']['total_year1']}'")
+    expected = evaluate_plan(q, dataclasses.replace(af, assessed_on=page.evaluate(
+        "() => JSON.parse(localStorage.getItem('readiness-wizard')).assessed_on"), assumptions={"coordinator_hours": 1500}))
+    assert page.locator(".rw-board").get_attribute("data-total-year1") == str(expected["budget"]["total_year1"])
+    assert f"£{expected['budget']['total_year1']:,}" in page.locator(".rw-board").inner_text()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save answers").click()
+    saved = tmp_path / "saved.json"
+    info.value.save_as(saved)
+    assert json.loads(saved.read_text(encoding="utf-8"))["assumptions"] == {"coordinator_hours": 15}
+    box = page.get_by_label("Co-ordination hours a week")
+    box.fill("1.255")
+    box.press("Enter")
+    assert "at most two decimal places" in page.locator(".rw-budget ~ .rw-error, .rw-error[role=alert]").first.inner_text()

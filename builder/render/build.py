@@ -60,9 +60,11 @@ def write_folder(
         if include_plan and plan is not None:
             from ..fileio import atomic_write
             from .cache import pack_digest, remember_pack, restore_pack
+            from .csvout import actions_csv
             from .markdown import plan_markdown
 
             atomic_write(stage / "plan.md", plan_markdown(plan, q))
+            atomic_write(stage / "actions.csv", actions_csv(plan, q))
             if cache.folder is not None:
                 digest = pack_digest(project, canonical_json(plan), f"ids={','.join(template_ids)} docx={docx}")
                 restored = restore_pack(cache.folder, digest, stage)

@@ -31,6 +31,8 @@ def environment(templates_dir: Path) -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters["en_gb_date"] = en_gb_date
+    env.filters["en_gb_short"] = en_gb_short
+    env.filters["pounds"] = pounds
     return env
 
 
@@ -40,6 +42,19 @@ def en_gb_date(value: str | dt.date | None) -> str | None:
         return None
     d = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{d.day} {d.strftime('%B %Y')}"
+
+
+def en_gb_short(value: str | None) -> str | None:
+    """'2027-03-29' -> '29 Mar 2027' (table columns)."""
+    if not value:
+        return None
+    d = dt.date.fromisoformat(value)
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def pounds(value: int) -> str:
+    """Whole pounds with thousands separators: 14814 -> '£14,814'."""
+    return f"£{value:,}"
 
 
 def _review(value: str | None) -> str | None:
@@ -97,6 +112,23 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
     }
 
 
+def planning_context(q: Questionnaire, plan: dict[str, Any] | None) -> dict[str, Any]:
+    """Indicators, budget lines and risks for the monitoring return: the plan's, or all of them when blank."""
+    if plan is not None and "indicators" in plan:
+        return {"indicators": plan["indicators"], "budget_lines": plan["budget"]["lines"], "risks": plan["risks"]}
+    p = q.planning
+    if p is None:
+        return {"indicators": [], "budget_lines": [], "risks": []}
+    return {
+        "indicators": [{"name": i.name, "definition": i.definition, "target": i.target, "source": i.data_source} for i in p.indicators.indicators],
+        "budget_lines": [{"label": line.label, "year1": None} for line in p.costs.lines],
+        "risks": [{"title": r.title, "residual_score": None} for r in p.risks.risks],
+    }
+
+
 def render_template(q: Questionnaire, templates_dir: Path, template_id: str, plan: dict[str, Any] | None, *, link_stylesheet: bool = True) -> str:
     env = environment(templates_dir)
-    return env.get_template(f"policies/{template_id}.html.j2").render(document_context(q, template_id, plan, link_stylesheet=link_stylesheet))
+    context = document_context(q, template_id, plan, link_stylesheet=link_stylesheet)
+    if template_id == "monitoring_return":
+        context.update(planning_context(q, plan))
+    return env.get_template(f"policies/{template_id}.html.j2").render(context)

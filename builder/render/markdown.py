@@ -60,6 +60,13 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     add(f"- **Actions:** {len(plan['actions'])}; **templates to adapt:** {len(plan['templates'])}")
     if plan["unknown"]:
         add(f"- **Not answered yet:** {len(plan['unknown'])} question(s). They count as 0 until answered, and each has a 'Find out' action below.")
+    if "budget" in plan:
+        b = plan["budget"]
+        add(f"- **Cost:** £{b['total_year1']:,} in year one; £{b['total_3_years']:,} over three years")
+        when = plan.get("first_patient_date") or f"week {plan['first_patient_week']}"
+        add(f"- **First peer meets a patient:** {when}")
+        if plan.get("review_date"):
+            add(f"- **Review this plan by:** {plan['review_date']}")
     add("")
     add("Why this overall rating:")
     add("")
@@ -118,10 +125,20 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
         add(f"*{phase.summary}*")
         add("")
         for i, x in enumerate(items, 1):
-            add(f"{i}. **{x['title']}** (owner: {x['owner']}; {r['domains'][x['domain']]['title']})  ")
+            if "due_week" in x:
+                due = x.get("due") or f"week {x['due_week']}"
+                must = "must-do; " if x.get("must") else ""
+                add(f"{i}. **{x['title']}** ({must}owner: {md(x['owner'])}; due {due}; {r['domains'][x['domain']]['title']})  ")
+                if x.get("after"):
+                    names = {y["id"]: y["title"] for y in plan["actions"]}
+                    add("   Waits for: " + "; ".join(names[d] for d in x["after"]) + "  ")
+            else:
+                add(f"{i}. **{x['title']}** (owner: {x['owner']}; {r['domains'][x['domain']]['title']})  ")
             add(f"   {x['detail']}  ")
             add(f"   *Source: {x['source']}*")
         add("")
+    if "budget" in plan:
+        _planning_markdown(plan, add)
     add("## Templates to adapt")
     add("")
     titles = {t.id: t for t in q.templates}
@@ -139,3 +156,41 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
         add("These questions were not asked for this clinic's answers, so their answers were left out: " + ", ".join(plan["ignored"]) + ".")
         add("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _planning_markdown(plan: dict[str, Any], add: Any) -> None:
+    """Budget, risk register and indicators: the sections a board asks about."""
+    b = plan["budget"]
+    add("## Budget")
+    add("")
+    add("| Cost line | How it is worked out | Year one | Each later year |")
+    add("|---|---|---:|---:|")
+    for line in b["lines"]:
+        add(f"| {line['label']} | {md(line['basis'])} | £{line['year1']:,} | £{line['later_year']:,} |")
+    add(f"| **Total** | three years: £{b['total_3_years']:,} | **£{b['total_year1']:,}** | |")
+    add("")
+    add("Assumptions (override any of them under `assumptions:` in the answer file):")
+    add("")
+    for a in b["assumptions"]:
+        date = f", {a['date']}" if a["date"] else ""
+        mark = " (set by the clinic)" if a["overridden"] else ""
+        add(f"- `{a['id']}` {a['label']}: **{md(a['shown'])}**{mark}. {md(a['source'])}{date}")
+    add("")
+    add("## Risk register")
+    add("")
+    add("Likelihood × impact on the NHS 5 × 5 matrix, before and after mitigation.")
+    add("")
+    add("| Risk | Now | Mitigation | After | Owner |")
+    add("|---|---|---|---|---|")
+    for k in plan["risks"]:
+        why = f" ({k['reason']})" if k["reason"] else ""
+        add(f"| {k['title']}{why} | {k['likelihood']}×{k['impact']} = {k['score']} {k['level']} | {k['mitigation']} | "
+            f"{k['residual_likelihood']}×{k['residual_impact']} = {k['residual_score']} {k['residual_level']} | {md(k['owner'])} |")
+    add("")
+    add("## Indicators")
+    add("")
+    add("| Indicator | Definition | Target | Data source | Frequency | Owner |")
+    add("|---|---|---|---|---|---|")
+    for i in plan["indicators"]:
+        add(f"| {i['name']} | {i['definition']} | {i['target']} | {i['source']} | {i['frequency']} | {md(i['owner'])} |")
+    add("")

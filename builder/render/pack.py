@@ -27,10 +27,19 @@ def _pathway(q: Questionnaire, plan: dict[str, Any], role_titles: dict[str, str]
     return {"uri": _data_uri(drawn), "steps": [s.replace("\n", " ") for s in pathway_text(q, plan, role_titles)]}
 
 
+def _split(q: Questionnaire, plan: dict[str, Any], partner: dict[str, Any]) -> dict[str, Any] | None:
+    """The who-does-what table (templates/bindings.yaml), when the route or a partner calls for one."""
+    split = q.bindings.partnership_split
+    if split is None or (plan["route"] in split.own_routes and partner["kind"] is None):
+        return None
+    return {"basis": split.basis, "hub": plan["route"] in split.hub_routes, "rows": split.rows}
+
+
 def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The plan document as HTML, with its chart and referral diagram embedded as SVG."""
     from .charts import chart_alt, readiness_chart_svg
     from .documents import _review, environment, partner_of
+    from .gantt import gantt_alt, gantt_svg
 
     role_titles = {r.id: r.title for r in q.meta.roles.options}
     answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
@@ -51,10 +60,20 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     r = plan["readiness"]["domains"]
     weakest = plan["start_with"]
     partner = partner_of(q, answers)
-    first_steps: list[dict[str, Any]] = []
-    for action in plan["actions"]:
-        if len(first_steps) < 5 and all(a["domain"] != action["domain"] for a in first_steps):
-            first_steps.append(action)
+    by_id = {a["id"]: a for a in plan["actions"]}
+    if "first_steps" in plan:
+        first_steps = [by_id[aid] for aid in plan["first_steps"]]
+    else:  # no planning files: the first action in each of the weakest areas
+        first_steps = []
+        for action in plan["actions"]:
+            if len(first_steps) < 5 and all(a["domain"] != action["domain"] for a in first_steps):
+                first_steps.append(action)
+    phase_ids = [p.id for p in q.meta.phases]
+    go_live = q.planning.schedule.first_patient_phase if q.planning else phase_ids[-1]
+    golive = [a for a in plan["actions"] if a.get("must") and "due_week" in a and phase_ids.index(a["phase"]) < phase_ids.index(go_live)]
+    golive.sort(key=lambda a: (a["due_week"], phase_ids.index(a["phase"])))
+    find_outs = [a for a in golive if a["id"].startswith("find_out_")]  # one checklist line for them all
+    golive = [a for a in golive if not a["id"].startswith("find_out_")]
     context = {
         "plan": plan,
         "first_steps": first_steps,
@@ -70,9 +89,13 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "sources": list(q.meta.sources.values()),
         "weakest": [{"title": r[d]["title"], "score": r[d]["score"], "rating": r[d]["rating"]} for d in weakest],
         "policy_rows": policy_rows,
-        "show_partnership": plan["route"] != "in_house" or partner["kind"] is not None,
+        "split": _split(q, plan, partner),
         "partner_name": partner["name"],
         "review_date": _review(plan["assessment"].get("assessed_on")),
+        "golive": golive,
+        "golive_find_outs": find_outs,
+        "action_titles": {a["id"]: a["title"] for a in plan["actions"]},
+        "gantt": {"uri": _data_uri(gantt_svg(plan, q)), "alt": gantt_alt(plan)} if "first_patient_week" in plan else None,
         "chart": {"uri": _data_uri(readiness_chart_svg(plan, q)), "alt": chart_alt(plan, q)},
         "pathway": _pathway(q, plan, role_titles),
         "link_stylesheet": link_stylesheet,

@@ -61,6 +61,7 @@
       if (!E.parseAnswers({ version: 1, clinic: { name: "x" }, answers: { [qid]: v } }, Q).errors.length) st.answers[qid] = v;
     }
     for (const [qid, v] of Object.entries(raw.notes || {})) if (ix.byId[qid] && typeof v === "string") st.notes[qid] = v;
+    st.assumptions = keptAssumptions(raw.assumptions);
     const s = raw.screen;
     st.screen = s === "plan" || s === "start" || ix.byId[s] ? s : "start";
     return st;
@@ -334,7 +335,8 @@
           plan.unknown.length > 0 && [h("strong", null, "Not answered yet: "), `${plan.unknown.length} question${plan.unknown.length > 1 ? "s" : ""}. They count as 0 until answered, and each has a "Find out" action below.`],
         ].filter(Boolean)),
         h("p", null, "Why this overall rating:"), list(r.overall.reasons)),
-      section("Readiness by area", chart, meta.domains.map((id) => {
+      boardSummary(plan),
+      fold("Readiness by area", chart, meta.domains.map((id) => {
         const d = doms[id];
         const notes = plan.answers.filter((a) => a.domain === id && a.note);
         return h("div", { class: "rw-domain" },
@@ -342,23 +344,14 @@
           h("p", null, d.meaning), list(d.reasons),
           notes.length > 0 && [h("p", null, "Notes from the assessment:"), list(notes.map((a) => [h("em", null, a.title + ": "), a.note]))]);
       })),
-      section("Route and peer roles",
+      fold("Route and peer roles",
         h("p", null, h("strong", null, route.title + ". "), route.summary), list(plan.route_reasons),
         plan.role_fit.map((f) => h("div", { class: "rw-role", "data-role": f.role, "data-recommended": String(f.recommended) },
           h("h4", null, `${f.title}: ${f.points} points, ${f.recommended ? "recommended" : "not recommended"}`),
           h("p", null, byId(meta.roles.options, f.role).summary),
           f.reasons.length > 0 && list(f.reasons.map((x) => `${x.points > 0 ? "+" : "−"}${Math.abs(x.points)}: ${x.text}`)))),
         plan.role_note && h("p", null, h("em", null, plan.role_note))),
-      section("Actions by phase", meta.phases.map((ph) => {
-        const items = plan.actions.filter((a) => a.phase === ph.id);
-        return items.length > 0 && h("table", { class: "rw-actions", "data-phase": ph.id },
-          h("caption", null, h("strong", null, ph.title), `: ${ph.summary}`),
-          h("thead", null, h("tr", null, ["Action", "Owner", "Area", "Source"].map((c) => h("th", { scope: "col" }, c)))),
-          h("tbody", null, items.map((a) => h("tr", { "data-action": a.id },
-            h("th", { scope: "row" }, h("span", { class: "rw-action-title" }, a.title), h("span", { class: "rw-action-detail" }, a.detail)),
-            h("td", { "data-label": "Owner" }, a.owner), h("td", { "data-label": "Area" }, doms[a.domain].title),
-            h("td", { "data-label": "Source" }, h("a", { href: html(a.guidance) }, a.source))))));
-      })),
+      boardDetails(plan),
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
@@ -370,7 +363,7 @@
               h("a", { href: `downloads/blank/${id}.docx`, "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
       unknown.length > 0 && section("Still to find out", list(unknown)),
-      section("Your answers", h("table", { class: "rw-answers" },
+      fold("Your answers", h("table", { class: "rw-answers" },
         h("thead", null, h("tr", null, ["Question", "Answer", "Note"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, plan.answers.map((a) => h("tr", null, h("th", { scope: "row" }, a.title),
           h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : "Not answered yet"),
@@ -421,6 +414,7 @@
       st.respondent_role = af.respondent_role || "";
       st.assessed_on = af.assessed_on;
       st.questionnaire_version = af.questionnaire_version || meta.version;
+      st.assumptions = keptAssumptions(Object.fromEntries(Object.entries(af.assumptions || {}).map(([k, v]) => [k, v / 100])));
       for (const [qid, a] of Object.entries(af.answers)) {
         if (a.value !== null) st.answers[qid] = a.value;
         if (a.note) st.notes[qid] = a.note;
@@ -440,6 +434,140 @@
     go("start");
     announce("All answers cleared. You are back at the start.");
   }
+
+  // ============================================================ the board's plan (issue 10)
+  // Key figures, top steps, timeline with due dates, budget with editable assumptions, risks and
+  // indicators: the numbers come from the engine (the same as the CLI's); details start collapsed.
+
+  /** Assumption overrides worth keeping: known ids with valid numbers (the engine re-validates them). */
+  function keptAssumptions(raw) {
+    const out = {};
+    if (!raw || typeof raw !== "object" || !Q.planning) return out;
+    for (const [id, v] of Object.entries(raw)) {
+      if (!E.parseAnswers({ version: 1, clinic: { name: "x" }, assumptions: { [id]: v } }, Q).errors.length) out[id] = v;
+    }
+    return out;
+  }
+
+  const pounds = (n) => "£" + String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const longDate = (iso) => (iso ? new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : "");
+  const dueText = (a) => (a.due ? longDate(a.due) : `week ${a.due_week}`);
+
+  function fold(title, ...kids) {
+    return h("details", { class: "rw-section rw-fold" }, h("summary", null, h("h3", null, title)), kids);
+  }
+
+  function boardSummary(plan) {
+    if (!plan.budget) return null;
+    const b = plan.budget, byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
+    const figures = [["Cost in year one", pounds(b.total_year1)], ["Cost over three years", pounds(b.total_3_years)],
+      ["First peer meets a patient", plan.first_patient_date ? longDate(plan.first_patient_date) : `week ${plan.first_patient_week}`],
+      ["Review this plan by", plan.review_date ? longDate(plan.review_date) : "three months after the assessment"]];
+    return h("section", { class: "rw-section rw-board", "data-total-year1": b.total_year1, "data-first-patient": plan.first_patient_date || "" },
+      h("h3", null, "Summary for the board"),
+      h("dl", { class: "rw-figures" }, figures.map(([k, v]) => h("div", null, h("dt", null, k), h("dd", null, v)))),
+      h("h4", null, "Top five steps"),
+      h("ol", { class: "rw-steps" }, plan.first_steps.map((id) => {
+        const a = byAction[id];
+        return h("li", { "data-action": id }, h("strong", null, a.title), ` (${a.owner}; due ${dueText(a)})`);
+      })));
+  }
+
+  function timeline(plan) {
+    const end = Math.max(4, plan.first_patient_week, ...plan.actions.map((a) => a.due_week));
+    const titles = Object.fromEntries(plan.actions.map((a) => [a.id, a.title]));
+    return fold("Timeline and actions",
+      h("p", null, `Due dates count from the assessment date. The first peer can meet a patient from ${plan.first_patient_date ? longDate(plan.first_patient_date) : "week " + plan.first_patient_week}, once every must-do before launch is done. Must-dos come first in each phase.`),
+      meta.phases.map((ph) => {
+        const items = plan.actions.filter((a) => a.phase === ph.id);
+        return items.length > 0 && h("table", { class: "rw-actions", "data-phase": ph.id },
+          h("caption", null, h("strong", null, ph.title), `: ${ph.summary}`),
+          h("thead", null, h("tr", null, ["Action", "Owner", "Due", "When"].map((c) => h("th", { scope: "col" }, c)))),
+          h("tbody", null, items.map((a) => h("tr", { "data-action": a.id, "data-due": a.due || "" },
+            h("th", { scope: "row" }, a.must && h("span", { class: "rw-must" }, "Must-do "), h("span", { class: "rw-action-title" }, a.title),
+              h("span", { class: "rw-action-detail" }, a.detail),
+              a.after.length > 0 && h("span", { class: "rw-action-detail" }, "Waits for: " + a.after.map((d) => titles[d]).join("; ")),
+              h("a", { class: "rw-action-detail", href: html(a.guidance) }, a.source)),
+            h("td", { "data-label": "Owner" }, a.owner),
+            h("td", { "data-label": "Due" }, dueText(a), h("span", { class: "rw-action-detail" }, `${a.weeks} week${a.weeks === 1 ? "" : "s"}`)),
+            h("td", { "data-label": "When", class: "rw-gantt" },
+              h("span", { class: "rw-gantt-track", "aria-hidden": "true" },
+                h("span", { class: "rw-gantt-bar" + (a.must ? " rw-gantt-must" : ""),
+                  style: `margin-left: ${(100 * a.start_week) / end}%; width: ${Math.max(1, (100 * a.weeks) / end)}%` })),
+              h("span", { class: "rw-sr" }, `weeks ${a.start_week} to ${a.due_week}`))))));
+      }));
+  }
+
+  function budgetFold(b) {
+    const error = h("p", { class: "rw-error", role: "alert" });
+    const setAssumption = (id, text) => {
+      const raw = text.trim();
+      state.assumptions = state.assumptions || {};
+      if (raw === "") delete state.assumptions[id];
+      else {
+        const v = Number(raw), check = E.parseAnswers({ version: 1, clinic: { name: "x" }, assumptions: { [id]: v } }, Q);
+        if (!/^\d+(\.\d{1,2})?$/.test(raw) || check.errors.length) {
+          error.textContent = `${raw} is not a valid figure for ${id}: use a number of 0 or more with at most two decimal places.`;
+          return;
+        }
+        state.assumptions[id] = v;
+      }
+      changed();
+      render(false);
+      const again = document.getElementById(`rw-a-${id}`);
+      if (again) { again.closest("details").open = true; again.focus(); }
+      announce(`Budget worked out again: ${pounds(E.plan(Q, doc()).plan.budget.total_year1)} in year one.`);
+    };
+    return fold("Budget",
+      h("p", null, "Worked out from your answers and the assumptions below, in whole pounds. Change an assumption to see the budget change; clear it to go back to the default."),
+      h("table", { class: "rw-budget" },
+        h("thead", null, h("tr", null, ["Cost line", "How it is worked out", "Year one", "Each later year"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", null, b.lines.map((l) => h("tr", { "data-line": l.id }, h("th", { scope: "row" }, l.label),
+          h("td", { "data-label": "How" }, l.basis), h("td", { "data-label": "Year one", class: "rw-num" }, pounds(l.year1)),
+          h("td", { "data-label": "Later years", class: "rw-num" }, pounds(l.later_year)))),
+          h("tr", { class: "rw-total" }, h("th", { scope: "row" }, "Total"), h("td", null, `Three years: ${pounds(b.total_3_years)}`),
+            h("td", { class: "rw-num" }, h("strong", null, pounds(b.total_year1))), h("td", null, "")))),
+      h("h4", null, "Assumptions"), error,
+      h("table", { class: "rw-assumptions" },
+        h("thead", null, h("tr", null, ["Assumption", "Value", "Source"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", null, b.assumptions.map((a) => h("tr", { "data-assumption": a.id },
+          h("th", { scope: "row" }, h("label", { for: `rw-a-${a.id}` }, a.label)),
+          h("td", { "data-label": "Value" }, h("input", { id: `rw-a-${a.id}`, type: "text", inputmode: "decimal", class: "rw-amount", value: a.value,
+            onchange: (e) => setAssumption(a.id, e.target.value) }), a.overridden ? " (yours)" : ""),
+          h("td", { "data-label": "Source" }, a.source + (a.date ? ` (${longDate(a.date)})` : "")))))));
+  }
+
+  function boardDetails(plan) {
+    if (!plan.budget) return null;
+    return [
+      timeline(plan),
+      budgetFold(plan.budget),
+      fold("Risk register",
+        h("p", null, "Chosen by your answers and rated on the NHS 5 × 5 matrix: likelihood × impact, before and after the mitigation."),
+        h("table", { class: "rw-risks" },
+          h("thead", null, h("tr", null, ["Risk", "Now", "Mitigation", "After", "Owner"].map((c) => h("th", { scope: "col" }, c)))),
+          h("tbody", null, plan.risks.map((k) => h("tr", { "data-risk": k.id, "data-score": k.score },
+            h("th", { scope: "row" }, k.title, k.reason && h("span", { class: "rw-action-detail" }, k.reason)),
+            h("td", { "data-label": "Now" }, `${k.likelihood} × ${k.impact} = ${k.score} (${k.level})`),
+            h("td", { "data-label": "Mitigation" }, k.mitigation),
+            h("td", { "data-label": "After" }, `${k.residual_likelihood} × ${k.residual_impact} = ${k.residual_score} (${k.residual_level})`),
+            h("td", { "data-label": "Owner" }, k.owner)))))),
+      fold("Indicators",
+        h("p", null, "What to measure, chosen by your aims and peer roles; report them each quarter."),
+        h("table", { class: "rw-indicators" },
+          h("thead", null, h("tr", null, ["Indicator", "Target", "Data source", "Owner"].map((c) => h("th", { scope: "col" }, c)))),
+          h("tbody", null, plan.indicators.map((i) => h("tr", { "data-indicator": i.id },
+            h("th", { scope: "row" }, i.name, h("span", { class: "rw-action-detail" }, i.definition)),
+            h("td", { "data-label": "Target" }, i.target), h("td", { "data-label": "Data source" }, `${i.source} (${i.frequency.toLowerCase()})`),
+            h("td", { "data-label": "Owner" }, i.owner)))))),
+    ];
+  }
+
+  // Print the whole plan: open every folded section first.
+  const unfold = () => document.querySelectorAll(".readiness-wizard details.rw-fold").forEach((d) => { d.open = true; });
+  window.addEventListener("beforeprint", unfold);
+  if (window.matchMedia) window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) unfold(); });
+  // ============================================================ end of the board's plan (issue 10)
 
   window.addEventListener("storage", (e) => { if (e.key === KEY) { state = load(); render(false); } });
   render(false);

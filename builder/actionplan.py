@@ -1,0 +1,26 @@
+"""The plan a board can act on: the steps engine.evaluate_plan runs last (budget, timeline, risks, indicators)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .answers import AnswerFile
+from .budget import budget
+from .conditions import Value
+from .risks import indicators, risk_register
+from .schedule import schedule
+from .schema import Questionnaire
+
+
+def add_planning(plan: dict[str, Any], q: Questionnaire, af: AnswerFile, values: Mapping[str, Value],
+                 route: str, roles: Sequence[str]) -> None:
+    """Extend `plan` in place; engine.js's addPlanning does the same, step for step."""
+    p = q.planning
+    if p is None:
+        return
+    dates = schedule(q, p.schedule, plan["actions"], values, route, roles, af.assessed_on)
+    plan.update(dates)
+    plan["budget"] = budget(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
+    plan["risks"] = risk_register(q, p.risks, p.schedule, values, route, roles)
+    plan["indicators"] = indicators(q, p.schedule, values, route, roles)

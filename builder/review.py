@@ -87,6 +87,16 @@ class Rater:
     digest: str
 
 
+def _readable(given: str, current: str) -> bool:
+    """An answer file is read if its questionnaire's major version is this one's or an earlier one.
+
+    The answer-file contract (questionnaire/contract.yaml) keeps every public id of earlier versions,
+    and questions added since count as not yet answered; a newer major version may have changed ids.
+    """
+    a, b = _major(given), _major(current)
+    return a == b or (a.isdigit() and b.isdigit() and int(a) <= int(b))
+
+
 def _major(version: str) -> str:
     return version.split(".", 1)[0].strip()
 
@@ -144,7 +154,7 @@ def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
         return Excluded(file, Reason.NOT_ANSWER_FILE)
     given = data.get("questionnaire_version")
     if data.get("version") == ANSWER_FILE_VERSION and isinstance(given, (str, int, float)) and not isinstance(given, bool) \
-            and _major(str(given)) != _major(q.meta.version):
+            and not _readable(str(given), q.meta.version):
         return Excluded(file, Reason.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
     try:
         af = parse_answers(LoadedFile(file, data), q)
@@ -209,10 +219,10 @@ def must_have_gaps(q: Questionnaire, plan: dict[str, Any]) -> list[dict[str, str
 
 
 def budget_total(plan: dict[str, Any]) -> int | float | None:
-    """A plan's estimated cost, when plans carry a `budget` (a number, or a mapping with a numeric `total`)."""
+    """A plan's estimated year-one cost in whole pounds, when the plan has a budget (`budget.total_year1`)."""
     b = plan.get("budget")
     if isinstance(b, dict):
-        b = b.get("total")
+        b = b.get("total_year1")
     if isinstance(b, (int, float)) and not isinstance(b, bool):
         return b
     return None

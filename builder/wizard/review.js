@@ -53,6 +53,11 @@
 
   function excluded(file, reason) { return { excluded: true, file: file, reason: reason, line: null }; }
   function major(version) { return version.split(".")[0].trim(); }
+  /** As review._readable: this questionnaire's major version or an earlier one (the contract keeps their ids). */
+  function readable(given, current) {
+    var a = major(given), b = major(current);
+    return a === b || (/^\d+$/.test(a) && /^\d+$/.test(b) && parseInt(a, 10) <= parseInt(b, 10));
+  }
 
   /** One file -> a rater, or the reason it is left out. `text` is null when the bytes were not UTF-8. */
   function readRater(q, file, text) {
@@ -75,7 +80,7 @@
     }
     var given = data.questionnaire_version;
     if (data.version === E.ANSWER_FILE_VERSION && (typeof given === "string" || typeof given === "number") &&
-        major(String(given)) !== major(q.meta.version)) {
+        !readable(String(given), q.meta.version)) {
       return excluded(file, E.fill(REASON.UNKNOWN_QVERSION, { given: String(given), known: q.meta.version }));
     }
     var parsed = E.parseAnswers(data, q);
@@ -130,7 +135,7 @@
 
   function budgetTotal(plan) {
     var b = plan.budget;
-    if (isMap(b)) b = b.total;
+    if (isMap(b)) b = b.total_year1;
     return typeof b === "number" ? b : null;
   }
 

@@ -83,7 +83,7 @@ class Rater:
     """question id -> answer value (notes are not carried: the review compares answers)."""
     view: dict[str, Any]
     """The compact summary of this rater's own plan (see summarise)."""
-    digest: str
+    digest: bytes
 
 
 def _major(version: str) -> str:
@@ -110,8 +110,9 @@ def _load_fast(text: str, file: str, is_json: bool) -> Any:
         raise
 
 
-def digest_of(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+def digest_of(data: Any) -> bytes:
+    """Identifies a file's content for duplicate detection (16 bytes: one is kept per file read)."""
+    return hashlib.blake2b(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), digest_size=16).digest()
 
 
 def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
@@ -166,8 +167,23 @@ def clinic_key(af: AnswerFile) -> str:
     return "name:" + " ".join(af.clinic_name.casefold().split()) + "|" + " ".join((af.organisation or "").casefold().split())
 
 
-def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: str) -> Rater:
-    answers = {qid: a.value for qid, a in af.answers.items() if a.value is not None}
+_OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
+
+
+def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
+    """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
+    held = _OPTION_IDS.get(id(q))
+    if held is None or held[0] is not q:
+        held = _OPTION_IDS[id(q)] = (q, {qu.id: {o.id: o.id for o in qu.options} for qu in q.questions if qu.type != "text"})
+    ids = held[1].get(qid)
+    if ids is None:
+        return value
+    return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
+
+
+def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
+    answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
+               if qu.id in af.answers and af.answers[qu.id].value is not None}
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
                  af.respondent_name, af.respondent_role, answers, summarise(q, evaluate_plan(q, af)), digest)
 
@@ -330,7 +346,7 @@ class Review:
     q: Questionnaire
     clinics: dict[str, list[Rater]] = field(default_factory=dict)
     excluded: list[Excluded] = field(default_factory=list)
-    seen: dict[str, str] = field(default_factory=dict)
+    seen: dict[bytes, str] = field(default_factory=dict)
     files: int = 0
 
     def add(self, item: Rater | Excluded) -> Excluded | None:

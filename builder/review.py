@@ -296,7 +296,7 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
             disagreements.append({
                 "question": qu.id, "title": qu.title, "domain": q.domain_of(qu.id).id,
                 "combined": _answer_labels(qu, value),
-                "answers": [{"respondent": rater_label(r), "role": r.role, "file": r.file,
+                "answers": [{"respondent": rater_label(r), "role": r.role,
                              "answer": _answer_labels(qu, r.answers.get(qu.id))} for r in raters],
             })
     head = raters[0]

@@ -189,7 +189,7 @@
         disagreements.push({
           question: qu.id, title: qu.title, domain: ix.domainOf[qu.id].id, combined: answerLabels(qu, value),
           answers: raters.map(function (r) {
-            return { respondent: raterLabel(r), role: r.role, file: r.file, answer: answerLabels(qu, has(r.answers, qu.id) ? r.answers[qu.id] : null) };
+            return { respondent: raterLabel(r), role: r.role, answer: answerLabels(qu, has(r.answers, qu.id) ? r.answers[qu.id] : null) };
           })
         });
       }

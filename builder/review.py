@@ -46,19 +46,6 @@ MET_STATUSES = ("met", "done", "ready", "complete", "completed", "in_place")
 # ---------------------------------------------------------------- reading one file
 
 
-class Reason:
-    """Why a file was not included (the words shown in the report and on stderr)."""
-
-    NOT_ANSWER_SUFFIX = "not an answer file: only .yaml, .yml and .json files are read"
-    NOT_ANSWER_FILE = "not an answer file: it has no 'version', 'clinic' or 'answers'"
-    DUPLICATE = "duplicate of {first}: the same answers are counted once"
-    UNKNOWN_QVERSION = ("answered against questionnaire version {given}, which this review cannot read "
-                        "(it reads {known}); answer it again in a current wizard")
-    BAD_ZIP = "not a readable zip file: {problem}"
-    UNREADABLE = "could not be read: {problem}"
-    TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
-
-
 @dataclass(frozen=True)
 class Excluded:
     file: str
@@ -119,7 +106,7 @@ def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
     """One file's bytes -> a Rater, or the reason it is left out. Never raises for bad input."""
     lower = file.lower()
     if not lower.endswith(ANSWER_SUFFIXES):
-        return Excluded(file, Reason.NOT_ANSWER_SUFFIX)
+        return Excluded(file, str(Msg.NOT_ANSWER_SUFFIX))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -134,11 +121,11 @@ def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
     if not isinstance(data, dict) or not ({"version", "clinic", "answers"} & set(data)):
         if data is None or (isinstance(data, str) and not data.strip()):
             return Excluded(file, str(Msg.EMPTY_ANSWERS))
-        return Excluded(file, Reason.NOT_ANSWER_FILE)
+        return Excluded(file, str(Msg.NOT_ANSWER_FILE))
     given = data.get("questionnaire_version")
     if data.get("version") == ANSWER_FILE_VERSION and isinstance(given, (str, int, float)) and not isinstance(given, bool) \
             and _major(str(given)) != _major(q.meta.version):
-        return Excluded(file, Reason.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
+        return Excluded(file, Msg.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
     try:
         af = parse_answers(Source(file, data), q)
     except ReadinessError:
@@ -358,7 +345,7 @@ class Review:
                 self.seen[item.digest] = item.file
                 self.clinics.setdefault(item.key, []).append(item)
                 return None
-            item = Excluded(item.file, Reason.DUPLICATE.format(first=first))
+            item = Excluded(item.file, Msg.DUPLICATE_FILE.format(first=first))
         self.excluded.append(item)
         return item
 

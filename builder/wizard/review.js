@@ -13,7 +13,7 @@
   var PARTNERED = ["hiv_peer_org", "other_peer_org"];
   var NETWORKED = ["existing", "interested"];
 
-  // The wording of builder/review.py's RULE and Reason, and of the Msg templates it uses (tests compare them).
+  // The wording of builder/review.py's RULE and of the Msg templates it uses (tests compare them).
   var RULE = "Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth " +
     "the fewest points; for multiple-choice questions only what every rater ticked (a safeguard counts as in " +
     "place only if every rater says so); an unscored question they disagree on counts as not known. Raters who " +
@@ -22,9 +22,8 @@
   var REASON = {
     NOT_ANSWER_SUFFIX: "not an answer file: only .yaml, .yml and .json files are read",
     NOT_ANSWER_FILE: "not an answer file: it has no 'version', 'clinic' or 'answers'",
-    DUPLICATE: "duplicate of {first}: the same answers are counted once",
-    UNKNOWN_QVERSION: "answered against questionnaire version {given}, which this review cannot read " +
-      "(it reads {known}); answer it again in a current wizard",
+    DUPLICATE_FILE: "duplicate of {first}: the same answers are counted once",
+    UNKNOWN_QVERSION: "answered against questionnaire version {given}, which this review cannot read (it reads {known}); answer it again in a current wizard",
     NOT_UTF8: "not a UTF-8 text file; save it as UTF-8 and try again",
     EMPTY_ANSWERS: E.MSG.EMPTY_ANSWERS,
     YAML_SYNTAX: "malformed YAML: {problem}; check the indentation and quoting here",
@@ -253,7 +252,7 @@
         this.clinics.get(item.key).push(item);
         return null;
       }
-      item = excluded(item.file, E.fill(REASON.DUPLICATE, { first: first }));
+      item = excluded(item.file, E.fill(REASON.DUPLICATE_FILE, { first: first }));
     }
     this.excluded.push(item);
     return item;

@@ -63,6 +63,14 @@ class Msg(StrEnum):
     OPTION_EXPECTED = "question '{question}' takes an option id such as '{example}', not {got}; quote it if it is yes or no"
     ANSWER_MAPPING = "the answer to '{question}' may only have 'answer' and 'note'; found '{key}'"
     NOTE_TEXT = "the note on '{question}' should be text; put it in quotes"
+    # Commissioners' review: why a file was not included
+    NOT_ANSWER_SUFFIX = "not an answer file: only .yaml, .yml and .json files are read"
+    NOT_ANSWER_FILE = "not an answer file: it has no 'version', 'clinic' or 'answers'"
+    DUPLICATE_FILE = "duplicate of {first}: the same answers are counted once"
+    UNKNOWN_QVERSION = "answered against questionnaire version {given}, which this review cannot read (it reads {known} and earlier versions); answer it again in a current wizard"
+    BAD_ZIP = "not a readable zip file: {problem}"
+    UNREADABLE = "could not be read: {problem}"
+    TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
     # Routing
     SKIPPED_ANSWER = "question '{question}' was not asked ({why}), so its answer is ignored"
     MISSING_ANSWER = "question '{question}' is on this clinic's path but has no answer; answer it or drop --strict"

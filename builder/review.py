@@ -47,19 +47,6 @@ MET_STATUSES = ("met", "done", "ready", "complete", "completed", "in_place")
 # ---------------------------------------------------------------- reading one file
 
 
-class Reason:
-    """Why a file was not included (the words shown in the report and on stderr)."""
-
-    NOT_ANSWER_SUFFIX = "not an answer file: only .yaml, .yml and .json files are read"
-    NOT_ANSWER_FILE = "not an answer file: it has no 'version', 'clinic' or 'answers'"
-    DUPLICATE = "duplicate of {first}: the same answers are counted once"
-    UNKNOWN_QVERSION = ("answered against questionnaire version {given}, which this review cannot read "
-                        "(it reads {known}); answer it again in a current wizard")
-    BAD_ZIP = "not a readable zip file: {problem}"
-    UNREADABLE = "could not be read: {problem}"
-    TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
-
-
 @dataclass(frozen=True)
 class Excluded:
     file: str
@@ -84,7 +71,7 @@ class Rater:
     """question id -> answer value (notes are not carried: the review compares answers)."""
     view: dict[str, Any]
     """The compact summary of this rater's own plan (see summarise)."""
-    digest: str
+    digest: bytes
 
 
 def _readable(given: str, current: str) -> bool:
@@ -128,15 +115,16 @@ def _load_fast(text: str, file: str, is_json: bool) -> Any:
         raise
 
 
-def digest_of(data: Any) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+def digest_of(data: Any) -> bytes:
+    """Identifies a file's content for duplicate detection (16 bytes: one is kept per file read)."""
+    return hashlib.blake2b(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), digest_size=16).digest()
 
 
 def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
     """One file's bytes -> a Rater, or the reason it is left out. Never raises for bad input."""
     lower = file.lower()
     if not lower.endswith(ANSWER_SUFFIXES):
-        return Excluded(file, Reason.NOT_ANSWER_SUFFIX)
+        return Excluded(file, str(Msg.NOT_ANSWER_SUFFIX))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -151,11 +139,11 @@ def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
     if not isinstance(data, dict) or not ({"version", "clinic", "answers"} & set(data)):
         if data is None or (isinstance(data, str) and not data.strip()):
             return Excluded(file, str(Msg.EMPTY_ANSWERS))
-        return Excluded(file, Reason.NOT_ANSWER_FILE)
+        return Excluded(file, str(Msg.NOT_ANSWER_FILE))
     given = data.get("questionnaire_version")
     if data.get("version") == ANSWER_FILE_VERSION and isinstance(given, (str, int, float)) and not isinstance(given, bool) \
             and not _readable(str(given), q.meta.version):
-        return Excluded(file, Reason.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
+        return Excluded(file, Msg.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
     try:
         af = parse_answers(LoadedFile(file, data), q)
     except ReadinessError:
@@ -184,8 +172,23 @@ def clinic_key(af: AnswerFile) -> str:
     return "name:" + " ".join(af.clinic_name.casefold().split()) + "|" + " ".join((af.organisation or "").casefold().split())
 
 
-def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: str) -> Rater:
-    answers = {qid: a.value for qid, a in af.answers.items() if a.value is not None}
+_OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
+
+
+def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
+    """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
+    held = _OPTION_IDS.get(id(q))
+    if held is None or held[0] is not q:
+        held = _OPTION_IDS[id(q)] = (q, {qu.id: {o.id: o.id for o in qu.options} for qu in q.questions if qu.type != "text"})
+    ids = held[1].get(qid)
+    if ids is None:
+        return value
+    return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
+
+
+def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
+    answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
+               if qu.id in af.answers and af.answers[qu.id].value is not None}
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
                  af.respondent_name, af.respondent_role, answers, summarise(q, evaluate_plan(q, af)), digest)
 
@@ -298,7 +301,7 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
             disagreements.append({
                 "question": qu.id, "title": qu.title, "domain": q.domain_of(qu.id).id,
                 "combined": _answer_labels(qu, value),
-                "answers": [{"respondent": rater_label(r), "role": r.role, "file": r.file,
+                "answers": [{"respondent": rater_label(r), "role": r.role,
                              "answer": _answer_labels(qu, r.answers.get(qu.id))} for r in raters],
             })
     head = raters[0]
@@ -348,7 +351,7 @@ class Review:
     q: Questionnaire
     clinics: dict[str, list[Rater]] = field(default_factory=dict)
     excluded: list[Excluded] = field(default_factory=list)
-    seen: dict[str, str] = field(default_factory=dict)
+    seen: dict[bytes, str] = field(default_factory=dict)
     files: int = 0
 
     def add(self, item: Rater | Excluded) -> Excluded | None:
@@ -360,7 +363,7 @@ class Review:
                 self.seen[item.digest] = item.file
                 self.clinics.setdefault(item.key, []).append(item)
                 return None
-            item = Excluded(item.file, Reason.DUPLICATE.format(first=first))
+            item = Excluded(item.file, Msg.DUPLICATE_FILE.format(first=first))
         self.excluded.append(item)
         return item
 

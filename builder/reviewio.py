@@ -8,7 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .review import MAX_BYTES, Excluded, Rater, Reason, Review, clinic_entry, read_rater
+from .errors import Msg
+from .review import MAX_BYTES, Excluded, Rater, Review, clinic_entry, read_rater
 from .schema import Questionnaire
 
 Item = tuple[str, str, str | None]
@@ -42,7 +43,7 @@ def _add_file(path: Path, shown: str, items: list[Item], bad: list[Excluded]) ->
         with zipfile.ZipFile(path) as zf:
             names = sorted(i.filename for i in zf.infolist() if not i.is_dir() and not os.path.basename(i.filename).startswith("."))
     except (zipfile.BadZipFile, OSError) as exc:
-        bad.append(Excluded(shown, Reason.BAD_ZIP.format(problem=exc)))
+        bad.append(Excluded(shown, Msg.BAD_ZIP.format(problem=exc)))
         return
     items.extend((f"{shown}!{name}", str(path), name) for name in names)
 
@@ -57,18 +58,18 @@ def _read(item: Item) -> bytes | Excluded:
         if member is None:
             size = os.stat(path).st_size
             if size > MAX_BYTES:
-                return Excluded(display, Reason.TOO_LARGE.format(size=size))
+                return Excluded(display, Msg.TOO_LARGE.format(size=size))
             return Path(path).read_bytes()
         zf = _ZIPS.get(path)
         if zf is None:
             zf = _ZIPS[path] = zipfile.ZipFile(path)
         size = zf.getinfo(member).file_size
         if size > MAX_BYTES:
-            return Excluded(display, Reason.TOO_LARGE.format(size=size))
+            return Excluded(display, Msg.TOO_LARGE.format(size=size))
         return zf.read(member)
     except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
         problem = getattr(exc, "strerror", None) or str(exc)
-        return Excluded(display, Reason.UNREADABLE.format(problem=problem))
+        return Excluded(display, Msg.UNREADABLE.format(problem=problem))
 
 
 def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:

@@ -18,7 +18,7 @@ from builder.answers import dump_answers, parse_answers_text
 from builder.errors import Msg
 from builder.load import ROOT
 from builder.render.review import FORMULA_START, review_csv, safe_cell
-from builder.review import MAX_BYTES, RULE, Reason, combine_answer, must_have_gaps, review_files, summarise
+from builder.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
 from builder.schema import Questionnaire
 
 from .conftest import EXAMPLES
@@ -166,8 +166,8 @@ BAD_FILES: list[tuple[str, bytes, str, int | None]] = [
     ("syntax.json", b'{"version": 1,\n "clinic": }', Msg.JSON_SYNTAX.split(":")[0], 2),
     ("latin1.yaml", "version: 1\nclinic: {name: Caf\u00e9}\n".encode("latin-1"), Msg.NOT_UTF8, None),
     ("empty.yaml", b"", Msg.EMPTY_ANSWERS, None),
-    ("config.yaml", b"site_name: Something else\n", Reason.NOT_ANSWER_FILE, None),
-    ("notes.txt", b"minutes of the meeting", Reason.NOT_ANSWER_SUFFIX, None),
+    ("config.yaml", b"site_name: Something else\n", Msg.NOT_ANSWER_FILE, None),
+    ("notes.txt", b"minutes of the meeting", Msg.NOT_ANSWER_SUFFIX, None),
     ("new.json", as_bytes(doc(questionnaire_version="3.0.0")), "answered against questionnaire version 3.0.0", None),
     ("v2.json", as_bytes(doc(version=2)), Msg.BAD_VERSION.format(version=2), 1),
     ("option.yaml", b"version: 1\nclinic: {name: X}\nanswers:\n  space: attic\n", "'attic' is not an option of 'space'", 4),
@@ -421,7 +421,7 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
 
 def test_review_js_wording_matches_python() -> None:
     text = (ROOT / "builder" / "wizard" / "review.js").read_text(encoding="utf-8")
-    for phrase in (Reason.NOT_ANSWER_SUFFIX, Reason.NOT_ANSWER_FILE, Reason.DUPLICATE, str(Msg.NOT_UTF8),
+    for phrase in (str(Msg.NOT_ANSWER_SUFFIX), str(Msg.NOT_ANSWER_FILE), str(Msg.DUPLICATE_FILE), str(Msg.UNKNOWN_QVERSION), str(Msg.NOT_UTF8),
                    str(Msg.YAML_SYNTAX), str(Msg.JSON_SYNTAX)):
         assert json.dumps(phrase) in text, phrase
     for part in RULE.split(". "):

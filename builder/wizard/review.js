@@ -13,24 +13,15 @@
   var PARTNERED = ["hiv_peer_org", "other_peer_org"];
   var NETWORKED = ["existing", "interested"];
 
-  // The wording of builder/review.py's RULE and Reason, and of the Msg templates it uses (tests compare them).
+  // The wording of builder/review.py's RULE and of the Msg templates it uses (tests compare them).
   var RULE = "Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth " +
     "the fewest points; for multiple-choice questions only what every rater ticked (a safeguard counts as in " +
     "place only if every rater says so); an unscored question they disagree on counts as not known. Raters who " +
     "left a question unanswered are not counted for it. Files of one clinic with the same assessment date are " +
     "one round; the review shows the latest round and the change since the round before.";
-  var REASON = {
-    NOT_ANSWER_SUFFIX: "not an answer file: only .yaml, .yml and .json files are read",
-    NOT_ANSWER_FILE: "not an answer file: it has no 'version', 'clinic' or 'answers'",
-    DUPLICATE: "duplicate of {first}: the same answers are counted once",
-    UNKNOWN_QVERSION: "answered against questionnaire version {given}, which this review cannot read " +
-      "(it reads {known}); answer it again in a current wizard",
-    NOT_UTF8: "not a UTF-8 text file; save it as UTF-8 and try again",
-    EMPTY_ANSWERS: E.MSG.EMPTY_ANSWERS,
-    YAML_SYNTAX: "malformed YAML: {problem}; check the indentation and quoting here",
-    JSON_SYNTAX: "malformed JSON: {problem}; check the brackets, commas and quotes here",
-    NOT_ZIP: "zip files are read by the readiness command; here, unzip it and choose the files inside"
-  };
+  // The not-included reasons are builder/errors.py's Msg templates, exported with the questionnaire
+  // (answer_messages), so the CLI and this page word them alike; only the zip advice is the page's own.
+  var NOT_ZIP = "zip files are read by the readiness command; here, unzip it and choose the files inside";
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var isMap = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
@@ -63,25 +54,25 @@
   function readRater(q, file, text) {
     var lower = fold(file);
     if (!ANSWER_SUFFIXES.some(function (s) { return lower.slice(-s.length) === s; })) {
-      return excluded(file, lower.slice(-4) === ".zip" ? REASON.NOT_ZIP : REASON.NOT_ANSWER_SUFFIX);
+      return excluded(file, lower.slice(-4) === ".zip" ? NOT_ZIP : q.answer_messages.NOT_ANSWER_SUFFIX);
     }
-    if (text === null) return excluded(file, REASON.NOT_UTF8);
+    if (text === null) return excluded(file, q.answer_messages.NOT_UTF8);
     var isJson = lower.slice(-5) === ".json", data;
     try {
       data = isJson ? JSON.parse(text) : root.jsyaml.load(text, { schema: root.jsyaml.CORE_SCHEMA });
     } catch (e) {
       var problem = String(e.reason || e.message || e).split("\n")[0];
-      return excluded(file, E.fill(isJson ? REASON.JSON_SYNTAX : REASON.YAML_SYNTAX, { problem: problem }));
+      return excluded(file, E.fill(isJson ? q.answer_messages.JSON_SYNTAX : q.answer_messages.YAML_SYNTAX, { problem: problem }));
     }
     if (data === undefined) data = null;
     if (!isMap(data) || !(has(data, "version") || has(data, "clinic") || has(data, "answers"))) {
-      if (data === null || (typeof data === "string" && !data.trim())) return excluded(file, REASON.EMPTY_ANSWERS);
-      return excluded(file, REASON.NOT_ANSWER_FILE);
+      if (data === null || (typeof data === "string" && !data.trim())) return excluded(file, q.answer_messages.EMPTY_ANSWERS);
+      return excluded(file, q.answer_messages.NOT_ANSWER_FILE);
     }
     var given = data.questionnaire_version;
     if (data.version === E.ANSWER_FILE_VERSION && (typeof given === "string" || typeof given === "number") &&
         !readable(String(given), q.meta.version)) {
-      return excluded(file, E.fill(REASON.UNKNOWN_QVERSION, { given: String(given), known: q.meta.version }));
+      return excluded(file, E.fill(q.answer_messages.UNKNOWN_QVERSION, { given: String(given), known: q.meta.version }));
     }
     var parsed = E.parseAnswers(data, q);
     if (parsed.errors.length) {
@@ -194,7 +185,7 @@
         disagreements.push({
           question: qu.id, title: qu.title, domain: ix.domainOf[qu.id].id, combined: answerLabels(qu, value),
           answers: raters.map(function (r) {
-            return { respondent: raterLabel(r), role: r.role, file: r.file, answer: answerLabels(qu, has(r.answers, qu.id) ? r.answers[qu.id] : null) };
+            return { respondent: raterLabel(r), role: r.role, answer: answerLabels(qu, has(r.answers, qu.id) ? r.answers[qu.id] : null) };
           })
         });
       }
@@ -258,7 +249,7 @@
         this.clinics.get(item.key).push(item);
         return null;
       }
-      item = excluded(item.file, E.fill(REASON.DUPLICATE, { first: first }));
+      item = excluded(item.file, E.fill(this.q.answer_messages.DUPLICATE_FILE, { first: first }));
     }
     this.excluded.push(item);
     return item;

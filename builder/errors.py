@@ -70,7 +70,7 @@ class Msg(StrEnum):
     UNKNOWN_QVERSION = "answered against questionnaire version {given}, which this review cannot read (it reads {known} and earlier versions); answer it again in a current wizard"
     BAD_ZIP = "not a readable zip file: {problem}"
     UNREADABLE = "could not be read: {problem}"
-    TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
+    FILE_TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
     # Routing
     SKIPPED_ANSWER = "question '{question}' was not asked ({why}), so its answer is ignored"
     MISSING_ANSWER = "question '{question}' is on this clinic's path but has no answer; answer it or drop --strict"

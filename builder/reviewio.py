@@ -58,14 +58,14 @@ def _read(item: Item) -> bytes | Excluded:
         if member is None:
             size = os.stat(path).st_size
             if size > MAX_BYTES:
-                return Excluded(display, Msg.TOO_LARGE.format(size=size))
+                return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
             return Path(path).read_bytes()
         zf = _ZIPS.get(path)
         if zf is None:
             zf = _ZIPS[path] = zipfile.ZipFile(path)
         size = zf.getinfo(member).file_size
         if size > MAX_BYTES:
-            return Excluded(display, Msg.TOO_LARGE.format(size=size))
+            return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
         return zf.read(member)
     except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
         problem = getattr(exc, "strerror", None) or str(exc)

@@ -394,7 +394,7 @@
   }
 
   var api = {
-    REVIEW_VERSION: REVIEW_VERSION, RULE: RULE, REASON: REASON, readRater: readRater, clinicKey: clinicKey,
+    REVIEW_VERSION: REVIEW_VERSION, RULE: RULE, readRater: readRater, clinicKey: clinicKey,
     summarise: summarise, mustHaveGaps: mustHaveGaps, combineAnswer: combineAnswer, combine: combine,
     compareViews: compareViews, Review: Review, buildReview: buildReview, review: review,
     safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical

@@ -12,6 +12,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .errors import ReadinessError
 from .load import ROOT, Project, load_checked
@@ -20,8 +21,23 @@ from .schema import Questionnaire
 WIZARD_DIR = ROOT / "builder" / "wizard"
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 """Served by the site itself (mkdocs.yml extra.polyfills): material's offline plugin would load it from a CDN."""
+YAML_READER = "assets/wizard/vendor/js-yaml.min.js"
+"""js-yaml from npm (package.json), served by the site itself: the wizard loads it only to open a YAML answer file."""
+SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 EXAMPLE = "riverside"
 """The example clinic whose plan the templates page offers as a sample."""
+
+
+def minify(name: str, text: str) -> str:
+    """Minified JavaScript or CSS for the built site (the sources stay readable)."""
+    import rcssmin
+    import rjsmin
+
+    if name.endswith(".js"):
+        return str(rjsmin.jsmin(text, keep_bang_comments=True)) + "\n"
+    if name.endswith(".css"):
+        return str(rcssmin.cssmin(text, keep_bang_comments=True)) + "\n"
+    return text
 
 
 def _size(data: bytes) -> str:
@@ -97,8 +113,23 @@ class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
         if WIZARD_DIR.is_dir():
             for path in sorted(WIZARD_DIR.iterdir()):
                 if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):
-                    self._add(files, config, f"assets/wizard/{path.name}", path.read_text(encoding="utf-8"))
+                    self._add(files, config, f"assets/wizard/{path.name}", minify(path.name, path.read_text(encoding="utf-8")))
+        yaml_reader = ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js"
+        if not yaml_reader.is_file():
+            raise PluginError(f"{yaml_reader} is missing; run 'npm ci' in the project folder to install the site's browser assets")
+        self._add(files, config, YAML_READER, yaml_reader.read_text(encoding="utf-8"))
         return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # The theme's search dialog has no accessible name (axe and Lighthouse: aria-dialog-name).
+        return output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The site's own stylesheet, minified in place (the theme's assets come minified)."""
+        for css in config.extra_css:
+            path = Path(config.site_dir) / str(css)
+            if path.suffix == ".css" and path.is_file():
+                path.write_text(minify(path.name, path.read_text(encoding="utf-8")), encoding="utf-8")
 
     def _generated_pages(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
         """The logic map and its diagram, and the templates page with its blank downloads."""

@@ -33,7 +33,9 @@
     OPTION_EXPECTED: "question '{question}' takes an option id such as '{example}', not {got}; quote it if it is yes or no",
     ANSWER_MAPPING: "the answer to '{question}' may only have 'answer' and 'note'; found '{key}'",
     NOTE_TEXT: "the note on '{question}' should be text; put it in quotes",
-    SKIPPED_ANSWER: "question '{question}' was not asked ({why}), so its answer is ignored"
+    SKIPPED_ANSWER: "question '{question}' was not asked ({why}), so its answer is ignored",
+    YAML_SYNTAX: "malformed YAML: {problem}; check the indentation and quoting here",
+    JSON_SYNTAX: "malformed JSON: {problem}; check the brackets, commas and quotes here"
   };
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };

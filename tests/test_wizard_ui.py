@@ -798,3 +798,40 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     pg.wait_for_timeout(300)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------------ the start page and the site's assets
+
+
+def test_home_page_starts_the_assessment(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
+    """On a phone, the home page's Start now is on the first screen and leads to the assessment's start page."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(server.url + "index.html")
+    start = pg.get_by_role("button", name="Start now")
+    box = start.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, f"Start now is below the first screen: {box}"
+    text = pg.locator(".md-content").inner_text()
+    assert "20 minutes" in text and "nothing is sent anywhere" in text
+    start.click()
+    pg.wait_for_selector("#wizard .rw-start")
+    assert "20 minutes" in pg.locator("#wizard").inner_text() and "Before you start" in pg.locator("#wizard").inner_text()
+    pg.locator("#wizard").get_by_role("button", name="Start now").click()
+    pg.wait_for_selector("#rw-name")
+    context.close()
+
+
+def test_the_site_serves_minified_assets(site: Path) -> None:
+    for name in ("engine.js", "ui.js", "wizard.css"):
+        source = (ROOT / "builder" / "wizard" / name).read_text(encoding="utf-8")
+        served = (site / "assets" / "wizard" / name).read_text(encoding="utf-8")
+        assert len(served) < 0.85 * len(source) and served.count("\n") < source.count("\n") / 5, name
+    css = (site / "assets" / "stylesheets" / "readiness.css").read_text(encoding="utf-8")
+    assert css.count("\n") < 5 and "/*" not in css
+    assert (site / "assets" / "wizard" / "vendor" / "js-yaml.min.js").read_text(encoding="utf-8").startswith("/*! js-yaml")
+    assert 'defer' in (site / "wizard.html").read_text(encoding="utf-8").split('src="assets/wizard/ui.js"')[1][:20]
+
+
+def test_the_search_dialog_has_a_name(site: Path) -> None:
+    for page in ("index.html", "wizard.html", "domains/resource.html"):
+        assert 'role="dialog" aria-label="Search"' in (site / page).read_text(encoding="utf-8"), page

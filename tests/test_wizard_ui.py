@@ -534,6 +534,16 @@ def test_file_errors_are_the_clis(page, tmp_path: Path, name: str, content: str)
     assert sorted(shown) == sorted(expected)
 
 
+def test_at_most_twenty_problems_are_listed(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nclinic: {name: X}\nanswers:\n" + "".join(f"  unknown_{i}: x\n" for i in range(25)), encoding="utf-8")
+    open_file(page, path)
+    page.get_by_role("alert").filter(has_text="not opened").wait_for()
+    items = page.locator(".rw-alert li").all_inner_texts()
+    assert len(items) == 21 and items[-1] == "and 5 more"
+    assert all(i.startswith("many.yaml: error: unknown question 'unknown_") for i in items[:20])
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_opens_the_yaml_examples(page, q: Questionnaire, example: Path) -> None:  # type: ignore[no-untyped-def]
     requests: list[str] = []

@@ -166,7 +166,12 @@
     if (location.hash !== hash) history.pushState(null, "", hash);
     render(true);
   }
-  window.addEventListener("hashchange", () => { if (route()) render(true); });
+  window.addEventListener("hashchange", () => {
+    if (!route()) return;
+    notice.textContent = "";
+    alertBox.replaceChildren();
+    render(true);
+  });
   // The wizard's own links move on at once (the browser's Back and Forward come through hashchange).
   mount.addEventListener("click", (e) => {
     const a = e.target.closest && e.target.closest("a[href^='#']");

@@ -6,6 +6,7 @@ generated files, so `mkdocs build` and `mkdocs serve` need no extra command.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,8 +22,12 @@ from .schema import Questionnaire
 WIZARD_DIR = ROOT / "builder" / "wizard"
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 """Served by the site itself (mkdocs.yml extra.polyfills): material's offline plugin would load it from a CDN."""
-YAML_READER = "assets/wizard/vendor/js-yaml.min.js"
-"""js-yaml from npm (package.json), served by the site itself: the wizard loads it only to open a YAML answer file."""
+VENDORED = {
+    "assets/wizard/vendor/js-yaml.min.js": "js-yaml/dist/js-yaml.min.js",
+    "assets/wizard/vendor/nunjucks.min.js": "nunjucks/browser/nunjucks.min.js",
+}
+"""npm packages (package.json) the site serves itself, each loaded only when needed: js-yaml to open a YAML
+answer file, nunjucks to fill in a policy template from the same Jinja2 source the command line uses."""
 SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 EXAMPLE = "riverside"
 """The example clinic whose plan the templates page offers as a sample."""
@@ -114,11 +119,23 @@ class ReadinessPlugin(BasePlugin):  # type: ignore[type-arg]
             for path in sorted(WIZARD_DIR.iterdir()):
                 if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):
                     self._add(files, config, f"assets/wizard/{path.name}", minify(path.name, path.read_text(encoding="utf-8")))
-        yaml_reader = ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js"
-        if not yaml_reader.is_file():
-            raise PluginError(f"{yaml_reader} is missing; run 'npm ci' in the project folder to install the site's browser assets")
-        self._add(files, config, YAML_READER, yaml_reader.read_text(encoding="utf-8"))
+        for uri, vendored in VENDORED.items():
+            path = ROOT / "node_modules" / vendored
+            if not path.is_file():
+                raise PluginError(f"{path} is missing; run 'npm ci' in the project folder to install the site's browser assets")
+            # Without its source-map comment: the map is not served, so nothing asks for it.
+            self._add(files, config, uri, re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", path.read_text(encoding="utf-8")))
+        self._tailored_templates(files, config, q)
         return files
+
+    def _tailored_templates(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
+        """The policy templates' own sources and print stylesheet, for the wizard's tailored templates."""
+        from .tailor import templates_script
+
+        templates_dir = Project(ROOT).templates_dir
+        self._add(files, config, "assets/templates.js", templates_script(templates_dir, [t.id for t in q.templates]))
+        # The templates link "assets/print.css"; from wizard.html that is this file.
+        self._add(files, config, "assets/print.css", minify("print.css", (templates_dir / "assets" / "print.css").read_text(encoding="utf-8")))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # The theme's search dialog has no accessible name (axe and Lighthouse: aria-dialog-name).

@@ -845,3 +845,61 @@ def test_the_site_serves_minified_assets(site: Path) -> None:
 def test_the_search_dialog_has_a_name(site: Path) -> None:
     for page in ("index.html", "wizard.html", "domains/resource.html"):
         assert 'role="dialog" aria-label="Search"' in (site / page).read_text(encoding="utf-8"), page
+
+
+# ------------------------------------------------------------------ tailored templates in the browser
+
+
+def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """For every conformance case, each template its plan lists, filled in by the browser from the same Jinja2
+    sources, is byte for byte the command line's HTML."""
+    import hashlib
+
+    from builder.errors import ReadinessError
+    from builder.render.documents import render_template
+    from builder.sources import Source
+
+    cases = json.loads((ROOT / "tests" / "fixtures" / "conformance.json").read_text(encoding="utf-8"))["cases"]
+    for script in ("assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):
+        page.add_script_tag(url=page.url.split("wizard.html")[0] + script)
+    shown = page.evaluate("""async (cases) => {
+        const digest = async (s) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)))]
+            .map((b) => b.toString(16).padStart(2, '0')).join('');
+        const out = {};
+        for (const c of cases) {
+            const r = ReadinessEngine.plan(READINESS_QUESTIONNAIRE, c.answers);
+            if (r.errors.length) continue;
+            for (const id of r.plan.templates) out[c.name + '/' + id] = await digest(ReadinessTailor.render(READINESS_QUESTIONNAIRE, id, r.plan));
+        }
+        return out;
+    }""", cases)
+    expected: dict[str, str] = {}
+    for case in cases:
+        try:
+            af = parse_answers(Source(case["name"], case["answers"], {}), q)
+        except ReadinessError:
+            continue
+        plan = evaluate_plan(q, af)
+        for tid in plan["templates"]:
+            html = render_template(q, ROOT / "templates", tid, plan)
+            expected[f"{case['name']}/{tid}"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    assert len(expected) > 1000 and len({k.rsplit("/", 1)[1] for k in expected}) == len(q.templates), "every template is covered"
+    different = sorted(k for k in expected if shown.get(k) != expected[k])
+    assert set(shown) == set(expected) and not different, f"{len(different)} differ, first: {different[:5]}"
+
+
+def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    example = ROOT / "examples" / "riverside.yaml"
+    open_file(page, example)
+    page.wait_for_selector(".rw-plan")
+    item = page.locator("[data-template=partnership_agreement]")
+    with page.context.expect_page() as info:
+        item.get_by_role("button", name="Partnership agreement, filled in for your clinic (opens in a new tab)").click()
+    doc = info.value
+    doc.wait_for_selector("h1.doc-title")
+    assert doc.locator(".doc-clinic").inner_text() == "Riverside Sexual Health Clinic"
+    assert "Positive Voices Riverside" in doc.locator("main").inner_text()
+    assert doc.title() == "Partnership agreement – Riverside Sexual Health Clinic"
+    doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
+    doc.close()
+    assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"

@@ -13,6 +13,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..schema import Questionnaire
 
 DOC_VERSION = "1.0"
+PARTNER_KINDS = {"hiv_peer_org": "HIV peer support organisation", "other_peer_org": "peer support organisation"}
+"""How the documents name each kind of partner organisation (the wizard's tailored templates read it too)."""
 
 
 @lru_cache(maxsize=4)
@@ -72,7 +74,7 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
     kind_label = None
     if partner_kind and partner_kind != "none" and partner_q is not None:
         opt = partner_q.option(partner_kind)
-        kind_label = {"hiv_peer_org": "HIV peer support organisation", "other_peer_org": "peer support organisation"}.get(partner_kind, opt.label if opt else None)
+        kind_label = PARTNER_KINDS.get(partner_kind, opt.label if opt else None)
     else:
         partner_kind = None
     top = roles[plan["roles"][0]]

@@ -601,13 +601,15 @@
       })),
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
-        h("p", { class: "rw-tailored" }, "To get these filled in with your clinic's details as PDF and Word documents, save your answers (the Save answers button below), then run ",
+        h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers: open it to read it, then print it or save it as a PDF from the print dialog. " +
+          "For editable Word versions, save your answers (the Save answers button below), then run ",
           h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);
           return h("li", { "data-template": id },
             h("strong", null, t.title), ` (${t.kind}). `, plan.template_reasons[id].join(" "),
             h("span", { class: "rw-downloads" },
+              button("Filled in for your clinic", () => openTailored(t, plan), false, { class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }), " ",
               h("a", { href: `downloads/blank/${id}.pdf`, "aria-label": `${t.title}, blank PDF` }, "Blank PDF"), " · ",
               h("a", { href: `downloads/blank/${id}.docx`, "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
@@ -618,6 +620,30 @@
           h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : snap.dontKnow(a.question) ? "I don't know yet" : "Not answered yet"),
           h("td", { "data-label": "Note" }, a.note || ""),
           h("td", { "data-label": "Change", class: "rw-change-col" }, changeLink(`#q/${a.question}/plan`, a.title))))))));
+  }
+
+  // ------------------------------------------------------------ tailored templates, from the command line's own sources
+
+  function openTailored(t, plan) {
+    // Opened now, while the click still counts as the user's, then filled once the renderer has loaded.
+    const w = window.open("", "_blank");
+    if (!w) {
+      alertBox.textContent = "The browser blocked the new tab. Allow pop-ups for this site, then try again.";
+      return;
+    }
+    w.document.title = `${t.title}: preparing…`;
+    Promise.all([loadScript("vendor/nunjucks.min.js", "template renderer"), loadScript("../templates.js", "templates")])
+      .then(() => loadScript("tailor.js", "template filler"))
+      .then(() => {
+        const page = window.ReadinessTailor.render(Q, t.id, plan);
+        w.document.open();
+        w.document.write(page); // the templates' own escaped HTML, as the command line writes it
+        w.document.close();
+      })
+      .catch((e) => {
+        w.close();
+        alertBox.textContent = `${t.title} could not be filled in here (${e.message}). Use the blank version, or readiness pack for a filled-in one.`;
+      });
   }
 
   // ------------------------------------------------------------ files: limits checked before and while parsing
@@ -668,16 +694,18 @@
     }
   }
 
-  let yamlLib = null;
-  function loadYaml() {
-    if (window.jsyaml) return Promise.resolve(window.jsyaml);
-    yamlLib = yamlLib || new Promise((ok, no) => {
-      // Fetched only when a YAML file is opened; a classic script, so it loads from disk (file://) too.
-      const src = new URL("vendor/js-yaml.min.js", SCRIPT || location.href).href;
-      document.head.append(h("script", { src, onload: () => ok(window.jsyaml), onerror: () => { yamlLib = null; no(new Error("the YAML reader did not load")); } }));
-    });
-    return yamlLib;
+  /** A classic script from the site, fetched only when first needed (so it loads from disk, file://, too). */
+  const loading = {};
+  function loadScript(path, name) {
+    if (!loading[path]) {
+      loading[path] = new Promise((ok, no) => {
+        const src = new URL(path, SCRIPT || location.href).href;
+        document.head.append(h("script", { src, onload: () => ok(), onerror: () => { delete loading[path]; no(new Error(`the ${name} did not load`)); } }));
+      });
+    }
+    return loading[path];
   }
+  const loadYaml = () => loadScript("vendor/js-yaml.min.js", "YAML reader").then(() => window.jsyaml);
 
   /** Text to data, as `readiness plan` reads it: one `file:line: error: …` line on failure. */
   function parseText(name, text, yaml) {

@@ -903,3 +903,9 @@ def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  #
     doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
     doc.close()
     assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"
+
+
+def test_link_buttons_answer_space_as_buttons_do(page) -> None:  # type: ignore[no-untyped-def]
+    tab_to(page, "#wizard a.rw-btn-start")
+    page.keyboard.press("Space")
+    assert screen(page) == "about"

@@ -179,6 +179,13 @@
     e.preventDefault();
     go(a.getAttribute("href"));
   });
+  // Links that look like buttons (Start now, Continue) answer the Space key as buttons do.
+  mount.addEventListener("keydown", (e) => {
+    if (e.key === " " && e.target.matches && e.target.matches("a[role=button]")) {
+      e.preventDefault();
+      e.target.click();
+    }
+  });
 
   // ------------------------------------------------------------ the frame
 

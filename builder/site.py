@@ -6,6 +6,7 @@ generated files, so `mkdocs build` and `mkdocs serve` need no extra command.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from mkdocs.config import base
@@ -14,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from .errors import ReadinessError
 from .load import Project, load_checked
@@ -35,9 +37,28 @@ class ReadinessConfig(base.Config):
     example = c.Optional(c.Type(str))
     """An answer file whose plan the templates page offers as a sample PDF; leave it out for no sample."""
     node_modules = c.Type(str, default="node_modules")
-    """Where `npm ci` put the browser assets the site serves itself (iframe-worker's shim, js-yaml)."""
-JS_YAML = "assets/javascripts/js-yaml.min.js"
-"""js-yaml, served by the site itself, for the review page."""
+    """Where `npm ci` put the browser assets the site serves itself (iframe-worker's shim, js-yaml, nunjucks)."""
+
+
+VENDORED = {
+    "assets/wizard/vendor/js-yaml.min.js": "js-yaml/dist/js-yaml.min.js",
+    "assets/wizard/vendor/nunjucks.min.js": "nunjucks/browser/nunjucks.min.js",
+}
+"""npm packages (package.json) the site serves itself, each loaded only when needed: js-yaml to open a YAML
+answer file, nunjucks to fill in a policy template from the same Jinja2 source the command line uses."""
+SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
+
+
+def minify(name: str, text: str) -> str:
+    """Minified JavaScript or CSS for the built site (the sources stay readable)."""
+    import rcssmin
+    import rjsmin
+
+    if name.endswith(".js"):
+        return str(rjsmin.jsmin(text, keep_bang_comments=True)) + "\n"
+    if name.endswith(".css"):
+        return str(rcssmin.cssmin(text, keep_bang_comments=True)) + "\n"
+    return text
 
 
 def _size(data: bytes) -> str:
@@ -91,7 +112,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
     questionnaire: Questionnaire
     example: Path | None
     shim: Path
-    js_yaml: Path
+    node_modules: Path
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         here = Path(config.config_file_path or ".").resolve().parent
@@ -99,13 +120,13 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
                                guidance_dir=Path(config.docs_dir))
         self.example = here / self.config.example if self.config.example else None
         self.shim = here / self.config.node_modules / "iframe-worker" / "shim" / "index.js"
-        self.js_yaml = here / self.config.node_modules / "js-yaml" / "dist" / "js-yaml.min.js"
+        self.node_modules = here / self.config.node_modules
         for folder, what in ((self.project.questionnaire_dir, "questionnaire"), (self.project.templates_dir, "templates")):
             if not (folder.is_dir()):
                 raise PluginError(f"{config.config_file_path}: plugin 'readiness': {what} folder {folder} does not exist; fix '{what}:'")
         if self.example is not None and not self.example.is_file():
             raise PluginError(f"{config.config_file_path}: plugin 'readiness': example answer file {self.example} does not exist; fix 'example:'")
-        for asset in (self.shim, self.js_yaml):
+        for asset in (self.shim, *(self.node_modules / v for v in VENDORED.values())):
             if not asset.is_file():
                 raise PluginError(f"error: {asset} is missing; run bash scripts/setup.sh (npm ci) to install the site's browser assets")
         # Checked here, before mkdocs cleans the site folder: a failed build leaves the last good site in place.
@@ -135,13 +156,36 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         self._add(files, config, "assets/questionnaire.js", f"window.READINESS_QUESTIONNAIRE = {data.rstrip()};\n")
         self._generated_pages(files, config, q)
         self._add(files, config, SHIM, self.shim.read_text(encoding="utf-8"))
-        # The review page reads YAML answer files in the browser.
-        self._add(files, config, JS_YAML, self.js_yaml.read_text(encoding="utf-8"))
         if WIZARD_DIR.is_dir():
             for path in sorted(WIZARD_DIR.iterdir()):
                 if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):
-                    self._add(files, config, f"assets/wizard/{path.name}", path.read_text(encoding="utf-8"))
+                    self._add(files, config, f"assets/wizard/{path.name}", minify(path.name, path.read_text(encoding="utf-8")))
+        for uri, vendored in VENDORED.items():
+            path = self.node_modules / vendored
+            # Without its source-map comment: the map is not served, so nothing asks for it.
+            self._add(files, config, uri, re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", path.read_text(encoding="utf-8")))
+        self._tailored_templates(files, config, q)
         return files
+
+    def _tailored_templates(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
+        """The policy templates' own sources and print stylesheet, for the wizard's tailored templates."""
+        from .tailor import templates_script
+
+        templates_dir = self.project.templates_dir
+        self._add(files, config, "assets/templates.js", templates_script(templates_dir, [t.id for t in q.templates]))
+        # The templates link "assets/print.css"; from wizard.html that is this file.
+        self._add(files, config, "assets/print.css", minify("print.css", (templates_dir / "assets" / "print.css").read_text(encoding="utf-8")))
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # The theme's search dialog has no accessible name (axe and Lighthouse: aria-dialog-name).
+        return output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The site's own stylesheet, minified in place (the theme's assets come minified)."""
+        for css in config.extra_css:
+            path = Path(config.site_dir) / str(css)
+            if path.suffix == ".css" and path.is_file():
+                path.write_text(minify(path.name, path.read_text(encoding="utf-8")), encoding="utf-8")
 
     def _generated_pages(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
         """The logic map and its diagram, and the templates page with its blank downloads."""

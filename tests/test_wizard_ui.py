@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,17 +83,37 @@ def tab_to(pg, selector: str, limit: int = 120) -> None:  # type: ignore[no-unty
 
 
 def screen(pg) -> str:  # type: ignore[no-untyped-def]
-    """'start', 'plan' or the id of the question on screen."""
-    return str(pg.evaluate("""() => document.querySelector('.rw-plan') ? 'plan'
-        : (document.querySelector('.rw-question') || {dataset: {question: 'start'}}).dataset.question"""))
+    """'start', 'about', 'tasks', 'check', 'plan' or the id of the question on screen."""
+    pg.wait_for_function("() => { const s = document.querySelector('#wizard .rw-screen'); return s && s.dataset.route === (location.hash || '#start'); }")
+    return str(pg.evaluate("""() => {
+        const s = document.querySelector('#wizard .rw-screen');
+        if (s.querySelector('.rw-question')) return s.querySelector('.rw-question').dataset.question;
+        for (const [sel, name] of [['.rw-plan', 'plan'], ['.rw-tasks', 'tasks'], ['.rw-check', 'check'], ['#rw-name', 'about'], ['.rw-start', 'start']]) {
+          if (s.querySelector(sel)) return name;
+        }
+        return 'other';
+    }"""))
+
+
+def press_link(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Tab to the link or button in the wizard with this accessible name, then press Enter."""
+    target = pg.locator("#wizard").get_by_role("button", name=name, exact=True).or_(pg.locator("#wizard").get_by_role("link", name=name, exact=True)).first
+    target.evaluate("el => el.setAttribute('data-rw-target', '')")
+    tab_to(pg, "[data-rw-target]")
+    pg.keyboard.press("Enter")
 
 
 def start_by_keyboard(pg, name: str, organisation: str = "", role: str = "") -> None:  # type: ignore[no-untyped-def]
+    """From the start page: Start now, the clinic's details, then the first area from the task list."""
+    press_link(pg, "Start now")
+    assert screen(pg) == "about"
     for selector, text in (("#rw-name", name), ("#rw-org", organisation), ("#rw-role", role)):
         tab_to(pg, selector)
         pg.keyboard.type(text)
     tab_to(pg, "button[type=submit]")
     pg.keyboard.press("Enter")
+    assert screen(pg) == "tasks"
+    press_link(pg, "Start the first area")
 
 
 def answer_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> str:  # type: ignore[no-untyped-def]
@@ -173,12 +194,16 @@ def assert_same_plan(shown: dict[str, Any], plan: dict[str, Any], q: Questionnai
 
 
 def complete_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every question on the path by keyboard, then check your answers, then the plan."""
     start_by_keyboard(pg, af.clinic_name, af.organisation or "", af.respondent_role or "")
     asked: list[str] = []
     for _ in range(len(q.questions) + 1):
-        if screen(pg) == "plan":
+        if screen(pg) == "check":
             break
         asked.append(answer_by_keyboard(pg, q, af))
+    assert screen(pg) == "check"
+    assert focused(pg, ".rw-check .rw-heading")
+    press_link(pg, "See your plan")
     assert screen(pg) == "plan"
     assert focused(pg, ".rw-plan .rw-heading")
     return asked
@@ -206,23 +231,60 @@ def test_keyboard_only_gives_the_cli_plan(page, q: Questionnaire, example: Path)
     assert_same_plan(shown_plan(page), evaluate_plan(q, dataclasses.replace(af, assessed_on=day)), q)
 
 
-def test_progress_and_routing_follow_the_answers(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
-    start_by_keyboard(page, "Routing Clinic")
-    label = page.locator("label[for=rw-progress]")
-    assert label.inner_text() == "Question 1 of 41"
-    assert page.get_by_role("progressbar", name="Question 1 of 41").is_visible()
-    assert page.locator(".rw-kicker").inner_text().lower().startswith("resource")
-    tab_to(page, "button[type=submit]")
-    page.keyboard.press("Enter")  # skip budget for now
-    assert screen(page) == "partner_org"
-    page.check("#rw-o0")  # a partner organisation: its two follow-ups join the path
-    assert label.inner_text() == "Question 2 of 43"
-    page.check("#rw-o2")  # no partner: they leave it again
-    assert label.inner_text() == "Question 2 of 41"
+def areas_completed(pg) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(areas completed, questions answered) as the task list states them."""
+    text = pg.locator(".rw-tasks .rw-count").inner_text()
+    m = re.match(r"You have completed (\d+) of (\d+) areas \((\d+) questions? answered\)", text)
+    assert m, text
+    return int(m.group(1)), int(m.group(3))
+
+
+def test_progress_never_goes_backwards(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """The task list's count only grows as answers bring in follow-up questions; no page says "x of y" questions."""
+    af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
+    start_by_keyboard(page, af.clinic_name)
+    seen: list[tuple[int, int]] = []
+    while screen(page) != "check":
+        assert not re.search(r"[Qq]uestion \d+ of \d+", page.locator("#wizard").inner_text())
+        assert (page.locator(".rw-kicker").text_content() or "").startswith(q.domain_of(screen(page)).title)
+        answer_by_keyboard(page, q, af)
+        here = page.url
+        page.goto(page.url.split("#")[0] + "#tasks")
+        seen.append(areas_completed(page))
+        page.goto(here)
+    assert seen == sorted(seen), f"the progress went backwards: {seen}"
+    assert seen[-1][1] == sum(1 for a in af.answers.values() if a.value is not None)
+    page.goto(page.url.split("#")[0] + "#tasks")
+    statuses = [li.get_attribute("data-status") for li in page.locator(".rw-task").all()]
+    assert len(statuses) == len(q.domains) and set(statuses) <= {"done", "gaps", "in-progress"}
+
+
+def test_task_list_shows_each_areas_status(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "Task List Clinic")
+    page.goto(page.url.split("#")[0] + "#tasks")
+    rows = page.locator(".rw-task")
+    assert rows.count() == len(q.domains)
+    assert [r.get_attribute("data-status") for r in rows.all()] == ["not-started"] * len(q.domains)
+    assert rows.first.get_by_role("link").get_attribute("aria-describedby") == "rw-status-resource"
+    # Start the third area directly.
+    rows.nth(2).get_by_role("link").click()
+    assert screen(page) == q.domains[2].questions[0].id
     page.check("#rw-o0")
+    page.go_back()
+    assert rows.nth(2).get_attribute("data-status") == "in-progress"
+    assert rows.nth(2).locator(".rw-tag").inner_text() == "In progress"
+    # Champions: nobody yet is a must-have gap once the area is complete.
+    page.goto(page.url.split("#")[0] + "#q/champions")
+    page.check("input[value=none]")
     page.get_by_role("button", name="Next", exact=True).click()
-    assert screen(page) == "partner_name"
-    assert page.get_by_role("textbox", name=q.question("partner_name").text).is_visible()  # type: ignore[union-attr]
+    assert screen(page) == "wider_team"  # no champions: the champions' group question is not asked
+    for _ in range(2):
+        page.check("#rw-o0")
+        page.get_by_role("button", name="Next", exact=True).click()
+    page.goto(page.url.split("#")[0] + "#tasks")
+    assert rows.nth(1).get_attribute("data-status") == "gaps"
+    assert rows.nth(1).locator(".rw-tag").inner_text() == "Done, with must-have gaps"
+    assert areas_completed(page) == (1, 4)
 
 
 def test_reload_resumes_on_the_same_screen(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
@@ -235,34 +297,167 @@ def test_reload_resumes_on_the_same_screen(page, q: Questionnaire) -> None:  # t
     page.reload()
     page.wait_for_selector(".rw-question")
     assert screen(page) == at
-    assert page.locator("label[for=rw-progress]").inner_text().startswith("Question 5 of ")
-    page.get_by_role("button", name="Back", exact=True).click()
+    back = page.locator("#wizard").get_by_role("link", name="Back", exact=True)
+    back.click()
     assert screen(page) == "partner_agreement"
     assert page.is_checked("input[value=discussed]")
-    page.get_by_role("button", name="Back", exact=True).click()
+    back.click()
     assert page.input_value("#rw-text") == "Positive Voices Riverside"
-    page.get_by_role("button", name="Back", exact=True).click()
-    page.get_by_role("button", name="Back", exact=True).click()
+    back.click()
+    back.click()
     assert screen(page) == "budget"
     assert page.is_checked("input[value=extend_role]")
     assert page.input_value("#rw-note") == af.answers["budget"].note
-    page.get_by_role("button", name="Back", exact=True).click()
-    assert page.input_value("#rw-name") == af.clinic_name
+    back.click()
+    assert screen(page) == "tasks"
+
+
+def test_browser_back_and_forward_move_between_screens(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "History Clinic")
+    page.check("input[value=none]")
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert screen(page) == "partner_org"
+    page.check("input[value=hiv_peer_org]")
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert screen(page) == "partner_name"
+    page.go_back()
+    assert screen(page) == "partner_org" and page.is_checked("input[value=hiv_peer_org]")
+    assert focused(page, ".rw-heading"), "focus moves to the question after Back"
+    page.go_back()
+    assert screen(page) == "budget" and page.is_checked("input[value=none]")
+    page.go_back()
+    assert screen(page) == "tasks"
+    page.go_back()
+    assert screen(page) == "about" and page.input_value("#rw-name") == "History Clinic"
+    page.go_back()
+    assert screen(page) == "start"
+    for expected in ("about", "tasks", "budget", "partner_org", "partner_name"):
+        page.go_forward()
+        assert screen(page) == expected
+    assert page.title() == "Partner's name – Resource – Readiness assessment"
+
+
+@pytest.mark.parametrize("where", ["check", "plan"])
+def test_change_an_answer_and_return(page, q: Questionnaire, tmp_path: Path, where: str) -> None:  # type: ignore[no-untyped-def]
+    """From the plan (or check answers), any answer is three actions away: Change, the new answer, Save and return."""
+    af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
+    complete_by_keyboard(page, q, af)
+    if where == "check":
+        page.get_by_role("button", name="Check and change answers").click()
+    assert screen(page) == where
+    title = q.question("budget").title  # type: ignore[union-attr]
+    page.locator(f"#wizard a.rw-change[href='#q/budget/{where}']").click()  # 1
+    assert screen(page) == "budget"
+    assert page.locator("#wizard").get_by_role("link", name=f"Change {title}").count() == 0
+    page.check("input[value=none]")  # 2
+    page.get_by_role("button", name="Save and return").click()  # 3
+    assert screen(page) == where
+    if where == "plan":
+        row = page.locator(".rw-answers tr[data-question=budget]")
+        assert "No" in row.inner_text() or "none" in row.inner_text().lower()
+        assert page.locator(".rw-answers").get_by_role("link", name=f"Change {title}").is_visible()
+    # A change that brings in follow-up questions asks them, then returns.
+    page.locator(f"#wizard a.rw-change[href='#q/partner_org/{where}']").click()
+    page.check("input[value=hiv_peer_org]")
+    page.get_by_role("button", name="Save and return").click()
+    if screen(page) == "partner_name":
+        page.get_by_role("button", name="Save and return").click()
+    assert screen(page) == "partner_agreement"
+    page.check("input[value=agreed]")
+    page.get_by_role("button", name="Save and return").click()
+    assert screen(page) == where
+
+
+def test_i_dont_know_yet_is_an_answer(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "Unsure Clinic")
+    assert page.locator(".rw-or").count() >= 1, "an 'or' divides the options from I don't know yet"
+    page.get_by_label("I don't know yet").check()
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.goto(page.url.split("#")[0] + "#check")
+    assert page.locator(".rw-summary-row[data-question=budget] dd").first.inner_text() == "I don't know yet"
+    assert page.locator(".rw-summary-row[data-question=partner_org] dd").first.inner_text() == "Not answered yet"
+    page.goto(page.url.split("#")[0] + "#tasks")
+    assert areas_completed(page) == (0, 1)
+    # Multiple choice: I don't know yet and the options exclude each other.
+    page.goto(page.url.split("#")[0] + "#q/champions")
+    assert page.locator(".rw-or").count() == 2  # before "None of these", and before I don't know yet
+    page.check("#rw-o0")
+    page.get_by_label("I don't know yet").check()
+    assert not page.is_checked("#rw-o0")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save answers").click()
+    saved = tmp_path / "unsure.json"
+    info.value.save_as(saved)
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert doc["answers"] == {"budget": None, "champions": None}
+    plan = cli_plan(saved)
+    assert "budget" in plan["unknown"] and "champions" in plan["unknown"]
+
+
+def test_page_title_per_screen(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    assert page.title().startswith("Readiness assessment")
+    start_by_keyboard(page, "Title Clinic")
+    base = page.url.split("#")[0]
+    for qu in q.questions[:6]:
+        page.goto(f"{base}#q/{qu.id}")
+        if screen(page) != qu.id:
+            continue  # not on this clinic's path
+        assert page.title() == f"{qu.title} – {q.domain_of(qu.id).title} – Readiness assessment"
+    for hash_, title in (("#tasks", "Your assessment"), ("#check", "Check your answers"), ("#plan", "Setup plan: Title Clinic"), ("#about", "About your clinic")):
+        page.goto(base + hash_)
+        assert page.title() == f"{title} – Readiness assessment"
+    assert page.title() != page.evaluate("document.querySelector('h1').textContent")
 
 
 def test_clinic_name_is_required(page) -> None:  # type: ignore[no-untyped-def]
+    press_link(page, "Start now")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     name = page.locator("#rw-name")
     error = page.locator("#rw-name-error")
-    assert screen(page) == "start"
+    summary = page.locator(".rw-error-summary")
+    assert screen(page) == "about"
+    assert page.title() == "Error: About your clinic – Readiness assessment"
+    assert summary.is_visible() and summary.get_attribute("role") == "alert"
+    assert "There is a problem" in summary.inner_text() and "clinic name" in summary.inner_text()
+    assert focused(page, ".rw-error-summary"), "focus moves to the error summary"
     assert error.is_visible() and "clinic name" in error.inner_text()
     assert name.get_attribute("aria-invalid") == "true"
     assert name.get_attribute("aria-describedby") == "rw-name-error"
-    assert focused(page, "#rw-name")
-    page.wait_for_function("document.querySelector('#wizard [aria-live]').textContent.includes('clinic name')")
+    tab_to(page, ".rw-error-summary a")
+    page.keyboard.press("Enter")
+    assert focused(page, "#rw-name") and screen(page) == "about"
     page.keyboard.type("Riverside")
-    assert name.get_attribute("aria-invalid") is None and not error.is_visible()
+    assert name.get_attribute("aria-invalid") is None and not error.is_visible() and summary.count() == 0
+    assert not page.title().startswith("Error")
+
+
+def test_screen_is_never_under_the_header_or_floating_button(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
+    """On a phone, after each Next the question's heading sits below the sticky header, clear of the theme's Back to top."""
+    context = browser.new_context(viewport={"width": 390, "height": 700}, is_mobile=True, has_touch=True)
+    pg = context.new_page()
+    pg.goto(server.url + "wizard.html#about")
+    pg.fill("#rw-name", "Phone Clinic")
+    pg.get_by_role("button", name="Continue").click()
+    pg.goto(server.url + "wizard.html#q/budget")
+    for _ in range(5):
+        pg.mouse.wheel(0, 2000)
+        pg.wait_for_timeout(150)
+        pg.locator("#wizard").get_by_role("button", name="Next", exact=True).click()
+        pg.wait_for_timeout(300)
+        box = pg.evaluate("""() => {
+            const hd = document.querySelector('.md-header').getBoundingClientRect();
+            const q = document.querySelector('#wizard .rw-screen').getBoundingClientRect();
+            const h = document.querySelector('#wizard .rw-heading').getBoundingClientRect();
+            const top = document.querySelector('.md-top');
+            const t = top && getComputedStyle(top).display !== 'none' && !top.hidden ? top.getBoundingClientRect() : null;
+            return {header: hd.bottom, screen: q.top, heading: h.top, headingBottom: h.bottom, top: t && [t.top, t.bottom]};
+        }""")
+        assert box["screen"] >= box["header"] - 1, box
+        assert box["headingBottom"] <= 700, box
+        if box["top"]:
+            assert box["top"][1] <= box["heading"] or box["top"][0] >= box["headingBottom"], box
+    context.close()
 
 
 def test_save_answers_gives_a_file_the_cli_reads(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -303,15 +498,25 @@ def test_open_answers_shows_the_files_plan(page, q: Questionnaire, tmp_path: Pat
     open_file(page, path)
     page.wait_for_selector(".rw-plan")
     assert_same_plan(shown_plan(page), cli_plan(ROOT / "examples" / "northgate.yaml"), q)
-    page.wait_for_function("document.querySelector('#wizard [aria-live]').textContent.includes('Opened')")
+    page.locator(".rw-notice").filter(has_text='Opened "northgate.json": ').wait_for()
+    assert page.locator(".rw-notice").is_visible()
+
+
+def cli_error(path: Path) -> list[str]:
+    """The command line's error lines for a bad answer file, each without its `file:line: error: ` prefix."""
+    done = subprocess.run([sys.executable, "-m", "builder", "plan", str(path)], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2, done.stdout + done.stderr
+    return [re.sub(r"^.*?:(\d+:)? ?error: ", "", line) for line in done.stderr.strip().splitlines()]
 
 
 BAD_FILES = [
-    pytest.param("broken.json", '{"version": 1, "clinic": {"name": "X"},', "not valid JSON", id="malformed-json"),
-    pytest.param("riverside.yaml", (ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"), "YAML answer file", id="yaml"),
+    pytest.param("broken.json", '{"version": 1, "clinic": {"name": "X"},', "broken.json:1: error: malformed JSON", id="malformed-json"),
+    pytest.param("broken.yaml", "version: 1\nclinic:\n  name: [X\nanswers: {}\n", "broken.yaml:", id="malformed-yaml"),
     pytest.param("future.json", '{"version": 2, "clinic": {"name": "X"}, "answers": {}}', "answer-file version 2 is not supported", id="version-2"),
     pytest.param("package.json", '{"name": "something-else", "private": true}', "not a readiness answer file", id="foreign-json"),
     pytest.param("typo.json", '{"version": 1, "clinic": {"name": "X"}, "answers": {"budjet": "none"}}', "did you mean 'budget'", id="unknown-question"),
+    pytest.param("typo.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  budjet: none\n  budget: yes\n", "did you mean 'budget'", id="yaml-unknown-question"),
+    pytest.param("twice.yaml", "version: 1\nclinic: {name: X}\nclinic: {name: Y}\n", "twice.yaml:3: error: malformed YAML", id="yaml-duplicate-key"),
 ]
 
 
@@ -328,6 +533,128 @@ def test_bad_files_are_refused_and_change_nothing(page, tmp_path: Path, name: st
     assert name in alert.inner_text() and "unchanged" in alert.inner_text()
     assert (screen(page), stored(page)) == before
     assert page.is_checked("#rw-o1")
+    assert page.get_by_role("alertdialog").is_hidden(), "nothing to confirm for a file that is refused"
+
+
+@pytest.mark.parametrize("name, content", [
+    pytest.param("typo.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  budjet: none\n  budget: yes\n", id="unknown-question-and-bad-option"),
+    pytest.param("types.json", '{"version": 1, "clinic": {"name": "X"}, "answers": {"champions": "none", "budget": ["none"]}}', id="wrong-shapes"),
+])
+def test_file_errors_are_the_clis(page, tmp_path: Path, name: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    expected = cli_error(path)
+    open_file(page, path)
+    page.get_by_role("alert").filter(has_text="not opened").wait_for()
+    shown = [re.sub(r"^.*?: error: ", "", li) for li in page.locator(".rw-alert li").all_inner_texts()]
+    assert sorted(shown) == sorted(expected)
+
+
+def test_at_most_twenty_problems_are_listed(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "many.yaml"
+    path.write_text("version: 1\nclinic: {name: X}\nanswers:\n" + "".join(f"  unknown_{i}: x\n" for i in range(25)), encoding="utf-8")
+    open_file(page, path)
+    page.get_by_role("alert").filter(has_text="not opened").wait_for()
+    items = page.locator(".rw-alert li").all_inner_texts()
+    assert len(items) == 21 and items[-1] == "and 5 more"
+    assert all(i.startswith("many.yaml: error: unknown question 'unknown_") for i in items[:20])
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_opens_the_yaml_examples(page, q: Questionnaire, example: Path) -> None:  # type: ignore[no-untyped-def]
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    open_file(page, example)
+    page.wait_for_selector(".rw-plan")
+    assert_same_plan(shown_plan(page), cli_plan(example), q)
+    notice = page.locator(".rw-notice")
+    assert notice.is_visible() and f'Opened "{example.name}"' in notice.inner_text()
+    assert any(u.endswith("assets/wizard/vendor/js-yaml.min.js") for u in requests), "js-yaml is served by the site, on demand"
+
+
+def test_opening_a_file_asks_before_replacing_answers(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "Careful Clinic")
+    page.check("input[value=dedicated_role]")
+    kept = stored(page)
+    example = ROOT / "examples" / "riverside.yaml"
+    open_file(page, example)
+    dialog = page.get_by_role("alertdialog")
+    dialog.wait_for()
+    assert "Careful Clinic" in dialog.inner_text() and "riverside.yaml" in dialog.inner_text()
+    assert focused(page, ".rw-confirm button"), "focus on the safe choice"
+    page.get_by_role("button", name="No, keep my answers").click()
+    assert dialog.is_hidden() and stored(page) == kept and screen(page) == "budget"
+    assert focused(page, ".rw-tools button:nth-child(2)"), "focus back on Open answers"
+    open_file(page, example)
+    dialog.wait_for()
+    page.get_by_role("button", name="Yes, open the file").click()
+    page.wait_for_selector(".rw-plan")
+    assert_same_plan(shown_plan(page), cli_plan(example), q)
+    assert json.loads(stored(page))["clinic"]["name"] == "Riverside Sexual Health Clinic"
+
+
+def test_save_shows_a_visible_confirmation(page) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "Visible Clinic")
+    with page.expect_download():
+        page.get_by_role("button", name="Save answers").click()
+    notice = page.locator(".rw-notice")
+    notice.filter(has_text="visible-clinic-answers.json").wait_for()
+    assert notice.is_visible() and notice.get_attribute("role") == "status"
+
+
+def _deep_json(n: int) -> str:
+    return '{"version": 1, "clinic": {"name": "X"}, "answers": {"budget": ' + "[" * n + "]" * n + "}}"
+
+
+HOSTILE = [
+    pytest.param("huge.json", lambda: '{"version": 1, "clinic": {"name": "' + "x" * 1_100_000 + '"}}', "at most 1,024 KB", id="over-1-MB"),
+    pytest.param("deep.json", lambda: _deep_json(100_000), "nested more than 20 levels", id="json-100000-deep"),
+    pytest.param("keys.json", lambda: "{" + ",".join(f'"k{i}":0' for i in range(60_000)) + "}", "more than 10,000 keys", id="json-60000-keys"),
+    pytest.param("long.json", lambda: '{"version": 1, "clinic": {"name": "' + "x" * 200_000 + '"}}', "longer than 100,000 characters", id="json-long-string"),
+    pytest.param("bomb.yaml", lambda: "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi")), "more than 10,000 keys", id="yaml-alias-bomb"),
+    pytest.param("deep.yaml", lambda: "version: 1\nanswers: " + "[" * 5000 + "]" * 5000 + "\n", "nested more than 20 levels", id="yaml-5000-deep"),
+    pytest.param("self.yaml", lambda: "version: 1\nclinic: &c {name: X, again: *c}\n", "self.yaml", id="yaml-self-alias"),
+]
+
+
+@pytest.mark.parametrize("name, make, message", HOSTILE)
+def test_hostile_files_get_a_message_and_change_nothing(page, tmp_path: Path, name: str, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    """The same limits as the command line: size before parsing, depth and keys while parsing; fast, no freeze."""
+    start_by_keyboard(page, "Steady Clinic")
+    page.check("#rw-o1")
+    before = (screen(page), stored(page))
+    path = tmp_path / name
+    path.write_text(make(), encoding="utf-8")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_file(page, path)
+    page.get_by_role("alert").filter(has_text=message).wait_for(timeout=5000)
+    assert "unchanged" in page.get_by_role("alert").inner_text()
+    assert (screen(page), stored(page)) == before and page.is_checked("#rw-o1")
+    assert page.evaluate("1 + 1") == 2, "the page still responds"
+    assert not errors
+
+
+def test_full_storage_keeps_the_newer_answers_and_says_so(browser, server: StaticServer, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    pg = context.new_page()
+    pg.goto(server.url + "wizard.html#about")
+    pg.fill("#rw-name", "Older Clinic")
+    assert json.loads(stored(pg))["clinic"]["name"] == "Older Clinic"
+    # From now on the browser's storage refuses everything, as a full quota does.
+    pg.evaluate("""() => { Storage.prototype.setItem = function () {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); }; }""")
+    pg.goto(server.url + "wizard.html#start")
+    pg.evaluate("localStorage.removeItem('x')")
+    open_file(pg, ROOT / "examples" / "riverside.yaml")
+    pg.get_by_role("button", name="Yes, open the file").click()
+    pg.wait_for_selector(".rw-plan")
+    warning = pg.locator("#wizard .rw-warn")
+    assert warning.is_visible() and "storage is full" in warning.inner_text() and "Save answers" in warning.inner_text()
+    assert "Riverside Sexual Health Clinic" in pg.locator(".rw-plan .rw-heading").inner_text(), "the opened answers stay in the page"
+    assert stored(pg) is None, "the older clinic cannot come back in their place on reload"
+    context.close()
 
 
 def test_start_again_asks_first(page) -> None:  # type: ignore[no-untyped-def]
@@ -348,31 +675,41 @@ def test_start_again_asks_first(page) -> None:  # type: ignore[no-untyped-def]
 
     page.get_by_role("button", name="Start again").click()
     page.get_by_role("button", name="Yes, clear all answers").click()
-    assert screen(page) == "start" and page.input_value("#rw-name") == ""
+    assert screen(page) == "start" and page.locator("#wizard").get_by_role("button", name="Start now").is_visible()
     assert json.loads(stored(page) or "{}").get("answers", {}) == {}
     page.reload()
-    assert screen(page) == "start" and page.input_value("#rw-name") == ""
+    assert screen(page) == "start"
+    page.goto(page.url.split("#")[0] + "#about")
+    assert page.input_value("#rw-name") == ""
 
 
 def test_untrusted_text_stays_text(page) -> None:  # type: ignore[no-untyped-def]
     name = "Riverside <img src=x onerror=window.pwned=1> & Co"
     partner = "<script>window.pwned=2</script>Positive Voices"
     note = "<b>not bold</b> {{ 7*7 }}"
+    base = page.url.split("#")[0]
+    page.goto(base + "#about")
     page.fill("#rw-name", name)
-    page.get_by_role("button", name="Start", exact=True).click()
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.goto(base + "#q/budget")
     page.check("#rw-o1")
     page.fill("#rw-note", note)
     page.get_by_role("button", name="Next", exact=True).click()
     page.check("#rw-o0")
     page.get_by_role("button", name="Next", exact=True).click()
     page.fill("#rw-text", partner)
-    page.evaluate(f"localStorage.setItem('{KEY}', JSON.stringify({{...JSON.parse(localStorage.getItem('{KEY}')), screen: 'plan'}}))")
+    page.goto(base + "#tasks")
+    assert name in page.locator(".rw-tasks .rw-heading").inner_text()
+    page.goto(base + "#check")
+    assert partner in page.locator(".rw-check").inner_text()
+    page.goto(base + "#plan")
     page.reload()
     plan = page.locator(".rw-plan")
     assert plan.locator(".rw-heading").inner_text() == f"Peer support setup plan: {name}"
     page.evaluate("document.querySelectorAll('.rw-plan details').forEach((d) => { d.open = true; })")  # details start folded
+    assert page.title() == f"Setup plan: {name} – Readiness assessment"
     assert note in plan.inner_text() and partner in plan.inner_text()
-    assert plan.locator("img, script, b").count() == 0
+    assert page.locator("#wizard").locator("img, script, b").count() == 0
     assert page.evaluate("window.pwned") is None
 
 
@@ -401,14 +738,19 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 
 def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """Every state of the wizard: start, about (with its error summary), task list, questions, check answers, plan, dialogs."""
     found = {}
-    found["first screen"] = axe_violations(page)
+    found["start page"] = axe_violations(page)
+    press_link(page, "Start now")
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
-    found["first screen with an error"] = axe_violations(page)
+    found["about, with an error summary"] = axe_violations(page)
     page.fill("#rw-name", "Accessible Clinic")
-    page.get_by_role("button", name="Start", exact=True).click()
-    page.check("#rw-o0")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    found["task list"] = axe_violations(page)
+    press_link(page, "Start the first area")
+    page.get_by_label("I don't know yet").check()
+    found["question, I don't know yet"] = axe_violations(page)
     page.get_by_role("button", name="Next", exact=True).click()
     page.check("#rw-o0")
     page.get_by_role("button", name="Next", exact=True).click()
@@ -421,12 +763,26 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
     open_file(page, ROOT / "tests" / "golden" / "harbour-in-progress.json")  # a plan, not an answer file: refused
     page.get_by_role("alert").filter(has_text="not opened").wait_for()
     found["refused file"] = axe_violations(page)
+    open_file(page, ROOT / "examples" / "riverside.yaml")
+    page.get_by_role("alertdialog").wait_for()
+    found["confirm before replacing"] = axe_violations(page)
+    page.get_by_role("button", name="No, keep my answers").click()
+    page.goto(page.url.split("#")[0] + "#tasks")
+    found["task list, in progress"] = axe_violations(page)
     af, _ = load_answers(ROOT / "examples" / "harbour-in-progress.yaml", q)
-    page.goto(page.url)
+    page.goto(page.url.split("#")[0] + "#start")
     page.evaluate("localStorage.clear()")
     page.reload()
-    complete_by_keyboard(page, q, af)
+    start_by_keyboard(page, af.clinic_name)
+    while screen(page) != "check":
+        answer_by_keyboard(page, q, af)
+    found["check your answers"] = axe_violations(page)
+    press_link(page, "See your plan")
     found["plan"] = axe_violations(page)
+    with page.expect_download():
+        page.get_by_role("button", name="Save answers").click()
+    page.locator(".rw-notice").filter(has_text="Saved").wait_for()
+    found["saved notice"] = axe_violations(page)
     page.get_by_role("button", name="Start again").click()
     found["start again"] = axe_violations(page)
     problems = {where: v for where, v in found.items() if v}
@@ -498,3 +854,104 @@ def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionn
     box.fill("1.255")
     box.press("Enter")
     assert "at most two decimal places" in page.locator(".rw-budget ~ .rw-error, .rw-error[role=alert]").first.inner_text()
+
+
+# ------------------------------------------------------------------ the start page and the site's assets
+
+
+def test_home_page_starts_the_assessment(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
+    """On a phone, the home page's Start now is on the first screen and leads to the assessment's start page."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(server.url + "index.html")
+    start = pg.get_by_role("button", name="Start now")
+    box = start.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 800, f"Start now is below the first screen: {box}"
+    text = pg.locator(".md-content").inner_text()
+    assert "20 minutes" in text and "nothing is sent anywhere" in text
+    start.click()
+    pg.wait_for_selector("#wizard .rw-start")
+    assert "20 minutes" in pg.locator("#wizard").inner_text() and "Before you start" in pg.locator("#wizard").inner_text()
+    pg.locator("#wizard").get_by_role("button", name="Start now").click()
+    pg.wait_for_selector("#rw-name")
+    context.close()
+
+
+def test_the_site_serves_minified_assets(site: Path) -> None:
+    for name in ("engine.js", "ui.js", "wizard.css"):
+        source = (ROOT / "builder" / "wizard" / name).read_text(encoding="utf-8")
+        served = (site / "assets" / "wizard" / name).read_text(encoding="utf-8")
+        assert len(served) < 0.85 * len(source) and served.count("\n") < source.count("\n") / 5, name
+    css = (site / "assets" / "stylesheets" / "readiness.css").read_text(encoding="utf-8")
+    assert css.count("\n") < 5 and "/*" not in css
+    assert (site / "assets" / "wizard" / "vendor" / "js-yaml.min.js").read_text(encoding="utf-8").startswith("/*! js-yaml")
+    assert 'defer' in (site / "wizard.html").read_text(encoding="utf-8").split('src="assets/wizard/ui.js"')[1][:20]
+
+
+def test_the_search_dialog_has_a_name(site: Path) -> None:
+    for page in ("index.html", "wizard.html", "domains/resource.html"):
+        assert 'role="dialog" aria-label="Search"' in (site / page).read_text(encoding="utf-8"), page
+
+
+# ------------------------------------------------------------------ tailored templates in the browser
+
+
+def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """For every conformance case, each template its plan lists, filled in by the browser from the same Jinja2
+    sources, is byte for byte the command line's HTML."""
+    import hashlib
+
+    from builder.errors import ReadinessError
+    from builder.render.documents import render_template
+    from builder.sources import LoadedFile
+
+    cases = json.loads((ROOT / "tests" / "fixtures" / "conformance.json").read_text(encoding="utf-8"))["cases"]
+    for script in ("assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):
+        page.add_script_tag(url=page.url.split("wizard.html")[0] + script)
+    shown = page.evaluate("""async (cases) => {
+        const digest = async (s) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)))]
+            .map((b) => b.toString(16).padStart(2, '0')).join('');
+        const out = {};
+        for (const c of cases) {
+            const r = ReadinessEngine.plan(READINESS_QUESTIONNAIRE, c.answers);
+            if (r.errors.length) continue;
+            for (const id of r.plan.templates) out[c.name + '/' + id] = await digest(ReadinessTailor.render(READINESS_QUESTIONNAIRE, id, r.plan));
+        }
+        return out;
+    }""", cases)
+    expected: dict[str, str] = {}
+    for case in cases:
+        try:
+            af = parse_answers(LoadedFile(case["name"], case["answers"], {}), q)
+        except ReadinessError:
+            continue
+        plan = evaluate_plan(q, af)
+        for tid in plan["templates"]:
+            html = render_template(q, ROOT / "templates", tid, plan)
+            expected[f"{case['name']}/{tid}"] = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    assert len(expected) > 1000 and len({k.rsplit("/", 1)[1] for k in expected}) == len(q.templates), "every template is covered"
+    different = sorted(k for k in expected if shown.get(k) != expected[k])
+    assert set(shown) == set(expected) and not different, f"{len(different)} differ, first: {different[:5]}"
+
+
+def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    example = ROOT / "examples" / "riverside.yaml"
+    open_file(page, example)
+    page.wait_for_selector(".rw-plan")
+    item = page.locator("[data-template=partnership_agreement]")
+    with page.context.expect_page() as info:
+        item.get_by_role("button", name="Partnership agreement, filled in for your clinic (opens in a new tab)").click()
+    doc = info.value
+    doc.wait_for_selector("h1.doc-title")
+    assert doc.locator(".doc-clinic").inner_text() == "Riverside Sexual Health Clinic"
+    assert "Positive Voices Riverside" in doc.locator("main").inner_text()
+    assert doc.title() == "Partnership agreement – Riverside Sexual Health Clinic"
+    doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
+    doc.close()
+    assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"
+
+
+def test_link_buttons_answer_space_as_buttons_do(page) -> None:  # type: ignore[no-untyped-def]
+    tab_to(page, "#wizard a.rw-btn-start")
+    page.keyboard.press("Space")
+    assert screen(page) == "about"

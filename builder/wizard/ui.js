@@ -1,6 +1,9 @@
-/* The wizard's page code: one question per screen, routing and plan from ReadinessEngine, answers kept
- * in localStorage. A classic script, so the site also works opened from disk. Untrusted text (clinic
- * name, notes, answers) only ever goes into the page through textContent and DOM APIs. */
+/* The wizard's page code, on the model of the GOV.UK Design System's patterns: a start page, a task list
+ * of areas, one question per screen, check your answers, then the plan. Routing and plan come from
+ * ReadinessEngine; answers are kept in localStorage. Each screen is a history entry (hash routing, so
+ * Back and Forward work, and the site still works opened from disk). A classic script, not a module.
+ * Untrusted text (clinic name, notes, answers, file names) only ever goes into the page through
+ * textContent and DOM APIs. */
 (() => {
   "use strict";
   const mount = document.getElementById("wizard");
@@ -11,10 +14,15 @@
     return;
   }
   const KEY = "readiness-wizard";
-  const originalTitle = document.title;
+  const SITE_TITLE = document.title, TITLE = "Readiness assessment";
+  const SCRIPT = document.currentScript && document.currentScript.src;
   const ix = E.index(Q), meta = Q.meta;
   const byId = (list, id) => list.find((x) => x.id === id);
   const html = (path) => path.replace(/\.md(#|$)/, ".html$1"); // use_directory_urls: false
+  const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  /** The answer-file limits the command line enforces too (the export carries them when it defines them). */
+  const LIMITS = Object.assign({ bytes: 1048576, depth: 20, keys: 10000, string: 100000 }, meta.limits || {});
+  const SHOWN_PROBLEMS = 20;
 
   // ------------------------------------------------------------ small DOM helpers (no innerHTML)
 
@@ -34,7 +42,11 @@
   }
   const button = (text, onclick, primary, extra) =>
     h("button", Object.assign({ type: "button", class: "rw-btn" + (primary ? " rw-btn-primary" : ""), onclick }, extra), text);
+  const linkButton = (text, href, primary) => h("a", { href, class: "rw-btn" + (primary ? " rw-btn-primary" : ""), role: "button", draggable: "false" }, text);
   const heading = (level, text) => h("h" + level, { tabindex: "-1", class: "rw-heading" }, text);
+  const sr = (text) => h("span", { class: "rw-sr" }, text);
+  const backLink = (href) => h("a", { href, class: "rw-back" }, "Back");
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
   // ------------------------------------------------------------ state, kept in localStorage
 
@@ -42,9 +54,10 @@
     const d = new Date(), p = (n) => String(n).padStart(2, "0");
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
   };
+  /** answers[id] === null is an explicit "I don't know yet", distinct from a question not answered. */
   const fresh = () => ({
     clinic: { name: "", organisation: "" }, respondent_role: "", assessed_on: null,
-    questionnaire_version: meta.version, answers: {}, notes: {}, screen: "start",
+    questionnaire_version: meta.version, answers: {}, notes: {},
   });
   const str = (v) => (typeof v === "string" ? v : "");
 
@@ -62,27 +75,30 @@
     }
     for (const [qid, v] of Object.entries(raw.notes || {})) if (ix.byId[qid] && typeof v === "string") st.notes[qid] = v;
     st.assumptions = keptAssumptions(raw.assumptions);
-    const s = raw.screen;
-    st.screen = s === "plan" || s === "start" || ix.byId[s] ? s : "start";
     return st;
   }
 
-  let storageOk = true;
+  /** "ok", "off" (this browser keeps nothing) or "full" (the storage quota refused these answers). */
+  let storage = "ok";
   function load() {
     try {
       const raw = localStorage.getItem(KEY);
       return raw ? sanitise(JSON.parse(raw)) : fresh();
     } catch (e) {
-      storageOk = false;
+      storage = "off";
       return fresh();
     }
   }
   function save() {
     try {
       localStorage.setItem(KEY, JSON.stringify(state));
+      if (storage === "full") storage = "ok";
     } catch (e) {
-      storageOk = false;
+      storage = e && (e.name === "QuotaExceededError" || e.code === 22) ? "full" : "off";
+      // Never let older answers come back on reload in place of the newer ones in this page.
+      try { localStorage.removeItem(KEY); } catch (e2) { /* nothing kept */ }
     }
+    showStorage();
   }
   /** Any change: the answers are now as of today, against this questionnaire. */
   function changed() {
@@ -90,49 +106,108 @@
     state.questionnaire_version = meta.version;
     save();
   }
+  const inProgress = () => !!(state.clinic.name.trim() || Object.keys(state.answers).length || Object.values(state.notes).some((n) => n.trim()));
 
   let state = load();
 
   // ------------------------------------------------------------ routing, through the engine
 
-  const doc = () => E.answerDoc(Q, state);
-  function path() {
-    const answers = Object.create(null);
-    for (const [qid, v] of Object.entries(doc().answers)) {
-      answers[qid] = v && typeof v === "object" && !Array.isArray(v) ? { value: v.answer, note: v.note } : { value: v, note: null };
+  /** The answer file as the command line would read it, explicit "I don't know yet" answers included. */
+  function snapshot() {
+    const d = E.answerDoc(Q, state), af = Object.create(null);
+    for (const [qid, v] of Object.entries(d.answers)) {
+      af[qid] = v && typeof v === "object" && !Array.isArray(v) ? { value: v.answer, note: v.note } : { value: v, note: null };
     }
-    return E.walk(Q, { answers }).steps.filter((s) => s.state === "answered" || s.state === "unknown").map((s) => s.question);
+    const w = E.walk(Q, { answers: af }), answers = {}, status = {};
+    for (const s of w.steps) {
+      const id = s.question.id;
+      status[id] = s.state;
+      if (has(d.answers, id)) answers[id] = d.answers[id];
+      else if (s.state === "unknown" && has(state.answers, id) && state.answers[id] === null) answers[id] = null;
+    }
+    d.answers = answers;
+    const path = w.steps.filter((s) => s.state === "answered" || s.state === "unknown").map((s) => s.question);
+    const dontKnow = (id) => status[id] === "unknown" && has(state.answers, id) && state.answers[id] === null;
+    const dealt = (id) => status[id] === "answered" || dontKnow(id);
+    return { doc: d, path, ids: path.map((qu) => qu.id), status, values: w.values, dontKnow, dealt };
   }
-  /** The screen to show: a question no longer on the path gives way to the next one that is. */
-  function current() {
-    const s = state.screen;
-    if (s === "start" || s === "plan") return s;
-    const p = path();
-    if (p.some((qu) => qu.id === s)) return s;
-    const order = ix.questions.map((qu) => qu.id);
-    const next = p.find((qu) => order.indexOf(qu.id) > order.indexOf(s));
-    return next ? next.id : "plan";
+
+  /** Each area's status, GOV.UK task-list style: not started, in progress, done, or done with must-have gaps. */
+  function areas(snap) {
+    return Q.domains.map((d) => {
+      const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
+      const needed = qs.filter((qu) => !qu.optional);
+      const done = needed.filter((qu) => snap.dealt(qu.id)).length;
+      const touched = qs.some((qu) => snap.dealt(qu.id) || str(state.notes[qu.id]).trim());
+      const gaps = (d.gates || []).some((g) => E.evaluate(g.when, snap.values) === true);
+      const status = !touched ? "not-started" : done < needed.length ? "in-progress" : gaps ? "gaps" : "done";
+      const first = needed.find((qu) => !snap.dealt(qu.id)) || qs[0];
+      return { domain: d, status, done, total: needed.length, first };
+    });
   }
+  const STATUS = { "not-started": "Not started", "in-progress": "In progress", done: "Done", gaps: "Done, with must-have gaps" };
+
+  /** The first question on the path still to answer, or the check-answers page. */
+  function nextToDo(snap) {
+    const qu = snap.path.find((x) => !x.optional && !snap.dealt(x.id));
+    return qu ? `#q/${qu.id}` : "#check";
+  }
+
+  const ROUTE = /^#(start|about|tasks|check|plan|q\/([a-z0-9_]+))(?:\/(check|plan))?$/;
+  /** {screen, question, back} for the address, or null when the fragment is not one of ours (a heading anchor). */
+  function route() {
+    const m = ROUTE.exec(location.hash);
+    if (!m) return location.hash.length > 1 ? null : { screen: "start" };
+    return { screen: m[2] ? "question" : m[1], question: m[2] || null, back: m[3] || null };
+  }
+  /** Every screen is a history entry: the browser's Back and Forward move between them. */
+  function go(hash) {
+    notice.textContent = "";
+    alertBox.replaceChildren();
+    if (location.hash !== hash) history.pushState(null, "", hash);
+    render(true);
+  }
+  window.addEventListener("hashchange", () => {
+    if (!route()) return;
+    notice.textContent = "";
+    alertBox.replaceChildren();
+    render(true);
+  });
+  // The wizard's own links move on at once (the browser's Back and Forward come through hashchange).
+  mount.addEventListener("click", (e) => {
+    const a = e.target.closest && e.target.closest("a[href^='#']");
+    if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented || !ROUTE.test(a.getAttribute("href"))) return;
+    e.preventDefault();
+    go(a.getAttribute("href"));
+  });
+  // Links that look like buttons (Start now, Continue) answer the Space key as buttons do.
+  mount.addEventListener("keydown", (e) => {
+    if (e.key === " " && e.target.matches && e.target.matches("a[role=button]")) {
+      e.preventDefault();
+      e.target.click();
+    }
+  });
 
   // ------------------------------------------------------------ the frame
 
   const live = h("div", { class: "rw-sr", role: "status", "aria-live": "polite" });
+  const notice = h("p", { class: "rw-notice", role: "status" });
   const alertBox = h("div", { class: "rw-alert", role: "alert" });
+  const storageBox = h("p", { class: "rw-warn", hidden: true });
   const screen = h("div", { class: "rw-screen" });
-  const fileInput = h("input", { type: "file", accept: ".json,application/json", class: "rw-file", tabindex: "-1", "aria-hidden": "true", onchange: openFile });
-  const confirmBox = h("div", { class: "rw-confirm", role: "alertdialog", "aria-labelledby": "rw-confirm-q", hidden: true, onkeydown: (e) => e.key === "Escape" && closeConfirm() },
-    h("p", { id: "rw-confirm-q" }, "Start again? This clears every answer kept in this browser. Save your answers first if you want to keep them."),
-    button("Yes, clear all answers", startAgain, true),
-    button("No, keep my answers", () => closeConfirm()));
-  const startAgainBtn = button("Start again", () => {
-    confirmBox.hidden = false;
-    confirmBox.querySelector("button:last-of-type").focus();
-  });
+  const fileInput = h("input", { type: "file", accept: ".json,.yaml,.yml,application/json,application/yaml,text/yaml", class: "rw-file", tabindex: "-1", "aria-hidden": "true", onchange: openFile });
+  const confirmText = h("p", { id: "rw-confirm-q" });
+  const confirmYes = button("", () => confirmed(true), true), confirmNo = button("", () => confirmed(false));
+  const confirmBox = h("div", { class: "rw-confirm", role: "alertdialog", "aria-labelledby": "rw-confirm-q", hidden: true, onkeydown: (e) => e.key === "Escape" && confirmed(false) },
+    confirmText, confirmYes, confirmNo);
+  const startAgainBtn = button("Start again", () => ask("Start again? This clears every answer kept in this browser. Save your answers first if you want to keep them.",
+    "Yes, clear all answers", "No, keep my answers", startAgainBtn, startAgain));
+  const openBtn = button("Open answers", () => fileInput.click());
   const tools = h("div", { class: "rw-tools" },
-    h("p", { class: "rw-tools-note" }, "Your answers are kept in this browser only. Save the answer file to keep them safe or share them."),
-    h("div", { class: "rw-tools-buttons" }, button("Save answers", saveFile), button("Open answers", () => fileInput.click()), startAgainBtn),
-    alertBox, fileInput, confirmBox);
-  mount.replaceChildren(live, screen, tools);
+    h("p", { class: "rw-tools-note" }, "Your answers are kept in this browser only. Save the answer file to keep them safe or share them. Open answers reads the JSON or YAML answer files this wizard and the readiness command make."),
+    h("div", { class: "rw-tools-buttons" }, button("Save answers", saveFile), openBtn, startAgainBtn),
+    fileInput, confirmBox);
+  mount.replaceChildren(live, storageBox, notice, alertBox, screen, tools);
 
   let announceTimer;
   function announce(text) {
@@ -140,28 +215,102 @@
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => { live.textContent = text; }, 100);
   }
-  function closeConfirm() {
-    confirmBox.hidden = true;
-    startAgainBtn.focus();
+  /** A visible confirmation (Save, Open), read out as well. */
+  function tell(text) {
+    notice.textContent = "";
+    setTimeout(() => { notice.textContent = text; }, 50);
   }
-  function go(to) {
-    state.screen = to;
-    save();
-    alertBox.textContent = "";
-    render(true);
+
+  let onConfirm = null, confirmReturn = null;
+  function ask(question, yes, no, returnTo, then) {
+    confirmText.textContent = question;
+    confirmYes.textContent = yes;
+    confirmNo.textContent = no;
+    onConfirm = then;
+    confirmReturn = returnTo;
+    confirmBox.hidden = false;
+    confirmNo.focus();
+  }
+  function confirmed(yes) {
+    confirmBox.hidden = true;
+    const then = onConfirm;
+    onConfirm = null;
+    if (yes && then) then();
+    else if (confirmReturn) confirmReturn.focus();
+  }
+
+  function showStorage() {
+    const text = storage === "full"
+      ? "This browser's storage is full, so it is not keeping these answers: they are only in this page. Use Save answers now, before you close or reload it."
+      : storage === "off" ? "This browser is not keeping your answers between visits: use Save answers before you close the page." : "";
+    storageBox.textContent = text;
+    storageBox.hidden = !text;
+  }
+  window.addEventListener("beforeunload", (e) => {
+    if (storage === "full" && inProgress()) { e.preventDefault(); e.returnValue = ""; }
+  });
+
+  /** Bring the new screen into view below the sticky header, and move focus to its heading (or error summary). */
+  function place(target) {
+    target.focus({ preventScroll: true });
+    const header = document.querySelector(".md-header"), top = header ? header.getBoundingClientRect().bottom : 0;
+    const r = screen.getBoundingClientRect();
+    if (r.top < top || r.top > innerHeight / 2) screen.scrollIntoView({ block: "start" });
+  }
+
+  function setTitle(text, error) {
+    document.title = (error ? "Error: " : "") + (text ? `${text} – ${TITLE}` : SITE_TITLE);
   }
 
   function render(focus) {
-    state.screen = current();
-    const s = state.screen;
-    document.title = originalTitle;
-    screen.replaceChildren(s === "start" ? startScreen() : s === "plan" ? planScreen() : questionScreen(ix.byId[s]));
-    document.body.classList.toggle("rw-has-plan", state.screen === "plan"); // the plan screen may send you back to the start
-    if (!storageOk) screen.prepend(h("p", { class: "rw-warn" }, "This browser is not keeping your answers between visits: use Save answers before you close the page."));
-    if (focus) screen.querySelector(".rw-heading").focus();
+    const r = route() || { screen: "start" }, snap = snapshot();
+    let view;
+    if (r.screen === "question") {
+      const qu = ix.byId[r.question];
+      if (!qu) return location.replace("#tasks");
+      if (!snap.ids.includes(qu.id)) {
+        // No longer on this clinic's path (an earlier answer changed): the next question that is.
+        const order = ix.questions.map((x) => x.id), next = snap.path.find((x) => order.indexOf(x.id) > order.indexOf(qu.id));
+        return location.replace(r.back ? `#${r.back}` : next ? `#q/${next.id}` : "#check");
+      }
+      view = questionScreen(qu, r.back, snap);
+    } else {
+      view = { start: startScreen, about: aboutScreen, tasks: tasksScreen, check: checkScreen, plan: planScreen }[r.screen](snap, r.back);
+    }
+    screen.replaceChildren(view);
+    screen.dataset.route = location.hash || "#start";
+    document.body.classList.toggle("rw-has-plan", r.screen === "plan");
+    document.body.classList.toggle("rw-in-flow", r.screen !== "plan");
+    if (focus) place(screen.querySelector(".rw-error-summary") || screen.querySelector(".rw-heading"));
   }
 
-  // ------------------------------------------------------------ the first screen: about the clinic
+  // ------------------------------------------------------------ the start page
+
+  function startScreen(snap) {
+    setTitle("", false);
+    const resume = inProgress();
+    return h("div", { class: "rw-start" },
+      heading(2, "Is your clinic ready for peer support?"),
+      h("p", null, `Answer questions about your clinic in ${Q.domains.length} areas, such as money, space, bookings and supervision, and get a setup plan: ` +
+        "what is in place, what to sort out first, the route and peer role that fit, and the policy templates to adapt."),
+      h("p", null, "It takes about 20 minutes. Some questions appear only when an earlier answer makes them relevant. " +
+        "You can answer the areas in any order, stop and come back, and say \"I don't know yet\" where you are not sure."),
+      h("h3", null, "Before you start"),
+      h("p", null, "It helps to have to hand, or to have in the room:"),
+      h("ul", null,
+        h("li", null, "what money there is for a peer role, and any partner organisation you work with"),
+        h("li", null, "which policies your Trust already has, such as confidentiality and volunteering"),
+        h("li", null, "how rooms, bookings and referrals work in your clinic"),
+        h("li", null, "how patient information is recorded, and who could train and supervise peers")),
+      h("p", null, "Your answers stay in this browser: nothing is sent anywhere. Save them to a file to keep them or share them."),
+      resume
+        ? h("div", { class: "rw-nav" },
+          linkButton(state.clinic.name.trim() ? `Continue: ${state.clinic.name.trim()}` : "Continue", "#tasks", true),
+          linkButton("Check your answers", "#check"))
+        : h("div", { class: "rw-nav" }, h("a", { href: "#about", class: "rw-btn rw-btn-primary rw-btn-start", role: "button", draggable: "false" }, "Start now", h("span", { "aria-hidden": "true", class: "rw-arrow" }, " →"))));
+  }
+
+  // ------------------------------------------------------------ about the clinic, with an error summary
 
   function field(id, label, value, onchange, extra) {
     return h("div", { class: "rw-field" },
@@ -169,102 +318,161 @@
       h("input", Object.assign({ id, type: "text", value, autocomplete: "off", oninput: (e) => { onchange(e.target.value); changed(); } }, extra)));
   }
 
-  function startScreen() {
+  function errorSummary(problems) {
+    return h("div", { class: "rw-error-summary", tabindex: "-1", role: "alert", "aria-labelledby": "rw-error-title" },
+      h("h2", { id: "rw-error-title" }, "There is a problem"),
+      h("ul", null, problems.map(([target, text]) => h("li", null,
+        h("a", { href: `#${target}`, onclick: (e) => { e.preventDefault(); document.getElementById(target).focus(); } }, text)))));
+  }
+
+  function aboutScreen(snap, back) {
+    setTitle("About your clinic", false);
     const error = h("p", { id: "rw-name-error", class: "rw-error" });
     const name = field("rw-name", "Clinic name (required)", state.clinic.name, (v) => { state.clinic.name = v; }, { required: true, "aria-required": "true" });
     name.insertBefore(error, name.lastChild);
     const input = name.lastChild;
-    const submit = (e) => {
+    const form = h("form", { class: "rw-form", novalidate: true, onsubmit: submit },
+      h("fieldset", null,
+        h("legend", null, heading(2, "About your clinic")),
+        h("p", null, "The clinic name names your plan and your answer file."),
+        name,
+        field("rw-org", "Organisation (optional)", state.clinic.organisation, (v) => { state.clinic.organisation = v; }, { autocomplete: "organization" }),
+        field("rw-role", "Your role (optional), for example Clinic manager", state.respondent_role, (v) => { state.respondent_role = v; })),
+      h("div", { class: "rw-nav" }, h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, back ? "Save and return" : "Continue")));
+    const view = h("div", null, backLink(back ? `#${back}` : "#start"), form);
+    function submit(e) {
       e.preventDefault();
       if (!state.clinic.name.trim()) {
-        error.textContent = "Enter the clinic name: it names your plan and your answer file.";
+        const message = "Enter the clinic name: it names your plan and your answer file.";
+        error.textContent = message;
         input.setAttribute("aria-invalid", "true");
         input.setAttribute("aria-describedby", "rw-name-error");
-        input.focus();
-        announce("Error: " + error.textContent);
+        const old = view.querySelector(".rw-error-summary");
+        if (old) old.remove();
+        const summary = errorSummary([["rw-name", message]]);
+        view.prepend(summary);
+        setTitle("About your clinic", true);
+        place(summary);
         return;
       }
-      const p = path();
-      go(p.length ? p[0].id : "plan");
-    };
+      go(back ? `#${back}` : "#tasks");
+    }
     input.addEventListener("input", () => {
       if (input.value.trim() && error.textContent) {
         error.textContent = "";
         input.removeAttribute("aria-invalid");
         input.removeAttribute("aria-describedby");
+        const old = view.querySelector(".rw-error-summary");
+        if (old) old.remove();
+        setTitle("About your clinic", false);
       }
     });
-    return h("form", { class: "rw-form", novalidate: true, onsubmit: submit },
-      h("fieldset", null,
-        h("legend", null, heading(2, "About your clinic")),
-        h("p", null, `Up to ${ix.questions.length} questions in ${Q.domains.length} areas, one at a time: some appear only when an earlier answer makes them relevant. ` +
-          "If you are not sure of an answer, skip it for now: the plan lists it as something to find out."),
-        name,
-        field("rw-org", "Organisation (optional)", state.clinic.organisation, (v) => { state.clinic.organisation = v; }, { autocomplete: "organization" }),
-        field("rw-role", "Your role (optional), for example Clinic manager", state.respondent_role, (v) => { state.respondent_role = v; })),
-      h("div", { class: "rw-nav" }, h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, state.screen === "start" && Object.keys(state.answers).length ? "Continue" : "Start")));
+    return view;
+  }
+
+  // ------------------------------------------------------------ the task list
+
+  function tasksScreen(snap) {
+    setTitle("Your assessment", false);
+    const list = areas(snap), done = list.filter((a) => a.status === "done" || a.status === "gaps").length;
+    const answered = snap.ids.filter(snap.dealt).length;
+    const next = nextToDo(snap);
+    return h("div", { class: "rw-tasks" },
+      backLink("#about"),
+      heading(2, state.clinic.name.trim() ? `Readiness assessment: ${state.clinic.name.trim()}` : "Your readiness assessment"),
+      h("p", { class: "rw-count" }, `You have completed ${done} of ${list.length} areas`, h("span", { class: "rw-count-detail" }, ` (${plural(answered, "question")} answered).`)),
+      h("ol", { class: "rw-task-list" }, list.map((a, i) => {
+        const tag = h("strong", { class: `rw-tag rw-tag-${a.status}`, id: `rw-status-${a.domain.id}` }, STATUS[a.status]);
+        return h("li", { class: "rw-task", "data-domain": a.domain.id, "data-status": a.status },
+          h("span", { class: "rw-task-name" },
+            h("a", { href: `#q/${a.first.id}`, "aria-describedby": `rw-status-${a.domain.id}` }, `${i + 1}. ${a.domain.title}`),
+            a.done > 0 && a.status === "in-progress" && h("span", { class: "rw-hint" }, `${plural(a.done, "question")} answered so far`)),
+          tag);
+      })),
+      h("div", { class: "rw-nav" },
+        linkButton(next === "#check" ? "Check your answers" : answered ? "Continue" : "Start the first area", next, true),
+        next !== "#check" && linkButton("Check your answers", "#check"),
+        linkButton("See the plan so far", "#plan")));
   }
 
   // ------------------------------------------------------------ one question per screen
 
-  function questionScreen(qu) {
-    const domain = ix.domainOf[qu.id];
-    const label = h("label", { for: "rw-progress" });
-    const bar = h("progress", { id: "rw-progress" });
-    const progress = () => {
-      const p = path(), at = p.findIndex((x) => x.id === qu.id) + 1;
-      label.textContent = `Question ${at} of ${p.length}`;
-      bar.max = p.length;
-      bar.value = at;
-    };
-    progress();
-    const update = () => { changed(); progress(); };
-    const value = state.answers[qu.id];
+  /** Questions a change brought in, still to ask before returning to check answers or the plan. */
+  let followUps = [];
+  const canDontKnow = (qu) => qu.type !== "text" && !qu.optional && !qu.options.some((o) => o.id === "unsure");
+  const orDivider = () => h("p", { class: "rw-or", "aria-hidden": "true" }, "or");
+
+  function questionScreen(qu, back, snap) {
+    const domain = ix.domainOf[qu.id], before = snap.ids;
+    setTitle(`${qu.title} – ${domain.title}`, false);
+    const value = state.answers[qu.id], dk = has(state.answers, qu.id) && value === null;
     let control;
     if (qu.type === "text") {
       control = h("input", { type: "text", id: "rw-text", class: "rw-text", value: str(value), "aria-labelledby": "rw-q", "aria-describedby": "rw-help",
-        oninput: (e) => { state.answers[qu.id] = e.target.value; update(); } });
+        oninput: (e) => { state.answers[qu.id] = e.target.value; changed(); } });
     } else {
       const multi = qu.type === "multi";
       const boxes = [];
       const onchange = (e) => {
+        const t = e.target, unknown = t.value === "";
         if (multi) {
-          const opt = byId(qu.options, e.target.value), cleared = [];
-          if (e.target.checked) {
+          const opt = unknown ? null : byId(qu.options, t.value), cleared = [];
+          const alone = (b) => b.value === "" || byId(qu.options, b.value).exclusive;
+          if (t.checked) {
             for (const b of boxes) {
-              if (b !== e.target && b.checked && (opt.exclusive || byId(qu.options, b.value).exclusive)) {
+              if (b !== t && b.checked && (unknown || opt.exclusive || alone(b))) {
                 b.checked = false;
-                cleared.push(byId(qu.options, b.value).label);
+                cleared.push(b.value === "" ? "I don't know yet" : byId(qu.options, b.value).label);
               }
             }
           }
-          const picked = boxes.filter((b) => b.checked).map((b) => b.value);
+          const picked = boxes.filter((b) => b.checked && b.value !== "").map((b) => b.value);
           if (picked.length) state.answers[qu.id] = picked;
+          else if (boxes.some((b) => b.checked)) state.answers[qu.id] = null;
           else delete state.answers[qu.id];
-          if (cleared.length) announce(`"${opt.label}" cannot be combined with other answers, so this was unticked: ${cleared.join("; ")}`);
+          if (cleared.length) announce(`"${unknown ? "I don't know yet" : opt.label}" cannot be combined with other answers, so this was unticked: ${cleared.join("; ")}`);
         } else {
-          state.answers[qu.id] = e.target.value;
+          state.answers[qu.id] = unknown ? null : t.value;
         }
-        update();
+        changed();
       };
+      const input = (id, v, checked) => {
+        const el = h("input", { type: multi ? "checkbox" : "radio", name: "rw-answer", id, value: v, onchange, checked });
+        boxes.push(el);
+        return el;
+      };
+      let divided = false;
       control = h("div", { class: "rw-options" }, qu.options.map((o, i) => {
-        const input = h("input", { type: multi ? "checkbox" : "radio", name: "rw-answer", id: `rw-o${i}`, value: o.id, onchange,
-          checked: multi ? Array.isArray(value) && value.includes(o.id) : value === o.id });
-        boxes.push(input);
-        return h("div", { class: "rw-option" }, input, h("label", { for: `rw-o${i}` }, o.label));
-      }));
+        const divide = multi && o.exclusive && !divided && i > 0;
+        if (divide) divided = true;
+        return [divide && orDivider(), h("div", { class: "rw-option" },
+          input(`rw-o${i}`, o.id, multi ? Array.isArray(value) && value.includes(o.id) : value === o.id), h("label", { for: `rw-o${i}` }, o.label))];
+      }), canDontKnow(qu) && [orDivider(), h("div", { class: "rw-option rw-option-dk" },
+        input("rw-dk", "", dk), h("label", { for: "rw-dk" }, "I don't know yet", h("span", { class: "rw-hint" }, "Your plan will list it as something to find out.")))]);
     }
     const note = h("textarea", { id: "rw-note", rows: "2", "aria-describedby": "rw-note-hint",
       oninput: (e) => { state.notes[qu.id] = e.target.value; changed(); } });
     note.value = str(state.notes[qu.id]);
-    const step = (delta) => {
-      const p = path(), at = p.findIndex((x) => x.id === qu.id) + delta;
-      go(at < 0 ? "start" : at >= p.length ? "plan" : p[at].id);
+    const at = snap.ids.indexOf(qu.id);
+    const previous = back ? `#${back}` : at > 0 ? `#q/${snap.ids[at - 1]}` : "#tasks";
+    const submit = (e) => {
+      e.preventDefault();
+      const now = snapshot();
+      if (back) {
+        // A changed answer may bring in follow-up questions: ask those, then return.
+        followUps = followUps.filter((id) => id !== qu.id)
+          .concat(now.ids.filter((id) => !before.includes(id) && !now.dealt(id)));
+        const next = now.ids.find((id) => followUps.includes(id) && !now.dealt(id) && id !== qu.id);
+        if (!next) followUps = [];
+        return go(next ? `#q/${next}/${back}` : `#${back}`);
+      }
+      const i = now.ids.indexOf(qu.id);
+      go(i >= 0 && i + 1 < now.ids.length ? `#q/${now.ids[i + 1]}` : "#check");
     };
     return h("div", { class: "rw-question", "data-question": qu.id },
-      h("p", { class: "rw-kicker" }, `${domain.title} · area ${Q.domains.indexOf(domain) + 1} of ${Q.domains.length}`),
-      h("div", { class: "rw-progress" }, label, bar),
-      h("form", { class: "rw-form", novalidate: true, onsubmit: (e) => { e.preventDefault(); step(1); } },
+      backLink(previous),
+      h("p", { class: "rw-kicker" }, `${domain.title}`, h("span", { class: "rw-kicker-of" }, ` · area ${Q.domains.indexOf(domain) + 1} of ${Q.domains.length}`)),
+      h("form", { class: "rw-form", novalidate: true, onsubmit: submit },
         h("fieldset", { "aria-describedby": "rw-help" },
           h("legend", null, Object.assign(heading(2, qu.text), { id: "rw-q" })),
           h("p", { id: "rw-help", class: "rw-help" }, qu.help),
@@ -273,11 +481,52 @@
           h("div", { class: "rw-field rw-note" },
             h("label", { for: "rw-note" }, "Note (optional)"),
             h("span", { id: "rw-note-hint", class: "rw-hint" }, "Evidence, context or who to ask. It appears in your plan."),
-            note),
-          h("p", { class: "rw-hint" }, "Not sure yet? Select Next to skip it for now; the plan will list it as something to find out.")),
+            note)),
         h("div", { class: "rw-nav" },
-          button("Back", () => step(-1)),
-          h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, "Next"))));
+          h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, back ? "Save and return" : "Next"))),
+      h("ul", { class: "rw-links" },
+        h("li", null, h("a", { href: "#tasks" }, "All areas")),
+        h("li", null, h("a", { href: "#check" }, "Check your answers")),
+        h("li", null, h("a", { href: "#plan" }, "See the plan so far"))));
+  }
+
+  // ------------------------------------------------------------ check your answers
+
+  function answerText(snap, qid) {
+    const a = snap.doc.answers[qid];
+    if (snap.dontKnow(qid)) return "I don't know yet";
+    const v = a && typeof a === "object" && !Array.isArray(a) ? a.answer : a;
+    if (v === null || v === undefined) return "Not answered yet";
+    const qu = ix.byId[qid];
+    return qu.type === "text" ? v : qu.options.filter((o) => (Array.isArray(v) ? v : [v]).includes(o.id)).map((o) => o.label).join("; ");
+  }
+  const changeLink = (href, what, text) => h("a", { href, class: "rw-change" }, text || "Change", sr(` ${what}`));
+
+  function checkScreen(snap) {
+    setTitle("Check your answers", false);
+    const row = (key, value, href, what, text) => h("div", { class: "rw-summary-row" }, h("dt", null, key), h("dd", null, value), h("dd", { class: "rw-summary-action" }, changeLink(href, what, text)));
+    const c = state.clinic;
+    return h("div", { class: "rw-check" },
+      backLink("#tasks"),
+      heading(2, "Check your answers"),
+      h("p", null, "Change anything here, then see your plan. Questions not answered yet appear in the plan as things to find out."),
+      h("h3", null, "About your clinic"),
+      h("dl", { class: "rw-summary" },
+        row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
+        row("Organisation", c.organisation.trim() || "Not given", "#about/check", "organisation"),
+        row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
+      Q.domains.map((d) => {
+        const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
+        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h3", null, d.title),
+          h("dl", { class: "rw-summary" }, qs.map((qu) => {
+            const note = str(state.notes[qu.id]).trim(), answered = snap.dealt(qu.id);
+            return h("div", { class: "rw-summary-row", "data-question": qu.id },
+              h("dt", null, qu.title),
+              h("dd", null, answerText(snap, qu.id), note && h("span", { class: "rw-hint" }, `Note: ${note}`)),
+              h("dd", { class: "rw-summary-action" }, changeLink(`#q/${qu.id}/check`, qu.title, answered ? "Change" : "Answer")));
+          })));
+      }),
+      h("div", { class: "rw-nav" }, linkButton("See your plan", "#plan", true)));
   }
 
   // ------------------------------------------------------------ the plan
@@ -287,17 +536,17 @@
   const list = (items, cls) => h("ul", { class: cls }, items.map((x) => h("li", null, x)));
   const section = (title, ...kids) => h("section", { class: "rw-section" }, h("h3", null, title), kids);
 
-  function planScreen() {
-    const result = E.plan(Q, doc());
+  function planScreen(snap) {
+    const result = E.plan(Q, snap.doc);
     if (result.errors.length) {
-      // Only the clinic name can be missing here; send the user to it.
-      state.screen = "start";
-      const s = startScreen();
-      setTimeout(() => s.requestSubmit(), 0);
-      return s;
+      // Only the clinic name can be missing here.
+      setTitle("Your plan", true);
+      return h("div", null, backLink("#check"), heading(2, "Your plan"),
+        errorSummary([["rw-to-about", "Enter the clinic name first: it names your plan."]]),
+        h("p", null, h("a", { href: "#about/plan", id: "rw-to-about" }, "Enter the clinic name")));
     }
     const plan = result.plan, r = plan.readiness, doms = r.domains;
-    document.title = `Setup plan: ${plan.clinic.name}`;
+    setTitle(`Setup plan: ${plan.clinic.name}`, false);
     const route = byId(meta.routes.options, plan.route);
     const roleTitle = (id) => byId(meta.roles.options, id).title;
     const about = [["Organisation", plan.clinic.organisation], ["Assessed on", plan.assessment.assessed_on],
@@ -313,14 +562,16 @@
           h("span", { class: "rw-chart-value" }, h("strong", null, d.score), h("span", { class: "rw-sr" }, " of 100, "), " ", badge(d))))));
 
     const unknown = plan.unknown.map((qid) => [ix.byId[qid].text, " ",
-      button("Answer it now", () => go(qid), false, { "aria-label": `Answer it now: ${ix.byId[qid].title}`, class: "rw-btn rw-btn-small" })]);
+      h("a", { href: `#q/${qid}/plan`, class: "rw-btn rw-btn-small", role: "button", "aria-label": `Answer it now: ${ix.byId[qid].title}` }, "Answer it now")]);
 
     return h("div", { class: "rw-plan", "data-route": plan.route, "data-roles": plan.roles.join(" ") },
+      backLink("#check"),
       heading(2, `Peer support setup plan: ${plan.clinic.name}`),
+      plan.unknown.length > 0 && h("p", { class: "rw-so-far" }, `This is the plan so far: ${plural(plan.unknown.length, "question")} not answered yet.`),
       h("dl", { class: "rw-about" }, about.filter((a) => a[1]).map(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
       h("div", { class: "rw-nav" },
         button("Print / save as PDF", () => window.print(), true),
-        button("Change answers", () => { const p = path(); go(p.length ? p[p.length - 1].id : "start"); })),
+        linkButton("Check and change answers", "#check")),
       section("Summary",
         h("h4", null, "Go-live checklist"),
         h("p", null, "All of these must hold before the first peer meets a patient. Each status comes from your answers."),
@@ -354,29 +605,152 @@
       boardDetails(plan),
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
+        h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers: open it to read it, then print it or save it as a PDF from the print dialog. " +
+          "For editable Word versions, save your answers (the Save answers button below), then run ",
+          h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);
           return h("li", { "data-template": id },
             h("strong", null, t.title), ` (${t.kind}). `, plan.template_reasons[id].join(" "),
             h("span", { class: "rw-downloads" },
+              button("Filled in for your clinic", () => openTailored(t, plan), false, { class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }), " ",
               h("a", { href: `downloads/blank/${id}.pdf`, "aria-label": `${t.title}, blank PDF` }, "Blank PDF"), " · ",
               h("a", { href: `downloads/blank/${id}.docx`, "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
       unknown.length > 0 && section("Still to find out", list(unknown)),
       fold("Your answers", h("table", { class: "rw-answers" },
-        h("thead", null, h("tr", null, ["Question", "Answer", "Note"].map((c) => h("th", { scope: "col" }, c)))),
-        h("tbody", null, plan.answers.map((a) => h("tr", null, h("th", { scope: "row" }, a.title),
-          h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : "Not answered yet"),
-          h("td", { "data-label": "Note" }, a.note || "")))))));
+        h("thead", null, h("tr", null, ["Question", "Answer", "Note", "Change"].map((c) => h("th", { scope: "col", class: c === "Change" ? "rw-change-col" : null }, c)))),
+        h("tbody", null, plan.answers.map((a) => h("tr", { "data-question": a.question }, h("th", { scope: "row" }, a.title),
+          h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : snap.dontKnow(a.question) ? "I don't know yet" : "Not answered yet"),
+          h("td", { "data-label": "Note" }, a.note || ""),
+          h("td", { "data-label": "Change", class: "rw-change-col" }, changeLink(`#q/${a.question}/plan`, a.title))))))));
+  }
+
+  // ------------------------------------------------------------ tailored templates, from the command line's own sources
+
+  function openTailored(t, plan) {
+    // Opened now, while the click still counts as the user's, then filled once the renderer has loaded.
+    const w = window.open("", "_blank");
+    if (!w) {
+      alertBox.textContent = "The browser blocked the new tab. Allow pop-ups for this site, then try again.";
+      return;
+    }
+    w.document.title = `${t.title}: preparing…`;
+    Promise.all([loadScript("vendor/nunjucks.min.js", "template renderer"), loadScript("../templates.js", "templates")])
+      .then(() => loadScript("tailor.js", "template filler"))
+      .then(() => {
+        const page = window.ReadinessTailor.render(Q, t.id, plan);
+        w.document.open();
+        w.document.write(page); // the templates' own escaped HTML, as the command line writes it
+        w.document.close();
+      })
+      .catch((e) => {
+        w.close();
+        alertBox.textContent = `${t.title} could not be filled in here (${e.message}). Use the blank version, or readiness pack for a filled-in one.`;
+      });
+  }
+
+  // ------------------------------------------------------------ files: limits checked before and while parsing
+
+  const kb = (n) => `${Math.ceil(n / 1024).toLocaleString("en-GB")} KB`;
+  const LIMIT_MSG = {
+    bytes: (n) => `the file is ${kb(n)}; answer files are at most ${kb(LIMITS.bytes)}, so this is not an answer file`,
+    depth: () => `the file is nested more than ${LIMITS.depth} levels deep; an answer file needs 3`,
+    keys: () => `the file has more than ${LIMITS.keys.toLocaleString("en-GB")} keys and list items; an answer file has a few hundred at most`,
+    string: () => `a text in the file is longer than ${LIMITS.string.toLocaleString("en-GB")} characters; shorten it`,
+  };
+  class Refused extends Error {}
+
+  /** Depth, keys and string length of JSON text, in one pass before JSON.parse builds anything. */
+  function scanJson(text) {
+    let depth = 0, keys = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) { // a string: skip it, escapes included
+        const from = i;
+        for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+        if (i - from - 1 > LIMITS.string) throw new Refused(LIMIT_MSG.string());
+      } else if (c === 123 || c === 91) {
+        if (++depth > LIMITS.depth) throw new Refused(LIMIT_MSG.depth());
+      } else if (c === 125 || c === 93) depth--;
+      else if (c === 58 || c === 44) {
+        if (++keys > LIMITS.keys) throw new Refused(LIMIT_MSG.keys());
+      }
+    }
+  }
+
+  /** The same limits over parsed data: YAML aliases can repeat a node, so every visit counts. */
+  function checkShape(data) {
+    let keys = 0;
+    const stack = [[data, 0]];
+    while (stack.length) {
+      const [v, depth] = stack.pop();
+      if (typeof v === "string") {
+        if (v.length > LIMITS.string) throw new Refused(LIMIT_MSG.string());
+      } else if (v && typeof v === "object") {
+        if (depth >= LIMITS.depth) throw new Refused(LIMIT_MSG.depth());
+        for (const k of Object.keys(v)) {
+          if (++keys > LIMITS.keys) throw new Refused(LIMIT_MSG.keys());
+          if (k.length > LIMITS.string) throw new Refused(LIMIT_MSG.string());
+          stack.push([v[k], depth + 1]);
+        }
+      }
+    }
+  }
+
+  /** A classic script from the site, fetched only when first needed (so it loads from disk, file://, too). */
+  const loading = {};
+  function loadScript(path, name) {
+    if (!loading[path]) {
+      loading[path] = new Promise((ok, no) => {
+        const src = new URL(path, SCRIPT || location.href).href;
+        document.head.append(h("script", { src, onload: () => ok(), onerror: () => { delete loading[path]; no(new Error(`the ${name} did not load`)); } }));
+      });
+    }
+    return loading[path];
+  }
+  const loadYaml = () => loadScript("vendor/js-yaml.min.js", "YAML reader").then(() => window.jsyaml);
+
+  /** Text to data, as `readiness plan` reads it: one `file:line: error: …` line on failure. */
+  function parseText(name, text, yaml) {
+    text = text.replace(/^\uFEFF/, "");
+    if (!yaml) {
+      scanJson(text);
+      try {
+        return Promise.resolve(JSON.parse(text));
+      } catch (e) {
+        const at = /position (\d+)/.exec(e.message), line = at ? text.slice(0, +at[1]).split("\n").length : text.split("\n").length;
+        const problem = e.message.replace(/^JSON\.parse: /, "").replace(/ in JSON at position.*$/, "").replace(/ \(line \d+ column \d+\)$/, "");
+        throw new Refused(`${name}:${line}: error: ${E.fill(Q.answer_messages.JSON_SYNTAX, { problem })}`);
+      }
+    }
+    return loadYaml().then((jsyaml) => {
+      let depth = 0, nodes = 0;
+      const listener = (event) => {
+        if (event === "open") {
+          if (++depth > LIMITS.depth + 1) throw new Refused(LIMIT_MSG.depth());
+          if (++nodes > 2 * LIMITS.keys + 1) throw new Refused(LIMIT_MSG.keys());
+        } else depth--;
+      };
+      try {
+        // YAML 1.2's core schema, as the command line reads it: only true/false are booleans, dates stay text.
+        return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: name, listener });
+      } catch (e) {
+        if (e instanceof Refused) throw e;
+        const line = e.mark ? e.mark.line + 1 : null, problem = e.reason || e.message;
+        throw new Refused(`${name}${line ? `:${line}` : ""}: error: ${E.fill(Q.answer_messages.YAML_SYNTAX, { problem })}`);
+      }
+    });
   }
 
   // ------------------------------------------------------------ save, open, start again
 
   function saveFile() {
-    const d = doc();
-    alertBox.textContent = "";
+    const d = snapshot().doc;
+    alertBox.replaceChildren();
+    notice.textContent = "";
     if (!d.clinic.name.trim()) {
-      alertBox.textContent = "Add the clinic name on the first screen before saving: the answer file is named after it.";
+      alertBox.textContent = "Add the clinic name (About your clinic) before saving: the answer file is named after it.";
       return;
     }
     const slug = d.clinic.name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "clinic";
@@ -385,53 +759,68 @@
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-    announce(`Saved your answers as ${slug}-answers.json in your downloads.`);
+    tell(`Saved your answers as ${slug}-answers.json in your downloads folder.`);
+  }
+
+  function refuse(name, problems) {
+    const shown = problems.slice(0, SHOWN_PROBLEMS);
+    alertBox.replaceChildren(
+      h("p", null, `"${name}" was not opened. Your current answers are unchanged.`),
+      h("ul", null, shown.map((p) => h("li", null, p)),
+        problems.length > shown.length && h("li", null, `and ${problems.length - shown.length} more`)));
   }
 
   function openFile() {
     const file = fileInput.files[0];
     fileInput.value = "";
+    alertBox.replaceChildren();
+    notice.textContent = "";
     if (!file) return;
+    const name = file.name;
+    if (file.size > LIMITS.bytes) return refuse(name, [`${name}: error: ${LIMIT_MSG.bytes(file.size)}`]);
     file.text().then((text) => {
-      const name = `"${file.name}"`;
-      const fail = (why) => { alertBox.textContent = `${name} was not opened: ${why} Your current answers are unchanged.`; };
-      const yaml = /\.ya?ml$/i.test(file.name) || /^\s*(#|---|version\s*:)/m.test(text.slice(0, 500));
-      let data;
-      try {
-        data = JSON.parse(text.replace(/^\uFEFF/, ""));
-      } catch (e) {
-        return fail(yaml
-          ? "it is a YAML answer file, and the wizard opens only JSON answer files (the ones its Save answers button makes). Use it with the readiness command instead: readiness plan FILE."
-          : `it is not valid JSON (${e.message}). Choose an answer file saved by this wizard.`);
-      }
-      if (data && typeof data === "object" && !Array.isArray(data) && !["version", "clinic", "answers"].some((k) => k in data)) {
-        return fail("it is not a readiness answer file (it has no 'version', 'clinic' or 'answers').");
+      const yaml = /\.ya?ml$/i.test(name) || (!/\.json$/i.test(name) && !/^\s*[{[]/.test(text));
+      return parseText(name, text, yaml);
+    }).then((data) => {
+      checkShape(data);
+      if (data && typeof data === "object" && !Array.isArray(data) && !["version", "clinic", "answers"].some((k) => has(data, k))) {
+        throw new Refused(`${name}: error: not a readiness answer file (it has no 'version', 'clinic' or 'answers')`);
       }
       const parsed = E.parseAnswers(data, Q);
-      if (parsed.errors.length) return fail(parsed.errors.join("; ") + ".");
-      const af = parsed.answers, st = fresh();
-      st.clinic = { name: af.clinic_name, organisation: af.organisation || "" };
-      st.respondent_role = af.respondent_role || "";
-      st.assessed_on = af.assessed_on;
-      st.questionnaire_version = af.questionnaire_version || meta.version;
-      st.assumptions = keptAssumptions(Object.fromEntries(Object.entries(af.assumptions || {}).map(([k, v]) => [k, v / 100])));
-      for (const [qid, a] of Object.entries(af.answers)) {
-        if (a.value !== null) st.answers[qid] = a.value;
-        if (a.note) st.notes[qid] = a.note;
-      }
-      const ignored = E.ignoredAnswers(Q, af, E.walk(Q, af).steps).map((x) => x[1]);
-      state = st;
-      go("plan");
-      announce(`Opened ${name}: ${Object.keys(st.answers).length} answers for ${af.clinic_name}.` +
-        (ignored.length ? " " + ignored.join("; ") + "." : ""));
-    });
+      if (parsed.errors.length) return refuse(name, parsed.errors.map((p) => `${name}: error: ${p}`));
+      const replace = () => useAnswers(name, parsed.answers);
+      if (!inProgress()) return replace();
+      const who = state.clinic.name.trim() ? ` for ${state.clinic.name.trim()}` : "";
+      ask(`Replace the answers in progress${who} with those in "${name}" (${parsed.answers.clinic_name})? Save your answers first if you want to keep them.`,
+        "Yes, open the file", "No, keep my answers", openBtn, replace);
+    }).catch((e) => refuse(name, [e instanceof Refused ? (/^.+?: error: /.test(e.message) ? e.message : `${name}: error: ${e.message}`) : `${name}: error: ${e.message}`]));
+  }
+
+  function useAnswers(name, af) {
+    const st = fresh();
+    st.clinic = { name: af.clinic_name, organisation: af.organisation || "" };
+    st.respondent_role = af.respondent_role || "";
+    st.assessed_on = af.assessed_on;
+    st.questionnaire_version = af.questionnaire_version || meta.version;
+    st.assumptions = keptAssumptions(Object.fromEntries(Object.entries(af.assumptions || {}).map(([k, v]) => [k, v / 100])));
+    for (const [qid, a] of Object.entries(af.answers)) {
+      st.answers[qid] = a.value; // null: the file says "not known yet"
+      if (a.note) st.notes[qid] = a.note;
+    }
+    const ignored = E.ignoredAnswers(Q, af, E.walk(Q, af).steps).map((x) => x[1]);
+    state = st;
+    save();
+    go("#plan");
+    tell(`Opened "${name}": ${plural(Object.values(st.answers).filter((v) => v !== null).length, "answer")} for ${af.clinic_name}.` +
+      (ignored.length ? " " + ignored.join("; ") + "." : ""));
   }
 
   function startAgain() {
     try { localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ }
     state = fresh();
-    confirmBox.hidden = true;
-    go("start");
+    if (storage === "full") storage = "ok";
+    showStorage();
+    go("#start");
     announce("All answers cleared. You are back at the start.");
   }
 
@@ -570,5 +959,6 @@
   // ============================================================ end of the board's plan (issue 10)
 
   window.addEventListener("storage", (e) => { if (e.key === KEY) { state = load(); render(false); } });
+  showStorage();
   render(false);
 })();

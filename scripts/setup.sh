@@ -65,12 +65,18 @@ if [ ! -f "$stamp" ]; then
 fi
 .venv/bin/readiness --version >/dev/null 2>&1 || fail ".venv/bin/readiness does not run; delete .venv and run setup again"
 
-# npm: the site's own copy of the iframe-worker shim (package-lock.json), and the
-# test tools, axe-core among them (tests/browser/package-lock.json).
-if [ ! -f node_modules/iframe-worker/shim/index.js ]; then
-  npm ci --silent --no-audit --no-fund || fail "npm ci failed in the project folder; see the lines above"
-fi
-if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] || [ ! -x tests/browser/node_modules/.bin/terser ]; then
-  (cd tests/browser && npm ci --silent --no-audit --no-fund) || fail "npm ci failed in tests/browser; see the lines above"
-fi
+# npm: the site's own browser assets (iframe-worker's shim, js-yaml, nunjucks: package-lock.json), and the
+# test tools, axe-core and Lighthouse among them (tests/browser/package-lock.json). Installed again
+# whenever a lock file changes.
+npm_install() {  # folder
+  local lock_stamp
+  lock_stamp="$1/node_modules/.installed-$(sha256sum "$1/package-lock.json" | cut -c1-16)"
+  if [ ! -f "$lock_stamp" ]; then
+    (cd "$1" && npm ci --silent --no-audit --no-fund) || fail "npm ci failed in $1; see the lines above"
+    rm -f "$1"/node_modules/.installed-*
+    touch "$lock_stamp"
+  fi
+}
+npm_install .
+npm_install tests/browser
 echo "setup: ready (run the toolkit as .venv/bin/readiness, or 'source .venv/bin/activate' first)"

@@ -261,6 +261,53 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
     _run_pack(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, cache_on=not no_cache)
 
 
+@cli.command()
+@root_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF (or, with --zip, the zip) to write.")
+@click.option("--answers", type=click.Path(path_type=Path), help="A clinic's record instead: its questionnaire as answered, then its plan.")
+@click.option("--zip", "as_zip", is_flag=True, help="A zip: the book, every template as PDF and DOCX, the paper questionnaire and an example answer file.")
+@jobs_option
+@cache_option
+@guarded()
+def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: int | None, no_cache: bool) -> None:
+    """The offline toolkit as one PDF book: guidance, paper questionnaire, scoring sheet, blank templates, references."""
+    from . import packcache
+    from .render import toolkit as tk
+
+    project = Project(root)
+    digest = None
+    if not no_cache and (answers is None or answers.is_file()):
+        # Nothing that shapes the toolkit has changed: copy it out without loading anything heavy.
+        digest = tk.input_digest(project, answers, f"toolkit zip={as_zip} name={output.name}")
+        restored = packcache.restore(project, digest, output.parent)
+        if restored is not None:
+            for line in restored[1]:
+                click.echo(line, err=True)
+            click.echo(f"wrote {output} (from cache: nothing has changed)", err=True)
+            return
+    said: list[str] = []
+    if answers is not None:
+        q, plan_data = _plan_for(root, answers, False, said)
+    else:
+        q, _ = load_project(root)
+        plan_data = None
+    book, pages = tk.build_book(q, project, plan_data, cache_on=not no_cache)
+    if as_zip:
+        failed = tk.build_zip(q, project, book, output, cache_on=not no_cache, workers=jobs)
+        for name, err in failed:
+            click.echo(f"templates/policies/{name.split(' ')[0]}.html.j2: error: {name} was not rendered: {err}", err=True)
+        if failed:
+            sys.exit(EXIT_INVALID)
+    else:
+        from .fileio import atomic_write
+
+        atomic_write(output, book)
+    said.append(f"{output}: {pages} pages in the book")
+    click.echo(said[-1], err=True)
+    if digest is not None:
+        packcache.remember(project, digest, output.parent, [output.name], said)
+
+
 @cli.command("export")
 @root_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")

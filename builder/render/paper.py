@@ -1,0 +1,336 @@
+"""The paper toolkit's logic, derived from the questionnaire: numbered questions, routing a pen can follow, the scoring sheet.
+
+Pure: no I/O and no rendering. Every instruction comes from the questionnaire's own `ask_if`
+conditions and every number from its points, bands, weights and gates, evaluated with the
+engine's own condition logic, so the paper and the engine cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from ..conditions import SKIPPED, Value, evaluate, question_refs
+from ..engine import _round_pct
+from ..schema import All, AnyOf, Condition, Equals, Gate, HasRole, In, Includes, IncludesAny, Not, Question, Questionnaire, RouteIs
+
+MAX_MULTI_OPTIONS = 12
+"""Multi questions with more combinable options than this get no per-tick jumps (2^n answer sets to check);
+their followers' 'Answer only if' lines still route the pen exactly."""
+
+
+# ---------------------------------------------------------------- numbering and conditions in words
+
+
+def numbers(q: Questionnaire) -> dict[str, int]:
+    """Question id -> its printed number, 1 to n in questionnaire order."""
+    return {qu.id: i for i, qu in enumerate(q.questions, start=1)}
+
+
+def describe(cond: Condition | None, q: Questionnaire) -> str:
+    """A condition in words a reader checks against their own ticks: 'at question 12 you ticked “None of these”'."""
+    if cond is None:
+        return "always"
+    num = numbers(q)
+
+    def label(qid: str, oid: str) -> str:
+        qu = q.question(qid)
+        opt = qu.option(oid) if qu else None
+        return f"“{opt.label}”" if opt else oid
+
+    def phrase(leaf: Condition, negated: bool) -> str | None:
+        if isinstance(leaf, (Equals, In)):
+            qid, opts = (leaf.equals[0], [leaf.equals[1]]) if isinstance(leaf, Equals) else (leaf.in_[0], list(leaf.in_[1]))
+            verb = "you did not tick" if negated else "you ticked"
+            joiner = " or "
+            if negated and len(opts) > 1:
+                verb, joiner = "you ticked none of", ", "
+        elif isinstance(leaf, (Includes, IncludesAny)):
+            qid, opts = (leaf.includes[0], [leaf.includes[1]]) if isinstance(leaf, Includes) else (leaf.includes_any[0], list(leaf.includes_any[1]))
+            verb = ("you ticked none of" if len(opts) > 1 else "you did not tick") if negated else ("you ticked any of" if len(opts) > 1 else "you ticked")
+            joiner = ", "
+        else:
+            return None
+        return f"at question {num[qid]} {verb} " + joiner.join(label(qid, o) for o in opts)
+
+    def wrap(c: Condition) -> str:
+        text = describe(c, q)
+        return f"({text})" if isinstance(c, (All, AnyOf)) else text
+
+    if isinstance(cond, All):
+        return " and ".join(wrap(c) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return " or ".join(wrap(c) for c in cond.any_)
+    if isinstance(cond, Not):
+        return phrase(cond.not_, True) or f"it is not so that {describe(cond.not_, q)}"
+    words = phrase(cond, False)
+    if words is not None:
+        return words
+    if isinstance(cond, RouteIs):
+        route = next((r.title for r in q.meta.routes.options if r.id == cond.route), cond.route)
+        return f"your plan's route is “{route}”"
+    if isinstance(cond, HasRole):
+        role = next((r.title for r in q.meta.roles.options if r.id == cond.role), cond.role)
+        return f"{role} is among your recommended roles"
+    return str(cond)
+
+
+# ---------------------------------------------------------------- routing a pen can follow
+
+
+@dataclass(frozen=True)
+class Jump:
+    """A printed 'go to' at an answer: when the reader ticked (or did not tick) `option`, skip ahead."""
+
+    option: str
+    label: str
+    ticked: bool
+    """True: 'If you ticked …'; False (multi questions): 'If you did not tick …'."""
+    target: int | None
+    """The question number to go to; None: past the last question."""
+    skips: tuple[str, ...]
+    """The questions this jump passes over, all of which the engine skips on every such path."""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A question's own 'Answer only if …' check, for paths where no earlier answer has already jumped past it."""
+
+    text: str
+    target: int | None
+    """Where to go when the condition does not hold; None: past the last question."""
+
+
+@dataclass(frozen=True)
+class PaperQuestion:
+    number: int
+    question: Question
+    jumps: tuple[Jump, ...]
+    guard: Guard | None
+
+    def jump_for(self, option: str) -> Jump | None:
+        return next((j for j in self.jumps if j.ticked and j.option == option), None)
+
+    @property
+    def unticked_jumps(self) -> tuple[Jump, ...]:
+        return tuple(j for j in self.jumps if not j.ticked)
+
+
+def _skip_run(q: Questionnaire, index: int, values: Mapping[str, Value]) -> tuple[int, tuple[str, ...]]:
+    """From question `index`, given only `values`: the next question that may be asked, and those certainly skipped before it.
+
+    Three-valued logic makes this safe: a condition that is False while other answers are
+    unknown stays False whatever they turn out to be.
+    """
+    qs = q.questions
+    seen: dict[str, Value] = dict(values)
+    skipped: list[str] = []
+    j = index + 1
+    while j < len(qs):
+        cond = qs[j].ask_if
+        if cond is None or evaluate(cond, seen) is not False:
+            break
+        seen[qs[j].id] = SKIPPED
+        skipped.append(qs[j].id)
+        j += 1
+    return j, tuple(skipped)
+
+
+def _answer_sets(qu: Question) -> Iterator[list[str]]:
+    """Every answer a multi question accepts: an exclusive option alone, or any non-empty set of the others."""
+    for o in qu.options:
+        if o.exclusive:
+            yield [o.id]
+    free = [o.id for o in qu.options if not o.exclusive]
+    for size in range(1, len(free) + 1):
+        for combo in combinations(free, size):
+            yield list(combo)
+
+
+def paper_questions(q: Questionnaire) -> list[PaperQuestion]:
+    """Every question with its printed number, the jumps printed at its answers and its own guard."""
+    qs = q.questions
+    n = len(qs)
+    out: list[PaperQuestion] = []
+
+    def number(j: int) -> int | None:
+        return j + 1 if j < n else None
+
+    for i, qu in enumerate(qs):
+        jumps: list[Jump] = []
+        if qu.type == "single":
+            for o in qu.options:
+                j, skips = _skip_run(q, i, {qu.id: o.id})
+                if skips:
+                    jumps.append(Jump(o.id, o.label, True, number(j), skips))
+        elif qu.type == "multi" and sum(1 for o in qu.options if not o.exclusive) <= MAX_MULTI_OPTIONS:
+            runs = [(set(s), _skip_run(q, i, {qu.id: s})) for s in _answer_sets(qu)]
+            for o in qu.options:
+                for ticked in (True, False):
+                    outcomes = {run for chosen, run in runs if (o.id in chosen) == ticked}
+                    if len(outcomes) == 1:
+                        j, skips = next(iter(outcomes))
+                        if skips:
+                            jumps.append(Jump(o.id, o.label, ticked, number(j), skips))
+        guard = None
+        if qu.ask_if is not None:
+            j, _ = _skip_run(q, i, {qu.id: SKIPPED})
+            guard = Guard(describe(qu.ask_if, q), number(j))
+        out.append(PaperQuestion(i + 1, qu, tuple(jumps), guard))
+    return out
+
+
+# ---------------------------------------------------------------- the scoring sheet
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    number: int
+    question: Question
+    points: tuple[tuple[str, int], ...]
+    """(option label, points) as printed."""
+    max: int
+    """Most points the question can give (multi answers count up to this)."""
+
+
+@dataclass(frozen=True)
+class GateLine:
+    gate: Gate
+    text: str
+    """The condition in words, with question numbers."""
+    cap: str | None
+    overall: str | None
+
+
+@dataclass(frozen=True)
+class DomainSheet:
+    id: str
+    title: str
+    rows: tuple[ScoreRow, ...]
+    max: int
+    green_from: int
+    """Fewest points that score green."""
+    amber_from: int
+    scores: tuple[int, ...]
+    """scores[p]: the domain score for p points."""
+    gates: tuple[GateLine, ...]
+    weight: int
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What ticking one answer brings into the plan."""
+
+    number: int
+    question: Question
+    label: str
+    actions: tuple[str, ...]
+    templates: tuple[tuple[str, str], ...]
+    """(template id, title)."""
+    maybe: bool = False
+    """True when it also depends on other answers, the route or the roles."""
+
+
+@dataclass(frozen=True)
+class ScoringSheet:
+    domains: tuple[DomainSheet, ...]
+    green: int
+    amber: int
+    labels: dict[str, str]
+    total_weight: int
+    overall_green_from: int
+    """Smallest weighted total (sum of score x weight) whose overall score is green."""
+    overall_amber_from: int
+    overall_gates: tuple[GateLine, ...]
+    any_red_caps_at: str
+    feeds: tuple[Feed, ...]
+    always_actions: tuple[str, ...]
+    always_templates: tuple[tuple[str, str], ...]
+    rating_order: tuple[str, ...] = field(default=("red", "amber", "green"))
+
+
+def _band(score: int, green: int, amber: int) -> str:
+    return "green" if score >= green else ("amber" if score >= amber else "red")
+
+
+def _first(scores: list[int], floor: int) -> int:
+    """The first index whose score reaches `floor` (len(scores) if none does)."""
+    return next((p for p, s in enumerate(scores) if s >= floor), len(scores))
+
+
+def scoring_sheet(q: Questionnaire) -> ScoringSheet:
+    """The scoring sheet's content: every number a reader needs to rate by hand, as the engine does."""
+    num = numbers(q)
+    bands = q.meta.ratings
+    weights = q.meta.overall.weights
+    domains = []
+    for d in q.domains:
+        rows = tuple(ScoreRow(num[qu.id], qu, tuple((o.label, o.points or 0) for o in qu.options), qu.max) for qu in d.questions if qu.scored)
+        top = sum(r.max for r in rows)
+        scores = [_round_pct(p, top) for p in range(top + 1)]
+        gates = tuple(GateLine(g, describe(g.when, q), g.cap, g.overall) for g in d.gates)
+        domains.append(DomainSheet(d.id, d.title, rows, top, _first(scores, bands.green), _first(scores, bands.amber),
+                                   tuple(scores), gates, weights[d.id]))
+    total_weight = sum(weights[did] for did in q.meta.domains)
+    weighted = [_round_pct(t, 100 * total_weight) for t in range(100 * total_weight + 1)]
+    overall_gates = tuple(GateLine(g, describe(g.when, q), g.cap, g.overall) for g in q.meta.overall.gates)
+    feeds, always_actions, always_templates = _feeds(q)
+    return ScoringSheet(tuple(domains), bands.green, bands.amber, bands.labels.model_dump(), total_weight,
+                        _first(weighted, bands.green), _first(weighted, bands.amber), overall_gates,
+                        q.meta.overall.any_red_caps_at, feeds, always_actions, always_templates)
+
+
+def _cases(qu: Question) -> Iterator[tuple[str, list[Value]]]:
+    """The statements a reader can make about one question, each with every answer it covers."""
+    if qu.type == "single":
+        for o in qu.options:
+            yield f"you ticked “{o.label}”", [o.id]
+    elif qu.type == "multi" and sum(1 for o in qu.options if not o.exclusive) <= MAX_MULTI_OPTIONS:
+        sets: list[Value] = list(_answer_sets(qu))
+        for o in qu.options:
+            yield f"you ticked “{o.label}”", [s for s in sets if isinstance(s, list) and o.id in s]
+            if not o.exclusive:
+                yield f"you did not tick “{o.label}”", [s for s in sets if isinstance(s, list) and o.id not in s]
+
+
+def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """For each answer, the actions and templates it brings in: certainly, or depending on other answers.
+
+    Each rule is evaluated with the engine's own logic for every answer the statement covers:
+    True for all of them is 'brings in'; unknown (it depends on other answers, the route or
+    the roles) is 'may bring in'; anything mixed is left out rather than printed wrongly.
+    """
+    num = numbers(q)
+    titles = {t.id: t.title for t in q.templates}
+    actions = [(a.when, a.title) for d in q.domains for a in d.actions if a.when is not None]
+    rules = [(r.when, (r.template, titles[r.template])) for r in q.meta.templates.rules if r.when is not None]
+    feeds = []
+    for qu in q.questions:
+        for statement, answers in _cases(qu):
+            found: dict[bool, tuple[list[str], list[tuple[str, str]]]] = {True: ([], []), False: ([], [])}
+            for kind, items in ((0, actions), (1, rules)):
+                for when, item in items:
+                    if not any(ref[0] == qu.id for ref in question_refs(when)):
+                        continue
+                    results = {evaluate(when, {qu.id: v}) for v in answers}
+                    sure = results == {True}
+                    if not sure and results != {None}:
+                        continue
+                    bucket = found[sure][kind]
+                    if item not in bucket:
+                        bucket.append(item)  # type: ignore[arg-type]
+            for sure in (True, False):
+                acts, tmpls = found[sure]
+                if acts or tmpls:
+                    feeds.append(Feed(num[qu.id], qu, statement, tuple(acts), tuple(tmpls), maybe=not sure))  # type: ignore[arg-type]
+    always_a = tuple(a.title for d in q.domains for a in d.actions if a.when is None)
+    always_t: list[tuple[str, str]] = []
+    for r in q.meta.templates.rules:
+        if r.when is None and (r.template, titles[r.template]) not in always_t:
+            always_t.append((r.template, titles[r.template]))
+    return tuple(feeds), always_a, tuple(always_t)
+
+
+__all__ = ["DomainSheet", "Feed", "GateLine", "Guard", "Jump", "PaperQuestion", "ScoreRow", "ScoringSheet",
+           "describe", "numbers", "paper_questions", "scoring_sheet"]

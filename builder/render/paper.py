@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
-from ..conditions import SKIPPED, Value, evaluate, question_refs
+from ..conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
 from ..engine import _round_pct
 from ..schema import All, AnyOf, Condition, Equals, Gate, HasRole, In, Includes, IncludesAny, Not, Question, Questionnaire, RouteIs
 
@@ -225,11 +226,39 @@ class Feed:
     number: int
     question: Question
     label: str
+    """The statement in words: 'you ticked “No space at the moment”'."""
+    option: str
+    ticked: bool
+    """The statement is 'you ticked `option`' (True) or 'you did not tick `option`' (False)."""
     actions: tuple[str, ...]
     templates: tuple[tuple[str, str], ...]
     """(template id, title)."""
     maybe: bool = False
     """True when it also depends on other answers, the route or the roles."""
+
+
+@dataclass(frozen=True)
+class PlanFeed:
+    """Actions and templates that depend only on the plan's route or roles."""
+
+    text: str
+    actions: tuple[str, ...]
+    templates: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class RouteLine:
+    text: str
+    route: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RoleLine:
+    text: str
+    role: str
+    title: str
+    points: int
 
 
 @dataclass(frozen=True)
@@ -247,7 +276,14 @@ class ScoringSheet:
     feeds: tuple[Feed, ...]
     always_actions: tuple[str, ...]
     always_templates: tuple[tuple[str, str], ...]
-    rating_order: tuple[str, ...] = field(default=("red", "amber", "green"))
+    plan_feeds: tuple[PlanFeed, ...]
+    routes: tuple[RouteLine, ...]
+    """Route rules in order: the first that holds decides."""
+    route_default: RouteLine
+    roles: tuple[RoleLine, ...]
+    role_min_points: int
+    role_fallback: str
+    role_titles: dict[str, str] = field(default_factory=dict)
 
 
 def _band(score: int, green: int, amber: int) -> str:
@@ -275,62 +311,94 @@ def scoring_sheet(q: Questionnaire) -> ScoringSheet:
     total_weight = sum(weights[did] for did in q.meta.domains)
     weighted = [_round_pct(t, 100 * total_weight) for t in range(100 * total_weight + 1)]
     overall_gates = tuple(GateLine(g, describe(g.when, q), g.cap, g.overall) for g in q.meta.overall.gates)
-    feeds, always_actions, always_templates = _feeds(q)
+    feeds, always_actions, always_templates, plan_feeds = _feeds(q)
+    route_titles = {r.id: r.title for r in q.meta.routes.options}
+    role_titles = {r.id: r.title for r in q.meta.roles.options}
+    routes = tuple(RouteLine(describe(r.when, q), r.route, route_titles[r.route]) for r in q.meta.routes.rules)
+    default = q.meta.routes.default
+    roles = tuple(RoleLine(describe(r.when, q), r.role, role_titles[r.role], r.points) for r in q.meta.roles.rules)
     return ScoringSheet(tuple(domains), bands.green, bands.amber, bands.labels.model_dump(), total_weight,
                         _first(weighted, bands.green), _first(weighted, bands.amber), overall_gates,
-                        q.meta.overall.any_red_caps_at, feeds, always_actions, always_templates)
+                        q.meta.overall.any_red_caps_at, feeds, always_actions, always_templates, plan_feeds,
+                        routes, RouteLine(default.reason, default.route, route_titles[default.route]), roles,
+                        q.meta.roles.min_points, role_titles[q.meta.roles.fallback.role], role_titles)
 
 
-def _cases(qu: Question) -> Iterator[tuple[str, list[Value]]]:
-    """The statements a reader can make about one question, each with every answer it covers."""
+def _cases(qu: Question) -> Iterator[tuple[str, str, bool, list[Value]]]:
+    """The statements a reader can make about one question: (words, option, ticked, every answer it covers)."""
     if qu.type == "single":
         for o in qu.options:
-            yield f"you ticked “{o.label}”", [o.id]
+            yield f"you ticked “{o.label}”", o.id, True, [o.id]
     elif qu.type == "multi" and sum(1 for o in qu.options if not o.exclusive) <= MAX_MULTI_OPTIONS:
         sets: list[Value] = list(_answer_sets(qu))
         for o in qu.options:
-            yield f"you ticked “{o.label}”", [s for s in sets if isinstance(s, list) and o.id in s]
+            yield f"you ticked “{o.label}”", o.id, True, [s for s in sets if isinstance(s, list) and o.id in s]
             if not o.exclusive:
-                yield f"you did not tick “{o.label}”", [s for s in sets if isinstance(s, list) and o.id not in s]
+                yield f"you did not tick “{o.label}”", o.id, False, [s for s in sets if isinstance(s, list) and o.id not in s]
 
 
-def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[tuple[str, str], ...]]:
+def _plan_states(cond: Condition) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Every (route, roles) that matters to `cond`: its own route and role tests, on and off."""
+    refs = plan_refs(cond)
+    routes: list[str | None] = [None] + sorted({i for kind, i, _ in refs if kind == "route"})
+    roles = sorted({i for kind, i, _ in refs if kind == "role"})
+    role_sets = [tuple(c) for n in range(len(roles) + 1) for c in combinations(roles, n)]
+    return [(r, rs) for r in routes for rs in role_sets]
+
+
+def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[tuple[str, str], ...], tuple[PlanFeed, ...]]:
     """For each answer, the actions and templates it brings in: certainly, or depending on other answers.
 
-    Each rule is evaluated with the engine's own logic for every answer the statement covers:
-    True for all of them is 'brings in'; unknown (it depends on other answers, the route or
-    the roles) is 'may bring in'; anything mixed is left out rather than printed wrongly.
+    Each rule is evaluated with the engine's own logic for every answer the statement covers
+    (and every route and roles the rule tests): True for all is 'brings in'; True or unknown
+    for some is 'may bring in'; never True is left out.
     """
     num = numbers(q)
     titles = {t.id: t.title for t in q.templates}
-    actions = [(a.when, a.title) for d in q.domains for a in d.actions if a.when is not None]
-    rules = [(r.when, (r.template, titles[r.template])) for r in q.meta.templates.rules if r.when is not None]
+    items: list[tuple[Condition, int, Any]] = [(a.when, 0, a.title) for d in q.domains for a in d.actions if a.when is not None]
+    items += [(r.when, 1, (r.template, titles[r.template])) for r in q.meta.templates.rules if r.when is not None]
     feeds = []
-    for qu in q.questions:
-        for statement, answers in _cases(qu):
-            found: dict[bool, tuple[list[str], list[tuple[str, str]]]] = {True: ([], []), False: ([], [])}
-            for kind, items in ((0, actions), (1, rules)):
-                for when, item in items:
-                    if not any(ref[0] == qu.id for ref in question_refs(when)):
-                        continue
-                    results = {evaluate(when, {qu.id: v}) for v in answers}
-                    sure = results == {True}
-                    if not sure and results != {None}:
-                        continue
-                    bucket = found[sure][kind]
-                    if item not in bucket:
-                        bucket.append(item)  # type: ignore[arg-type]
+    refs = [{r[0] for r in question_refs(when)} for when, _, _ in items]
+    for index, qu in enumerate(q.questions):
+        for statement, option, ticked, answers in _cases(qu):
+            # An answer also brings in what hangs on the follow-up questions it rules out.
+            seen: list[dict[str, Value]] = []
+            for v in answers:
+                _, skipped = _skip_run(q, index, {qu.id: v})
+                seen.append({qu.id: v, **{s: SKIPPED for s in skipped}})
+            touched = set().union(*seen) if seen else {qu.id}
+            found: dict[bool, tuple[list[Any], list[Any]]] = {True: ([], []), False: ([], [])}
+            for (when, kind, item), uses in zip(items, refs):
+                if not uses & touched:
+                    continue
+                results = {evaluate(when, values, route, roles) for values in seen for route, roles in _plan_states(when)}
+                if results == {True}:
+                    sure = True
+                elif True in results or None in results:
+                    sure = False
+                else:
+                    continue
+                bucket = found[sure][kind]
+                if item not in bucket:
+                    bucket.append(item)
             for sure in (True, False):
                 acts, tmpls = found[sure]
                 if acts or tmpls:
-                    feeds.append(Feed(num[qu.id], qu, statement, tuple(acts), tuple(tmpls), maybe=not sure))  # type: ignore[arg-type]
+                    feeds.append(Feed(num[qu.id], qu, statement, option, ticked, tuple(acts), tuple(tmpls), maybe=not sure))
+    plan_only: dict[str, tuple[list[Any], list[Any]]] = {}
+    for when, kind, item in items:
+        if not question_refs(when):
+            lists = plan_only.setdefault(describe(when, q), ([], []))
+            if item not in lists[kind]:
+                lists[kind].append(item)
     always_a = tuple(a.title for d in q.domains for a in d.actions if a.when is None)
     always_t: list[tuple[str, str]] = []
     for r in q.meta.templates.rules:
         if r.when is None and (r.template, titles[r.template]) not in always_t:
             always_t.append((r.template, titles[r.template]))
-    return tuple(feeds), always_a, tuple(always_t)
+    return (tuple(feeds), always_a, tuple(always_t),
+            tuple(PlanFeed(text, tuple(a), tuple(t)) for text, (a, t) in plan_only.items()))
 
 
-__all__ = ["DomainSheet", "Feed", "GateLine", "Guard", "Jump", "PaperQuestion", "ScoreRow", "ScoringSheet",
+__all__ = ["DomainSheet", "Feed", "PlanFeed", "RoleLine", "RouteLine", "GateLine", "Guard", "Jump", "PaperQuestion", "ScoreRow", "ScoringSheet",
            "describe", "numbers", "paper_questions", "scoring_sheet"]

@@ -197,7 +197,7 @@ def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = 
         parts.append(Part("questionnaire", "The paper questionnaire", "questionnaire",
                           contents=[(f"q-domain-{i}", f"{i}. {d.title}") for i, d in enumerate(q.domains, start=1)]))
         parts.append(Part("scoring-sheet", "Scoring sheet", "scoring",
-                          contents=[(f"s-{d.id}", d.title) for d in q.domains] + [("s-overall", "Overall rating"), ("s-feeds", "What your answers bring in")]))
+                          contents=[(f"s-{d.id}", d.title) for d in q.domains] + [("s-overall", "Overall rating"), ("s-route", "Route and peer roles"), ("s-feeds", "What your answers bring in")]))
         tparts = Part("part-templates", "Templates", "chapters",
                       intro="Every template, blank: replace each [bracketed field] with your own details and delete what does not apply. "
                             "Word versions to edit come with the toolkit's zip and on the website.")

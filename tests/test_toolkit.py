@@ -471,3 +471,11 @@ def test_paper_context_numbers_every_question_once(q: Questionnaire) -> None:
     ctx = paper_context(q)
     flat = [pq.number for d in ctx["paper_domains"] for pq in d["questions"]]
     assert flat == list(range(1, len(q.questions) + 1))
+
+
+@pytest.mark.slow
+def test_the_site_offers_the_book_built_at_build_time(built_site: Path) -> None:
+    html = (built_site / "templates.html").read_text(encoding="utf-8")
+    assert 'href="downloads/toolkit.pdf"' in html
+    pdf = (built_site / "downloads" / "toolkit.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 200_000

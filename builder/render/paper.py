@@ -350,8 +350,9 @@ def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[t
     """For each answer, the actions and templates it brings in: certainly, or depending on other answers.
 
     Each rule is evaluated with the engine's own logic for every answer the statement covers
-    (and every route and roles the rule tests): True for all is 'brings in'; True or unknown
-    for some is 'may bring in'; never True is left out.
+    (and every route and roles the rule tests): True for every answer is 'brings in'; True or
+    unknown (on other answers, the route or the roles) for every answer is 'may bring in'; a rule
+    that some covered answer rules out is not printed against this statement.
     """
     num = numbers(q)
     titles = {t.id: t.title for t in q.templates}
@@ -359,25 +360,39 @@ def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[t
     items += [(r.when, 1, (r.template, titles[r.template])) for r in q.meta.templates.rules if r.when is not None]
     feeds = []
     refs = [{r[0] for r in question_refs(when)} for when, _, _ in items]
+    tests = [{(r[0], o) for r in question_refs(when) for o in r[1]} for when, _, _ in items]
+    states = [_plan_states(when) for when, _, _ in items]
+    # Each answer, with the follow-up questions it rules out (what hangs on those is its doing too),
+    # and each rule's verdict on it: worked out once, shared by every statement that covers the answer.
+    seen: dict[tuple[str, str], dict[str, Value]] = {}
+    verdicts: dict[tuple[int, tuple[str, str]], bool | None] = {}
+
+    def verdict(k: int, key: tuple[str, str]) -> bool | None:
+        if (k, key) not in verdicts:
+            results = {evaluate(items[k][0], seen[key], route, roles) for route, roles in states[k]}
+            verdicts[(k, key)] = True if results == {True} else (None if results & {True, None} else False)
+        return verdicts[(k, key)]
+
     for index, qu in enumerate(q.questions):
         for statement, option, ticked, answers in _cases(qu):
-            # An answer also brings in what hangs on the follow-up questions it rules out.
-            seen: list[dict[str, Value]] = []
+            keys = []
             for v in answers:
-                _, skipped = _skip_run(q, index, {qu.id: v})
-                seen.append({qu.id: v, **{s: SKIPPED for s in skipped}})
-            touched = set().union(*seen) if seen else {qu.id}
+                key = (qu.id, repr(v))
+                if key not in seen:
+                    _, skipped = _skip_run(q, index, {qu.id: v})
+                    seen[key] = {qu.id: v, **{s: SKIPPED for s in skipped}}
+                keys.append(key)
+            touched = set().union(*(seen[k] for k in keys)) if keys else {qu.id}
             found: dict[bool, tuple[list[Any], list[Any]]] = {True: ([], []), False: ([], [])}
-            for (when, kind, item), uses in zip(items, refs):
-                if not uses & touched:
+            for k, (_when, kind, item) in enumerate(items):
+                if not refs[k] & touched:
                     continue
-                results = {evaluate(when, values, route, roles) for values in seen for route, roles in _plan_states(when)}
-                if results == {True}:
-                    sure = True
-                elif True in results or None in results:
-                    sure = False
-                else:
-                    continue
+                per_answer = [verdict(k, key) for key in keys]
+                if False in per_answer:
+                    # Some answers this statement covers rule it out: it is only a reason if the rule tests this very box.
+                    if (qu.id, option) not in tests[k] or not (True in per_answer or None in per_answer):
+                        continue
+                sure = all(v is True for v in per_answer)
                 bucket = found[sure][kind]
                 if item not in bucket:
                     bucket.append(item)

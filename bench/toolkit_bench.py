@@ -35,13 +35,15 @@ from builder.render.pdf import render_many  # noqa: E402
 from builder.render.toolkit import book_html, render_pdf  # noqa: E402
 
 TARGET_PER_PAGE_RATIO = 1.0
+"""No slower per page than the bare render; measured in CPU seconds of this process."""
 TARGET_CACHED = 0.5
 
 
 def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+    """(result, wall seconds, this process's CPU seconds): CPU time stays honest on a shared, loaded machine."""
+    start, cpu = time.perf_counter(), time.process_time()
     result = fn(*args, **kwargs)
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - start, time.process_time() - cpu
 
 
 def bare(html: str, templates_dir: Path) -> tuple[bytes, int]:
@@ -90,15 +92,15 @@ def main() -> int:
     q = load_questionnaire()
     project = Project(ROOT)
     templates_dir = project.templates_dir
-    html, t_html = timed(book_html, q, project)
+    html, t_html, _ = timed(book_html, q, project)
     bare(html[:2000] + "</body></html>", templates_dir)  # imports and font discovery are not part of the floor
-    t_bare = t_one = t_par = float("inf")
+    t_bare = t_one = t_par = c_bare = c_one = float("inf")
     for _ in range(opts.repeat):
-        (_, bare_pages), t = timed(bare, html, templates_dir)
-        t_bare = min(t_bare, t)
-        (_, pages), t = timed(render_pdf, html, templates_dir)
-        t_one = min(t_one, t)
-        (_, par_pages), t = timed(parallel, html, templates_dir, opts.workers)
+        (_, bare_pages), t, c = timed(bare, html, templates_dir)
+        t_bare, c_bare = min(t_bare, t), min(c_bare, c)
+        (_, pages), t, c = timed(render_pdf, html, templates_dir)
+        t_one, c_one = min(t_one, t), min(c_one, c)
+        (_, par_pages), t, _ = timed(parallel, html, templates_dir, opts.workers)
         t_par = min(t_par, t)
     with tempfile.TemporaryDirectory() as tmp:
         env = {"READINESS_CACHE": str(Path(tmp) / "cache")}
@@ -108,12 +110,14 @@ def main() -> int:
         cached = statistics.median(cli_run(["-o", out], env) for _ in range(5))
     one_total = t_html + t_one
     par_total = t_html + t_par
-    ratio = (t_one / pages) / (t_bare / bare_pages)
+    # Per page against the floor in CPU seconds: wall time on a machine shared by other jobs says more about them.
+    ratio = (c_one / pages) / (c_bare / bare_pages)
     print(f"cores: {os.cpu_count()}; workers for the parallel variant: {opts.workers}; fastest of {opts.repeat} runs each")
     print(f"book: {pages} pages ({bare_pages} bare, {par_pages} merged); HTML built in {t_html:.2f} s")
-    print(f"{'variant':34} {'seconds':>8} {'s/page':>8}")
-    print(f"{'bare WeasyPrint (floor)':34} {t_bare:8.2f} {t_bare / bare_pages:8.3f}")
-    print(f"{'one document (tagged, kept)':34} {t_one:8.2f} {t_one / pages:8.3f}")
+    print(f"load average: {os.getloadavg()[0]:.1f}")
+    print(f"{'variant':34} {'wall s':>8} {'s/page':>8} {'CPU s':>8} {'CPU/page':>9}")
+    print(f"{'bare WeasyPrint (floor)':34} {t_bare:8.2f} {t_bare / bare_pages:8.3f} {c_bare:8.2f} {c_bare / bare_pages:9.3f}")
+    print(f"{'one document (tagged)':34} {t_one:8.2f} {t_one / pages:8.3f} {c_one:8.2f} {c_one / pages:9.3f}")
     print(f"{'parts in parallel + merge':34} {t_par:8.2f} {t_par / par_pages:8.3f}")
     print(f"{'readiness toolkit --no-cache':34} {t_cli:8.2f} {t_cli / pages:8.3f}")
     print(f"{'unchanged rebuild (cache, median)':34} {cached:8.2f}")
@@ -121,7 +125,7 @@ def main() -> int:
     print(f"faster: {faster} ({one_total:.2f} s against {par_total:.2f} s, HTML included)")
     ok_ratio = ratio <= TARGET_PER_PAGE_RATIO
     ok_cached = cached < TARGET_CACHED
-    print(f"per page against bare: {ratio:.2f}x (goal <= {TARGET_PER_PAGE_RATIO}x): {'ok' if ok_ratio else 'MISSED'}; "
+    print(f"per page against bare (CPU): {ratio:.2f}x (goal <= {TARGET_PER_PAGE_RATIO}x): {'ok' if ok_ratio else 'MISSED'}; "
           f"cached rebuild {cached:.2f} s (goal < {TARGET_CACHED} s): {'ok' if ok_cached else 'MISSED'}")
     return 0 if ok_ratio and ok_cached else 1
 

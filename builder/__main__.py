@@ -291,7 +291,13 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     else:
         q, _ = load_project(root)
         plan_data = None
-    book, pages = tk.build_book(q, project, plan_data, cache_on=not no_cache)
+    try:
+        book, pages = tk.build_book(q, project, plan_data, cache_on=not no_cache)
+    except (ReadinessError, OSError):
+        raise
+    except Exception as exc:  # a broken template or page: say which document, exit 1, write nothing
+        click.echo(f"templates/toolkit/book.html.j2: error: the toolkit book was not rendered: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
     if as_zip:
         failed = tk.build_zip(q, project, book, output, cache_on=not no_cache, workers=jobs)
         for name, err in failed:

@@ -23,6 +23,8 @@ from builder.render.paper import PaperQuestion, ScoringSheet, describe, numbers,
 from builder.render.toolkit import book_html, guidance_pages, paper_context
 from builder.schema import Question, Questionnaire
 
+from .conftest import edit
+
 # ------------------------------------------------------------------ answer sets
 
 
@@ -479,3 +481,12 @@ def test_the_site_offers_the_book_built_at_build_time(built_site: Path) -> None:
     assert 'href="downloads/toolkit.pdf"' in html
     pdf = (built_site / "downloads" / "toolkit.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 200_000
+
+
+def test_a_broken_book_template_is_one_line_and_writes_nothing(project: Project, tmp_path: Path, runner: CliRunner) -> None:
+    edit(project.templates_dir / "toolkit" / "book.html.j2", "{{ meta.title }}", "{{ meta.no_such_field }}")
+    out = tmp_path / "toolkit.pdf"
+    result = runner.invoke(cli, ["toolkit", "--root", str(project.root), "-o", str(out), "--no-cache"])
+    assert result.exit_code == 1
+    assert result.output.startswith("templates/toolkit/book.html.j2: error: the toolkit book was not rendered: ")
+    assert "Traceback" not in result.output and not out.exists()

@@ -76,7 +76,8 @@ def guidance_pages(project: Project) -> list[str]:
     """Guidance pages in the site's nav order, then any page the nav leaves out; generated and screen-only pages skipped."""
     import yaml
 
-    config = yaml.safe_load((project.root / "mkdocs.yml").read_text(encoding="utf-8")) or {}
+    mkdocs_yml = project.root / "mkdocs.yml"
+    config = (yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}) if mkdocs_yml.is_file() else {}
     order: list[str] = []
 
     def walk(items: Any) -> None:

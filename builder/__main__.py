@@ -234,6 +234,58 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
     _write_folder(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, no_cache=no_cache)
 
 
+@cli.command()
+@root_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF (or, with --zip, the zip) to write.")
+@click.option("--answers", type=click.Path(path_type=Path), help="A clinic's record instead: its questionnaire as answered, then its plan.")
+@click.option("--zip", "as_zip", is_flag=True, help="A zip: the book, every template as PDF and DOCX, the paper questionnaire and an example answer file.")
+@jobs_option
+@cache_option
+@guarded()
+def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: int | None, no_cache: bool) -> None:
+    """The offline toolkit as one PDF book: guidance, paper questionnaire, scoring sheet, blank templates, references."""
+    import tempfile
+
+    from .fileio import canonical_json, check_output_file, write_output
+    from .render import toolkit as tk
+    from .render.cache import open_cache, remember_pack, restore_pack
+
+    project = Project(root)
+    check_output_file(output, project.root, [answers] if answers is not None else [])
+    # The answers are validated before anything else, the cache included: the key is the validated plan.
+    if answers is not None:
+        clinic = _plan_for(root, answers, False)
+        q, plan_data = clinic.q, clinic.plan
+    else:
+        q, _ = load_project(root)
+        plan_data = None
+    folder = None if no_cache else open_cache(lambda line: click.echo(printable(line), err=True))
+    digest = tk.input_digest(project, canonical_json(plan_data) if plan_data is not None else "blank", f"toolkit zip={as_zip} name={output.name}")
+    if folder is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            if restore_pack(folder, digest, Path(tmp)) == [output.name]:
+                # Nothing that shapes the toolkit has changed: copy it out.
+                write_output(output, (Path(tmp) / output.name).read_bytes())
+                click.echo(printable(f"wrote {output} (from cache: nothing has changed)"), err=True)
+                return
+    try:
+        book, pages = tk.build_book(q, project, plan_data, cache_on=not no_cache)
+    except (ReadinessError, OSError):
+        raise
+    except Exception as exc:  # a broken template or page: say which document, exit 1, write nothing
+        raise ProjectError([Problem("templates/toolkit/book.html.j2", None, f"the toolkit book was not rendered: {type(exc).__name__}: {exc}")]) from None
+    if as_zip:
+        failed = tk.build_zip(q, project, book, output, cache_on=not no_cache, workers=jobs)
+        if failed:
+            raise ProjectError([Problem(f"templates/policies/{name.split(' ')[0]}.html.j2", None, f"{name} was not rendered: {err}")
+                                for name, err in failed])
+    else:
+        write_output(output, book)
+    click.echo(printable(f"{output}: {pages} pages in the book"), err=True)
+    if folder is not None:
+        remember_pack(folder, digest, output.parent, [output.name])
+
+
 @cli.command("export")
 @root_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")

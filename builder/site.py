@@ -59,6 +59,8 @@ def minify(name: str, text: str) -> str:
     if name.endswith(".css"):
         return str(rcssmin.cssmin(text, keep_bang_comments=True)) + "\n"
     return text
+TOOLKIT = "downloads/toolkit.pdf"
+"""The whole offline toolkit as one book (builder/render/toolkit.py)."""
 
 
 def _size(data: bytes) -> str:
@@ -84,6 +86,14 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: s
         "[Word, {}](downloads/blank/questionnaire.docx){{ download }}.".format(
             _size(downloads["downloads/blank/questionnaire.pdf"]), _size(downloads["downloads/blank/questionnaire.docx"])),
         "",
+        *([
+            "## The whole toolkit as one book",
+            "",
+            "The guidance on this site, the paper questionnaire with its scoring sheet, and every template, in one PDF with "
+            "contents, bookmarks and links: for a board paper, a team away day or a clinic without reliable internet: "
+            f"[PDF, {_size(downloads[TOOLKIT])}]({TOOLKIT}){{ download }}.",
+            "",
+        ] if TOOLKIT in downloads else []),
         "## Policy and form templates",
         "",
         "| Template | Type | When you need it | Download |",
@@ -227,7 +237,18 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
                 out[f"downloads/blank/{path.name}"] = path.read_bytes()
             if self.example is not None:
                 out[f"downloads/example/{self.example.stem}-plan.pdf"] = (example_dir / "plan.pdf").read_bytes()
+        out[TOOLKIT] = self._toolkit(q, project)
         return out
+
+    @staticmethod
+    def _toolkit(q: Questionnaire, project: Project) -> bytes:
+        """The offline toolkit book, rendered from the same guidance pages as the site (cached when unchanged)."""
+        from .render.toolkit import build_book
+
+        try:
+            return build_book(q, project, None)[0]
+        except Exception as exc:  # reported like the other downloads: the build stops with the reason
+            raise PluginError(f"the toolkit book failed to render: {type(exc).__name__}: {exc}") from None
 
     @staticmethod
     def _add(files: Files, config: MkDocsConfig, uri: str, content: str | bytes) -> None:

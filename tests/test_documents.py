@@ -133,7 +133,11 @@ def test_paper_questionnaire_has_every_question_and_the_routing(blank_pack: Path
     text = " ".join(pdf_text(blank_pack / "questionnaire.pdf").split())
     for qu in q.questions:
         assert " ".join(qu.text.split())[:40] in text, qu.id
-    assert "Answer only if: Room is not “No space at the moment”" in text
+    from builder.render.paper import describe
+
+    follow_up = q.question("space_times")
+    assert follow_up is not None and follow_up.ask_if is not None
+    assert "Answer only if " + describe(follow_up.ask_if, q) in text
     assert text.count("☐") >= sum(len(qu.options) for qu in q.questions)
     assert "Clinic name" in docx_text(blank_pack / "questionnaire.docx")
 

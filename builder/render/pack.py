@@ -109,21 +109,12 @@ QUESTIONNAIRE = "questionnaire"
 
 def questionnaire_html(q: Questionnaire, templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The printable questionnaire, routing written out as 'Answer only if ...'."""
-    from ..wording import describe
     from .documents import document_context, environment
+    from .toolkit import paper_context
 
-    number = 0
-    domains = []
-    for d in q.domains:
-        questions = []
-        for qu in d.questions:
-            number += 1
-            questions.append({"id": qu.id, "number": number, "text": qu.text, "help": qu.help, "type": qu.type,
-                              "options": [o.label for o in qu.options], "asked": describe(qu.ask_if, q), "guidance": qu.guidance})
-        domains.append({"title": d.title, "summary": d.summary, "questions": questions})
     context = document_context(q, q.templates[0].id, None, link_stylesheet=link_stylesheet)
     context["doc"] = {**context["doc"], "id": QUESTIONNAIRE, "title": "Peer support readiness questionnaire", "version": q.meta.version}
-    context["domains"] = domains
+    context.update(paper_context(q))
     return environment(templates_dir).get_template("questionnaire.html.j2").render(context)
 
 
@@ -216,7 +207,8 @@ def build_pack(
     todo_pdf: list[tuple[str, str]] = []
     html_for_docx: dict[str, str] = {}
     keys: dict[str, str] = {}
-    plan_digest = hashlib.sha256(canonical_json(plan).encode()).hexdigest() if plan is not None else "blank"
+    # Blank documents still depend on the questionnaire (the paper questionnaire prints all of it).
+    plan_digest = hashlib.sha256(canonical_json(plan).encode() if plan is not None else q.model_dump_json().encode()).hexdigest()
 
     for name in names:
         keys[name] = cache.key("document", name, plan_digest)

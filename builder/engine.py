@@ -151,6 +151,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     from .actionplan import add_planning
 
     add_planning(plan, q, af, values, route, roles)
+    plan["standards"] = standards_coverage(ctx, plan["actions"], templates)  # in the plan's final order of actions
     return plan
 
 

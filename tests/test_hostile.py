@@ -463,11 +463,11 @@ def test_a_pack_replaces_the_previous_one_whole_and_concurrent_packs_do_not_mix(
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
     riverside = sorted(p.name for p in out.iterdir())
-    assert "honorary_contract.pdf" in riverside
+    assert "confidentiality.pdf" in riverside
     (tmp_path / "hillside.yaml").write_bytes((ROOT / "examples" / "hillside.yaml").read_bytes())
     (tmp_path / f".out.{2**22 + 7}.dead.new").mkdir()  # the stage of a run that was SIGKILLed
     result = run("pack", "hillside.yaml", "-o", "out", "--no-docx", "--no-cache", cwd=tmp_path, cap=False, timeout=300)
     assert result.returncode == 0, result.stderr
     hillside = sorted(p.name for p in out.iterdir())
-    assert "honorary_contract.pdf" not in hillside, "nothing of Riverside's is left"
+    assert "confidentiality.pdf" not in hillside, "nothing of Riverside's is left"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "stale stages are cleaned up"

@@ -21,7 +21,7 @@ from builder.__main__ import cli
 from builder.load import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mh"
-LAYOUT = ("base.html.j2", "_macros.html.j2", "plan.html.j2", "questionnaire.html.j2", "assets")
+LAYOUT = ("base.html.j2", "_macros.html.j2", "plan.html.j2", "questionnaire.html.j2", "toolkit", "assets")
 
 
 @pytest.fixture

@@ -402,6 +402,7 @@
     };
     // A plan a board can act on: owners, priorities, due dates, budget, risks, indicators.
     addPlanning(plan, q, af, w.values, route[0], roles[0]);
+    plan.standards = standardsCoverage(ctx, plan.actions, templates[0]); // in the plan's final order of actions
     return plan;
   }
 

@@ -129,6 +129,5 @@ def planning_context(q: Questionnaire, plan: dict[str, Any] | None) -> dict[str,
 def render_template(q: Questionnaire, templates_dir: Path, template_id: str, plan: dict[str, Any] | None, *, link_stylesheet: bool = True) -> str:
     env = environment(templates_dir)
     context = document_context(q, template_id, plan, link_stylesheet=link_stylesheet)
-    if template_id == "monitoring_return":
-        context.update(planning_context(q, plan))
+    context.update(planning_context(q, plan))  # every template may report on the plan's indicators, budget and risks
     return env.get_template(f"policies/{template_id}.html.j2").render(context)

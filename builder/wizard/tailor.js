@@ -33,6 +33,8 @@
     });
     env = new nunjucks.Environment(new Loader(), { autoescape: true, throwOnUndefined: true, trimBlocks: true, lstripBlocks: true });
     env.addFilter("en_gb_date", enGbDate);
+    // documents.pounds: whole pounds with thousands separators, 14814 -> "£14,814".
+    env.addFilter("pounds", function (v) { return "£" + String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ","); });
     // mapping.get(key) in the Jinja2 source (builder/tailor.py rewrites it to this filter).
     env.addFilter("jget", function (obj, key, fallback) {
       return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : fallback === undefined ? null : fallback;
@@ -77,6 +79,11 @@
       doc: { id: template.id, title: template.title, version: T.doc_version, issued: enGbDate(assessed), review_date: review(assessed) },
       link_stylesheet: true
     };
+    // documents.planning_context: the plan's indicators, budget lines and risks (none without planning files).
+    var planned = plan.indicators !== undefined;
+    ctx.indicators = planned ? plan.indicators : [];
+    ctx.budget_lines = planned ? plan.budget.lines : [];
+    ctx.risks = planned ? plan.risks : [];
     // base.html.j2 reads its title block through Jinja2's `self`; no template overrides that block.
     ctx.self = { title: function () { return ctx.doc.title; } };
     return ctx;

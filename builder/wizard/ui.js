@@ -618,7 +618,7 @@
               h("a", { href: `downloads/blank/${id}.docx`, "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
       unknown.length > 0 && section("Still to find out", list(unknown)),
-      fold("Your answers", h("table", { class: "rw-answers" },
+      section("Your answers", h("table", { class: "rw-answers" },
         h("thead", null, h("tr", null, ["Question", "Answer", "Note", "Change"].map((c) => h("th", { scope: "col", class: c === "Change" ? "rw-change-col" : null }, c)))),
         h("tbody", null, plan.answers.map((a) => h("tr", { "data-question": a.question }, h("th", { scope: "row" }, a.title),
           h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : snap.dontKnow(a.question) ? "I don't know yet" : "Not answered yet"),
@@ -905,7 +905,7 @@
       render(false);
       const again = document.getElementById(`rw-a-${id}`);
       if (again) { again.closest("details").open = true; again.focus(); }
-      announce(`Budget worked out again: ${pounds(E.plan(Q, doc()).plan.budget.total_year1)} in year one.`);
+      announce(`Budget worked out again: ${pounds(E.plan(Q, snapshot().doc).plan.budget.total_year1)} in year one.`);
     };
     return fold("Budget",
       h("p", null, "Worked out from your answers and the assumptions below, in whole pounds. Change an assumption to see the budget change; clear it to go back to the default."),

@@ -93,6 +93,15 @@ class PartnershipSplit(_Model):
     rows: list[SplitRow]
 
 
+class NetworkBinding(_Model):
+    """Whether a clinic is in, or wants, a regional network: the review's hub-and-spoke opportunities."""
+
+    question: str
+    """The single-choice question that asks it."""
+    interested: list[str]
+    """Its options meaning the clinic is in a network or wants one."""
+
+
 class Bindings(_Model):
     """templates/bindings.yaml."""
 
@@ -100,3 +109,4 @@ class Bindings(_Model):
     partnership_split: PartnershipSplit | None = None
     policy_checklist: PolicyChecklist | None = None
     pathway: Pathway | None = None
+    regional_network: NetworkBinding | None = None

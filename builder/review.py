@@ -244,10 +244,21 @@ def summarise(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
         "templates": list(plan["templates"]),
         "must_haves": must_have_gaps(q, plan),
         "budget": budget_total(plan),
-        "partner_org": answers.get("partner_org"),
-        "partner_name": answers.get("partner_name"),
-        "regional_network": answers.get("regional_network"),
+        **partnership_facts(q, answers, plan["route"]),
     }
+
+
+def partnership_facts(q: Questionnaire, answers: dict[str, Any], route: str) -> dict[str, Any]:
+    """What the area opportunities need, read through templates/bindings.yaml (no question id in code)."""
+    b = q.bindings
+    kind = answers.get(b.partner.question) if b.partner else None
+    partnered = b.partner is not None and isinstance(kind, str) and kind not in b.partner.no_partner
+    name = answers.get(b.partner.name_question) if b.partner and b.partner.name_question and partnered else None
+    net = b.regional_network
+    hub = (b.partnership_split is not None and route in b.partnership_split.hub_routes) or \
+        (net is not None and answers.get(net.question) in net.interested)
+    return {"partnered": partnered, "no_partner": b.partner is not None and kind in b.partner.no_partner,
+            "partner_name": name if isinstance(name, str) else None, "hub_candidate": hub}
 
 
 # ---------------------------------------------------------------- combining raters
@@ -469,10 +480,6 @@ def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: li
     }
 
 
-PARTNERED = ("hiv_peer_org", "other_peer_org")
-NETWORKED = ("existing", "interested")
-
-
 def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per area: clinics without a partner beside clinics with one, and clinics a regional hub could serve."""
     areas: dict[str, list[dict[str, Any]]] = {}
@@ -482,9 +489,9 @@ def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for area in sorted(areas, key=str.casefold):
         group = sorted(areas[area], key=lambda c: c["name"].casefold())
-        with_partner = [{"clinic": c["name"], "partner": c["partner_name"]} for c in group if c["partner_org"] in PARTNERED]
-        without = [c["name"] for c in group if c["partner_org"] == "none"]
-        hub = [c["name"] for c in group if c["route"] == "hub_and_spoke" or c["regional_network"] in NETWORKED]
+        with_partner = [{"clinic": c["name"], "partner": c["partner_name"]} for c in group if c["partnered"]]
+        without = [c["name"] for c in group if c["no_partner"]]
+        hub = [c["name"] for c in group if c["hub_candidate"]]
         if (with_partner and without) or len(hub) >= 2:
             out.append({"area": area, "clinics": len(group), "with_partner": with_partner if without else [],
                         "without_partner": without if with_partner else [], "hub_and_spoke": hub if len(hub) >= 2 else []})

@@ -55,6 +55,8 @@ def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
             options(("partner", "phrases"), b.partner.question, list(b.partner.phrases))
         if b.partner.name_question:
             question(("partner", "name_question"), b.partner.name_question, ("text",))
+    if b.regional_network is not None and question(("regional_network", "question"), b.regional_network.question, ("single",)):
+        options(("regional_network", "interested"), b.regional_network.question, b.regional_network.interested)
     if b.partnership_split is not None:
         route_ids = [r.id for r in q.meta.routes.options]
         for key in ("own_routes", "hub_routes"):

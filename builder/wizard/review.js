@@ -10,8 +10,6 @@
   var ANSWER_SUFFIXES = [".yaml", ".yml", ".json"];
   var RANK = { red: 0, amber: 1, green: 2 };
   var MET_STATUSES = ["met", "done", "ready", "complete", "completed", "in_place"];
-  var PARTNERED = ["hiv_peer_org", "other_peer_org"];
-  var NETWORKED = ["existing", "interested"];
 
   // The wording of builder/review.py's RULE and of the Msg templates it uses (tests compare them).
   var RULE = "Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth " +
@@ -134,13 +132,25 @@
     var r = plan.readiness, answers = {}, domains = {};
     plan.answers.forEach(function (a) { answers[a.question] = a.answer; });
     q.meta.domains.forEach(function (d) { domains[d] = { score: r.domains[d].score, rating: r.domains[d].rating }; });
-    var pick = function (k) { return has(answers, k) ? answers[k] : null; };
+    var facts = partnershipFacts(q, answers, plan.route);
     return {
       overall: { score: r.overall.score, rating: r.overall.rating }, domains: domains, route: plan.route,
       roles: plan.roles.slice(), actions: plan.actions.map(function (a) { return a.id; }), templates: plan.templates.slice(),
       must_haves: mustHaveGaps(q, plan), budget: budgetTotal(plan),
-      partner_org: pick("partner_org"), partner_name: pick("partner_name"), regional_network: pick("regional_network")
+      partnered: facts.partnered, no_partner: facts.no_partner, partner_name: facts.partner_name, hub_candidate: facts.hub_candidate
     };
+  }
+
+  /** review.partnership_facts: read through the questionnaire's bindings, so no question id is named here. */
+  function partnershipFacts(q, answers, route) {
+    var b = q.bindings || {}, p = b.partner, net = b.regional_network, split = b.partnership_split;
+    var kind = p && has(answers, p.question) ? answers[p.question] : null;
+    var noPartner = p ? p.no_partner || [] : [];
+    var partnered = !!p && typeof kind === "string" && noPartner.indexOf(kind) < 0;
+    var name = partnered && p.name_question && typeof answers[p.name_question] === "string" ? answers[p.name_question] : null;
+    var hub = (!!split && (split.hub_routes || []).indexOf(route) >= 0) ||
+      (!!net && has(answers, net.question) && net.interested.indexOf(answers[net.question]) >= 0);
+    return { partnered: partnered, no_partner: !!p && noPartner.indexOf(kind) >= 0, partner_name: name, hub_candidate: hub };
   }
 
   // ---------------------------------------------------------------- combining raters
@@ -346,10 +356,10 @@
     var out = [];
     Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(a)], [fold(b)]); }).forEach(function (area) {
       var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(a.name)], [fold(b.name)]); });
-      var withPartner = group.filter(function (c) { return PARTNERED.indexOf(c.partner_org) >= 0; })
+      var withPartner = group.filter(function (c) { return c.partnered; })
         .map(function (c) { return { clinic: c.name, partner: c.partner_name }; });
-      var without = group.filter(function (c) { return c.partner_org === "none"; }).map(function (c) { return c.name; });
-      var hub = group.filter(function (c) { return c.route === "hub_and_spoke" || NETWORKED.indexOf(c.regional_network) >= 0; })
+      var without = group.filter(function (c) { return c.no_partner; }).map(function (c) { return c.name; });
+      var hub = group.filter(function (c) { return c.hub_candidate; })
         .map(function (c) { return c.name; });
       if ((withPartner.length && without.length) || hub.length >= 2) {
         out.push({ area: area, clinics: group.length, with_partner: without.length ? withPartner : [],

@@ -471,3 +471,18 @@ def test_a_pack_replaces_the_previous_one_whole_and_concurrent_packs_do_not_mix(
     hillside = sorted(p.name for p in out.iterdir())
     assert "confidentiality.pdf" not in hillside, "nothing of Riverside's is left"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [], "stale stages are cleaned up"
+
+
+@pytest.mark.slow
+def test_a_cached_pack_is_never_served_for_a_file_that_does_not_validate(tmp_path: Path) -> None:
+    env = {"READINESS_CACHE": str(tmp_path / "cache")}
+    (tmp_path / "clinic.yaml").write_bytes(ANSWERS.read_bytes())
+    first = run("pack", "clinic.yaml", "-o", "out", "--no-docx", cwd=tmp_path, cap=False, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    again = run("pack", "clinic.yaml", "-o", "out", "--no-docx", cwd=tmp_path, cap=False, env=env, timeout=300)
+    assert "all from cache" in again.stderr
+    before = snapshot(tmp_path / "out")
+    (tmp_path / "clinic.json").write_bytes(ANSWERS.read_bytes())  # the same bytes, but YAML is not JSON
+    result = run("pack", "clinic.json", "-o", "out", "--no-docx", cwd=tmp_path, env=env)
+    assert result.returncode == 2 and "malformed JSON" in result.stderr and "cache" not in result.stderr, result.stderr
+    assert snapshot(tmp_path / "out") == before

@@ -523,6 +523,15 @@ def _apply_tables(body: Any, infos: list[TableInfo], width: int) -> None:
                 props.append(etree.Element(f"{W}tblHeader"))
             for i, prop in enumerate(props):
                 tr_pr.insert(i, prop)
+        after = tbl.getnext()
+        if after is not None and after.tag == f"{W}p":  # the PDF's 4 mm below a table
+            ppr = after.find(f"{W}pPr")
+            if ppr is None:
+                ppr = etree.Element(f"{W}pPr")
+                after.insert(0, ppr)
+            if ppr.find(f"{W}spacing") is None:
+                etree.SubElement(ppr, f"{W}spacing", {f"{W}before": "200"})
+                sort_ppr(ppr)
         for r_index, c_index in info.rowhead_cells:
             cells = rows[r_index].findall(f"{W}tc")
             if c_index >= len(cells):

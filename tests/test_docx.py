@@ -295,3 +295,19 @@ def test_libreoffice_opens_every_word_document(word_pack: tuple[Path, dict[str, 
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "png" / name)], check=True)
         image = Image.open(next((tmp_path / "png").glob(f"{name}-*.png"))).convert("L")
         assert image.getextrema()[0] < 100, f"{name}: page 1 has text on it"
+
+
+def test_a_page_that_starts_with_a_table_breaks_before_it() -> None:
+    html = SAMPLE.format(body="portrait", clinic="C").replace(
+        '<section class="appendix"><h2>Form</h2>',
+        '<section class="appendix"><table><thead><tr><th scope="col">Step</th></tr></thead><tbody><tr><td>x</td></tr></tbody></table><h2>Form</h2>')
+    body = part(html_to_docx(html), "word/document.xml").find(f"{W}body")
+    assert body is not None
+    marks = [p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}pageBreakBefore") is not None]
+    assert len(marks) == 1 and text_of(marks[0]) == "", "an empty paragraph starts the page"
+    after = marks[0].getnext()
+    while after is not None and after.tag != f"{W}tbl":
+        assert after.tag in (f"{W}bookmarkStart", f"{W}bookmarkEnd"), after.tag
+        after = after.getnext()
+    assert after is not None, "the table follows it"
+    assert marks[0].find(f"{W}pPr/{W}rPr/{W}sz").get(f"{W}val") == "2", "one point high"  # type: ignore[union-attr]

@@ -215,22 +215,20 @@ class Fields:
 
     next_id: int = 1
     tables: list[TableInfo] = field(default_factory=list)
-    count: dict[str, int] = field(default_factory=lambda: {"text": 0, "date": 0, "checkbox": 0})
 
     def _id(self) -> int:
         self.next_id += 1
         return self.next_id
 
-    def text(self, prompt: str, *, multiline: bool = False, title: str | None = None, kind: str = "text") -> str:
+    def text(self, prompt: str, *, multiline: bool = False, kind: str = "text") -> str:
         """A plain-text (or date) content control showing `prompt` as placeholder text until filled in."""
         kind = "date" if kind == "text" and DATE_LABEL.search(prompt) else kind
-        self.count["date" if kind == "date" else "text"] += 1
         if kind == "date":
             choice = ('<w:date><w:dateFormat w:val="d MMMM yyyy"/><w:lid w:val="en-GB"/>'
                       '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>')
         else:
             choice = '<w:text w:multiLine="1"/>' if multiline else "<w:text/>"
-        alias = (title or prompt)[:60]
+        alias = prompt[:60]
         binding = BIND_CLINIC if prompt == CLINIC_PROMPT and kind == "text" else ""
         return (f'<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/><w:tag w:val="{kind}"/><w:id w:val="{self._id()}"/>'
                 f"<w:showingPlcHdr/>{binding}{choice}</w:sdtPr>"
@@ -238,7 +236,6 @@ class Fields:
 
     def checkbox(self, label: str) -> str:
         """A Word 2010 check-box content control, unticked, named by its label for screen readers."""
-        self.count["checkbox"] += 1
         font = '<w:rFonts w:ascii="MS Gothic" w:eastAsia="MS Gothic" w:hAnsi="MS Gothic" w:hint="eastAsia"/>'
         return (f'<w:sdt xmlns:w14="{W14_NS}"><w:sdtPr><w:rPr>{font}</w:rPr><w:alias w:val={quoteattr(label[:60] or "Tick box")}/>'
                 f'<w:tag w:val="checkbox"/><w:id w:val="{self._id()}"/>'
@@ -523,6 +520,15 @@ def _apply_tables(body: Any, infos: list[TableInfo], width: int) -> None:
                 props.append(etree.Element(f"{W}tblHeader"))
             for i, prop in enumerate(props):
                 tr_pr.insert(i, prop)
+        after = tbl.getnext()
+        if after is not None and after.tag == f"{W}p":  # the PDF's 4 mm below a table
+            ppr = after.find(f"{W}pPr")
+            if ppr is None:
+                ppr = etree.Element(f"{W}pPr")
+                after.insert(0, ppr)
+            if ppr.find(f"{W}spacing") is None:
+                etree.SubElement(ppr, f"{W}spacing", {f"{W}before": "200"})
+                sort_ppr(ppr)
         for r_index, c_index in info.rowhead_cells:
             cells = rows[r_index].findall(f"{W}tc")
             if c_index >= len(cells):
@@ -565,7 +571,14 @@ def _apply_page_breaks(body: Any) -> None:
             sort_ppr(ppr)
             p.getparent().remove(p)
         else:  # before a table: the empty paragraph itself starts the page, one point high
-            p.find(f"{W}pPr").remove(style)
+            from lxml import etree
+
+            ppr = p.find(f"{W}pPr")
+            ppr.remove(style)
+            etree.SubElement(ppr, f"{W}spacing", {f"{W}before": "0", f"{W}after": "0", f"{W}line": "20", f"{W}lineRule": "exact"})
+            r_pr = etree.SubElement(ppr, f"{W}rPr")
+            etree.SubElement(r_pr, f"{W}sz", {f"{W}val": "2"})
+            sort_ppr(ppr)
 
 
 def _tighten_title(body: Any) -> None:

@@ -208,6 +208,9 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         for name, data in downloads.items():
             self._add(files, config, name, data)
         self._add(files, config, "templates.md", templates_markdown(q, downloads, self._example_name))
+        from .crosswalk import crosswalk_markdown
+
+        self._add(files, config, "standards.md", crosswalk_markdown(q))
 
     def _downloads(self, q: Questionnaire) -> dict[str, bytes]:
         """Blank templates (PDF, DOCX) and an example plan, rendered through the content-keyed cache."""

@@ -47,10 +47,11 @@ def explanation_problems(q: Questionnaire, af: AnswerFile, plan: dict[str, Any])
         want = STATUS[evaluate(spec.met, values)]
         if item["status"] != want:
             out.append(f"go-live {item['id']}: status {item['status']}, the answers say {want}")
-    for line in plan["readiness"]["overall"]["reasons"]:
-        for g in q.meta.go_live:
-            if f"'{g.title}' is not met" in line and evaluate(g.met, values) is not False:
-                out.append(f"overall: says '{g.title}' is not met, but it is not known to be unmet")
+    reasons = plan["readiness"]["overall"]["reasons"]
+    for g in q.meta.go_live:
+        said = fill(msgs.go_live_not_met, cap=g.cap, title=g.title, reason=g.reason) in reasons
+        if said != (evaluate(g.met, values) is False):
+            out.append(f"overall: {'says' if said else 'does not say'} that '{g.title}' is not met, against the answers")
     route_rules = [r for r in q.meta.routes.rules if evaluate(r.when, values) is True]
     expected_route = [route_rules[0].reason] if route_rules else [q.meta.routes.default.reason]
     if plan["route_reasons"] != expected_route:

@@ -53,6 +53,18 @@ def test_logic_map_shows_the_real_tree(built_site: Path, q: Questionnaire) -> No
     assert "Asked: Room is not “No space at the moment”" in html.replace("&ldquo;", "“").replace("&rdquo;", "”")
 
 
+def test_standards_crosswalk_page_shows_coverage_per_standard(built_site: Path, q: Questionnaire) -> None:
+    import html as htmllib
+
+    page = htmllib.unescape((built_site / "standards.html").read_text())
+    for std in q.meta.standards.values():
+        assert std.title in page, std.title
+    for d in q.domains:
+        for a in d.actions:
+            if a.standards:
+                assert a.title in page, a.id
+
+
 def test_every_help_link_lands_on_its_section(built_site: Path, q: Questionnaire) -> None:
     for qu in q.questions:
         page, _, anchor = qu.guidance.partition("#")

@@ -840,7 +840,8 @@ def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionn
     assert box.input_value() == "7.5"
     box.fill("15")
     box.press("Enter")
-    page.wait_for_function(f"document.querySelector('.rw-board').dataset.totalYear1 !== '{evaluate_plan(q, af)['budget']['total_year1']}'")
+    before = evaluate_plan(q, af)["budget"]["total_year1"]
+    page.wait_for_function(f"document.querySelector('.rw-board').dataset.totalYear1 !== '{before}'")
     expected = evaluate_plan(q, dataclasses.replace(af, assessed_on=page.evaluate(
         "() => JSON.parse(localStorage.getItem('readiness-wizard')).assessed_on"), assumptions={"coordinator_hours": 1500}))
     assert page.locator(".rw-board").get_attribute("data-total-year1") == str(expected["budget"]["total_year1"])

@@ -210,7 +210,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         self._add(files, config, "templates.md", templates_markdown(q, downloads, self._example_name))
         from .crosswalk import crosswalk_markdown
 
-        self._add(files, config, "standards.md", crosswalk_markdown(q))
+        if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
+            self._add(files, config, "standards.md", crosswalk_markdown(q))
 
     def _downloads(self, q: Questionnaire) -> dict[str, bytes]:
         """Blank templates (PDF, DOCX) and an example plan, rendered through the content-keyed cache."""

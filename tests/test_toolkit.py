@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.__main__ import cli
@@ -73,6 +73,8 @@ same strategy, not from one rebuilt inside the test body from a fixture."""
 # rescans whenever sys.modules grows. evaluate_plan imports its planning modules on first call, so the
 # first example used to change the pool its replays drew from (FlakyStrategyDefinition). Load them now.
 evaluate_plan(QUESTIONNAIRE, AnswerFile("Clinic"))
+PAPER, SHEET, RULES = paper_questions(QUESTIONNAIRE), scoring_sheet(QUESTIONNAIRE), sheet_rules(QUESTIONNAIRE)
+"""The property tests read these rather than fixtures, so a failure reports only the answers drawn."""
 
 
 # ------------------------------------------------------------------ the pen
@@ -168,9 +170,10 @@ def test_an_example_imports_no_module_so_generation_stays_deterministic(q: Quest
     assert sorted(set(sys.modules) - before) == []
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None)
 @given(answers=ANSWER_SETS)
-def test_following_the_printed_routing_visits_the_questions_the_engine_asks(q: Questionnaire, paper: list[PaperQuestion], answers: dict[str, Answer]) -> None:
+def test_following_the_printed_routing_visits_the_questions_the_engine_asks(answers: dict[str, Answer]) -> None:
+    q, paper = QUESTIONNAIRE, PAPER
     steps, _ = walk(q, AnswerFile("Clinic", answers=answers))
     engine = [(s.question.id, s.state) for s in steps if s.state != "skipped"]
     pen, guards = follow_the_paper(q, paper, answers)
@@ -309,10 +312,10 @@ def score_by_hand(q: Questionnaire, sheet: ScoringSheet, rules: SheetRules, pape
             "roles": roles, "values": values, "answered": answered}
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None)
 @given(answers=ANSWER_SETS)
-def test_scoring_by_hand_gives_the_engines_ratings(q: Questionnaire, paper: list[PaperQuestion], sheet: ScoringSheet, rules: SheetRules,
-                                                  answers: dict[str, Answer]) -> None:
+def test_scoring_by_hand_gives_the_engines_ratings(answers: dict[str, Answer]) -> None:
+    q, paper, sheet, rules = QUESTIONNAIRE, PAPER, SHEET, RULES
     plan = evaluate_plan(q, AnswerFile("Clinic", answers=answers))
     hand = score_by_hand(q, sheet, rules, paper, answers)
     readiness = plan["readiness"]
@@ -326,10 +329,10 @@ def test_scoring_by_hand_gives_the_engines_ratings(q: Questionnaire, paper: list
         assert plan["roles"] == [q.meta.roles.fallback.role]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None)
 @given(answers=ANSWER_SETS)
-def test_the_sheet_points_to_every_action_and_template_the_answers_bring_in(q: Questionnaire, paper: list[PaperQuestion], sheet: ScoringSheet,
-                                                                            rules: SheetRules, answers: dict[str, Answer]) -> None:
+def test_the_sheet_points_to_every_action_and_template_the_answers_bring_in(answers: dict[str, Answer]) -> None:
+    q, paper, sheet, rules = QUESTIONNAIRE, PAPER, SHEET, RULES
     plan = evaluate_plan(q, AnswerFile("Clinic", answers=answers))
     hand = score_by_hand(q, sheet, rules, paper, answers)
     actions = {a["title"] for a in plan["actions"] if not a["id"].startswith("find_out_")}

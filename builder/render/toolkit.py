@@ -115,13 +115,25 @@ def _leave_out(cond: Any) -> Any:
     return cond.not_ if isinstance(cond, Not) else Not.model_validate({"not": cond})
 
 
+def _words(cond: Any, q: Questionnaire) -> str:
+    """paper.describe, with each part of a top-level 'all' that offers a choice ("… or …") in brackets, so
+    "A and B or C" cannot be read as "(A and B) or C"."""
+    from ..schema import All
+    from .paper import describe
+
+    if isinstance(cond, All):
+        parts = [describe(c, q) for c in cond.all]
+        return " and ".join(f"({t})" if " or " in t and not t.startswith("(") else t for t in parts)
+    return describe(cond, q)
+
+
 def sheet_rules(q: Questionnaire) -> SheetRules:
     """What the scoring sheet adds to paper.scoring_sheet for the engine's rules: skipped points, questions left out
     of the score and the 'out of' each leaves, and the go-live checklist. All derived from the questionnaire."""
     from itertools import combinations
 
     from ..engine import _round_pct
-    from .paper import describe, numbers
+    from .paper import numbers
 
     num = numbers(q)
     bands = q.meta.ratings
@@ -133,7 +145,7 @@ def sheet_rules(q: Questionnaire) -> SheetRules:
                 continue
             out = _leave_out(qu.scored_if) if qu.scored_if is not None else None
             rows.append(RowRule(num[qu.id], qu.id, qu.max, None if qu.points_when_skipped is None else min(qu.points_when_skipped, qu.max),
-                                out, describe(out, q) if out is not None else None))
+                                out, _words(out, q) if out is not None else None))
         top = sum(r.max for r in rows)
         groups: dict[str, int] = {}
         for r in rows:
@@ -146,7 +158,7 @@ def sheet_rules(q: Questionnaire) -> SheetRules:
             first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
             scales.append(Scale(t, scores, first[0], first[1]))
         domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
-    go_live = tuple(GoLiveLine(g.id, g.title, g.met, describe(g.met, q), g.cap, g.reason) for g in q.meta.go_live)
+    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), g.cap, g.reason) for g in q.meta.go_live)
     return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)
 
 

@@ -46,7 +46,120 @@ def paper_context(q: Questionnaire) -> dict[str, Any]:
 
     by_id = {pq.question.id: pq for pq in paper_questions(q)}
     domains = [{"id": d.id, "title": d.title, "summary": d.summary, "questions": [by_id[qu.id] for qu in d.questions]} for d in q.domains]
-    return {"paper_domains": domains, "sheet": scoring_sheet(q)}
+    return {"paper_domains": domains, "sheet": scoring_sheet(q), "rules": sheet_rules(q)}
+
+
+# ---------------------------------------------------------------- the engine's scoring rules, for the sheet
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """How one scored question counts on paper, beyond the points of its ticks."""
+
+    number: int
+    question_id: str
+    max: int
+    when_skipped: int | None
+    """Points it earns when the routing skipped it (points_when_skipped); None: a skipped question scores 0."""
+    leave_out: Any
+    """The condition under which it does not count at all (neither points nor 'out of'); None: it always counts."""
+    leave_out_text: str | None
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The score lookup for one 'out of' total."""
+
+    out_of: int
+    scores: tuple[int, ...]
+    """scores[p]: the domain score for p points out of `out_of`."""
+    green_from: int
+    amber_from: int
+
+
+@dataclass(frozen=True)
+class DomainRules:
+    id: str
+    rows: tuple[RowRule, ...]
+    scales: tuple[Scale, ...]
+    """Every 'out of' a clinic can have, largest first (questions left out lower it)."""
+
+
+@dataclass(frozen=True)
+class GoLiveLine:
+    id: str
+    title: str
+    met: Any
+    text: str
+    """The condition in words, with question numbers."""
+    cap: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SheetRules:
+    domains: dict[str, DomainRules]
+    go_live: tuple[GoLiveLine, ...]
+    unknown_cap: str
+    """The cap while any go-live condition is not known yet (the engine's)."""
+
+
+UNKNOWN_GO_LIVE_CAP = "amber"
+"""engine.overall_readiness caps at amber while a go-live condition is not known."""
+
+
+def _leave_out(cond: Any) -> Any:
+    """The condition under which a question with scored_if `cond` is left out: `cond` is False, i.e. its negation holds."""
+    from ..schema import Not
+
+    return cond.not_ if isinstance(cond, Not) else Not.model_validate({"not": cond})
+
+
+def _words(cond: Any, q: Questionnaire) -> str:
+    """paper.describe, with each part of a top-level 'all' that offers a choice ("… or …") in brackets, so
+    "A and B or C" cannot be read as "(A and B) or C"."""
+    from ..schema import All
+    from .paper import describe
+
+    if isinstance(cond, All):
+        parts = [describe(c, q) for c in cond.all]
+        return " and ".join(f"({t})" if " or " in t and not t.startswith("(") else t for t in parts)
+    return describe(cond, q)
+
+
+def sheet_rules(q: Questionnaire) -> SheetRules:
+    """What the scoring sheet adds to paper.scoring_sheet for the engine's rules: skipped points, questions left out
+    of the score and the 'out of' each leaves, and the go-live checklist. All derived from the questionnaire."""
+    from itertools import combinations
+
+    from ..engine import _round_pct
+    from .paper import numbers
+
+    num = numbers(q)
+    bands = q.meta.ratings
+    domains: dict[str, DomainRules] = {}
+    for d in q.domains:
+        rows = []
+        for qu in d.questions:
+            if not qu.scored:
+                continue
+            out = _leave_out(qu.scored_if) if qu.scored_if is not None else None
+            rows.append(RowRule(num[qu.id], qu.id, qu.max, None if qu.points_when_skipped is None else min(qu.points_when_skipped, qu.max),
+                                out, _words(out, q) if out is not None else None))
+        top = sum(r.max for r in rows)
+        groups: dict[str, int] = {}
+        for r in rows:
+            if r.leave_out_text is not None:
+                groups[r.leave_out_text] = groups.get(r.leave_out_text, 0) + r.max
+        totals = sorted({top - sum(c) for n in range(len(groups) + 1) for c in combinations(groups.values(), n)}, reverse=True)
+        scales = []
+        for t in totals:
+            scores = tuple(_round_pct(p, t) if t else 0 for p in range(t + 1))
+            first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
+            scales.append(Scale(t, scores, first[0], first[1]))
+        domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
+    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), g.cap, g.reason) for g in q.meta.go_live)
+    return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)
 
 
 # ---------------------------------------------------------------- guidance Markdown to book chapters
@@ -198,7 +311,7 @@ def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = 
         parts.append(Part("questionnaire", "The paper questionnaire", "questionnaire",
                           contents=[(f"q-domain-{i}", f"{i}. {d.title}") for i, d in enumerate(q.domains, start=1)]))
         parts.append(Part("scoring-sheet", "Scoring sheet", "scoring",
-                          contents=[(f"s-{d.id}", d.title) for d in q.domains] + [("s-overall", "Overall rating"), ("s-route", "Route and peer roles"), ("s-feeds", "What your answers bring in")]))
+                          contents=[(f"s-{d.id}", d.title) for d in q.domains] + [("s-overall", "Overall rating"), ("s-go-live", "Go-live checklist"), ("s-route", "Route and peer roles"), ("s-feeds", "What your answers bring in")]))
         tparts = Part("part-templates", "Templates", "chapters",
                       intro="Every template, blank: replace each [bracketed field] with your own details and delete what does not apply. "
                             "Word versions to edit come with the toolkit's zip and on the website.")
@@ -340,4 +453,4 @@ def _zip_readme(q: Questionnaire) -> str:
 
 
 __all__ = ["BOOK_TITLE", "Chapter", "LinkMap", "Part", "ToolkitResult", "book_html", "build_book", "build_zip", "guidance_pages",
-           "input_digest", "paper_context", "render_pdf", "rewrite"]
+           "input_digest", "paper_context", "render_pdf", "rewrite", "sheet_rules"]

@@ -6,6 +6,7 @@ cross-reference checks (checks.py) run only once the shape is valid.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -160,6 +161,16 @@ def _duplicate_questions(domains: list[Domain], sources: dict[str, LoadedFile]) 
     return problems
 
 
+def _optional(project: Project, path: Path, model: type[M], key: str, sources: dict[str, LoadedFile], problems: list[Problem]) -> M | None:
+    """An optional file (bindings.yaml, contract.yaml): validated when present, None when absent."""
+    if not path.exists():
+        return None
+    sources[key] = load(path, project.rel(path))
+    value, errs = validate(model, sources[key])
+    problems += errs
+    return value
+
+
 def load_questionnaire(project: Project | None = None, *, thorough: bool = True) -> Questionnaire:
     """Load and check every file; raise ReadinessError listing every error found."""
     return load_checked(project, thorough=thorough)[0]
@@ -217,22 +228,11 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
             if domain.id != did:
                 problems.append(src.problem(("id",), Msg.DOMAIN_ID_MISMATCH.format(expected=did, actual=domain.id)))
             domains.append(domain)
-    bindings = None
-    bindings_path = project.templates_dir / "bindings.yaml"
-    if bindings_path.exists():
-        from .bindings import Bindings
+    from .bindings import Bindings
+    from .contract import Contract
 
-        sources["bindings"] = load(bindings_path, project.rel(bindings_path))
-        bindings, errs = validate(Bindings, sources["bindings"])
-        problems += errs
-    contract = None
-    contract_path = project.questionnaire_dir / "contract.yaml"
-    if contract_path.exists():
-        from .contract import Contract
-
-        sources["contract"] = load(contract_path, project.rel(contract_path))
-        contract, errs = validate(Contract, sources["contract"])
-        problems += errs
+    bindings = _optional(project, project.templates_dir / "bindings.yaml", Bindings, "bindings", sources, problems)
+    contract = _optional(project, project.questionnaire_dir / "contract.yaml", Contract, "contract", sources, problems)
     from .planfiles import FILES as PLANNING_FILES
     from .planfiles import load_planning
 

@@ -1,54 +1,85 @@
-"""Conditions in plain English, for people: the logic map, the paper questionnaire's routing and the plan."""
+"""Conditions in plain English, for people: the logic map, the paper questionnaire's routing and the plan.
+
+One walker over the condition language (all / any / not and the leaf tests) serves every reader; a
+Voice says how a leaf, a negation, the route and a role read for that reader.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from .schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 
+Leaf = Callable[[Condition, bool, Questionnaire], "str | None"]
 
-def describe(cond: Condition | None, q: Questionnaire) -> str:
-    """A condition in words: 'Room is “No space at the moment”'."""
+
+@dataclass(frozen=True)
+class Voice:
+    leaf: Leaf
+    """A question test in words (negated or not), or None for anything else."""
+    negation: str
+    """A negated condition no leaf phrase covers, with {text}."""
+    route: str
+    """'the route is ...', with {title}."""
+    role: str
+    """'... is recommended', with {title}."""
+
+
+def option_label(q: Questionnaire, qid: str, oid: str) -> str:
+    qu = q.question(qid)
+    opt = qu.option(oid) if qu else None
+    return f"“{opt.label}”" if opt else oid
+
+
+def leaf_parts(leaf: Condition) -> tuple[str, list[str]] | None:
+    """(question id, option ids) of a question test, or None for anything else."""
+    if isinstance(leaf, Equals):
+        return leaf.equals[0], [leaf.equals[1]]
+    if isinstance(leaf, In):
+        return leaf.in_[0], list(leaf.in_[1])
+    if isinstance(leaf, Includes):
+        return leaf.includes[0], [leaf.includes[1]]
+    if isinstance(leaf, IncludesAny):
+        return leaf.includes_any[0], list(leaf.includes_any[1])
+    return None
+
+
+def _plain_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None:
+    """'Room is “No space at the moment”', by question title."""
+    parts = leaf_parts(leaf)
+    if parts is None:
+        return None
+    qid, opts = parts
+    verbs: dict[type, tuple[str, str]] = {Equals: ("is not", "is"), In: ("is none of", "is"), Includes: ("does not include", "includes"),
+                                          IncludesAny: ("includes none of", "includes any of")}
+    negative, positive = verbs[type(leaf)]
+    qu = q.question(qid)
+    joiner = ", " if negated or isinstance(leaf, IncludesAny) else " or "
+    return f"{qu.title if qu else qid} {negative if negated else positive} " + joiner.join(option_label(q, qid, o) for o in opts)
+
+
+PLAIN = Voice(leaf=_plain_leaf, negation="not ({text})", route="the route is “{title}”", role="{title} is recommended")
+"""The logic map's voice: questions by title."""
+
+
+def describe(cond: Condition | None, q: Questionnaire, voice: Voice = PLAIN) -> str:
+    """A condition in words, in the given voice: 'Room is “No space at the moment”'."""
     if cond is None:
         return "always"
-
-    def label(qid: str, oid: str) -> str:
-        qu = q.question(qid)
-        opt = qu.option(oid) if qu else None
-        return f"“{opt.label}”" if opt else oid
-
-    def title(qid: str) -> str:
-        qu = q.question(qid)
-        return qu.title if qu else qid
-
-    def phrase(leaf: Condition, negated: bool) -> str | None:
-        """A question test in words, or None for anything else."""
-        if isinstance(leaf, Equals):
-            qid, opts, verb = leaf.equals[0], [leaf.equals[1]], ("is not", "is")
-        elif isinstance(leaf, In):
-            qid, opts, verb = leaf.in_[0], list(leaf.in_[1]), ("is none of", "is")
-        elif isinstance(leaf, Includes):
-            qid, opts, verb = leaf.includes[0], [leaf.includes[1]], ("does not include", "includes")
-        elif isinstance(leaf, IncludesAny):
-            qid, opts, verb = leaf.includes_any[0], list(leaf.includes_any[1]), ("includes none of", "includes any of")
-        else:
-            return None
-        joiner = ", " if negated or isinstance(leaf, IncludesAny) else " or "
-        return f"{title(qid)} {verb[0] if negated else verb[1]} " + joiner.join(label(qid, o) for o in opts)
-
     if isinstance(cond, All):
-        return " and ".join(_wrap(describe(c, q), c) for c in cond.all)
+        return " and ".join(_wrap(describe(c, q, voice), c) for c in cond.all)
     if isinstance(cond, AnyOf):
-        return " or ".join(_wrap(describe(c, q), c) for c in cond.any_)
+        return " or ".join(_wrap(describe(c, q, voice), c) for c in cond.any_)
     if isinstance(cond, Not):
-        return phrase(cond.not_, True) or f"not ({describe(cond.not_, q)})"
-    positive = phrase(cond, False)
-    if positive is not None:
-        return positive
+        return voice.leaf(cond.not_, True, q) or voice.negation.format(text=describe(cond.not_, q, voice))
+    words = voice.leaf(cond, False, q)
+    if words is not None:
+        return words
     if isinstance(cond, RouteIs):
-        route = next((r.title for r in q.meta.routes.options if r.id == cond.route), cond.route)
-        return f"the route is “{route}”"
+        return voice.route.format(title=next((r.title for r in q.meta.routes.options if r.id == cond.route), cond.route))
     if isinstance(cond, HasRole):
-        role = next((r.title for r in q.meta.roles.options if r.id == cond.role), cond.role)
-        return f"{role} is recommended"
+        return voice.role.format(title=next((r.title for r in q.meta.roles.options if r.id == cond.role), cond.role))
     return str(cond)
 
 

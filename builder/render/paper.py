@@ -14,7 +14,9 @@ from typing import Any
 
 from ..conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
 from ..engine import _round_pct
-from ..schema import All, AnyOf, Condition, Equals, Gate, HasRole, In, Includes, IncludesAny, Not, Question, Questionnaire, RouteIs
+from ..schema import Condition, Equals, Gate, In, Question, Questionnaire
+from ..wording import Voice, leaf_parts, option_label
+from ..wording import describe as describe_in
 
 MAX_MULTI_OPTIONS = 12
 """Multi questions with more combinable options than this get no per-tick jumps (2^n answer sets to check);
@@ -29,52 +31,30 @@ def numbers(q: Questionnaire) -> dict[str, int]:
     return {qu.id: i for i, qu in enumerate(q.questions, start=1)}
 
 
+def _reader_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None:
+    """'at question 12 you ticked “None of these”': a test the reader checks against their own ticks."""
+    parts = leaf_parts(leaf)
+    if parts is None:
+        return None
+    qid, opts = parts
+    if isinstance(leaf, (Equals, In)):
+        verb, joiner = ("you did not tick" if negated else "you ticked"), " or "
+        if negated and len(opts) > 1:
+            verb, joiner = "you ticked none of", ", "
+    else:
+        verb = ("you ticked none of" if len(opts) > 1 else "you did not tick") if negated else ("you ticked any of" if len(opts) > 1 else "you ticked")
+        joiner = ", "
+    return f"at question {numbers(q)[qid]} {verb} " + joiner.join(option_label(q, qid, o) for o in opts)
+
+
+READER = Voice(leaf=_reader_leaf, negation="it is not so that {text}", route="your plan's route is “{title}”",
+               role="{title} is among your recommended roles")
+"""The paper questionnaire's voice: questions by number, answers as the reader's own ticks."""
+
+
 def describe(cond: Condition | None, q: Questionnaire) -> str:
     """A condition in words a reader checks against their own ticks: 'at question 12 you ticked “None of these”'."""
-    if cond is None:
-        return "always"
-    num = numbers(q)
-
-    def label(qid: str, oid: str) -> str:
-        qu = q.question(qid)
-        opt = qu.option(oid) if qu else None
-        return f"“{opt.label}”" if opt else oid
-
-    def phrase(leaf: Condition, negated: bool) -> str | None:
-        if isinstance(leaf, (Equals, In)):
-            qid, opts = (leaf.equals[0], [leaf.equals[1]]) if isinstance(leaf, Equals) else (leaf.in_[0], list(leaf.in_[1]))
-            verb = "you did not tick" if negated else "you ticked"
-            joiner = " or "
-            if negated and len(opts) > 1:
-                verb, joiner = "you ticked none of", ", "
-        elif isinstance(leaf, (Includes, IncludesAny)):
-            qid, opts = (leaf.includes[0], [leaf.includes[1]]) if isinstance(leaf, Includes) else (leaf.includes_any[0], list(leaf.includes_any[1]))
-            verb = ("you ticked none of" if len(opts) > 1 else "you did not tick") if negated else ("you ticked any of" if len(opts) > 1 else "you ticked")
-            joiner = ", "
-        else:
-            return None
-        return f"at question {num[qid]} {verb} " + joiner.join(label(qid, o) for o in opts)
-
-    def wrap(c: Condition) -> str:
-        text = describe(c, q)
-        return f"({text})" if isinstance(c, (All, AnyOf)) else text
-
-    if isinstance(cond, All):
-        return " and ".join(wrap(c) for c in cond.all)
-    if isinstance(cond, AnyOf):
-        return " or ".join(wrap(c) for c in cond.any_)
-    if isinstance(cond, Not):
-        return phrase(cond.not_, True) or f"it is not so that {describe(cond.not_, q)}"
-    words = phrase(cond, False)
-    if words is not None:
-        return words
-    if isinstance(cond, RouteIs):
-        route = next((r.title for r in q.meta.routes.options if r.id == cond.route), cond.route)
-        return f"your plan's route is “{route}”"
-    if isinstance(cond, HasRole):
-        role = next((r.title for r in q.meta.roles.options if r.id == cond.role), cond.role)
-        return f"{role} is among your recommended roles"
-    return str(cond)
+    return describe_in(cond, q, READER)
 
 
 # ---------------------------------------------------------------- routing a pen can follow

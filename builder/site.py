@@ -74,10 +74,12 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: s
         "",
         "Most clinics already have most of the policies they need; the gaps are usually the few that are specific "
         "to peers. Download the blank templates below and adapt them for your own use: the Word version to edit, "
-        "the PDF to read or print. Every bracketed field, such as [Clinic name], is there for you to fill in.",
+        "the PDF to read or print. In the PDF every bracketed field, such as [Clinic name], is there for you to fill in; "
+        "in the Word version each is a field to click and type in.",
         "",
-        "The [readiness assessment](wizard.md) tells you which of these your clinic needs. To get them filled in "
-        "with your clinic's details, save your answers from the assessment and run `readiness pack your-answers.json -o pack/`.",
+        "The [readiness assessment](wizard.md) tells you which of these your clinic needs, and its plan offers each one "
+        "filled in with your clinic's details, ready to print. For filled-in Word versions, save your answers from the "
+        "assessment and run `readiness pack your-answers.json -o pack/`.",
         "",
         "## The paper questionnaire",
         "",

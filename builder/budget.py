@@ -11,7 +11,7 @@ from typing import Any
 
 from .conditions import Value, evaluate
 from .errors import Msg, Problem, hint
-from .schema import Costs
+from .schema import CostLine, Costs
 from .sources import LoadedFile
 
 
@@ -48,11 +48,10 @@ def employment(costs: Costs, values: Mapping[str, Value]) -> str:
     return "paid" if isinstance(v, str) and v in costs.employment.paid_options else "volunteer"
 
 
-def budget(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
-    """The plan's budget section: every assumption as used, each line's year-one and later-year cost."""
-    model = employment(costs, values)
+def assumptions_used(costs: Costs, model: str, overrides: Mapping[str, int], values: Mapping[str, Value],
+                     route: str | None, roles: Sequence[str]) -> dict[str, int]:
+    """Each assumption's figure in hundredths: the clinic's override, else the first case that holds, else the default."""
     used: dict[str, int] = {}
-    assumptions: list[dict[str, Any]] = []
     for a in costs.assumptions:
         if a.id in overrides:
             h = overrides[a.id]
@@ -65,32 +64,51 @@ def budget(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Valu
                     h = hundredths(case.value)
                     break
         used[a.id] = h
-        assumptions.append({"id": a.id, "label": a.label, "value": plain(h), "shown": fmt(h, a.unit), "source": a.source,
-                            "date": a.date, "overridden": a.id in overrides})
+    return used
+
+
+def lines_that_apply(costs: Costs, model: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> list[CostLine]:
+    """The cost lines for this employment model; unknown answers count against the clinic: a line is left out only
+    when it surely does not apply."""
+    return [line for line in costs.lines if line.employment in (None, model)
+            and (line.when is None or evaluate(line.when, values, route, roles) is not False)]
+
+
+def line_cost(line: CostLine, used: Mapping[str, int]) -> tuple[int, int]:
+    """(year one, each later year) in whole pounds: the product of `times` over the product of `per`, rounded once."""
+    num = 1
+    den = 1
+    for ident in line.times:
+        num *= used[ident]
+        den *= 100
+    for ident in line.per:
+        num *= 100
+        den *= used[ident]
+    if den == 0:
+        return 0, 0
+    share = used[line.later_from] if line.later_from else line.later * 100
+    return _ratio(num, den), _ratio(num * share, den * 10000)
+
+
+def year_one_total(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None,
+                   roles: Sequence[str]) -> int:
+    """budget(...)["total_year1"] without the text of the budget section (what a review of many clinics needs)."""
+    model = employment(costs, values)
+    used = assumptions_used(costs, model, overrides, values, route, roles)
+    return sum(line_cost(line, used)[0] for line in lines_that_apply(costs, model, values, route, roles))
+
+
+def budget(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
+    """The plan's budget section: every assumption as used, each line's year-one and later-year cost."""
+    model = employment(costs, values)
+    used = assumptions_used(costs, model, overrides, values, route, roles)
+    assumptions = [{"id": a.id, "label": a.label, "value": plain(used[a.id]), "shown": fmt(used[a.id], a.unit), "source": a.source,
+                    "date": a.date, "overridden": a.id in overrides} for a in costs.assumptions]
     units = {a.id: a.unit for a in costs.assumptions}
     by_id = {a.id: a for a in costs.assumptions}
     lines: list[dict[str, Any]] = []
-    for line in costs.lines:
-        if line.employment not in (None, model):
-            continue
-        # Unknown answers count against the clinic: a line is left out only when it surely does not apply.
-        if line.when is not None and evaluate(line.when, values, route, roles) is False:
-            continue
-        num = 1
-        den = 1
-        for ident in line.times:
-            num *= used[ident]
-            den *= 100
-        for ident in line.per:
-            num *= 100
-            den *= used[ident]
-        if den == 0:
-            year1 = 0
-            later = 0
-        else:
-            share = used[line.later_from] if line.later_from else line.later * 100
-            year1 = _ratio(num, den)
-            later = _ratio(num * share, den * 10000)
+    for line in lines_that_apply(costs, model, values, route, roles):
+        year1, later = line_cost(line, used)
         cited: list[str] = []
         for ident in [*line.times, *line.per]:
             a = by_id[ident]
@@ -100,7 +118,9 @@ def budget(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Valu
                     cited.append(text)
         basis = line.basis
         for ident in used:
-            basis = basis.replace("{" + ident + "}", fmt(used[ident], units[ident]))
+            field = "{" + ident + "}"
+            if field in basis:
+                basis = basis.replace(field, fmt(used[ident], units[ident]))
         lines.append({"id": line.id, "label": line.label, "basis": basis, "year1": year1, "later_year": later,
                       "source": "; ".join(cited) if cited else "Planning assumptions (see the assumptions table)"})
     total1 = sum(x["year1"] for x in lines)

@@ -6,7 +6,7 @@ Rules fire and questions are asked only on True. engine.js implements the same t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from .schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, RouteIs
 
@@ -17,36 +17,108 @@ class _Skipped:
     def __repr__(self) -> str:
         return "SKIPPED"
 
+    def __reduce__(self) -> str:
+        return "SKIPPED"  # unpickles as the one module-level instance, so `is SKIPPED` holds in every process
+
 
 SKIPPED = _Skipped()
 Value = str | list[str] | _Skipped | None
 """An answer as conditions see it: option id, list of option ids, SKIPPED, or None (unknown)."""
 
 
+Test = Callable[[Mapping[str, Value], "str | None", Sequence[str]], "bool | None"]
+"""A compiled condition: (values, route, roles) -> True, False or None."""
+
+_COMPILED: dict[int, tuple[Condition, Test]] = {}
+"""id(condition) -> (the condition, kept alive so its id is never reused; its compiled test). Conditions are
+frozen models, so a compiled test never goes stale."""
+
+
 def evaluate(cond: Condition, values: Mapping[str, Value], route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
     """Evaluate `cond` over the answers in `values` (missing ids count as unknown)."""
+    held = _COMPILED.get(id(cond))
+    if held is None or held[0] is not cond:
+        held = _COMPILED[id(cond)] = (cond, compile_condition(cond))
+    return held[1](values, route, roles)
+
+
+def compile_condition(cond: Condition) -> Test:
+    """`cond` as a closure, the same truth table as walking the tree each time, without the type tests.
+
+    A review evaluates the same few hundred conditions for every one of thousands of files, so this
+    is where its time goes; the table itself is the one engine.js implements.
+    """
     if isinstance(cond, All):
-        results = [evaluate(c, values, route, roles) for c in cond.all]
-        return False if False in results else (None if None in results else True)
+        parts = [compile_condition(c) for c in cond.all]
+
+        def all_(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+            unknown = False
+            for part in parts:
+                r = part(values, route, roles)
+                if r is False:
+                    return False
+                if r is None:
+                    unknown = True
+            return None if unknown else True
+        return all_
     if isinstance(cond, AnyOf):
-        results = [evaluate(c, values, route, roles) for c in cond.any_]
-        return True if True in results else (None if None in results else False)
+        parts = [compile_condition(c) for c in cond.any_]
+
+        def any_(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+            unknown = False
+            for part in parts:
+                r = part(values, route, roles)
+                if r is True:
+                    return True
+                if r is None:
+                    unknown = True
+            return None if unknown else False
+        return any_
     if isinstance(cond, Not):
-        inner = evaluate(cond.not_, values, route, roles)
-        return None if inner is None else not inner
+        inner = compile_condition(cond.not_)
+
+        def not_(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+            r = inner(values, route, roles)
+            return None if r is None else not r
+        return not_
     if isinstance(cond, RouteIs):
-        return route == cond.route
+        wanted_route = cond.route
+        return lambda values, route, roles: route == wanted_route
     if isinstance(cond, HasRole):
-        return cond.role in roles
-    qid, wanted = _leaf(cond)
-    value = values.get(qid)
-    if value is None:
-        return None
-    if isinstance(value, _Skipped):
-        return False
+        wanted_role = cond.role
+        return lambda values, route, roles: wanted_role in roles
+    qid, options = _leaf(cond)
+    wanted = frozenset(options)
     if isinstance(cond, (Equals, In)):
-        return isinstance(value, str) and value in wanted
-    return isinstance(value, list) and any(w in value for w in wanted)
+        def single(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+            value = values.get(qid)
+            if value is None:
+                return None
+            if value is SKIPPED:
+                return False
+            return isinstance(value, str) and value in wanted
+        return single
+
+    if len(options) == 1:
+        option = options[0]
+
+        def one_of_many(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+            value = values.get(qid)
+            if value is None:
+                return None
+            if value is SKIPPED:
+                return False
+            return isinstance(value, list) and option in value
+        return one_of_many
+
+    def multiple(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+        value = values.get(qid)
+        if value is None:
+            return None
+        if value is SKIPPED:
+            return False
+        return isinstance(value, list) and not wanted.isdisjoint(value)
+    return multiple
 
 
 def _leaf(cond: Condition) -> tuple[str, list[str]]:

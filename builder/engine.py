@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .answers import AnswerFile
 from .conditions import SKIPPED, Value, evaluate, question_refs
@@ -19,14 +19,28 @@ PLAN_VERSION = 2
 RANK = {"red": 0, "amber": 1, "green": 2}
 
 
+_FIELD = re.compile(r"\{(\w+)\}")
+_PARTS: dict[str, list[str]] = {}
+"""A message template split once into [text, field, text, field, ..., text]: the same few dozen are filled millions of times in a review."""
+
+
 def fill(template: str, **fields: object) -> str:
     """Fill {name} fields (the same tiny format engine.js uses: no format specs)."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(fields[m.group(1)]), template)
+    parts = _PARTS.get(template)
+    if parts is None:
+        parts = _FIELD.split(template)
+        if len(_PARTS) < 10_000:
+            _PARTS[template] = parts
+    if len(parts) == 1:
+        return template
+    out = list(parts)
+    for i in range(1, len(parts), 2):
+        out[i] = str(fields[parts[i]])
+    return "".join(out)
 
 
-@dataclass(frozen=True)
-class Step:
-    """A question's place on this clinic's path."""
+class Step(NamedTuple):
+    """A question's place on this clinic's path (a named tuple: a review makes millions of them)."""
 
     question: Question
     state: str
@@ -103,6 +117,9 @@ class Context:
     state: dict[str, str]
     overall_caps: list[tuple[str, str]]
     """(cap, reason) from domain gates that also cap the overall rating."""
+    words: bool = True
+    """False: scores and ratings only, without the sentences that explain them (reasons, findings). The review
+    of thousands of clinics shows no sentences; every number is the same either way (tests/test_review.py)."""
 
 
 def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
@@ -161,7 +178,8 @@ def _apply_gates(ctx: Context, gates: list[Gate], rating: str, reasons: list[str
             continue
         if gate.cap:
             rating = _cap(rating, gate.cap)
-            reasons.append(fill(ctx.q.meta.messages.gate, cap=gate.cap, reason=gate.reason))
+            if ctx.words:
+                reasons.append(fill(ctx.q.meta.messages.gate, cap=gate.cap, reason=gate.reason))
         if gate.overall:
             ctx.overall_caps.append((gate.overall, gate.reason))
     return rating
@@ -178,11 +196,15 @@ def _question_points(ctx: Context, qu: Question) -> tuple[int, int, str] | None:
         value = ctx.values[qu.id]
         chosen = value if isinstance(value, list) else [value]
         earned = min(sum((o.points or 0) for o in qu.options if o.id in chosen), top)
+        if not ctx.words:
+            return earned, top, ""
         return earned, top, fill(msgs.answered, question=qu.title, answer="; ".join(_labels(qu, value)), earned=earned, max=top)
     if st == "skipped" and qu.points_when_skipped is not None:
         earned = min(qu.points_when_skipped, top)
+        if not ctx.words:
+            return earned, top, ""
         return earned, top, fill(msgs.answered, question=qu.title, answer="not needed, from an earlier answer", earned=earned, max=top)
-    return 0, top, fill(msgs.unanswered, question=qu.title, max=top)
+    return 0, top, fill(msgs.unanswered, question=qu.title, max=top) if ctx.words else ""
 
 
 def readiness(ctx: Context) -> dict[str, Any]:
@@ -202,16 +224,18 @@ def readiness(ctx: Context) -> dict[str, Any]:
                 continue
             counted = _question_points(ctx, qu)
             if counted is None:
-                lines.append(fill(meta.messages.not_scored, question=qu.title, reason=qu.not_scored_reason or ""))
+                if ctx.words:
+                    lines.append(fill(meta.messages.not_scored, question=qu.title, reason=qu.not_scored_reason or ""))
                 continue
             earned_total += counted[0]
             max_total += counted[1]
-            lines.append(counted[2])
+            if ctx.words:
+                lines.append(counted[2])
         score = _round_pct(earned_total, max_total) if max_total else 0
         rating = _band(score, q)
-        reasons = [fill(meta.messages.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)]
+        reasons = [fill(meta.messages.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)] if ctx.words else []
         rating = _apply_gates(ctx, d.gates, rating, reasons)
-        findings = [f.text for f in d.findings if evaluate(f.when, ctx.values) is True]
+        findings = [f.text for f in d.findings if evaluate(f.when, ctx.values) is True] if ctx.words else []
         domains[d.id] = {
             "title": d.title,
             "score": score,
@@ -247,7 +271,8 @@ def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[
     rating = _apply_gates(ctx, meta.overall.gates, rating, reasons)
     for cap, reason in ctx.overall_caps:
         rating = _cap(rating, cap)
-        reasons.append(fill(msgs.gate, cap=cap, reason=reason))
+        if ctx.words:
+            reasons.append(fill(msgs.gate, cap=cap, reason=reason))
     items = {g.id: g for g in meta.go_live}
     for item in go_live:
         if item["status"] == "not_met":
@@ -318,6 +343,9 @@ def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[
         for j, qid in enumerate(domains[d.id]["unknown"]):
             asked = q.question(qid)
             assert asked is not None
+            if not ctx.words:
+                keyed.append(((0, domain_rank[d.id], 0, j), {"id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id}))
+                continue
             keyed.append(((0, domain_rank[d.id], 0, j), {
                 "id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id, "owner": "Service lead",
                 "title": fill(msgs.find_out_title, question=asked.text), "detail": fill(msgs.find_out_detail, help=asked.help),
@@ -325,6 +353,9 @@ def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[
             }))
         for j, a in enumerate(d.actions):
             if a.when is not None and evaluate(a.when, ctx.values, route, roles) is not True:
+                continue
+            if not ctx.words:
+                keyed.append(((phase_index[a.phase], domain_rank[d.id], 1, j), {"id": a.id, "domain": d.id, "phase": a.phase}))
                 continue
             doc = meta.sources[a.source.doc]
             keyed.append(((phase_index[a.phase], domain_rank[d.id], 1, j), {

@@ -25,9 +25,24 @@ import yaml
 
 from . import limits
 from .answers import Answer, AnswerFile, parse_answers
+from .budget import year_one_total
 from .contract import ANSWER_FILE_VERSION
-from .engine import RANK, evaluate_plan, fill
+from .engine import (
+    RANK,
+    Context,
+    choose_roles,
+    choose_route,
+    evaluate_plan,
+    fill,
+    go_live_checklist,
+    overall_readiness,
+    plan_actions,
+    plan_templates,
+    readiness,
+    walk,
+)
 from .errors import Msg, Problem, ReadinessError
+from .schedule import must_first
 from .schema import Question, Questionnaire
 from .sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
@@ -69,9 +84,11 @@ class Rater:
     role: str | None
     answers: dict[str, Any]
     """question id -> answer value (notes are not carried: the review compares answers)."""
-    view: dict[str, Any]
-    """The compact summary of this rater's own plan (see summarise)."""
+    assumptions: dict[str, int]
+    """The file's budget assumptions (hundredths), which its own plan uses."""
     digest: bytes
+    view: dict[str, Any] | None = None
+    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view)."""
 
 
 def _readable(given: str, current: str) -> bool:
@@ -190,7 +207,18 @@ def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Ra
     answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
                if qu.id in af.answers and af.answers[qu.id].value is not None}
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
-                 af.respondent_name, af.respondent_role, answers, summarise(q, evaluate_plan(q, af)), digest)
+                 af.respondent_name, af.respondent_role, answers, dict(af.assumptions), digest)
+
+
+def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
+    """The summary of the rater's own plan, made from what the Rater holds (the same plan as from its file:
+    the plan reads only answers and assumptions). Made on first use: an earlier round with several raters
+    shows only their combined view, so their own plans are never needed."""
+    if r.view is None:
+        af = AnswerFile(r.clinic, r.organisation, None, r.assessed_on, r.role, {k: Answer(v) for k, v in r.answers.items()},
+                        r.name, r.clinic_id, r.area, r.assumptions)
+        r.view = plan_summary(q, af)
+    return r.view
 
 
 # ---------------------------------------------------------------- one plan, summarised
@@ -235,16 +263,46 @@ def summarise(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
     """What the review keeps of a plan: ratings, route, roles, actions, templates, must-have gaps, cost."""
     r = plan["readiness"]
     answers = {a["question"]: a["answer"] for a in plan["answers"]}
+    return _summary(q, r["overall"], r["domains"], plan["route"], list(plan["roles"]), [a["id"] for a in plan["actions"]],
+                    list(plan["templates"]), must_have_gaps(q, plan), budget_total(plan), answers)
+
+
+def plan_summary(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
+    """summarise(q, evaluate_plan(q, af)), computed from the engine's own steps without the parts a review does not
+    show (the timeline, the budget's text, risks, indicators, the answers table): a review plans thousands of clinics.
+    tests/test_review.py holds the two equal."""
+    steps, values = walk(q, af)
+    ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [], words=False)
+    domains = readiness(ctx)
+    go_live = go_live_checklist(ctx)
+    overall = overall_readiness(ctx, domains, go_live)
+    route, _ = choose_route(ctx)
+    roles, _, _ = choose_roles(ctx)
+    actions = plan_actions(ctx, domains, route, roles)
+    templates, _ = plan_templates(ctx, route, roles)
+    cost = None
+    p = q.planning
+    if p is not None:
+        actions = must_first(q, p.schedule, actions)
+        cost = year_one_total(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
+    answers = {s.question.id: values[s.question.id] for s in steps if s.state == "answered"}
+    gaps = must_have_gaps(q, {"go_live": go_live, "readiness": {"overall": overall, "domains": domains}})
+    return _summary(q, overall, domains, route, roles, [a["id"] for a in actions], templates, gaps, cost, answers)
+
+
+def _summary(q: Questionnaire, overall: dict[str, Any], domains: dict[str, Any], route: str, roles: list[str],
+             actions: list[str], templates: list[str], gaps: list[dict[str, str]], cost: int | float | None,
+             answers: dict[str, Any]) -> dict[str, Any]:
     return {
-        "overall": {"score": r["overall"]["score"], "rating": r["overall"]["rating"]},
-        "domains": {d: {"score": r["domains"][d]["score"], "rating": r["domains"][d]["rating"]} for d in q.meta.domains},
-        "route": plan["route"],
-        "roles": list(plan["roles"]),
-        "actions": [a["id"] for a in plan["actions"]],
-        "templates": list(plan["templates"]),
-        "must_haves": must_have_gaps(q, plan),
-        "budget": budget_total(plan),
-        **partnership_facts(q, answers, plan["route"]),
+        "overall": {"score": overall["score"], "rating": overall["rating"]},
+        "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains},
+        "route": route,
+        "roles": roles,
+        "actions": actions,
+        "templates": templates,
+        "must_haves": gaps,
+        "budget": cost,
+        **partnership_facts(q, answers, route),
     }
 
 
@@ -308,7 +366,7 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
         value = combine_answer(qu, given)
         if value is not None:
             answers[qu.id] = Answer(value)
-        if qu.type != "text" and len({json.dumps(v) for v in given}) > 1:
+        if qu.type != "text" and any(v != given[0] for v in given):  # lists in a different order differ too
             disagreements.append({
                 "question": qu.id, "title": qu.title, "domain": q.domain_of(qu.id).id,
                 "combined": _answer_labels(qu, value),
@@ -325,12 +383,24 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
 # ---------------------------------------------------------------- comparing two views
 
 
+_ACTION_TITLES: dict[int, tuple[Questionnaire, dict[str, str]]] = {}
+
+
+def _action_titles(q: Questionnaire) -> dict[str, str]:
+    """Every action's title by id, the plan's generated "Find out" actions included (made once per questionnaire)."""
+    held = _ACTION_TITLES.get(id(q))
+    if held is None or held[0] is not q:
+        titles = {a.id: a.title for d in q.domains for a in d.actions}
+        for qu in q.questions:
+            titles[f"find_out_{qu.id}"] = fill(q.meta.messages.find_out_title, question=qu.text)
+        held = _ACTION_TITLES[id(q)] = (q, titles)
+    return held[1]
+
+
 def compare_views(before: dict[str, Any], after: dict[str, Any], q: Questionnaire) -> dict[str, Any]:
     """Per-domain change, must-haves met since, actions done (no longer needed) and new gaps."""
     titles = {d.id: d.title for d in q.domains}
-    action_titles = {a.id: a.title for d in q.domains for a in d.actions}
-    for qu in q.questions:  # the plan's generated "Find out" actions
-        action_titles[f"find_out_{qu.id}"] = fill(q.meta.messages.find_out_title, question=qu.text)
+    action_titles = _action_titles(q)
     domains = []
     for did in q.meta.domains:
         b, a = before["domains"][did], after["domains"][did]
@@ -379,7 +449,7 @@ class Review:
         return item
 
     def build(self, mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
-        """The review; `mapper` may spread the clinics that need a combined plan over worker processes."""
+        """The review; `mapper` may spread the clinics (their plans) over worker processes."""
         return build_review(self.q, self.clinics, self.excluded, self.files, mapper)
 
 
@@ -396,9 +466,9 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
 
     def view_of(group: list[Rater]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         if len(group) == 1:
-            return group[0].view, []
+            return rater_view(q, group[0]), []
         af, dis = combine(q, group)
-        return summarise(q, evaluate_plan(q, af)), dis
+        return plan_summary(q, af), dis
 
     latest = rounds[dates[-1]]
     view, disagreements = view_of(latest)
@@ -412,7 +482,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
         "assessed_on": head.assessed_on,
         "files": [r.file for r in latest],
         "raters": [{"respondent": rater_label(r), "name": r.name, "role": r.role, "file": r.file,
-                    "overall": r.view["overall"], "domains": r.view["domains"]} for r in latest],
+                    "overall": rater_view(q, r)["overall"], "domains": rater_view(q, r)["domains"]} for r in latest],
         **view,
         "disagreements": disagreements,
         "earlier": None,
@@ -430,10 +500,8 @@ def _rank_key(c: dict[str, Any]) -> tuple[int, int, str, str]:
 
 def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: list[Excluded], files: int,
                  mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
-    single = [r for r in clinics.values() if len(r) == 1]
-    several = [r for r in clinics.values() if len(r) > 1]  # these need combined plans: the expensive part
-    combined = mapper(several) if mapper else (clinic_entry(q, raters) for raters in several)
-    entries = sorted([clinic_entry(q, raters) for raters in single] + list(combined), key=_rank_key)
+    groups = list(clinics.values())  # each clinic's plans: the expensive part, spread over workers by `mapper`
+    entries = sorted(mapper(groups) if mapper else (clinic_entry(q, raters) for raters in groups), key=_rank_key)
     for i, c in enumerate(entries, 1):
         c["rank"] = i
     titles = {d.id: d.title for d in q.domains}

@@ -81,9 +81,13 @@ def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
     return out
 
 
-def _entries(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+_GROUPS: list[list[Rater]] = []
+"""Set before the second pool forks: its workers inherit every clinic's raters instead of being sent them."""
+
+
+def _entries(span: tuple[int, int]) -> list[dict[str, Any]]:
     assert _Q is not None
-    return [clinic_entry(_Q, raters) for raters in groups]
+    return [clinic_entry(_Q, raters) for raters in _GROUPS[span[0]:span[1]]]
 
 
 def _init(q: Questionnaire) -> None:
@@ -131,11 +135,19 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
     with ctx.Pool(workers) as pool:
         for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
             take(results)
-        if phase:
-            phase(f"Combining raters for {len(review.clinics):,} clinics")
+    if phase:
+        phase(f"Combining raters for {len(review.clinics):,} clinics")
 
-        def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
-            parts = [groups[i:i + CHUNK // 4] for i in range(0, len(groups), CHUNK // 4)]
-            return [e for part in pool.imap(_entries, parts) for e in part]
+    def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+        """Each clinic's plans on every core: a second pool, forked now so that it inherits the raters."""
+        global _GROUPS
+        _GROUPS = groups
+        step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
+        spans = [(i, i + step) for i in range(0, len(groups), step)]
+        try:
+            with ctx.Pool(workers) as pool:
+                return [e for part in pool.imap(_entries, spans) for e in part]
+        finally:
+            _GROUPS = []
 
-        return review.build(spread)
+    return review.build(spread)

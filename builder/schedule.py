@@ -36,6 +36,20 @@ def add_months(iso: str, months: int) -> str:
     return dt.date(year, month, min(d.day, last)).isoformat()
 
 
+def is_must(sched: Schedule, action_id: str) -> bool:
+    """A must-do: every "find out" action, and each action the schedule marks must."""
+    if action_id.startswith(FIND_OUT):
+        return True
+    timing = sched.actions.get(action_id)
+    return timing is not None and timing.must
+
+
+def must_first(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plan's order of actions: must-dos first in each phase; otherwise the engine's order (weakest domain first) stands."""
+    phases = {p.id: i for i, p in enumerate(q.meta.phases)}
+    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"]) else 1))
+
+
 def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], values: Mapping[str, Value],
              route: str | None, roles: Sequence[str], start: str | None) -> dict[str, Any]:
     """Reorder `actions` must-dos first within each phase and give each its owner, weeks, waits and due date.
@@ -53,8 +67,7 @@ def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], v
             a["weeks"], a["must"], a["after"] = sched.default_weeks, False, []
         else:
             a["weeks"], a["must"], a["after"] = timing.weeks, timing.must, [d for d in timing.after if d in ids]
-    # Must-dos first in each phase; otherwise the engine's order (weakest domain first) stands.
-    actions.sort(key=lambda a: (phases.index(a["phase"]), 0 if a["must"] else 1))
+    actions[:] = must_first(q, sched, actions)
 
     by_id = {a["id"]: a for a in actions}
     due: dict[str, int] = {}

@@ -143,11 +143,12 @@ class Question(Model):
     not_scored_reason: StrictStr | None = None
     """Why the question does not count when scored_if does not hold (shown in the plan's reasons)."""
 
-    @property
+    # Cached (the model is frozen): a review reads these for every scored question of every file.
+    @cached_property
     def scored(self) -> bool:
         return any(o.points is not None for o in self.options)
 
-    @property
+    @cached_property
     def max(self) -> int:
         if self.type == "multi":
             return self.max_points or sum(o.points or 0 for o in self.options)
@@ -390,8 +391,9 @@ class Questionnaire(Model):
     planning: Planning | None = None
     """Budget, timeline, risks and indicators (questionnaire/costs.yaml and friends)."""
 
-    @property
+    @cached_property
     def questions(self) -> list[Question]:
+        """Every question in order (built once: the model is frozen; callers must not change the list)."""
         return [q for d in self.domains for q in d.questions]
 
     def question(self, qid: str) -> Question | None:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..fileio import canonical_json
 from .charts import COLOURS
@@ -22,6 +22,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
 TEXT_ON = {"green": "#ffffff", "amber": "#ffffff", "red": "#ffffff"}
 LETTER = {"green": "G", "amber": "A", "red": "R"}
+BADGE = {r: Markup(f'<span class="rating rating-{r}">{r.capitalize()}</span>') for r in ("green", "amber", "red")}
+"""A rating as the review page shows it, made once (a macro call per cell is most of a large review's render time)."""
 
 
 # ---------------------------------------------------------------- CSV
@@ -62,7 +64,58 @@ def review_csv(review: dict[str, Any]) -> bytes:
 
 def review_json(review: dict[str, Any]) -> str:
     """Sorted keys and fixed separators like every JSON the toolkit writes, but compact: a review can hold thousands of clinics."""
-    return json.dumps(review, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dumps(review) + "\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def review_json_chunks(review: dict[str, Any], per_chunk: int = 500) -> Iterable[str]:
+    """review_json(review), byte for byte, in pieces: the long lists (clinics, files not included) a few hundred
+    entries at a time, each piece by the C encoder (json's streaming encoder is pure Python and several times slower)."""
+    yield "{"
+    for i, key in enumerate(sorted(review)):
+        yield ("," if i else "") + _dumps(key) + ":"
+        value = review[key]
+        if isinstance(value, list) and len(value) > per_chunk:
+            yield "["
+            for start in range(0, len(value), per_chunk):
+                yield ("," if start else "") + _dumps(value[start:start + per_chunk])[1:-1]
+            yield "]"
+        else:
+            yield _dumps(value)
+    yield "}\n"
+
+
+def _batched(chunks: Iterable[str], count: int = 20_000) -> Iterable[str]:
+    """Many small strings (a template's output) joined `count` at a time, for fewer writes."""
+    it = iter(chunks)
+    while piece := "".join(itertools.islice(it, count)):
+        yield piece
+
+
+# ---------------------------------------------------------------- table rows the page repeats thousands of times
+# Built here rather than cell by cell in the template: the same escaping (markupsafe's), a fraction of the time.
+
+
+def _score_cells(view: dict[str, Any], domains: list[dict[str, Any]]) -> str:
+    cells = [view["overall"]] + [view["domains"][d["id"]] for d in domains]
+    return "".join(f"<td>{int(x['score'])} {BADGE[x['rating']]}</td>" for x in cells)
+
+
+def rater_rows(domains: list[dict[str, Any]]) -> Any:
+    """`rater_rows(clinic)` for the page: a row of scores per rater, then the combined row."""
+    def rows(c: dict[str, Any]) -> Markup:
+        out = "".join(f'<tr><th scope="row">{escape(r["respondent"])}</th>{_score_cells(r, domains)}</tr>' for r in c["raters"])
+        return Markup(out + f'<tr><th scope="row">Combined</th>{_score_cells(c, domains)}</tr>')
+    return rows
+
+
+def disagreement_rows(c: dict[str, Any]) -> Markup:
+    """Each question the raters disagree on: every rater's answer, then the combined one."""
+    return Markup("".join(f'<tr><th scope="row">{escape(d["title"])}</th>' + "".join(f"<td>{escape(a['answer'])}</td>" for a in d["answers"])
+                          + f"<td>{escape(d['combined'])}</td></tr>" for d in c["disagreements"]))
 
 
 # ---------------------------------------------------------------- heat-map picture
@@ -138,9 +191,14 @@ def _env(templates_dir: Path) -> Any:
     return environment(templates_dir)
 
 
+def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
+    return {"review": review, "heatmap": Markup(heatmap_svg(review)), "colours": COLOURS, "badge": BADGE, "generated_on": generated_on,
+            "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows}
+
+
 def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
     template = _env(templates_dir).get_template("review.html.j2")
-    return str(template.render(review=review, heatmap=Markup(heatmap_svg(review)), colours=COLOURS, generated_on=generated_on))
+    return str(template.render(**_page_context(review, generated_on)))
 
 
 def compare_html(result: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
@@ -177,29 +235,83 @@ def compare_text(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]]) -> list[str]:
+def _write_one(fd: int, chunks: Iterable[str | bytes]) -> None:
+    with os.fdopen(fd, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_in_child(fd: int, chunks: Iterable[str | bytes]) -> None:
+    """Run in a forked child: write, then leave at once (no clean-up of the parent's state; exit 1 on any failure)."""
+    code = 1
+    try:
+        _write_one(fd, chunks)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel: bool = False) -> list[str]:
     """Stream each output into a temporary file beside its target, then rename them all: a crash or a failed
     render leaves the old files (or none), never a half-written one; and a review of thousands of clinics never
-    holds its whole HTML or JSON text in memory."""
+    holds its whole HTML or JSON text in memory.
+
+    parallel: every output but the last is written by a forked child while this process writes the last, so a
+    large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
+    its death) and any child that fails fails the whole write, leaving nothing renamed."""
     out.mkdir(parents=True, exist_ok=True)
     temps: list[tuple[str, Path]] = []
+    children: list[tuple[str, int]] = []
     try:
-        for name, chunks in outputs.items():
+        names = list(outputs)
+        for i, name in enumerate(names):
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
             temps.append((name, Path(tmp_name)))
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in chunks:
-                    fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
             os.chmod(tmp_name, 0o644)
+            if parallel and i < len(names) - 1 and hasattr(os, "fork"):
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                    _die_with_parent()
+                    _write_in_child(fd, outputs[name])
+                os.close(fd)
+                children.append((name, pid))
+            else:
+                _write_one(fd, outputs[name])
+        failed = []
+        while children:
+            name, pid = children.pop()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                failed.append(name)
+        if failed:
+            raise OSError(f"could not write {', '.join(failed)} in {out}")
         for name, done in temps:
             os.replace(done, out / name)
     except BaseException:
+        for _, pid in children:
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
         for _, left in temps:
             left.unlink(missing_ok=True)
         raise
     return list(outputs)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the kernel kills this child if the parent dies (Ctrl-C, a crash), so no writer outlives the command."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
@@ -208,18 +320,18 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
 
     today = dt.date.today().isoformat()
     outputs: dict[str, Iterable[str | bytes]] = {
-        "review.json": itertools.chain(json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).iterencode(review), ["\n"]),
+        "review.json": review_json_chunks(review),
         "review.csv": [review_csv(review)],
     }
     template = _env(templates_dir).get_template("review.html.j2")
-    context = {"review": review, "heatmap": Markup(heatmap_svg(review)), "colours": COLOURS, "generated_on": today}
+    context = _page_context(review, today)
     if pdf:
         page = str(template.render(**context))
         outputs["review.html"] = [page]
         outputs["review.pdf"] = [html_to_pdf(page, templates_dir)]
     else:
-        outputs["review.html"] = template.generate(**context)
-    names = _write_all(out, outputs)
+        outputs["review.html"] = _batched(template.generate(**context))
+    names = _write_all(out, outputs, parallel=not pdf)
     return names
 
 

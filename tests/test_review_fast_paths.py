@@ -1,0 +1,223 @@
+"""The review's fast paths give exactly what the plain ones give.
+
+A review of 10,000 files (issue 12) takes shortcuts: conditions compiled to closures, a plan
+summary without the plan's sentences, each rater's plan made from what the review holds, two
+worker pools, JSON encoded in pieces, outputs written by two processes, a quick pre-check before
+the exact JSON limits scan. Each is held equal here to the plain path it replaces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder import sources
+from builder.answers import AnswerFile
+from builder.conditions import SKIPPED, compile_condition, evaluate
+from builder.engine import evaluate_plan
+from builder.errors import ReadinessError
+from builder.load import ROOT
+from builder.render.review import _write_all, review_json, review_json_chunks, review_outputs
+from builder.review import Rater, plan_summary, rater_view, read_rater, review_files, summarise
+from builder.reviewio import collect
+from builder.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
+
+from .conftest import EXAMPLES
+from .test_engine import answer_sets
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+# ---------------------------------------------------------------- conditions: compiled = the truth table
+
+
+def reference(cond: Condition, values: dict[str, Any], route: str | None, roles: list[str]) -> bool | None:
+    """Kleene's three-valued logic, written out plainly from the table in builder/conditions.py's docstring."""
+    if isinstance(cond, All):
+        rs = [reference(c, values, route, roles) for c in cond.all]
+        return False if False in rs else (None if None in rs else True)
+    if isinstance(cond, AnyOf):
+        rs = [reference(c, values, route, roles) for c in cond.any_]
+        return True if True in rs else (None if None in rs else False)
+    if isinstance(cond, Not):
+        r = reference(cond.not_, values, route, roles)
+        return None if r is None else not r
+    if isinstance(cond, RouteIs):
+        return route == cond.route
+    if isinstance(cond, HasRole):
+        return cond.role in roles
+    if isinstance(cond, (Equals, In)):
+        qid, wanted = (cond.equals[0], [cond.equals[1]]) if isinstance(cond, Equals) else (cond.in_[0], cond.in_[1])
+    else:
+        qid, wanted = (cond.includes[0], [cond.includes[1]]) if isinstance(cond, Includes) else (cond.includes_any[0], cond.includes_any[1])
+    v = values.get(qid)
+    if v is None:
+        return None
+    if v is SKIPPED:
+        return False
+    if isinstance(cond, (Equals, In)):
+        return isinstance(v, str) and v in wanted
+    return isinstance(v, list) and any(w in v for w in wanted)
+
+
+IDS = ["a", "b", "c"]
+OPTS = ["x", "y", "z"]
+leaf = st.one_of(
+    st.builds(lambda q, o: Equals(equals=(q, o)), st.sampled_from(IDS), st.sampled_from(OPTS)),
+    st.builds(lambda q, o: In(**{"in": (q, o)}), st.sampled_from(IDS), st.lists(st.sampled_from(OPTS), min_size=1, max_size=3)),
+    st.builds(lambda q, o: Includes(includes=(q, o)), st.sampled_from(IDS), st.sampled_from(OPTS)),
+    st.builds(lambda q, o: IncludesAny(includes_any=(q, o)), st.sampled_from(IDS), st.lists(st.sampled_from(OPTS), min_size=1, max_size=3)),
+    st.builds(lambda r: RouteIs(route=r), st.sampled_from(["r1", "r2"])),
+    st.builds(lambda r: HasRole(role=r), st.sampled_from(["p1", "p2"])),
+)
+conditions = st.recursive(leaf, lambda inner: st.one_of(
+    st.builds(lambda cs: All(all=cs), st.lists(inner, min_size=1, max_size=4)),
+    st.builds(lambda cs: AnyOf(**{"any": cs}), st.lists(inner, min_size=1, max_size=4)),
+    st.builds(lambda c: Not(**{"not": c}), inner),
+), max_leaves=12)
+value = st.one_of(st.none(), st.just(SKIPPED), st.sampled_from(OPTS), st.lists(st.sampled_from(OPTS), max_size=3))
+
+
+@settings(max_examples=500, deadline=None)
+@given(cond=conditions, values=st.fixed_dictionaries({i: value for i in IDS}), route=st.sampled_from([None, "r1", "r2"]),
+       roles=st.lists(st.sampled_from(["p1", "p2"]), unique=True))
+def test_compiled_conditions_follow_the_truth_table(cond: Condition, values: dict[str, Any], route: str | None, roles: list[str]) -> None:
+    want = reference(cond, values, route, roles)
+    assert compile_condition(cond)(values, route, roles) is want
+    assert evaluate(cond, values, route, roles) is want  # through the cache, twice
+    assert evaluate(cond, values, route, roles) is want
+
+
+# ---------------------------------------------------------------- one clinic: the summary = the full plan, summarised
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_plan_summary_equals_the_full_plan_summarised(q: Questionnaire, data: st.DataObject) -> None:
+    answers = data.draw(answer_sets(q))
+    ids = [a.id for a in q.planning.costs.assumptions] if q.planning else []
+    overrides = data.draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 5_000_000), max_size=3)) if ids else {}
+    af = AnswerFile("Clinic", answers=answers, assumptions=overrides)
+    assert plan_summary(q, af) == summarise(q, evaluate_plan(q, af))
+
+
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_a_raters_own_view_is_its_files_plan(q: Questionnaire, name: str) -> None:
+    """rater_view rebuilds the plan from what the review keeps of a file; it must be the file's own plan."""
+    from builder.answers import parse_answers_text
+
+    path = ROOT / "examples" / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    rater = read_rater(q, path.name, text.encode("utf-8"))
+    assert isinstance(rater, Rater) and rater.view is None  # made only when needed
+    assert rater_view(q, rater) == summarise(q, evaluate_plan(q, parse_answers_text(text, q, path.name)))
+
+
+# ---------------------------------------------------------------- many clinics: pools, pieces, two writers
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from gen_answers import write
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    write(folder, 400)
+    (folder / "d000" / "zz-broken.json").write_text('{"version": 1, "clinic": ', encoding="utf-8")
+    first = sorted((folder / "d000").glob("*.json"))[0]
+    (folder / "d000" / "zz-copy.json").write_bytes(first.read_bytes())  # a duplicate
+    return folder
+
+
+def test_two_pools_give_the_one_process_review(q: Questionnaire, synthetic: Path) -> None:
+    serial = collect(q, [synthetic], jobs=1)
+    parallel = collect(q, [synthetic], jobs=2)
+    files = sorted(p for p in synthetic.rglob("*") if p.is_file() and not p.name.startswith("."))
+    in_process = review_files(q, [(str(p), p.read_bytes()) for p in files])
+    assert review_json(serial) == review_json(parallel) == review_json(in_process)
+    assert serial["files"]["excluded"] == 2 and len(serial["clinics"]) > 100
+    assert any(len(c["raters"]) > 1 for c in serial["clinics"]) and any(c["earlier"] for c in serial["clinics"])
+
+
+@pytest.mark.parametrize("per_chunk", [1, 7, 500])
+def test_json_in_pieces_is_the_same_json(q: Questionnaire, synthetic: Path, per_chunk: int) -> None:
+    review = collect(q, [synthetic], jobs=1)
+    assert "".join(review_json_chunks(review, per_chunk=per_chunk)) == review_json(review)
+
+
+def test_outputs_written_by_two_processes_are_complete(q: Questionnaire, synthetic: Path, tmp_path: Path) -> None:
+    review = collect(q, [synthetic], jobs=1)
+    review_outputs(review, ROOT / "templates", tmp_path, pdf=False)
+    assert (tmp_path / "review.json").read_text(encoding="utf-8") == review_json(review)
+    assert (tmp_path / "review.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
+    assert sorted(os.listdir(tmp_path)) == ["review.csv", "review.html", "review.json"]  # no temporary file left
+
+
+def test_a_writer_that_fails_in_its_process_leaves_the_old_files(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("old a", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("old b", encoding="utf-8")
+
+    def broken() -> Any:
+        yield "half of a"
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(OSError, match="could not write a.txt"):
+        _write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, parallel=True)
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old a"
+    assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "old b"
+    assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt"]
+
+
+def test_rater_and_disagreement_rows_escape_untrusted_text(q: Questionnaire, tmp_path: Path) -> None:
+    evil = "<img src=x onerror=alert(1)>"
+    base = yaml_doc()
+    one = {**base, "respondent": {"name": evil, "role": "Clinic manager"}}
+    two = {**base, "respondent": {"name": "B", "role": evil}, "answers": {**base["answers"], "space": "none"}}
+    review = review_files(q, [("one.json", json.dumps(one).encode()), ("two.json", json.dumps(two).encode())])
+    assert review["clinics"][0]["disagreements"]
+    review_outputs(review, ROOT / "templates", tmp_path, pdf=False)
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def yaml_doc() -> dict[str, Any]:
+    import yaml
+
+    data = yaml.load((ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    data["version"] = 1
+    return data  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- the JSON limits: quick pass and exact pass agree
+
+
+json_texts = st.one_of(
+    st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30)),
+                 lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)),
+                 max_leaves=30).map(json.dumps),
+    st.integers(1, 60).map(lambda n: "[" * n + "]" * n),                      # depth around the limit
+    st.integers(1, 60).map(lambda n: '{"a":' * n + "1" + "}" * n),
+    st.integers(20, 40).map(lambda n: "[" + "9" * n + "]"),                  # digits around the limit
+    st.sampled_from(['[NaN]', '{"a": -Infinity}', '["\\ud800"]', '["\\udc00x"]', '["\\\\ud800"]', '["ok"] NaN']),
+    st.integers(9_990, 10_010).map(lambda n: json.dumps(["x" * n])),         # string length around the limit
+)
+
+
+def _verdict(scan: Any, text: str) -> str | None:
+    try:
+        scan(text, "f.json")
+    except ReadinessError as exc:
+        return exc.problems[0].message
+    return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=json_texts)
+def test_the_quick_json_scan_never_passes_what_the_exact_scan_refuses(text: str) -> None:
+    assert _verdict(sources._scan_json, text) == _verdict(sources._scan_json_exactly, text)

@@ -37,7 +37,7 @@ frozen models, so a compiled test never goes stale."""
 def evaluate(cond: Condition, values: Mapping[str, Value], route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
     """Evaluate `cond` over the answers in `values` (missing ids count as unknown)."""
     held = _COMPILED.get(id(cond))
-    if held is None or held[0] is not cond:
+    if held is None:  # an id is never reused while its condition is held here, so a hit is this condition's test
         held = _COMPILED[id(cond)] = (cond, compile_condition(cond))
     return held[1](values, route, roles)
 

@@ -194,8 +194,8 @@ def _question_points(ctx: Context, qu: Question) -> tuple[int, int, str] | None:
         return None
     if st == "answered":
         value = ctx.values[qu.id]
-        chosen = value if isinstance(value, list) else [value]
-        earned = min(sum((o.points or 0) for o in qu.options if o.id in chosen), top)
+        points = qu.points_by_option
+        earned = min(sum(points.get(c, 0) for c in set(value)) if isinstance(value, list) else points.get(value, 0), top)  # type: ignore[arg-type]
         if not ctx.words:
             return earned, top, ""
         return earned, top, fill(msgs.answered, question=qu.title, answer="; ".join(_labels(qu, value)), earned=earned, max=top)

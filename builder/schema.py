@@ -149,6 +149,11 @@ class Question(Model):
         return any(o.points is not None for o in self.options)
 
     @cached_property
+    def points_by_option(self) -> dict[str, int]:
+        """Each option's points (0 when it has none)."""
+        return {o.id: o.points or 0 for o in self.options}
+
+    @cached_property
     def max(self) -> int:
         if self.type == "multi":
             return self.max_points or sum(o.points or 0 for o in self.options)

@@ -88,6 +88,11 @@ def review_json_chunks(review: dict[str, Any], per_chunk: int = 500) -> Iterable
     yield "}\n"
 
 
+def _later(make: Any, *args: Any) -> Iterable[bytes]:
+    """One chunk, made only when the writer asks for it."""
+    yield make(*args)
+
+
 def _batched(chunks: Iterable[str], count: int = 20_000) -> Iterable[str]:
     """Many small strings (a template's output) joined `count` at a time, for fewer writes."""
     it = iter(chunks)
@@ -110,6 +115,30 @@ def rater_rows(domains: list[dict[str, Any]]) -> Any:
         out = "".join(f'<tr><th scope="row">{escape(r["respondent"])}</th>{_score_cells(r, domains)}</tr>' for r in c["raters"])
         return Markup(out + f'<tr><th scope="row">Combined</th>{_score_cells(c, domains)}</tr>')
     return rows
+
+
+def ranking_row(with_cost: bool) -> Any:
+    """`ranking_row(clinic)` for the page: one row of the ranking table."""
+    def row(c: dict[str, Any]) -> Markup:
+        org = f'<br><span class="note">{escape(c["organisation"])}</span>' if c["organisation"] else ""
+        budget = c["budget"]
+        cost = (f'<td class="num">{"" if budget is None else f"£{budget:,.0f}"}</td>' if with_cost else "")
+        return Markup(f'<tr><td class="num">{int(c["rank"])}</td><th scope="row">{escape(c["name"])}{org}</th><td>{escape(c["area"] or "")}</td>'
+                      f'<td>{escape(c["assessed_on"] or "not dated")}</td><td class="num">{len(c["raters"])}</td>'
+                      f'<td class="num">{int(c["overall"]["score"])}</td><td>{BADGE[c["overall"]["rating"]]}</td>'
+                      f'<td>{escape(c["route"].replace("_", " "))}</td><td class="num">{len(c["must_haves"])}</td>'
+                      f'<td class="num">{len(c["actions"])}</td>{cost}</tr>')
+    return row
+
+
+def change_rows(cmp: dict[str, Any]) -> Markup:
+    """The before/after table's rows: overall, then each domain."""
+    def one(title: str, r: dict[str, Any], before: str, after: str) -> str:
+        return (f'<tr><th scope="row">{escape(title)}</th><td>{int(r["before"])} {BADGE[r[before]]}</td>'
+                f'<td>{int(r["after"])} {BADGE[r[after]]}</td><td class="num">{int(r["change"]):+d}</td></tr>')
+    o = cmp["overall"]
+    return Markup(one("Overall", o, "rating_before", "rating_after") + "\n"
+                  + "".join(one(d["title"], d, "rating_before", "rating_after") for d in cmp["domains"]))
 
 
 def disagreement_rows(c: dict[str, Any]) -> Markup:
@@ -193,7 +222,8 @@ def _env(templates_dir: Path) -> Any:
 
 def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
     return {"review": review, "heatmap": Markup(heatmap_svg(review)), "colours": COLOURS, "badge": BADGE, "generated_on": generated_on,
-            "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows}
+            "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
+            "ranking_row": ranking_row(bool(review["cost"])), "change_rows": change_rows}
 
 
 def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
@@ -321,7 +351,7 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
     today = dt.date.today().isoformat()
     outputs: dict[str, Iterable[str | bytes]] = {
         "review.json": review_json_chunks(review),
-        "review.csv": [review_csv(review)],
+        "review.csv": _later(review_csv, review),  # made in the writer's own process
     }
     template = _env(templates_dir).get_template("review.html.j2")
     context = _page_context(review, today)

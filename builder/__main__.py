@@ -334,18 +334,18 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         else:
             click.echo(line, err=True)
 
-    def phase(text: str) -> None:
+    def phase(text: str, steps: int) -> None:
         if show and bar_box:
             bar_box.pop().__exit__(None, None, None)
-            click.echo(text + "…", err=True)
+            start(steps, text)
 
-    def start(total: int) -> None:
+    def start(total: int, label: str = "Reading answer files") -> None:
         if show and total:
-            bar_box.append(click.progressbar(length=total, label="Reading answer files", file=sys.stderr, show_pos=True, show_eta=True).__enter__())
+            bar_box.append(click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True).__enter__())
 
     try:
         data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
-                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=lambda text: phase(text))
+                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=phase)
     finally:
         if bar_box:
             bar_box.pop().__exit__(None, None, None)

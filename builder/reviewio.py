@@ -97,8 +97,11 @@ def _init(q: Questionnaire) -> None:
 
 def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
             progress: Callable[[int], None] | None = None, on_excluded: Callable[[Excluded], None] | None = None,
-            total: Callable[[int], None] | None = None, phase: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors."""
+            total: Callable[[int], None] | None = None, phase: Callable[[str, int], None] | None = None) -> dict[str, Any]:
+    """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors.
+
+    Two steps, each reported: `total(n)` then `progress(k)` as files are read; `phase(label, n)` then
+    `progress(k)` as the clinics' plans are made."""
     items, bad = find_inputs(paths)
     if total:
         total(len(items) + len(bad))
@@ -120,14 +123,33 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
         if progress:
             progress(len(results))
 
+    def spans_of(groups: list[list[Rater]]) -> list[tuple[int, int]]:
+        if phase:
+            phase(f"Planning {len(groups):,} clinics", len(groups))
+        step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
+        return [(i, min(i + step, len(groups))) for i in range(0, len(groups), step)]
+
+    def done(part: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if progress:
+            progress(len(part))
+        return part
+
+    global _GROUPS
     _init(q)
     if workers == 1:
         for chunk in chunks:
             take(_read_chunk(chunk))
         _ZIPS.clear()
-        if phase:
-            phase(f"Combining raters for {len(review.clinics):,} clinics")
-        return review.build()
+
+        def in_turn(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+            global _GROUPS
+            _GROUPS = groups
+            try:
+                return [e for span in spans_of(groups) for e in done(_entries(span))]
+            finally:
+                _GROUPS = []
+
+        return review.build(in_turn)
     import multiprocessing
 
     # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
@@ -135,18 +157,15 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
     with ctx.Pool(workers) as pool:
         for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
             take(results)
-    if phase:
-        phase(f"Combining raters for {len(review.clinics):,} clinics")
 
     def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
         """Each clinic's plans on every core: a second pool, forked now so that it inherits the raters."""
         global _GROUPS
         _GROUPS = groups
-        step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
-        spans = [(i, i + step) for i in range(0, len(groups), step)]
         try:
+            spans = spans_of(groups)
             with ctx.Pool(workers) as pool:
-                return [e for part in pool.imap(_entries, spans) for e in part]
+                return [e for part in pool.imap(_entries, spans) for e in done(part)]
         finally:
             _GROUPS = []
 

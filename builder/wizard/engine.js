@@ -628,8 +628,9 @@
 
   // ---------------------------------------------------------------- building an answer file
 
-  /** A version-1 answer-file object from the wizard's state:
-   * {clinic: {name, organisation}, respondent_role, assessed_on, questionnaire_version, answers: {id: value}, notes: {id: text}}.
+  /** A version-1 answer-file object from the wizard's state, key for key what answers.dump_answers writes:
+   * {clinic: {name, organisation, id, area}, respondent_role, respondent_name, assessed_on, questionnaire_version,
+   *  answers: {id: value}, notes: {id: text}}.
    * Answers in questionnaire order, multi answers in option order, notes as {answer, note};
    * answers to questions the routing now skips are left out, as `readiness assess` does. */
   function answerDoc(q, st) {
@@ -654,9 +655,10 @@
     var doc = { version: ANSWER_FILE_VERSION, questionnaire_version: clean(st.questionnaire_version) || q.meta.version };
     if (clean(st.assessed_on)) doc.assessed_on = clean(st.assessed_on);
     if (clean(st.respondent_role)) doc.respondent_role = clean(st.respondent_role);
+    if (clean(st.respondent_name)) doc.respondent = { name: clean(st.respondent_name) };
     var clinic = st.clinic || {};
     doc.clinic = { name: clean(clinic.name) || "" };
-    if (clean(clinic.organisation)) doc.clinic.organisation = clean(clinic.organisation);
+    ["organisation", "id", "area"].forEach(function (k) { if (clean(clinic[k])) doc.clinic[k] = clean(clinic[k]); });
     doc.answers = answers;
     if (st.assumptions && Object.keys(st.assumptions).length) doc.assumptions = st.assumptions;
     return doc;

@@ -40,7 +40,7 @@ pytestmark = pytest.mark.browser
 
 HARNESS = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>engine.js harness</title></head>
-<body><script src="engine.js"></script></body></html>
+<body><script src="engine.js"></script><script src="planning.js"></script></body></html>
 """
 
 
@@ -50,6 +50,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, browser, q: Questionnaire):
     the `serve` fixture is per test, and starting a server per table row costs a second each)."""
     root = tmp_path_factory.mktemp("engine-harness")
     shutil.copy(ENGINE, root / "engine.js")
+    shutil.copy(ENGINE.with_name("planning.js"), root / "planning.js")
     (root / "questionnaire.json").write_text(questionnaire_json(q), encoding="utf-8")
     (root / "index.html").write_text(HARNESS, encoding="utf-8")
     server = StaticServer(root)
@@ -134,6 +135,21 @@ def test_engine_runs_in_node(q: Questionnaire, tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     plan = json.loads(out.stdout)
     assert plan_digest(plan) == plan_digest(json.loads((GOLDEN / "riverside.json").read_text(encoding="utf-8")))
+
+
+def test_no_plan_from_engine_js_without_planning_js(browser, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """planning.js is loaded on demand; engine.js without it refuses to plan rather than give a plan with no
+    budget, timeline, risks or indicators."""
+    af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
+    page = browser.new_page()
+    try:
+        page.set_content("<!doctype html><html lang='en'><head><title>engine.js alone</title></head><body></body></html>")
+        page.add_script_tag(content=ENGINE.read_text(encoding="utf-8"))
+        said = page.evaluate("([q, d]) => { try { ReadinessEngine.plan(q, d); return 'a plan'; } catch (e) { return e.message; } }",
+                             [json.loads(questionnaire_json(q)), answer_doc(af)])
+    finally:
+        page.close()
+    assert said == "planning.js is not loaded: a plan needs it after engine.js"
 
 
 # ------------------------------------------------------------------ answer-file validation

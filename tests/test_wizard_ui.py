@@ -934,7 +934,7 @@ def test_home_page_starts_the_assessment(browser, server: StaticServer) -> None:
 
 
 def test_the_site_serves_minified_assets(site: Path) -> None:
-    for name in ("engine.js", "ui.js", "plan.js", "wizard.css"):
+    for name in ("engine.js", "ui.js", "plan.js", "planning.js", "wizard.css"):
         source = (ROOT / "builder" / "wizard" / name).read_text(encoding="utf-8")
         served = (site / "assets" / "wizard" / name).read_text(encoding="utf-8")
         assert len(served) < 0.85 * len(source) and served.count("\n") < source.count("\n") / 5, name
@@ -962,7 +962,7 @@ def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # t
     from builder.sources import LoadedFile
 
     cases = json.loads((ROOT / "tests" / "fixtures" / "conformance.json").read_text(encoding="utf-8"))["cases"]
-    for script in ("assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):
+    for script in ("assets/wizard/planning.js", "assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):
         page.add_script_tag(url=page.url.split("wizard.html")[0] + script)
     shown = page.evaluate("""async (cases) => {
         const digest = async (s) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)))]

@@ -536,9 +536,10 @@
 
   // ------------------------------------------------------------ the plan, drawn by plan.js
 
-  // Only a visit that shows a plan needs its code: plan.js loads then (or early, from the check page).
+  // Only a visit that shows a plan needs its code: plan.js (the view) and planning.js (the engine's budget,
+  // timeline, risks and indicators) load then, or early, from the check page.
   let planView = null;
-  const loadPlan = () => loadScript("plan.js", "plan's script").then(() => {
+  const loadPlan = () => Promise.all([loadScript("planning.js", "plan's script"), loadScript("plan.js", "plan's script")]).then(() => {
     planView = planView || window.ReadinessPlanView({ E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html,
       changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, state: () => state });
   });

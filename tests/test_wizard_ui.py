@@ -857,6 +857,8 @@ def test_nothing_loads_from_another_host(browser, server: StaticServer, q: Quest
     ours = urlsplit(server.url).netloc
     elsewhere = [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != ours]
     assert requests and not elsewhere, f"requests to other hosts: {elsewhere}"
+    loaded = {urlsplit(u).path.rsplit("/", 1)[-1] for u in requests}
+    assert {"engine.js", "ui.js", "planning.js", "plan.js"} <= loaded, "the plan's on-demand scripts come from the site too"
 
 
 def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
@@ -877,6 +879,9 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     assert screen(pg) == "partner_org"
     pg.reload()
     assert screen(pg) == "partner_org", "resumes from localStorage on file:// too"
+    pg.evaluate("location.hash = '#plan'")
+    assert screen(pg) == "plan", "plan.js and planning.js load from disk too"
+    assert "USB Stick Clinic" in pg.locator(".rw-plan .rw-heading").inner_text()
     pg.wait_for_timeout(300)
     context.close()
     assert not problems, "\n".join(problems)

@@ -1,9 +1,14 @@
-"""The wizard's JavaScript weight: engine.js + ui.js raw, minified and gzipped, against the budget.
+"""The wizard's JavaScript weight, raw, minified and gzipped: what every visit loads against the budget,
+what loads only on demand, and the wizard's own code in all.
+
+The budget (20 KB gzipped, as served) is for what every visit to the wizard page loads: engine.js and
+ui.js. The wizard's other own files load only when a visit needs them (planning.js and plan.js to
+show a plan, tailor.js to fill in a template); they are listed one by one with when they load, and the total of all
+the wizard's own code is shown too, so the split is visible rather than hidden. The vendored js-yaml
+and nunjucks are third-party and on demand as well; they are listed apart.
 
 Two minified figures: "served" is what the built site serves (builder.site.minify, the size the
-budget is judged on), "terser" what a mangling minifier would reach, for comparison. tailor.js and
-the vendored js-yaml and nunjucks load only when a YAML file is opened or a template filled in;
-their served sizes are shown apart, outside the budget of what every visit loads.
+budget is judged on), "terser" what a mangling minifier would reach, for comparison.
 
 Run: python bench/wizard_size.py    (exits 1 when over budget, 2 when terser is missing)
 terser comes from tests/browser (npm ci there installs it with axe-core).
@@ -17,14 +22,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = [ROOT / "builder" / "wizard" / "engine.js", ROOT / "builder" / "wizard" / "ui.js"]
+WIZARD = ROOT / "builder" / "wizard"
+EVERY_VISIT = ["engine.js", "ui.js"]
+"""Loaded by every visit to the wizard page (guidance/wizard.md's script tags)."""
+ON_DEMAND = {"planning.js": "to show a plan (the engine's budget, timeline, risks, indicators)",
+             "plan.js": "to show a plan (the plan view; both fetched early from the check-answers page)",
+             "tailor.js": "to fill in a template"}
+"""The wizard's own files that ui.js loads only when needed, and when."""
+VENDORED = {"js-yaml": ("js-yaml/dist/js-yaml.min.js", "to open a YAML file"),
+            "nunjucks": ("nunjucks/browser/nunjucks.min.js", "to fill in a template")}
 TERSER = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "terser"
 BUDGET = 20 * 1024
-"""Bytes, minified and gzipped, for engine.js and ui.js together."""
+"""Bytes, minified and gzipped as served, for what every visit loads (engine.js and ui.js together)."""
 COMPARISON = "SurveyJS's core library alone is over 300 KB gzipped"
 
 
-def minify(path: Path) -> bytes:
+def terser(path: Path) -> bytes:
     done = subprocess.run([str(TERSER), str(path), "--compress", "--mangle", "--ecma", "2020"],
                           capture_output=True, check=False, timeout=120)
     if done.returncode != 0:
@@ -40,35 +53,61 @@ def kb(n: int) -> str:
     return f"{n / 1024:.1f} KB"
 
 
+Row = tuple[str, int, int, int, int, int]
+
+
+def measure(name: str) -> Row:
+    from builder.site import minify
+
+    path = WIZARD / name
+    raw = path.read_bytes()
+    served = minify(name, raw.decode("utf-8")).encode("utf-8")
+    small = terser(path)
+    return (name, len(raw), len(served), gz(served), len(small), gz(small))
+
+
+def total(label: str, rows: list[Row]) -> Row:
+    return (label, *(sum(r[i] for r in rows) for i in range(1, 6)))  # type: ignore[return-value]
+
+
+def show(row: Row, note: str = "") -> None:
+    name, *sizes = row
+    print(f"{name:<22}" + "".join(f"{kb(n):>{w}}" for n, w in zip(sizes, (10, 10, 11, 10, 11))) + (f"   {note}" if note else ""))
+
+
 def main() -> int:
     sys.path.insert(0, str(ROOT))
-    from builder.site import minify as served_minify
-
     if not TERSER.exists():
         print(f"terser is missing: run (cd {TERSER.parents[2].relative_to(ROOT)} && npm ci)", file=sys.stderr)
         return 2
-    rows = []
-    for path in FILES:
-        raw = path.read_bytes()
-        small = minify(path)
-        served = served_minify(path.name, raw.decode("utf-8")).encode("utf-8")
-        rows.append((path.name, len(raw), len(served), gz(served), len(small), gz(small)))
-    total = ("total", *(sum(r[i] for r in rows) for i in range(1, 6)))
-    print(f"{'file':<12}{'raw':>10}{'served':>10}{'served gz':>11}{'terser':>10}{'terser gz':>11}")
-    for name, *sizes in [*rows, total]:
-        print(f"{name:<12}" + "".join(f"{kb(n):>{w}}" for n, w in zip(sizes, (10, 10, 11, 10, 11))))
-    tailor = ROOT / "builder" / "wizard" / "tailor.js"
-    data = served_minify(tailor.name, tailor.read_text(encoding="utf-8")).encode("utf-8")
-    print(f"{tailor.name:<12}{kb(tailor.stat().st_size):>10}{kb(len(data)):>10}{kb(gz(data)):>11}   (loaded only to fill in a template)")
-    for name, vendored, when in (("js-yaml", "js-yaml/dist/js-yaml.min.js", "to open a YAML file"),
-                                 ("nunjucks", "nunjucks/browser/nunjucks.min.js", "to fill in a template")):
+    own = sorted(p.name for p in WIZARD.glob("*.js") if not p.name.startswith("review"))
+    unlisted = set(own) - set(EVERY_VISIT) - set(ON_DEMAND)
+    if unlisted:
+        raise SystemExit(f"bench/wizard_size.py: say when {', '.join(sorted(unlisted))} loads (EVERY_VISIT or ON_DEMAND)")
+    print(f"{'file':<22}{'raw':>10}{'served':>10}{'served gz':>11}{'terser':>10}{'terser gz':>11}")
+    print("every visit loads:")
+    visit = [measure(name) for name in EVERY_VISIT]
+    for row in visit:
+        show(row)
+    every = total("  every visit", visit)
+    show(every, "<- the budget")
+    print("loaded only on demand:")
+    demand = [measure(name) for name in ON_DEMAND]
+    for row in demand:
+        show(row, f"only {ON_DEMAND[row[0]]}")
+    show(total("wizard's own code, all", visit + demand), "every visit + every on-demand file")
+    print("vendored, third-party, only on demand:")
+    for name, (vendored, when) in VENDORED.items():
         path = ROOT / "node_modules" / vendored
         if path.is_file():
             data = path.read_bytes()
-            print(f"{name:<12}{'':>10}{kb(len(data)):>10}{kb(gz(data)):>11}   (vendored, loaded only {when})")
-    used = total[3]
+            print(f"{name:<22}{'':>10}{kb(len(data)):>10}{kb(gz(data)):>11}   only {when}")
+    used = every[3]
     verdict = "within" if used <= BUDGET else "OVER"
-    print(f"budget: {kb(BUDGET)} minified and gzipped, as served; {kb(used)} used ({100 * used // BUDGET}%), {verdict} budget")
+    print(f"budget: {kb(BUDGET)} minified and gzipped as served, for what every visit loads (engine.js + ui.js); "
+          f"{kb(used)} used ({100 * used // BUDGET}%), {verdict} budget")
+    plan_visit = used + sum(r[3] for r in demand if r[0] in ("plan.js", "planning.js"))
+    print(f"a visit that shows a plan: {kb(plan_visit)} (engine.js + ui.js + planning.js + plan.js), outside the budget")
     print(f"for comparison: {COMPARISON}")
     return 0 if used <= BUDGET else 1
 

@@ -15,7 +15,7 @@ from .schema import Questionnaire
 
 def add_planning(plan: dict[str, Any], q: Questionnaire, af: AnswerFile, values: Mapping[str, Value],
                  route: str, roles: Sequence[str]) -> None:
-    """Extend `plan` in place; engine.js's addPlanning does the same, step for step."""
+    """Extend `plan` in place; addPlanning in builder/wizard/planning.js does the same, step for step."""
     p = q.planning
     if p is None:
         return

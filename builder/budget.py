@@ -1,6 +1,6 @@
 """The costed budget: assumptions pre-filled from the answers (or overridden), cost lines in whole pounds.
 
-Pure and integer-only, so engine.js gives the same pounds: every figure is held in hundredths
+Pure and integer-only, so builder/wizard/planning.js gives the same pounds: every figure is held in hundredths
 (pence, or hundredths of an hour) and each line is rounded half up once, at the end.
 """
 

@@ -84,7 +84,8 @@ def tab_to(pg, selector: str, limit: int = 120) -> None:  # type: ignore[no-unty
 
 def screen(pg) -> str:  # type: ignore[no-untyped-def]
     """'start', 'about', 'tasks', 'check', 'plan' or the id of the question on screen."""
-    pg.wait_for_function("() => { const s = document.querySelector('#wizard .rw-screen'); return s && s.dataset.route === (location.hash || '#start'); }")
+    # The plan page waits for plan.js (loaded on demand) while it is aria-busy.
+    pg.wait_for_function("() => { const s = document.querySelector('#wizard .rw-screen'); return s && s.dataset.route === (location.hash || '#start') && !s.querySelector('[aria-busy=true]'); }")
     return str(pg.evaluate("""() => {
         const s = document.querySelector('#wizard .rw-screen');
         if (s.querySelector('.rw-question')) return s.querySelector('.rw-question').dataset.question;
@@ -405,6 +406,7 @@ def test_page_title_per_screen(page, q: Questionnaire) -> None:  # type: ignore[
         assert page.title() == f"{qu.title} – {q.domain_of(qu.id).title} – Readiness assessment"
     for hash_, title in (("#tasks", "Your assessment"), ("#check", "Check your answers"), ("#plan", "Setup plan: Title Clinic"), ("#about", "About your clinic")):
         page.goto(base + hash_)
+        screen(page)
         assert page.title() == f"{title} – Readiness assessment"
     assert page.title() != page.evaluate("document.querySelector('h1').textContent")
 
@@ -593,6 +595,58 @@ def test_opening_a_file_asks_before_replacing_answers(page, q: Questionnaire) ->
     assert json.loads(stored(page))["clinic"]["name"] == "Riverside Sexual Health Clinic"
 
 
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_save_keeps_who_answered_and_the_clinics_id_and_area(page, q: Questionnaire, tmp_path: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    """An opened file's respondent, clinic id and area survive Save, as they survive `readiness assess`, and a
+    reload (they are kept with the answers in the browser)."""
+    import yaml
+
+    source = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"))
+    source["respondent"] = {"name": "Sam Patel <b>"}
+    source["clinic"].update({"id": "RSH-01", "area": "North & East"})
+    opened = tmp_path / f"with-ids{suffix}"
+    opened.write_text(json.dumps(source, default=str) if suffix == ".json" else yaml.safe_dump(source), encoding="utf-8")
+    open_file(page, opened)
+    page.wait_for_selector(".rw-plan")
+    page.reload()
+    page.wait_for_selector(".rw-plan")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save answers").click()
+    saved = tmp_path / "saved.json"
+    info.value.save_as(saved)
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert doc["respondent"] == {"name": "Sam Patel <b>"}
+    assert doc["clinic"]["id"] == "RSH-01" and doc["clinic"]["area"] == "North & East"
+    again = parse_answers(parse_json(saved.read_text(encoding="utf-8"), str(saved)), q)
+    assert (again.respondent_name, again.clinic_id, again.area) == ("Sam Patel <b>", "RSH-01", "North & East")
+
+
+def test_the_plan_loads_its_code_only_when_shown_and_says_when_it_cannot(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
+    """plan.js is not part of every visit; when it cannot load, the plan page shows an error summary (not a blank
+    page), and Try again shows the plan once it can."""
+    context = browser.new_context()
+    pg = context.new_page()
+    asked: list[str] = []
+    pg.on("request", lambda r: asked.append(urlsplit(r.url).path))
+    blocked = [True]
+    pg.route("**/assets/wizard/plan.js", lambda route: route.abort() if blocked[0] else route.continue_())
+    pg.goto(server.url + "wizard.html")
+    pg.wait_for_selector("#wizard .rw-start")
+    assert not [p for p in asked if p.endswith("/plan.js")], "the start page loads only engine.js and ui.js"
+    open_file(pg, ROOT / "examples" / "riverside.yaml")
+    summary = pg.locator("#wizard .rw-error-summary")
+    summary.wait_for()
+    assert "could not be shown" in summary.inner_text() and summary.get_attribute("role") == "alert"
+    assert focused(pg, ".rw-error-summary") and pg.title().startswith("Error: ")
+    assert pg.locator(".rw-plan").count() == 0
+    assert not axe_violations(pg)
+    blocked[0] = False
+    pg.get_by_role("button", name="Try again").click()
+    assert screen(pg) == "plan"
+    assert "Riverside" in pg.locator(".rw-plan .rw-heading").inner_text() and focused(pg, ".rw-plan .rw-heading")
+    context.close()
+
+
 def test_save_shows_a_visible_confirmation(page) -> None:  # type: ignore[no-untyped-def]
     start_by_keyboard(page, "Visible Clinic")
     with page.expect_download():
@@ -778,6 +832,7 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
         answer_by_keyboard(page, q, af)
     found["check your answers"] = axe_violations(page)
     press_link(page, "See your plan")
+    assert screen(page) == "plan"
     found["plan"] = axe_violations(page)
     with page.expect_download():
         page.get_by_role("button", name="Save answers").click()
@@ -802,6 +857,8 @@ def test_nothing_loads_from_another_host(browser, server: StaticServer, q: Quest
     ours = urlsplit(server.url).netloc
     elsewhere = [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != ours]
     assert requests and not elsewhere, f"requests to other hosts: {elsewhere}"
+    loaded = {urlsplit(u).path.rsplit("/", 1)[-1] for u in requests}
+    assert {"engine.js", "ui.js", "planning.js", "plan.js"} <= loaded, "the plan's on-demand scripts come from the site too"
 
 
 def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no-untyped-def]
@@ -822,6 +879,9 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     assert screen(pg) == "partner_org"
     pg.reload()
     assert screen(pg) == "partner_org", "resumes from localStorage on file:// too"
+    pg.evaluate("location.hash = '#plan'")
+    assert screen(pg) == "plan", "plan.js and planning.js load from disk too"
+    assert "USB Stick Clinic" in pg.locator(".rw-plan .rw-heading").inner_text()
     pg.wait_for_timeout(300)
     context.close()
     assert not problems, "\n".join(problems)
@@ -879,7 +939,7 @@ def test_home_page_starts_the_assessment(browser, server: StaticServer) -> None:
 
 
 def test_the_site_serves_minified_assets(site: Path) -> None:
-    for name in ("engine.js", "ui.js", "wizard.css"):
+    for name in ("engine.js", "ui.js", "plan.js", "planning.js", "wizard.css"):
         source = (ROOT / "builder" / "wizard" / name).read_text(encoding="utf-8")
         served = (site / "assets" / "wizard" / name).read_text(encoding="utf-8")
         assert len(served) < 0.85 * len(source) and served.count("\n") < source.count("\n") / 5, name
@@ -907,7 +967,7 @@ def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # t
     from builder.sources import LoadedFile
 
     cases = json.loads((ROOT / "tests" / "fixtures" / "conformance.json").read_text(encoding="utf-8"))["cases"]
-    for script in ("assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):
+    for script in ("assets/wizard/planning.js", "assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):
         page.add_script_tag(url=page.url.split("wizard.html")[0] + script)
     shown = page.evaluate("""async (cases) => {
         const digest = async (s) => [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)))]

@@ -400,8 +400,8 @@
       unknown: meta.domains.reduce(function (out, id) { return out.concat(domains[id].unknown); }, []),
       ignored: ignoredAnswers(q, af, w.steps).map(function (x) { return x[0]; })
     };
-    // A plan a board can act on: owners, priorities, due dates, budget, risks, indicators.
-    addPlanning(plan, q, af, w.values, route[0], roles[0]);
+    // A plan a board can act on: owners, priorities, due dates, budget, risks, indicators (planning.js).
+    if (q.planning) planning().addPlanning(plan, q, af, w.values, route[0], roles[0]);
     plan.standards = standardsCoverage(ctx, plan.actions, templates[0]); // in the plan's final order of actions
     return plan;
   }
@@ -628,8 +628,9 @@
 
   // ---------------------------------------------------------------- building an answer file
 
-  /** A version-1 answer-file object from the wizard's state:
-   * {clinic: {name, organisation}, respondent_role, assessed_on, questionnaire_version, answers: {id: value}, notes: {id: text}}.
+  /** A version-1 answer-file object from the wizard's state, key for key what answers.dump_answers writes:
+   * {clinic: {name, organisation, id, area}, respondent_role, respondent_name, assessed_on, questionnaire_version,
+   *  answers: {id: value}, notes: {id: text}}.
    * Answers in questionnaire order, multi answers in option order, notes as {answer, note};
    * answers to questions the routing now skips are left out, as `readiness assess` does. */
   function answerDoc(q, st) {
@@ -654,37 +655,20 @@
     var doc = { version: ANSWER_FILE_VERSION, questionnaire_version: clean(st.questionnaire_version) || q.meta.version };
     if (clean(st.assessed_on)) doc.assessed_on = clean(st.assessed_on);
     if (clean(st.respondent_role)) doc.respondent_role = clean(st.respondent_role);
+    if (clean(st.respondent_name)) doc.respondent = { name: clean(st.respondent_name) };
     var clinic = st.clinic || {};
     doc.clinic = { name: clean(clinic.name) || "" };
-    if (clean(clinic.organisation)) doc.clinic.organisation = clean(clinic.organisation);
+    ["organisation", "id", "area"].forEach(function (k) { if (clean(clinic[k])) doc.clinic[k] = clean(clinic[k]); });
     doc.answers = answers;
     if (st.assumptions && Object.keys(st.assumptions).length) doc.assumptions = st.assumptions;
     return doc;
   }
 
 
-  // ================================================================ planning (issue 10)
-  // Budget, timeline, risks and indicators: builder/budget.py, schedule.py, risks.py and
-  // actionplan.py, step for step. Money and hours are held in hundredths and multiplied as
-  // BigInt, so every pound matches Python's.
+  // ================================================================ answer-file assumptions (issue 10)
+  // The rest of the planning (budget, timeline, risks, indicators) is in planning.js: only a plan needs it.
 
   function hundredths(v) { return Math.round(v * 100); }
-
-  function fmtAmount(h, unit) {
-    var whole = Math.floor(h / 100), frac = h % 100;
-    var text = String(whole).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-    var two = (frac < 10 ? "0" : "") + frac;
-    if (unit === "money") return "£" + text + (frac ? "." + two : "");
-    return frac ? text + "." + two.replace(/0+$/, "") : text;
-  }
-
-  function plainAmount(h) {
-    var whole = Math.floor(h / 100), frac = h % 100;
-    return String(whole) + (frac ? "." + ((frac < 10 ? "0" : "") + frac).replace(/0+$/, "") : "");
-  }
-
-  /** num / den rounded half up (BigInt in, Number out). */
-  function roundDiv(num, den) { return Number((2n * num + den) / (2n * den)); }
 
   function numberProblem(v) {
     if (typeof v !== "number") return kind(v);
@@ -710,202 +694,22 @@
     return out;
   }
 
-  function employmentModel(costs, values) {
-    var v = has(values, costs.employment.question) ? values[costs.employment.question] : null;
-    return typeof v === "string" && costs.employment.paid_options.indexOf(v) >= 0 ? "paid" : "volunteer";
-  }
-
-  function budget(costs, overrides, values, route, roles) {
-    var model = employmentModel(costs, values), used = dict(), units = dict(), byId = dict(), assumptions = [];
-    costs.assumptions.forEach(function (a) {
-      var h, overridden = has(overrides, a.id);
-      if (overridden) h = overrides[a.id];
-      else {
-        h = hundredths(a.value);
-        (a.cases || []).some(function (c) {
-          if (c.employment && c.employment !== model) return false;
-          if (c.when && evaluate(c.when, values, route, roles) !== true) return false;
-          h = hundredths(c.value);
-          return true;
-        });
-      }
-      used[a.id] = h; units[a.id] = a.unit; byId[a.id] = a;
-      assumptions.push({ id: a.id, label: a.label, value: plainAmount(h), shown: fmtAmount(h, a.unit), source: a.source,
-        date: a.date === undefined ? null : a.date, overridden: overridden });
-    });
-    var lines = [];
-    costs.lines.forEach(function (line) {
-      if (line.employment && line.employment !== model) return;
-      // Unknown answers count against the clinic: a line is left out only when it surely does not apply.
-      if (line.when && evaluate(line.when, values, route, roles) === false) return;
-      var num = 1n, den = 1n, per = line.per || [];
-      line.times.forEach(function (id) { num *= BigInt(used[id]); den *= 100n; });
-      per.forEach(function (id) { num *= 100n; den *= BigInt(used[id]); });
-      var year1 = 0, later = 0;
-      if (den !== 0n) {
-        var share = BigInt(line.later_from ? used[line.later_from] : (line.later === undefined ? 100 : line.later) * 100);
-        year1 = roundDiv(num, den);
-        later = roundDiv(num * share, den * 10000n);
-      }
-      var cited = [];
-      line.times.concat(per).forEach(function (id) {
-        var a = byId[id];
-        if (a.date !== undefined && a.date !== null) {
-          var text = a.source + ", " + a.date;
-          if (cited.indexOf(text) < 0) cited.push(text);
-        }
-      });
-      var basis = line.basis;
-      Object.keys(used).forEach(function (id) { basis = basis.split("{" + id + "}").join(fmtAmount(used[id], units[id])); });
-      lines.push({ id: line.id, label: line.label, basis: basis, year1: year1, later_year: later,
-        source: cited.length ? cited.join("; ") : "Planning assumptions (see the assumptions table)" });
-    });
-    var total1 = 0, laterTotal = 0;
-    lines.forEach(function (x) { total1 += x.year1; laterTotal += x.later_year; });
-    return { currency: costs.currency, employment: model, assumptions: assumptions, lines: lines,
-      total_year1: total1, total_3_years: total1 + 2 * laterTotal };
-  }
-
-  function ownerFor(sched, owner, values, route, roles) {
-    var rules = sched.owners || [];
-    for (var i = 0; i < rules.length; i++) {
-      if (rules[i].owner === owner && evaluate(rules[i].when, values, route, roles) === true) return rules[i].becomes;
-    }
-    return owner;
-  }
-
-  function isoOf(d) {
-    var pad = function (n, w) { return ("000" + n).slice(-w); };
-    return pad(d.getUTCFullYear(), 4) + "-" + pad(d.getUTCMonth() + 1, 2) + "-" + pad(d.getUTCDate(), 2);
-  }
-  function addDays(iso, days) {
-    var p = iso.split("-"), d = new Date(0);
-    d.setUTCFullYear(+p[0], +p[1] - 1, +p[2] + days);
-    return isoOf(d);
-  }
-  function addMonths(iso, months) {
-    var p = iso.split("-"), m = +p[1] - 1 + months, year = +p[0] + Math.floor(m / 12), month = m % 12;
-    var last = new Date(0);
-    last.setUTCFullYear(year, month + 1, 0);
-    var d = new Date(0);
-    d.setUTCFullYear(year, month, Math.min(+p[2], last.getUTCDate()));
-    return isoOf(d);
-  }
-
-  function schedule(q, sched, actions, values, route, roles, start) {
-    var phases = q.meta.phases.map(function (p) { return p.id; }), ids = dict();
-    actions.forEach(function (a) { ids[a.id] = true; });
-    actions.forEach(function (a) {
-      a.owner = ownerFor(sched, a.owner, values, route, roles);
-      var timing = has(sched.actions, a.id) ? sched.actions[a.id] : null;
-      if (a.id.indexOf("find_out_") === 0) { a.weeks = sched.find_out_weeks; a.must = true; a.after = []; }
-      else if (!timing) { a.weeks = sched.default_weeks; a.must = false; a.after = []; }
-      else {
-        a.weeks = timing.weeks; a.must = !!timing.must;
-        a.after = (timing.after || []).filter(function (d) { return ids[d]; });
-      }
-    });
-    // Must-dos first in each phase; otherwise the engine's order (weakest domain first) stands.
-    var order = actions.map(function (a, i) { return [[phases.indexOf(a.phase), a.must ? 0 : 1, i], a]; });
-    order.sort(function (x, y) { return cmp(x[0], y[0]); });
-    order.forEach(function (x, i) { actions[i] = x[1]; });
-
-    var byId = dict(), due = dict(), phaseStart = dict(), floor = 0;
-    actions.forEach(function (a) { byId[a.id] = a; });
-    function dueOf(id) {
-      if (!has(due, id)) {
-        var a = byId[id], begin = phaseStart[a.phase];
-        a.after.forEach(function (d) { begin = Math.max(begin, dueOf(d)); });
-        a.start_week = begin;
-        due[id] = begin + a.weeks;
-      }
-      return due[id];
-    }
-    phases.forEach(function (ph) {
-      phaseStart[ph] = floor;
-      var inPhase = actions.filter(function (a) { return a.phase === ph; });
-      inPhase.forEach(function (a) { dueOf(a.id); });
-      inPhase.forEach(function (a) { if (a.must) floor = Math.max(floor, due[a.id]); });
-    });
-    actions.forEach(function (a) {
-      a.due_week = due[a.id];
-      a.due = start ? addDays(start, 7 * due[a.id]) : null;
-    });
-    var firstWeek = phaseStart[sched.first_patient_phase];
-    var ready = actions.filter(function (a) { return a.start_week === 0 && a.must; }), steps = [];
-    ready.forEach(function (a) {
-      if (steps.length < 5 && steps.every(function (s) { return s.domain !== a.domain; })) steps.push(a);
-    });
-    ready.concat(actions.filter(function (a) { return a.start_week === 0 && !a.must; })).forEach(function (a) {
-      if (steps.length < 5 && steps.indexOf(a) < 0) steps.push(a);
-    });
-    return {
-      first_patient_week: firstWeek,
-      first_patient_date: start ? addDays(start, 7 * firstWeek) : null,
-      review_date: start ? addMonths(start, sched.review_months) : null,
-      first_steps: steps.map(function (a) { return a.id; })
-    };
-  }
-
-  function riskLevel(reg, score) {
-    for (var i = 0; i < reg.levels.length; i++) if (score >= reg.levels[i].min) return reg.levels[i].label;
-    return null;
-  }
-
-  function riskRegister(q, reg, sched, values, route, roles) {
-    var out = [];
-    reg.risks.forEach(function (r, i) {
-      if (r.when && evaluate(r.when, values, route, roles) === false) return;
-      var likelihood = r.likelihood, reason = null;
-      (r.cases || []).some(function (c) {
-        if (evaluate(c.when, values, route, roles) !== true) return false;
-        likelihood = c.likelihood; reason = c.reason;
-        return true;
-      });
-      var score = likelihood * r.impact, residual = r.residual_likelihood * r.residual_impact;
-      var doc = q.meta.sources[r.source.doc];
-      out.push([[-score, i], {
-        id: r.id, title: r.title, likelihood: likelihood, impact: r.impact, score: score,
-        level: riskLevel(reg, score), reason: reason, mitigation: r.mitigation,
-        residual_likelihood: r.residual_likelihood, residual_impact: r.residual_impact,
-        residual_score: residual, residual_level: riskLevel(reg, residual),
-        owner: ownerFor(sched, r.owner, values, route, roles), source: doc.title + ": " + r.source.section
-      }]);
-    });
-    return out.sort(function (a, b) { return cmp(a[0], b[0]); }).map(function (x) { return x[1]; });
-  }
-
-  function indicators(q, sched, values, route, roles) {
-    var out = [];
-    q.planning.indicators.indicators.forEach(function (ind) {
-      if (ind.when && evaluate(ind.when, values, route, roles) !== true) return;
-      var doc = q.meta.sources[ind.source.doc];
-      out.push({ id: ind.id, name: ind.name, definition: ind.definition, target: ind.target, source: ind.data_source,
-        frequency: ind.frequency, owner: ownerFor(sched, ind.owner, values, route, roles),
-        basis: doc.title + ": " + ind.source.section });
-    });
-    return out;
-  }
-
-  /** actionplan.add_planning: extend the plan in place. */
-  function addPlanning(plan, q, af, values, route, roles) {
-    var p = q.planning;
-    if (!p) return;
-    var dates = schedule(q, p.schedule, plan.actions, values, route, roles, af.assessed_on);
-    Object.keys(dates).forEach(function (k) { plan[k] = dates[k]; });
-    plan.budget = budget(p.costs, af.assumptions || {}, values, route, roles);
-    plan.risks = riskRegister(q, p.risks, p.schedule, values, route, roles);
-    plan.indicators = indicators(q, p.schedule, values, route, roles);
-  }
-  // ================================================================ end of planning (issue 10)
 
   var api = {
     PLAN_VERSION: PLAN_VERSION, ANSWER_FILE_VERSION: ANSWER_FILE_VERSION,
     fill: fill, evaluate: evaluate, questionRefs: questionRefs, index: index, hint: hint, isoDate: isoDate,
     parseAnswers: parseAnswers, walk: walk, ignoredAnswers: ignoredAnswers, evaluatePlan: evaluatePlan,
     plan: plan, answerDoc: answerDoc, SKIPPED: SKIPPED,
-    budget: budget, schedule: schedule, riskRegister: riskRegister, indicators: indicators, formatAmount: fmtAmount
+    cmp: cmp, hundredths: hundredths // for planning.js
   };
+
+  /** planning.js, which adds itself to this API: a script the page loads (the wizard loads it with the
+   * plan view), or in Node a module required here. Never a plan without it. */
+  function planning() {
+    if (!api.addPlanning && typeof module === "object" && module.exports && typeof require === "function") require("./planning.js");
+    if (!api.addPlanning) throw new Error("planning.js is not loaded: a plan needs it after engine.js");
+    return api;
+  }
   root.ReadinessEngine = api;
   if (typeof module === "object" && module.exports) module.exports = api;
 })(typeof globalThis !== "undefined" ? globalThis : this);

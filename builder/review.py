@@ -89,6 +89,8 @@ class Rater:
     digest: bytes
     view: dict[str, Any] | None = None
     """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view)."""
+    scores: dict[str, Any] | None = None
+    """Only the overall and domain scores and ratings of that plan (rater_scores), when that is all that is shown."""
 
 
 def _readable(given: str, current: str) -> bool:
@@ -215,10 +217,22 @@ def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
     the plan reads only answers and assumptions). Made on first use: an earlier round with several raters
     shows only their combined view, so their own plans are never needed."""
     if r.view is None:
-        af = AnswerFile(r.clinic, r.organisation, None, r.assessed_on, r.role, {k: Answer(v) for k, v in r.answers.items()},
-                        r.name, r.clinic_id, r.area, r.assumptions)
-        r.view = plan_summary(q, af)
+        r.view = plan_summary(q, _answer_file(r))
     return r.view
+
+
+def rater_scores(q: Questionnaire, r: Rater) -> dict[str, Any]:
+    """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one."""
+    if r.view is not None:
+        return {"overall": r.view["overall"], "domains": r.view["domains"]}
+    if r.scores is None:
+        r.scores = plan_summary(q, _answer_file(r), scores_only=True)
+    return r.scores
+
+
+def _answer_file(r: Rater) -> AnswerFile:
+    return AnswerFile(r.clinic, r.organisation, None, r.assessed_on, r.role, {k: Answer(v) for k, v in r.answers.items()},
+                      r.name, r.clinic_id, r.area, r.assumptions)
 
 
 # ---------------------------------------------------------------- one plan, summarised
@@ -267,7 +281,7 @@ def summarise(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
                     list(plan["templates"]), must_have_gaps(q, plan), budget_total(plan), answers)
 
 
-def plan_summary(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
+def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False) -> dict[str, Any]:
     """summarise(q, evaluate_plan(q, af)), computed from the engine's own steps without the parts a review does not
     show (the timeline, the budget's text, risks, indicators, the answers table): a review plans thousands of clinics.
     tests/test_review.py holds the two equal."""
@@ -276,6 +290,9 @@ def plan_summary(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     domains = readiness(ctx)
     go_live = go_live_checklist(ctx)
     overall = overall_readiness(ctx, domains, go_live)
+    if scores_only:
+        return {"overall": {"score": overall["score"], "rating": overall["rating"]},
+                "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains}}
     route, _ = choose_route(ctx)
     roles, _, _ = choose_roles(ctx)
     actions = plan_actions(ctx, domains, route, roles)
@@ -482,7 +499,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
         "assessed_on": head.assessed_on,
         "files": [r.file for r in latest],
         "raters": [{"respondent": rater_label(r), "name": r.name, "role": r.role, "file": r.file,
-                    "overall": rater_view(q, r)["overall"], "domains": rater_view(q, r)["domains"]} for r in latest],
+                    **rater_scores(q, r)} for r in latest],
         **view,
         "disagreements": disagreements,
         "earlier": None,

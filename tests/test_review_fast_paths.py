@@ -105,7 +105,9 @@ def test_plan_summary_equals_the_full_plan_summarised(q: Questionnaire, data: st
     ids = [a.id for a in q.planning.costs.assumptions] if q.planning else []
     overrides = data.draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 5_000_000), max_size=3)) if ids else {}
     af = AnswerFile("Clinic", answers=answers, assumptions=overrides)
-    assert plan_summary(q, af) == summarise(q, evaluate_plan(q, af))
+    full = summarise(q, evaluate_plan(q, af))
+    assert plan_summary(q, af) == full
+    assert plan_summary(q, af, scores_only=True) == {"overall": full["overall"], "domains": full["domains"]}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])

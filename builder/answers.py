@@ -182,10 +182,10 @@ class _Reader:
         if not isinstance(raw, dict):
             self.add(("answers",), Msg.WRONG_TYPE.format(key="answers", expected="a mapping of question id to answer", got=_kind(raw)))
             raw = {}
-        ids = [qu.id for qu in q.questions]
         for qid, given in raw.items():
             question = q.question(str(qid))
             if question is None:
+                ids = [qu.id for qu in q.questions]
                 self.add(("answers", qid), Msg.UNKNOWN_QUESTION.format(question=qid, hint=hint(str(qid), ids)))
                 continue
             answer = self.answer(question, qid, given)
@@ -226,6 +226,8 @@ class _Reader:
         return self.multi(question, qid, value, note, path)
 
     def single(self, question: Question, qid: str, value: Any, note: str | None, path: tuple[Any, ...]) -> Answer | None:
+        if isinstance(value, str) and value in question.points_by_option:  # the usual case, checked first: a review reads thousands
+            return Answer(value, note)
         options = [o.id for o in question.options]
         listed = ", ".join(options)
         if isinstance(value, list):
@@ -239,6 +241,11 @@ class _Reader:
         return None
 
     def multi(self, question: Question, qid: str, value: Any, note: str | None, path: tuple[Any, ...]) -> Answer | None:
+        known = question.points_by_option
+        if isinstance(value, list) and value and all(isinstance(v, str) and v in known for v in value) and len(set(value)) == len(value):
+            exclusive = [o.id for o in question.options if o.exclusive and o.id in value]
+            if not exclusive or len(value) == 1:  # the usual case, checked first; anything else gets the full check below
+                return Answer([o for o in known if o in value], note)  # the questionnaire's order, as below
         options = [o.id for o in question.options]
         listed = ", ".join(options)
         if not isinstance(value, list):

@@ -29,17 +29,19 @@ Value = str | list[str] | _Skipped | None
 Test = Callable[[Mapping[str, Value], "str | None", Sequence[str]], "bool | None"]
 """A compiled condition: (values, route, roles) -> True, False or None."""
 
-_COMPILED: dict[int, tuple[Condition, Test]] = {}
-"""id(condition) -> (the condition, kept alive so its id is never reused; its compiled test). Conditions are
-frozen models, so a compiled test never goes stale."""
+_TESTS: dict[int, Test] = {}
+"""id(condition) -> its compiled test. Conditions are frozen models, so a compiled test never goes stale."""
+_HELD: list[Condition] = []
+"""Every condition compiled, kept alive so that its id is never given to another object."""
 
 
 def evaluate(cond: Condition, values: Mapping[str, Value], route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
     """Evaluate `cond` over the answers in `values` (missing ids count as unknown)."""
-    held = _COMPILED.get(id(cond))
-    if held is None:  # an id is never reused while its condition is held here, so a hit is this condition's test
-        held = _COMPILED[id(cond)] = (cond, compile_condition(cond))
-    return held[1](values, route, roles)
+    test = _TESTS.get(id(cond))
+    if test is None:  # an id is never reused while its condition is held in _HELD, so a hit is this condition's test
+        test = _TESTS[id(cond)] = compile_condition(cond)
+        _HELD.append(cond)
+    return test(values, route, roles)
 
 
 def compile_condition(cond: Condition) -> Test:

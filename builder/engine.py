@@ -49,25 +49,33 @@ class Step(NamedTuple):
 
 def walk(q: Questionnaire, af: AnswerFile) -> tuple[list[Step], dict[str, Value]]:
     """Follow the routing: which questions are on the path, and the values conditions see."""
+    state, values = route_states(q, af)
+    return [Step(qu, state[qu.id]) for qu in q.questions], values
+
+
+def route_states(q: Questionnaire, af: AnswerFile) -> tuple[dict[str, str], dict[str, Value]]:
+    """walk's routing as two mappings, question id -> state and -> value (what a review of many clinics needs)."""
     values: dict[str, Value] = {}
-    steps: list[Step] = []
+    state: dict[str, str] = {}
+    answers = af.answers
     for qu in q.questions:
+        qid = qu.id
         shown = True if qu.ask_if is None else evaluate(qu.ask_if, values)
         if shown is True:
-            answer = af.answers.get(qu.id)
+            answer = answers.get(qid)
             if answer is not None and answer.value is not None:
-                steps.append(Step(qu, "answered"))
-                values[qu.id] = answer.value
+                state[qid] = "answered"
+                values[qid] = answer.value
             else:
-                steps.append(Step(qu, "unknown"))
-                values[qu.id] = None
+                state[qid] = "unknown"
+                values[qid] = None
         elif shown is False:
-            steps.append(Step(qu, "skipped"))
-            values[qu.id] = SKIPPED
+            state[qid] = "skipped"
+            values[qid] = SKIPPED
         else:
-            steps.append(Step(qu, "pending"))
-            values[qu.id] = None
-    return steps, values
+            state[qid] = "pending"
+            values[qid] = None
+    return state, values
 
 
 def ignored_answers(q: Questionnaire, af: AnswerFile, steps: list[Step]) -> list[tuple[str, str]]:

@@ -39,7 +39,7 @@ from .engine import (
     plan_actions,
     plan_templates,
     readiness,
-    walk,
+    route_states,
 )
 from .errors import Msg, Problem, ReadinessError
 from .schedule import must_first
@@ -107,10 +107,18 @@ def _major(version: str) -> str:
     return version.split(".", 1)[0].strip()
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _FastLoader(_Loader):
     """The toolkit's YAML rules without line tracking; a key given twice is still an error, as in `readiness plan`."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if all(k.tag == _STR_TAG for k, _ in node.value):  # text keys (every answer file's): a key's text is the key
+            texts = [k.value for k, _ in node.value]
+            if len(set(texts)) != len(texts):
+                raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
         keys = [self.construct_object(k, deep=True) for k, _ in node.value]
         hashable = [k for k in keys if isinstance(k, (str, int, float, bool)) or k is None]
         if len(set(hashable)) != len(hashable):
@@ -285,8 +293,8 @@ def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False)
     """summarise(q, evaluate_plan(q, af)), computed from the engine's own steps without the parts a review does not
     show (the timeline, the budget's text, risks, indicators, the answers table): a review plans thousands of clinics.
     tests/test_review.py holds the two equal."""
-    steps, values = walk(q, af)
-    ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [], words=False)
+    state, values = route_states(q, af)
+    ctx = Context(q, af, [], values, state, [], words=False)  # no steps: only the plan's answers table reads them
     domains = readiness(ctx)
     go_live = go_live_checklist(ctx)
     overall = overall_readiness(ctx, domains, go_live)
@@ -302,7 +310,7 @@ def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False)
     if p is not None:
         actions = must_first(q, p.schedule, actions)
         cost = year_one_total(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
-    answers = {s.question.id: values[s.question.id] for s in steps if s.state == "answered"}
+    answers = {qid: values[qid] for qid, st in state.items() if st == "answered"}
     gaps = must_have_gaps(q, {"go_live": go_live, "readiness": {"overall": overall, "domains": domains}})
     return _summary(q, overall, domains, route, roles, [a["id"] for a in actions], templates, gaps, cost, answers)
 

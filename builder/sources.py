@@ -75,37 +75,59 @@ def _scan_yaml(text: str, file: str) -> None:
     def fail(event: Any, message: str) -> ReadinessError:
         return ReadinessError([Problem(file, event.start_mark.line + 1, message)])
 
+    kinds = _EVENT_KINDS
+    event: Any
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.ScalarEvent, yaml.AliasEvent)):
-            is_key = bool(open_ and open_[-1][0] and open_[-1][1])
-            if is_key:
-                keys += 1
-                if keys > limits.MAX_KEYS:
-                    raise fail(event, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
-            if open_ and open_[-1][0]:
-                open_[-1][1] = not open_[-1][1]
-            nodes += 1
-            if nodes > limits.MAX_NODES:
-                raise fail(event, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
-            if isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > limits.MAX_ALIASES:
-                    raise fail(event, Msg.TOO_MANY_ALIASES.format(limit=limits.MAX_ALIASES))
-            elif isinstance(event, yaml.ScalarEvent):
-                value = event.value
-                if len(value) > limits.MAX_STRING:
-                    raise fail(event, Msg.TOO_LONG.format(length=len(value), limit=limits.MAX_STRING))
-                if event.implicit[0] and len(value) > limits.MAX_DIGITS and _NUMBER.fullmatch(value):
-                    raise fail(event, Msg.BIG_NUMBER.format(digits=len(value), limit=limits.MAX_DIGITS))
-            else:
-                depth += 1
-                if depth > limits.MAX_DEPTH:
-                    raise fail(event, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))
-                mapping = isinstance(event, yaml.MappingStartEvent)
-                open_.append([mapping, mapping])
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        kind = kinds.get(type(event))
+        if kind is None:
+            kind = _event_kind(event)
+            if kind is None:  # stream and document events
+                continue
+        if kind == _END:
             depth -= 1
             open_.pop()
+            continue
+        if open_:
+            top = open_[-1]
+            if top[0]:
+                if top[1]:
+                    keys += 1
+                    if keys > limits.MAX_KEYS:
+                        raise fail(event, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
+                top[1] = not top[1]
+        nodes += 1
+        if nodes > limits.MAX_NODES:
+            raise fail(event, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
+        if kind == _ALIAS:
+            aliases += 1
+            if aliases > limits.MAX_ALIASES:
+                raise fail(event, Msg.TOO_MANY_ALIASES.format(limit=limits.MAX_ALIASES))
+        elif kind == _SCALAR:
+            value = event.value
+            if len(value) > limits.MAX_STRING:
+                raise fail(event, Msg.TOO_LONG.format(length=len(value), limit=limits.MAX_STRING))
+            if event.implicit[0] and len(value) > limits.MAX_DIGITS and _NUMBER.fullmatch(value):
+                raise fail(event, Msg.BIG_NUMBER.format(digits=len(value), limit=limits.MAX_DIGITS))
+        else:
+            depth += 1
+            if depth > limits.MAX_DEPTH:
+                raise fail(event, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))
+            mapping = kind == _MAPPING
+            open_.append([mapping, mapping])
+
+
+_SCALAR, _ALIAS, _MAPPING, _SEQUENCE, _END = range(5)
+_EVENT_KINDS: dict[type, int] = {yaml.ScalarEvent: _SCALAR, yaml.AliasEvent: _ALIAS, yaml.MappingStartEvent: _MAPPING,
+                                 yaml.SequenceStartEvent: _SEQUENCE, yaml.MappingEndEvent: _END, yaml.SequenceEndEvent: _END}
+"""Event classes by kind, looked up by exact type: the scan runs once per event of every file read."""
+
+
+def _event_kind(event: Any) -> int | None:
+    """The kind of an event whose class is not one of the above exactly (a subclass), or None for the rest."""
+    for cls, kind in _EVENT_KINDS.items():
+        if isinstance(event, cls):
+            return kind
+    return None
 
 
 class _Builder:

@@ -220,8 +220,19 @@ def _env(templates_dir: Path) -> Any:
     return environment(templates_dir)
 
 
+class _Drawn:
+    """The heat-map, drawn when the page reaches it (markupsafe calls __html__): in the process writing the page,
+    after the JSON's writer has started, not before."""
+
+    def __init__(self, review: dict[str, Any]):
+        self.review = review
+
+    def __html__(self) -> str:
+        return heatmap_svg(self.review)
+
+
 def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
-    return {"review": review, "heatmap": Markup(heatmap_svg(review)), "colours": COLOURS, "badge": BADGE, "generated_on": generated_on,
+    return {"review": review, "heatmap": _Drawn(review), "colours": COLOURS, "badge": BADGE, "generated_on": generated_on,
             "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
             "ranking_row": ranking_row(bool(review["cost"])), "change_rows": change_rows}
 

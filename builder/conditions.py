@@ -50,32 +50,21 @@ def compile_condition(cond: Condition) -> Test:
     A review evaluates the same few hundred conditions for every one of thousands of files, so this
     is where its time goes; the table itself is the one engine.js implements.
     """
-    if isinstance(cond, All):
-        parts = [compile_condition(c) for c in cond.all]
+    if isinstance(cond, (All, AnyOf)):
+        # all: any False decides, else any unknown leaves it unknown, else True; any: the same with True and False swapped.
+        decisive = isinstance(cond, AnyOf)
+        parts = [compile_condition(c) for c in (cond.any_ if isinstance(cond, AnyOf) else cond.all)]
 
-        def all_(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
+        def all_or_any(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
             unknown = False
             for part in parts:
                 r = part(values, route, roles)
-                if r is False:
-                    return False
+                if r is decisive:
+                    return decisive
                 if r is None:
                     unknown = True
-            return None if unknown else True
-        return all_
-    if isinstance(cond, AnyOf):
-        parts = [compile_condition(c) for c in cond.any_]
-
-        def any_(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
-            unknown = False
-            for part in parts:
-                r = part(values, route, roles)
-                if r is True:
-                    return True
-                if r is None:
-                    unknown = True
-            return None if unknown else False
-        return any_
+            return None if unknown else not decisive
+        return all_or_any
     if isinstance(cond, Not):
         inner = compile_condition(cond.not_)
 

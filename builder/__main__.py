@@ -8,9 +8,8 @@ user's bad file, 1 for the project's own broken data); Ctrl-C exits 130.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,7 +18,9 @@ from .errors import Problem, ProjectError, ReadinessError, printable
 from .limits import MAX_SHOWN
 from .paths import ROOT, Project
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from .schema import Questionnaire
+
 
 EXIT_INVALID = ProjectError.exit_code
 """The questionnaire (our own data) failed its checks."""
@@ -64,16 +65,11 @@ class ReadinessGroup(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
 
 
-def guarded(exit_code: int = EXIT_BAD_INPUT) -> Callable[[F], F]:
-    """Kept so commands written against the earlier API still import: ReadinessGroup now handles every error."""
-    return lambda fn: fn
+def questionnaire_of(root: Path) -> Questionnaire:
+    """The project's questionnaire with its templates' bindings and planning files; ProjectError (exit 1) when broken."""
+    from .planning import load_project
 
-
-def load_project(root: Path) -> Any:
-    """(questionnaire, []) as before; a broken questionnaire raises ProjectError (exit 1)."""
-    from .planning import load_project as load
-
-    return load(Project(root)), []
+    return load_project(Project(root))
 
 
 root_option = click.option(
@@ -241,7 +237,6 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
 @click.option("--zip", "as_zip", is_flag=True, help="A zip: the book, every template as PDF and DOCX, the paper questionnaire and an example answer file.")
 @jobs_option
 @cache_option
-@guarded()
 def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: int | None, no_cache: bool) -> None:
     """The offline toolkit as one PDF book: guidance, paper questionnaire, scoring sheet, blank templates, references."""
     import tempfile
@@ -257,7 +252,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
         clinic = _plan_for(root, answers, False)
         q, plan_data = clinic.q, clinic.plan
     else:
-        q, _ = load_project(root)
+        q = questionnaire_of(root)
         plan_data = None
     folder = None if no_cache else open_cache(lambda line: click.echo(printable(line), err=True))
     digest = tk.input_digest(project, canonical_json(plan_data) if plan_data is not None else "blank", f"toolkit zip={as_zip} name={output.name}")
@@ -313,7 +308,6 @@ EXIT_LEFT_OUT = 3
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html, .pdf, .csv and .json.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf (slow for thousands of clinics).")
 @jobs_option
-@guarded()
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
     """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress.
 
@@ -322,7 +316,7 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     from .render.review import review_outputs
     from .reviewio import collect
 
-    q, _ = load_project(root)
+    q = questionnaire_of(root)
     show = sys.stderr.isatty()
     bar_box: list[Any] = []
 
@@ -368,7 +362,6 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
 @click.argument("after", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Also write compare.html, compare.pdf and compare.json here.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@guarded()
 def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -> None:
     """Compare two assessments of one clinic: per-domain change, must-haves met since, actions done, new gaps."""
     from .answers import load_answers
@@ -376,7 +369,7 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     from .render.review import compare_outputs, compare_text
     from .review import clinic_key, comparison
 
-    q, _ = load_project(root)
+    q = questionnaire_of(root)
     problems: list[Problem] = []
     loaded = []
     for path in (before, after):

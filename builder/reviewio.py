@@ -129,7 +129,11 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
         step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
         return [(i, min(i + step, len(groups))) for i in range(0, len(groups), step)]
 
-    def done(part: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def done(part: list[dict[str, Any]], span: tuple[int, int]) -> list[dict[str, Any]]:
+        """A span of clinics planned: report it, and let their raters go (this review is built once, here),
+        so memory holds the clinics' rows, not every file read."""
+        for raters in _GROUPS[span[0]:span[1]]:
+            raters.clear()
         if progress:
             progress(len(part))
         return part
@@ -145,7 +149,7 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
             global _GROUPS
             _GROUPS = groups
             try:
-                return [e for span in spans_of(groups) for e in done(_entries(span))]
+                return [e for span in spans_of(groups) for e in done(_entries(span), span)]
             finally:
                 _GROUPS = []
 
@@ -165,7 +169,7 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
         try:
             spans = spans_of(groups)
             with ctx.Pool(workers) as pool:
-                return [e for part in pool.imap(_entries, spans) for e in done(part)]
+                return [e for span, part in zip(spans, pool.imap(_entries, spans)) for e in done(part, span)]
         finally:
             _GROUPS = []
 

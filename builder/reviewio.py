@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Msg
+from .gcpause import collector_paused
 from .review import MAX_BYTES, Excluded, Rater, Review, clinic_entry, read_rater
 from .schema import Questionnaire
 
@@ -102,6 +103,13 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
 
     Two steps, each reported: `total(n)` then `progress(k)` as files are read; `phase(label, n)` then
     `progress(k)` as the clinics' plans are made."""
+    with collector_paused():
+        return _collect(q, paths, jobs, progress, on_excluded, total, phase)
+
+
+def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Callable[[int], None] | None,
+             on_excluded: Callable[[Excluded], None] | None, total: Callable[[int], None] | None,
+             phase: Callable[[str, int], None] | None) -> dict[str, Any]:
     items, bad = find_inputs(paths)
     if total:
         total(len(items) + len(bad))

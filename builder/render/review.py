@@ -357,6 +357,13 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
     """Write review.json, review.csv, review.html (and review.pdf); returns the names written."""
+    from ..gcpause import collector_paused
+
+    with collector_paused():
+        return _review_outputs(review, templates_dir, out, pdf=pdf)
+
+
+def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
     import datetime as dt
 
     today = dt.date.today().isoformat()

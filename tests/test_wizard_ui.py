@@ -728,6 +728,21 @@ def test_about_fields_are_held_to_the_clis_limits(page, q: Questionnaire, tmp_pa
     assert screen(page) == "tasks"
 
 
+def test_plan_without_a_clinic_name_puts_its_error_summary_at_the_top(page) -> None:  # type: ignore[no-untyped-def]
+    """plan.js draws its own error summary (no clinic name yet): the page moves it above the h1 like the others."""
+    page.goto(page.url.split("#")[0] + "#plan")
+    summary = page.locator(".rw-error-summary")
+    summary.wait_for()
+    assert "clinic name" in summary.inner_text() and summary.get_attribute("role") == "alert"
+    assert summary_tops_the_main_content(page) and page.title().startswith("Error: ")
+    assert page.locator("#wizard .rw-error-summary").count() == 0
+    assert not axe_violations(page)
+    summary.locator("a").click()
+    assert focused(page, "#rw-to-about")
+    page.keyboard.press("Enter")
+    assert screen(page) == "about" and summary.count() == 0
+
+
 def test_the_plan_loads_its_code_only_when_shown_and_says_when_it_cannot(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
     """plan.js is not part of every visit; when it cannot load, the plan page shows an error summary (not a blank
     page), and Try again shows the plan once it can."""

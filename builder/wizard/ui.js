@@ -237,8 +237,8 @@
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => { live.textContent = text; }, 100);
   }
-  /** A visible confirmation (Save, Open), read out as well. */
   let tellTimer;
+  /** A visible confirmation (Save, Open), read out as well. */
   function tell(text) {
     notice.textContent = "";
     clearTimeout(tellTimer);

@@ -6,6 +6,7 @@ from typing import Any
 
 from .errors import Msg
 from .fileio import canonical_json
+from .limits import MAX_NAME
 from .schema import Questionnaire
 
 ANSWER_MESSAGES = (
@@ -15,6 +16,8 @@ ANSWER_MESSAGES = (
     "SKIPPED_ANSWER", "ASSUMPTIONS_MAPPING", "ASSUMPTION_UNKNOWN", "ASSUMPTION_NUMBER",
     # The review page's not-included reasons.
     "NOT_ANSWER_SUFFIX", "NOT_ANSWER_FILE", "DUPLICATE_FILE", "UNKNOWN_QVERSION", "NOT_UTF8", "YAML_SYNTAX", "JSON_SYNTAX",
+    # The wizard's About your clinic screen, for a name, role, area or reference too long for the CLI to read.
+    "FIELD_TOO_LONG",
 )
 """The builder/errors.py Msg templates engine.js fills when it reads an answer file."""
 
@@ -33,6 +36,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
             if qu.scored:
                 q_out["max"] = qu.max
     data["answer_messages"] = answer_messages()
+    # The wizard's form holds its texts to the limit answers.py reads them with.
+    data["answer_limits"] = {"name": MAX_NAME}
     return data
 
 

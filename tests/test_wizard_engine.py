@@ -380,6 +380,14 @@ def test_answer_doc_keeps_who_and_where_as_the_cli_does(engine, q: Questionnaire
     af = parse_answers(LoadedFile("wizard.json", doc, {}), q)
     cli = yaml.safe_load(dump_answers(af, q))
     assert doc == cli and list(doc) == list(cli) and list(doc["clinic"]) == list(cli["clinic"])
+    # Emptied on About your clinic (a reference the user cleared, a blank area and name): left out, as the CLI leaves them out.
+    state["clinic"].update({"id": "", "area": "   "})
+    state["respondent_name"] = " "
+    doc = engine.evaluate("s => ReadinessEngine.answerDoc(Q, s)", state)
+    assert "respondent" not in doc and doc["clinic"] == {"name": "Riverside Clinic", "organisation": "Riverside Trust"}
+    af = parse_answers(LoadedFile("wizard.json", doc, {}), q)
+    cli = yaml.safe_load(dump_answers(af, q))
+    assert doc == cli and list(doc) == list(cli) and list(doc["clinic"]) == list(cli["clinic"])
 
 
 def test_wizard_javascript_fits_its_size_budget() -> None:

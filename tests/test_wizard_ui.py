@@ -218,6 +218,17 @@ def stored(pg) -> Any:  # type: ignore[no-untyped-def]
     return pg.evaluate(f"localStorage.getItem('{KEY}')")
 
 
+def summary_tops_the_main_content(pg) -> bool:  # type: ignore[no-untyped-def]
+    """GOV.UK's error summary pattern: the summary is the first thing in the main content, above the page's h1."""
+    return bool(pg.evaluate("""() => {
+        const main = document.querySelector('article.md-content__inner'), s = document.querySelector('.rw-error-summary');
+        const first = main.firstElementChild;
+        return !!s && document.querySelectorAll('.rw-error-summary').length === 1 && !first.hidden
+          && (first === s || first.firstElementChild === s)
+          && !!(s.compareDocumentPosition(main.querySelector('h1')) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }"""))
+
+
 # ------------------------------------------------------------------ tests
 
 
@@ -423,6 +434,7 @@ def test_clinic_name_is_required(page) -> None:  # type: ignore[no-untyped-def]
     assert summary.is_visible() and summary.get_attribute("role") == "alert"
     assert "There is a problem" in summary.inner_text() and "clinic name" in summary.inner_text()
     assert focused(page, ".rw-error-summary"), "focus moves to the error summary"
+    assert summary_tops_the_main_content(page)
     assert error.is_visible() and "clinic name" in error.inner_text()
     assert name.get_attribute("aria-invalid") == "true"
     assert name.get_attribute("aria-describedby") == "rw-name-error"
@@ -621,6 +633,116 @@ def test_save_keeps_who_answered_and_the_clinics_id_and_area(page, q: Questionna
     assert (again.respondent_name, again.clinic_id, again.area) == ("Sam Patel <b>", "RSH-01", "North & East")
 
 
+def test_who_and_where_are_shown_and_changed_on_check_answers(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Name, clinic reference and area from an opened file are on check answers, each with a Change link that
+    returns there; a changed area is what Save writes, key for key as `readiness assess` would."""
+    import yaml
+
+    from builder.answers import dump_answers
+
+    source = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"))
+    source["respondent"] = {"name": "Sam Patel <b>"}
+    source["clinic"].update({"id": "RSH-01", "area": "North & East"})
+    opened = tmp_path / "with-ids.yaml"
+    opened.write_text(yaml.safe_dump(source), encoding="utf-8")
+    open_file(page, opened)
+    page.wait_for_selector(".rw-plan")
+    page.goto(page.url.split("#")[0] + "#check")
+    assert screen(page) == "check"
+    rows = page.locator(".rw-check > .rw-summary .rw-summary-row")
+    shown = {r.locator("dt").inner_text(): r.locator("dd").first.inner_text() for r in rows.all()}
+    assert shown == {"Clinic name": "Riverside Sexual Health Clinic", "Clinic reference": "RSH-01", "Organisation": "Riverside NHS Trust",
+                     "Area": "North & East", "Your name": "Sam Patel <b>", "Your role": source.get("respondent_role") or "Not given"}
+    assert not axe_violations(page)
+    press_link(page, "Change area")
+    assert screen(page) == "about"
+    assert page.input_value("#rw-area") == "North & East" and page.input_value("#rw-ref") == "RSH-01"
+    assert page.input_value("#rw-person") == "Sam Patel <b>"
+    assert page.get_by_label("Area (optional), for example the commissioning area or region").get_attribute("aria-describedby") == "rw-area-hint"
+    assert "groups them by area" in page.locator("#rw-area-hint").inner_text()
+    assert "review" in page.locator("#rw-ref-hint").inner_text()
+    assert not axe_violations(page)
+    tab_to(page, "#rw-area")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("South West")
+    tab_to(page, "button[type=submit]")
+    assert page.locator("button[type=submit]").inner_text() == "Save and return"
+    page.keyboard.press("Enter")
+    assert screen(page) == "check"
+    assert page.locator(".rw-summary-row", has_text="Area").first.locator("dd").first.inner_text() == "South West"
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Save answers").click()
+    saved = tmp_path / "saved.json"
+    info.value.save_as(saved)
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    af, _ = load_answers(saved, q)  # as the command line reads it
+    assert (af.area, af.clinic_id, af.respondent_name) == ("South West", "RSH-01", "Sam Patel <b>")
+    cli = yaml.safe_load(dump_answers(af, q))
+    assert doc == cli and list(doc) == list(cli) and list(doc["clinic"]) == list(cli["clinic"])
+
+
+def test_about_fields_are_held_to_the_clis_limits(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Name and area are asked for; a clinic reference only when an opened file had one. Texts too long for the
+    command line are refused with its message, in the error summary at the top, linked to the field."""
+    from builder.errors import Msg
+    from builder.limits import MAX_NAME
+
+    press_link(page, "Start now")
+    assert screen(page) == "about"
+    assert page.locator("#rw-ref").count() == 0, "no clinic reference unless a file had one"
+    assert page.get_by_label("Your name (optional)").is_visible()
+    page.fill("#rw-name", "Long Clinic")
+    # What counts is the trimmed length in characters, as Python counts them (an emoji is two UTF-16 units).
+    page.fill("#rw-area", "  " + "A" * (MAX_NAME - 1) + "\N{GRINNING FACE}  ")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    assert screen(page) == "tasks", f"{MAX_NAME} characters after trimming are accepted"
+    page.goto(page.url.split("#")[0] + "#about")
+    page.fill("#rw-area", "A" * (MAX_NAME + 1))
+    page.fill("#rw-person", "P" * (MAX_NAME + 5))
+    page.get_by_role("button", name="Continue", exact=True).click()
+    summary = page.locator(".rw-error-summary")
+    summary.wait_for()
+    assert screen(page) == "about" and page.title().startswith("Error: ")
+    assert focused(page, ".rw-error-summary") and summary_tops_the_main_content(page)
+    area_msg = Msg.FIELD_TOO_LONG.format(key="Area", length=MAX_NAME + 1, limit=MAX_NAME)
+    name_msg = Msg.FIELD_TOO_LONG.format(key="Your name", length=MAX_NAME + 5, limit=MAX_NAME)
+    assert [a.inner_text() for a in summary.locator("a").all()] == [area_msg, name_msg], "in the order of the fields"
+    assert page.locator("#rw-area-error").inner_text() == area_msg
+    assert page.get_attribute("#rw-area", "aria-invalid") == "true"
+    assert page.get_attribute("#rw-area", "aria-describedby") == "rw-area-hint rw-area-error"
+    assert not axe_violations(page)
+    with page.expect_download() as never:
+        page.get_by_role("button", name="Save answers").click()
+        page.get_by_role("alert").filter(has_text="Not saved").wait_for()
+        assert area_msg in page.locator(".rw-alert").inner_text()
+        page.evaluate("() => { const a = document.createElement('a'); a.href = 'data:,x'; a.download = 'probe.txt'; document.body.append(a); a.click(); }")
+    assert never.value.suggested_filename == "probe.txt", "Save wrote no answer file"
+    summary.locator("a").first.click()
+    assert focused(page, "#rw-area")
+    page.fill("#rw-area", "South West")
+    assert [a.inner_text() for a in summary.locator("a").all()] == [name_msg], "a corrected field leaves the summary"
+    assert page.get_attribute("#rw-area", "aria-invalid") is None and page.get_attribute("#rw-area", "aria-describedby") == "rw-area-hint"
+    page.fill("#rw-person", "Sam Patel")
+    assert page.locator(".rw-error-summary").count() == 0 and not page.title().startswith("Error")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    assert screen(page) == "tasks"
+
+
+def test_plan_without_a_clinic_name_puts_its_error_summary_at_the_top(page) -> None:  # type: ignore[no-untyped-def]
+    """plan.js draws its own error summary (no clinic name yet): the page moves it above the h1 like the others."""
+    page.goto(page.url.split("#")[0] + "#plan")
+    summary = page.locator(".rw-error-summary")
+    summary.wait_for()
+    assert "clinic name" in summary.inner_text() and summary.get_attribute("role") == "alert"
+    assert summary_tops_the_main_content(page) and page.title().startswith("Error: ")
+    assert page.locator("#wizard .rw-error-summary").count() == 0
+    assert not axe_violations(page)
+    summary.locator("a").click()
+    assert focused(page, "#rw-to-about")
+    page.keyboard.press("Enter")
+    assert screen(page) == "about" and summary.count() == 0
+
+
 def test_the_plan_loads_its_code_only_when_shown_and_says_when_it_cannot(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
     """plan.js is not part of every visit; when it cannot load, the plan page shows an error summary (not a blank
     page), and Try again shows the plan once it can."""
@@ -634,15 +756,20 @@ def test_the_plan_loads_its_code_only_when_shown_and_says_when_it_cannot(browser
     pg.wait_for_selector("#wizard .rw-start")
     assert not [p for p in asked if p.endswith("/plan.js")], "the start page loads only engine.js and ui.js"
     open_file(pg, ROOT / "examples" / "riverside.yaml")
-    summary = pg.locator("#wizard .rw-error-summary")
+    summary = pg.locator(".rw-error-summary")
     summary.wait_for()
     assert "could not be shown" in summary.inner_text() and summary.get_attribute("role") == "alert"
     assert focused(pg, ".rw-error-summary") and pg.title().startswith("Error: ")
+    assert summary_tops_the_main_content(pg)
+    pg.wait_for_timeout(300)  # longer than the confirmation's delay: it must not appear after the error either
+    assert pg.locator(".rw-notice").inner_text() == "" and not pg.locator(".rw-notice").is_visible(), \
+        "no 'Opened …' confirmation above an error"
     assert pg.locator(".rw-plan").count() == 0
     assert not axe_violations(pg)
     blocked[0] = False
     pg.get_by_role("button", name="Try again").click()
     assert screen(pg) == "plan"
+    assert pg.locator(".rw-error-summary").count() == 0, "the summary goes with the error"
     assert "Riverside" in pg.locator(".rw-plan .rw-heading").inner_text() and focused(pg, ".rw-plan .rw-heading")
     context.close()
 

@@ -67,8 +67,9 @@
     if (!raw || typeof raw !== "object") return st;
     const clinic = raw.clinic || {};
     st.clinic = { name: str(clinic.name), organisation: str(clinic.organisation) };
-    // Kept from an opened file, so Save writes them back (a review groups raters by them).
-    if (str(clinic.id)) st.clinic.id = clinic.id;
+    // Kept from an opened file, so Save writes them back (a review groups raters by them). A reference the
+    // user emptied stays as "", so its field stays on About your clinic.
+    if (typeof clinic.id === "string") st.clinic.id = clinic.id;
     if (str(clinic.area)) st.clinic.area = clinic.area;
     if (str(raw.respondent_name)) st.respondent_name = raw.respondent_name;
     st.respondent_role = str(raw.respondent_role);
@@ -168,6 +169,7 @@
   function go(hash) {
     notice.textContent = "";
     alertBox.replaceChildren();
+    clearErrors();
     if (location.hash !== hash) history.pushState(null, "", hash);
     render(true);
   }
@@ -175,6 +177,7 @@
     if (!route()) return;
     notice.textContent = "";
     alertBox.replaceChildren();
+    clearErrors();
     render(true);
   });
   // The wizard's own links move on at once (the browser's Back and Forward come through hashchange).
@@ -212,6 +215,21 @@
     h("div", { class: "rw-tools-buttons" }, button("Save answers", saveFile), openBtn, startAgainBtn),
     fileInput, confirmBox);
   mount.replaceChildren(live, storageBox, notice, alertBox, screen, tools);
+  // GOV.UK's error summary pattern: at the top of the main content, above the page's h1 (the class brings
+  // the wizard's styles with it).
+  const errorsBox = h("div", { class: "readiness-wizard rw-errors", hidden: true });
+  (mount.closest("article") || mount.parentNode).prepend(errorsBox);
+  /** Show an error summary at the top, in place of any confirmation (an "Opened …" above an error misleads). */
+  function showErrors(summary) {
+    clearTimeout(tellTimer);
+    notice.textContent = "";
+    errorsBox.replaceChildren(summary);
+    errorsBox.hidden = false;
+  }
+  function clearErrors() {
+    errorsBox.replaceChildren();
+    errorsBox.hidden = true;
+  }
 
   let announceTimer;
   function announce(text) {
@@ -219,10 +237,12 @@
     clearTimeout(announceTimer);
     announceTimer = setTimeout(() => { live.textContent = text; }, 100);
   }
+  let tellTimer;
   /** A visible confirmation (Save, Open), read out as well. */
   function tell(text) {
     notice.textContent = "";
-    setTimeout(() => { notice.textContent = text; }, 50);
+    clearTimeout(tellTimer);
+    tellTimer = setTimeout(() => { notice.textContent = text; }, 50);
   }
 
   let onConfirm = null, confirmReturn = null;
@@ -258,8 +278,8 @@
   function place(target) {
     target.focus({ preventScroll: true });
     const header = document.querySelector(".md-header"), top = header ? header.getBoundingClientRect().bottom : 0;
-    const r = screen.getBoundingClientRect();
-    if (r.top < top || r.top > innerHeight / 2) screen.scrollIntoView({ block: "start" });
+    const box = errorsBox.contains(target) ? errorsBox : screen, r = box.getBoundingClientRect();
+    if (r.top < top || r.top > innerHeight / 2) box.scrollIntoView({ block: "start" });
   }
 
   function setTitle(text, error) {
@@ -282,10 +302,14 @@
       view = { start: startScreen, about: aboutScreen, tasks: tasksScreen, check: checkScreen, plan: planScreen }[r.screen](snap, r.back, focus);
     }
     screen.replaceChildren(view);
+    // A screen drawn with an error summary (plan.js's, when the clinic name is missing) shows it at the top.
+    const summary = view.querySelector(".rw-error-summary");
+    if (summary) showErrors(summary);
+    else clearErrors();
     screen.dataset.route = location.hash || "#start";
     document.body.classList.toggle("rw-has-plan", r.screen === "plan");
     document.body.classList.toggle("rw-in-flow", r.screen !== "plan");
-    if (focus) place(screen.querySelector(".rw-error-summary") || screen.querySelector(".rw-heading"));
+    if (focus) place(errorsBox.querySelector(".rw-error-summary") || screen.querySelector(".rw-heading"));
   }
 
   // ------------------------------------------------------------ the start page
@@ -316,10 +340,13 @@
 
   // ------------------------------------------------------------ about the clinic, with an error summary
 
-  function field(id, label, value, onchange, extra) {
-    return h("div", { class: "rw-field" },
-      h("label", { for: id }, label),
-      h("input", Object.assign({ id, type: "text", value, autocomplete: "off", oninput: (e) => { onchange(e.target.value); changed(); } }, extra)));
+  /** A text field, GOV.UK style: label, hint, error message, input. */
+  function field(id, label, value, onchange, extra, hint) {
+    const input = h("input", Object.assign({ id, type: "text", value, autocomplete: "off", "aria-describedby": hint && `${id}-hint`,
+      oninput: (e) => { onchange(e.target.value); changed(); } }, extra));
+    const error = h("p", { id: `${id}-error`, class: "rw-error" });
+    return { id, input, error, hint, box: h("div", { class: "rw-field" },
+      h("label", { for: id }, label), hint && h("span", { id: `${id}-hint`, class: "rw-hint" }, hint), error, input) };
   }
 
   function errorSummary(problems) {
@@ -329,49 +356,74 @@
         h("a", { href: `#${target}`, onclick: (e) => { e.preventDefault(); document.getElementById(target).focus(); } }, text)))));
   }
 
+  /** The About texts as [field id, name in messages, text], in the screen's order; the reference only when kept. */
+  const aboutTexts = () => [["rw-name", "Clinic name", state.clinic.name],
+    has(state.clinic, "id") && ["rw-ref", "Clinic reference", str(state.clinic.id)],
+    ["rw-org", "Organisation", state.clinic.organisation], ["rw-area", "Area", str(state.clinic.area)],
+    ["rw-person", "Your name", str(state.respondent_name)], ["rw-role", "Your role", state.respondent_role]].filter(Boolean);
+
+  /** [field id, message] for each About text the command line would refuse: a missing clinic name, or a text
+   * over its length limit (counted in characters, as Python counts them, after the trim Save applies). */
+  function aboutProblems() {
+    const limit = Q.answer_limits.name, out = [];
+    for (const [id, key, text] of aboutTexts()) {
+      const length = [...text.trim()].length;
+      if (id === "rw-name" && !length) out.push([id, "Enter the clinic name: it names your plan and your answer file."]);
+      else if (length > limit) out.push([id, E.fill(Q.answer_messages.FIELD_TOO_LONG, { key, length, limit })]);
+    }
+    return out;
+  }
+
   function aboutScreen(snap, back) {
     setTitle("About your clinic", false);
-    const error = h("p", { id: "rw-name-error", class: "rw-error" });
-    const name = field("rw-name", "Clinic name (required)", state.clinic.name, (v) => { state.clinic.name = v; }, { required: true, "aria-required": "true" });
-    name.insertBefore(error, name.lastChild);
-    const input = name.lastChild;
-    const form = h("form", { class: "rw-form", novalidate: true, onsubmit: submit },
+    const set = (k) => (v) => { state.clinic[k] = v; };
+    const fields = [
+      field("rw-name", "Clinic name (required)", state.clinic.name, set("name"), { required: true, "aria-required": "true" }),
+      has(state.clinic, "id") && field("rw-ref", "Clinic reference (optional)", str(state.clinic.id), set("id"), null,
+        "From the answer file you opened. A review uses it to keep everyone's answers about this clinic together, so change it only if it is wrong."),
+      field("rw-org", "Organisation (optional)", state.clinic.organisation, set("organisation"), { autocomplete: "organization" }),
+      field("rw-area", "Area (optional), for example the commissioning area or region", str(state.clinic.area), set("area"), null,
+        "A commissioner's review of several clinics groups them by area."),
+      field("rw-person", "Your name (optional)", str(state.respondent_name), (v) => { state.respondent_name = v; }, { autocomplete: "name" }),
+      field("rw-role", "Your role (optional), for example Clinic manager", state.respondent_role, (v) => { state.respondent_role = v; }),
+    ].filter(Boolean);
+    const form = h("form", { class: "rw-form", novalidate: true, onsubmit: submit, oninput: recheck },
       h("fieldset", null,
         h("legend", null, heading(2, "About your clinic")),
         h("p", null, "The clinic name names your plan and your answer file."),
-        name,
-        field("rw-org", "Organisation (optional)", state.clinic.organisation, (v) => { state.clinic.organisation = v; }, { autocomplete: "organization" }),
-        field("rw-role", "Your role (optional), for example Clinic manager", state.respondent_role, (v) => { state.respondent_role = v; })),
+        fields.map((f) => f.box)),
       h("div", { class: "rw-nav" }, h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, back ? "Save and return" : "Continue")));
-    const view = h("div", null, backLink(back ? `#${back}` : "#start"), form);
+    let shown = [];
+    /** Each field's error message and state; the summary at the top, or none. */
+    function mark(problems, focus) {
+      shown = problems;
+      for (const f of fields) {
+        const p = problems.find(([id]) => id === f.id);
+        f.error.textContent = p ? p[1] : "";
+        const described = [f.hint && `${f.id}-hint`, p && `${f.id}-error`].filter(Boolean).join(" ");
+        for (const [k, v] of [["aria-invalid", p && "true"], ["aria-describedby", described]]) {
+          if (v) f.input.setAttribute(k, v);
+          else f.input.removeAttribute(k);
+        }
+      }
+      setTitle("About your clinic", problems.length > 0);
+      if (!problems.length) return clearErrors();
+      const summary = errorSummary(problems);
+      showErrors(summary);
+      if (focus) place(summary);
+    }
     function submit(e) {
       e.preventDefault();
-      if (!state.clinic.name.trim()) {
-        const message = "Enter the clinic name: it names your plan and your answer file.";
-        error.textContent = message;
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", "rw-name-error");
-        const old = view.querySelector(".rw-error-summary");
-        if (old) old.remove();
-        const summary = errorSummary([["rw-name", message]]);
-        view.prepend(summary);
-        setTitle("About your clinic", true);
-        place(summary);
-        return;
-      }
+      const problems = aboutProblems();
+      if (problems.length) return mark(problems, true);
       go(back ? `#${back}` : "#tasks");
     }
-    input.addEventListener("input", () => {
-      if (input.value.trim() && error.textContent) {
-        error.textContent = "";
-        input.removeAttribute("aria-invalid");
-        input.removeAttribute("aria-describedby");
-        const old = view.querySelector(".rw-error-summary");
-        if (old) old.remove();
-        setTitle("About your clinic", false);
-      }
-    });
-    return view;
+    // An error goes as soon as it is put right; new ones wait for the next submit, as GOV.UK's forms do.
+    function recheck() {
+      const now = aboutProblems(), still = shown.filter(([id]) => now.some((p) => p[0] === id));
+      if (still.length < shown.length) mark(still, false);
+    }
+    return h("div", null, backLink(back ? `#${back}` : "#start"), form);
   }
 
   // ------------------------------------------------------------ the task list
@@ -518,7 +570,10 @@
       h("h3", null, "About your clinic"),
       h("dl", { class: "rw-summary" },
         row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
+        has(c, "id") && row("Clinic reference", str(c.id).trim() || "Not given", "#about/check", "clinic reference"),
         row("Organisation", c.organisation.trim() || "Not given", "#about/check", "organisation"),
+        row("Area", str(c.area).trim() || "Not given", "#about/check", "area"),
+        row("Your name", str(state.respondent_name).trim() || "Not given", "#about/check", "your name"),
         row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
       Q.domains.map((d) => {
         const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
@@ -556,9 +611,10 @@
       box.removeAttribute("aria-busy");
       setTitle("Your plan", true);
       const summary = errorSummary([["rw-plan-again", `Your plan could not be shown: ${e.message}. Check your connection, then try again.`]]);
-      box.replaceChildren(backLink("#check"), heading(2, "Your plan"), summary,
+      box.replaceChildren(backLink("#check"), heading(2, "Your plan"),
         h("p", null, button("Try again", () => render(true), true, { id: "rw-plan-again" })));
-      summary.focus();
+      showErrors(summary);
+      place(summary);
     });
     return box;
   }
@@ -665,6 +721,11 @@
     notice.textContent = "";
     if (!d.clinic.name.trim()) {
       alertBox.textContent = "Add the clinic name (About your clinic) before saving: the answer file is named after it.";
+      return;
+    }
+    const long = aboutProblems();
+    if (long.length) {
+      alertBox.textContent = `Not saved: the readiness command could not read the file. On About your clinic, ${long.map((p) => p[1]).join("; ")}.`;
       return;
     }
     const slug = d.clinic.name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "clinic";

@@ -260,7 +260,7 @@ def test_progress_never_goes_backwards(page, q: Questionnaire) -> None:  # type:
         assert not re.search(r"[Qq]uestion \d+ of \d+", page.locator("#wizard").inner_text())
         assert (page.locator(".rw-kicker").text_content() or "").startswith(q.domain_of(screen(page)).title)
         answer_by_keyboard(page, q, af)
-        here = page.url
+        here = page.evaluate("() => location.href")  # page.url follows the browser's navigation events and can lag a step
         page.goto(page.url.split("#")[0] + "#tasks")
         seen.append(areas_completed(page))
         page.goto(here)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .answers import FIRST_YEAR, LAST_YEAR
 from .errors import Msg
 from .fileio import canonical_json
-from .limits import MAX_NAME
+from .limits import MAX_NAME, MAX_NOTE
 from .schema import Questionnaire
 
 ANSWER_MESSAGES = (
@@ -18,6 +19,8 @@ ANSWER_MESSAGES = (
     "NOT_ANSWER_SUFFIX", "NOT_ANSWER_FILE", "DUPLICATE_FILE", "UNKNOWN_QVERSION", "NOT_UTF8", "YAML_SYNTAX", "JSON_SYNTAX",
     # The wizard's About your clinic screen, for a name, role, area or reference too long for the CLI to read.
     "FIELD_TOO_LONG",
+    # Read limits the CLI holds answer files to (builder/answers.py), so the browser refuses what the CLI refuses.
+    "DATE_RANGE",
 )
 """The builder/errors.py Msg templates engine.js fills when it reads an answer file."""
 
@@ -36,8 +39,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
             if qu.scored:
                 q_out["max"] = qu.max
     data["answer_messages"] = answer_messages()
-    # The wizard's form holds its texts to the limit answers.py reads them with.
-    data["answer_limits"] = {"name": MAX_NAME}
+    # The limits answers.py reads answer files with: the wizard's form and engine.js's reader hold texts and dates to them.
+    data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
     return data
 
 

@@ -171,6 +171,7 @@ BAD_FILES: list[tuple[str, bytes, str, int | None]] = [
     ("new.json", as_bytes(doc(questionnaire_version="3.0.0")), "answered against questionnaire version 3.0.0", None),
     ("v2.json", as_bytes(doc(version=2)), Msg.BAD_VERSION.format(version=2), 1),
     ("option.yaml", b"version: 1\nclinic: {name: X}\nanswers:\n  space: attic\n", "'attic' is not an option of 'space'", 4),
+    ("long-name.json", as_bytes(doc(clinic={"name": "N" * 301})), "'name' is 301 characters long", 1),
     ("copy.json", as_bytes(doc()), "a-good.json: the same answers are counted once", None),
 ]
 

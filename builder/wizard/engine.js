@@ -187,10 +187,23 @@
     return Array.isArray(v) ? "a list" : "a mapping";
   }
 
+  /** A text's length as Python counts it: in code points, not UTF-16 units. */
+  function pyLen(s) {
+    var n = s.length;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        var d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
+      }
+    }
+    return n;
+  }
+
   /** Validate an answer-file object as answers.parse_answers does.
    * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}. */
   function parseAnswers(data, q) {
-    var MSG = q.answer_messages, problems = [];
+    var MSG = q.answer_messages, LIMIT = q.answer_limits, problems = [];
     var fail = function (msg) { return { answers: null, errors: [msg] }; };
     var say = function (t, f) { problems.push(fill(MSG[t], f || {})); };
     if (data === null || data === undefined || (typeof data === "string" && !strip(data))) return fail(MSG.EMPTY_ANSWERS);
@@ -206,6 +219,7 @@
       if (v === null || v === undefined) return null;
       if (typeof v === "number") return String(v);
       if (typeof v !== "string") { say("WRONG_TYPE", { key: key, expected: "text", got: kind(v) }); return null; }
+      if (pyLen(v) > LIMIT.name) { say("FIELD_TOO_LONG", { key: key, length: pyLen(v), limit: LIMIT.name }); return null; }
       return v;
     }
     var qversion = textField(data, "questionnaire_version");
@@ -214,7 +228,11 @@
     if (assessed !== null) {
       var iso = isoDate(assessed);
       if (iso === null) say("BAD_DATE", { key: "assessed_on" });
-      else assessed = iso;
+      else {
+        var year = +iso.slice(0, 4);
+        if (year < LIMIT.first_year || year > LIMIT.last_year) say("DATE_RANGE", { key: "assessed_on", first: LIMIT.first_year, last: LIMIT.last_year });
+        assessed = iso;
+      }
     }
 
     var clinic = has(data, "clinic") ? data.clinic : null, name = null, organisation = null, clinicId = null, area = null;
@@ -228,7 +246,8 @@
       });
       name = textField(clinic, "name");
       organisation = textField(clinic, "organisation");
-      if (!name || !strip(name)) say("MISSING_KEY", { key: "name", example: 'name: "Riverside Clinic"' });
+      var tooLong = typeof clinic.name === "string" && pyLen(clinic.name) > LIMIT.name;  // already said
+      if ((!name || !strip(name)) && !tooLong) say("MISSING_KEY", { key: "name", example: 'name: "Riverside Clinic"' });
       clinicId = textField(clinic, "id");
       area = textField(clinic, "area");
     }
@@ -240,7 +259,8 @@
         if (RESPONDENT_KEYS.indexOf(key) < 0) say("UNKNOWN_KEY", { key: key, hint: hint(key, RESPONDENT_KEYS), allowed: RESPONDENT_KEYS.join(", ") });
       });
       respondentName = textField(respondent, "name");
-      if (role === null) role = textField(respondent, "role");
+      var respondentRole = textField(respondent, "role");
+      if (role === null) role = respondentRole;
     } else if (respondent !== null && respondent !== undefined) {
       say("WRONG_TYPE", { key: "respondent", expected: "a mapping with 'name' and 'role'", got: kind(respondent) });
     }
@@ -263,6 +283,7 @@
         value = has(given, "answer") ? given.answer : null;
         note = has(given, "note") ? given.note : null;
         if (note !== null && typeof note !== "string") { say("NOTE_TEXT", { question: qid }); note = null; }
+        else if (note !== null && pyLen(note) > LIMIT.note) { say("FIELD_TOO_LONG", { key: "note", length: pyLen(note), limit: LIMIT.note }); note = null; }
       }
       var options = (question.options || []).map(function (o) { return o.id; });
       var listed = options.join(", ");
@@ -270,6 +291,7 @@
         answers[qid] = { value: null, note: note };
       } else if (question.type === "text") {
         if (typeof value !== "string") say("TEXT_EXPECTED", { question: qid });
+        else if (pyLen(value) > LIMIT.note) say("FIELD_TOO_LONG", { key: qid, length: pyLen(value), limit: LIMIT.note });
         else answers[qid] = { value: strip(value) || null, note: note };
       } else if (question.type === "single") {
         if (Array.isArray(value)) say("SINGLE_GIVEN_LIST", { question: qid, options: listed });

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import zipfile
 from collections.abc import Callable
@@ -131,54 +133,39 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
         if progress:
             progress(len(results))
 
-    def spans_of(groups: list[list[Rater]]) -> list[tuple[int, int]]:
+    def plan_clinics(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+        """Each clinic's plans, in spans, with a progress report; on every core, a second pool is forked now so
+        that it inherits the raters. As a span comes back its raters are let go (this review is built once, here),
+        so memory holds the clinics' rows, not every file read."""
+        global _GROUPS
         if phase:
             phase(f"Planning {len(groups):,} clinics", len(groups))
         step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
-        return [(i, min(i + step, len(groups))) for i in range(0, len(groups), step)]
+        spans = [(i, min(i + step, len(groups))) for i in range(0, len(groups), step)]
+        entries: list[dict[str, Any]] = []
+        _GROUPS = groups
+        try:
+            with contextlib.ExitStack() as stack:
+                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers)).imap(_entries, spans)
+                for (a, b), part in zip(spans, parts):
+                    for raters in groups[a:b]:
+                        raters.clear()
+                    if progress:
+                        progress(len(part))
+                    entries += part
+            return entries
+        finally:
+            _GROUPS = []
 
-    def done(part: list[dict[str, Any]], span: tuple[int, int]) -> list[dict[str, Any]]:
-        """A span of clinics planned: report it, and let their raters go (this review is built once, here),
-        so memory holds the clinics' rows, not every file read."""
-        for raters in _GROUPS[span[0]:span[1]]:
-            raters.clear()
-        if progress:
-            progress(len(part))
-        return part
-
-    global _GROUPS
     _init(q)
+    # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
+    ctx = multiprocessing.get_context("fork")
     if workers == 1:
         for chunk in chunks:
             take(_read_chunk(chunk))
         _ZIPS.clear()
-
-        def in_turn(groups: list[list[Rater]]) -> list[dict[str, Any]]:
-            global _GROUPS
-            _GROUPS = groups
-            try:
-                return [e for span in spans_of(groups) for e in done(_entries(span), span)]
-            finally:
-                _GROUPS = []
-
-        return review.build(in_turn)
-    import multiprocessing
-
-    # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
-            take(results)
-
-    def spread(groups: list[list[Rater]]) -> list[dict[str, Any]]:
-        """Each clinic's plans on every core: a second pool, forked now so that it inherits the raters."""
-        global _GROUPS
-        _GROUPS = groups
-        try:
-            spans = spans_of(groups)
-            with ctx.Pool(workers) as pool:
-                return [e for span, part in zip(spans, pool.imap(_entries, spans)) for e in done(part, span)]
-        finally:
-            _GROUPS = []
-
-    return review.build(spread)
+    else:
+        with ctx.Pool(workers) as pool:
+            for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
+                take(results)
+    return review.build(plan_clinics)

@@ -503,14 +503,20 @@ def test_save_answers_gives_a_file_the_cli_reads(page, q: Questionnaire, tmp_pat
     fresh.close()
 
 
-def test_open_answers_shows_the_files_plan(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
+def open_example_as_json(pg, q: Questionnaire, tmp_path: Path, name: str) -> AnswerFile:  # type: ignore[no-untyped-def]
+    """Open examples/NAME.yaml in the wizard as the JSON file the wizard itself saves, wait for its plan; its answers."""
     from builder.fixtures import answer_doc
 
-    path = tmp_path / "northgate.json"
+    af, _ = load_answers(ROOT / "examples" / f"{name}.yaml", q)
+    path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(answer_doc(af)), encoding="utf-8")
-    open_file(page, path)
-    page.wait_for_selector(".rw-plan")
+    open_file(pg, path)
+    pg.wait_for_selector(".rw-plan")
+    return af
+
+
+def test_open_answers_shows_the_files_plan(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    open_example_as_json(page, q, tmp_path, "northgate")
     assert_same_plan(shown_plan(page), cli_plan(ROOT / "examples" / "northgate.yaml"), q)
     page.locator(".rw-notice").filter(has_text='Opened "northgate.json": ').wait_for()
     assert page.locator(".rw-notice").is_visible()
@@ -1015,13 +1021,7 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
 
 
 def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from builder.fixtures import answer_doc
-
-    af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
-    path = tmp_path / "riverside.json"
-    path.write_text(json.dumps(answer_doc(af)), encoding="utf-8")
-    open_file(page, path)
-    page.wait_for_selector(".rw-plan")
+    af = open_example_as_json(page, q, tmp_path, "riverside")
     page.locator("summary", has_text="Budget").click()
     box = page.get_by_label("Co-ordination hours a week")
     assert box.input_value() == "7.5"

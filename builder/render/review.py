@@ -154,8 +154,11 @@ def heatmap_svg(review: dict[str, Any], limit: int | None = None) -> str:
     """Clinics (ranked) × overall and domains; every cell says its score and rating letter, colour is never the only cue."""
     cols = [("overall", "Overall")] + [(d["id"], d["title"]) for d in review["domains"]]
     clinics = review["clinics"][:limit] if limit else review["clinics"]
-    name_w, cell_w, cell_h, head_h = 230, 62, 20, 118
-    width = name_w + cell_w * len(cols) + 100  # room for the last rotated heading
+    # Headings are rotated 45 degrees: the longest reaches about 0.7 of its length (at ~6.6 px a character of
+    # DejaVu Sans at 11 px) up and to the right, so the picture makes room for it; names are cut to fit their column.
+    reach = int(max(len(t) for _, t in cols) * 6.6 * 0.71) + 16
+    name_w, cell_w, cell_h, head_h = 250, 62, 20, max(118, reach)
+    width = name_w + cell_w * len(cols) + reach
     height = head_h + cell_h * len(clinics) + 28
     e = html.escape
     counts = review["ratings"]
@@ -171,7 +174,7 @@ def heatmap_svg(review: dict[str, Any], limit: int | None = None) -> str:
         out.append(f'<text x="{x:.0f}" y="{head_h - 6}" transform="rotate(-45 {x:.0f} {head_h - 6})"{weight} fill="#1a1a1a">{e(title)}</text>')
     for r, c in enumerate(clinics):
         y = head_h + r * cell_h
-        name = c["name"] if len(c["name"]) <= 34 else c["name"][:33] + "…"
+        name = c["name"] if len(c["name"]) <= 30 else c["name"][:29] + "…"  # with "NNNN. " in front, within name_w
         out.append(f'<text x="{name_w - 6}" y="{y + 14}" text-anchor="end" fill="#1a1a1a">{c["rank"]}. {e(name)}</text>')
         for i, (cid, title) in enumerate(cols):
             cell = c["overall"] if cid == "overall" else c["domains"][cid]

@@ -116,6 +116,60 @@ def _scan_yaml(text: str, file: str) -> None:
             open_.append([mapping, mapping])
 
 
+_BLOCK_SCALAR = re.compile(r"(?:^|[\s:?-])[|>][0-9+-]*\s*(?:#.*)?$")
+_NODE_PREFIX = re.compile(r"^(?:\s*(?:-|\?|:)(?=\s|$))*\s*(?:(?:[&!][^\s]*)\s+)*$|:\s+(?:(?:[&!][^\s]*)\s+)*$")
+
+
+def _scan_yaml_flow_depth(text: str, file: str) -> None:
+    """Refuse flow collections (`[`, `{`) nested deeper than MAX_DEPTH, on the raw text, before any YAML library reads it.
+
+    Libraries now stop deep nesting themselves, each at its own depth and in its own words; this
+    pass makes the verdict and the message the toolkit's whatever the library's version. It counts
+    only brackets that open a collection: not inside quotes, comments or block scalars, and in block
+    context only where a node starts. A file with fewer brackets than the limit is passed at once.
+    """
+    if text.count("[") + text.count("{") <= limits.MAX_DEPTH:
+        return
+    depth = 0
+    quote = ""
+    block_indent = -1  # inside a block scalar: lines indented more than this are its text
+    for number, line in enumerate(text.splitlines(), 1):
+        if block_indent >= 0 and not quote and depth == 0:
+            stripped = line.lstrip(" ")
+            if not stripped or len(line) - len(stripped) > block_indent:
+                continue
+            block_indent = -1
+        i, n = 0, len(line)
+        while i < n:
+            c = line[i]
+            if quote:
+                if quote == "'" and c == "'":
+                    if i + 1 < n and line[i + 1] == "'":
+                        i += 2
+                        continue
+                    quote = ""
+                elif quote == '"' and c == "\\":
+                    i += 2
+                    continue
+                elif quote == '"' and c == '"':
+                    quote = ""
+                i += 1
+                continue
+            if c == "#" and (i == 0 or line[i - 1] in " \t"):
+                break
+            if c in "'\"" and (depth > 0 or _NODE_PREFIX.search(line[:i])):
+                quote = c
+            elif c in "[{" and (depth > 0 or _NODE_PREFIX.search(line[:i])):
+                depth += 1
+                if depth > limits.MAX_DEPTH:
+                    raise ReadinessError([Problem(file, number, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))])
+            elif c in "]}" and depth > 0:
+                depth -= 1
+            i += 1
+        if depth == 0 and not quote and _BLOCK_SCALAR.search(line):
+            block_indent = len(line) - len(line.lstrip(" "))
+
+
 _SCALAR, _ALIAS, _MAPPING, _SEQUENCE, _END = range(5)
 _EVENT_KINDS: dict[type, int] = {yaml.ScalarEvent: _SCALAR, yaml.AliasEvent: _ALIAS, yaml.MappingStartEvent: _MAPPING,
                                  yaml.SequenceStartEvent: _SEQUENCE, yaml.MappingEndEvent: _END, yaml.SequenceEndEvent: _END}
@@ -195,6 +249,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, file: str) -> ReadinessE
 
 def parse_yaml(text: str, file: str) -> LoadedFile:
     """Parse YAML text into plain data plus a line map; syntax errors and limits become one located Problem."""
+    _scan_yaml_flow_depth(text, file)
     try:
         _scan_yaml(text, file)
         loader = _Loader(text)

@@ -51,15 +51,19 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys' >/dev/null 2>
   fi
 fi
 
-# Install (editable, so the checkout's questionnaire/ and templates/ are the ones used)
-# only when pyproject.toml changed since the last successful install.
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+# Install the locked versions (requirements.lock: every package, with its hashes, that the tests
+# passed with), then the toolkit itself, editable, so the checkout's questionnaire/ and templates/
+# are the ones used. Only when the lock or pyproject.toml changed since the last successful install.
+# To take new releases on purpose: bash scripts/upgrade-lock.sh (it re-locks, then runs the tests).
+stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "setup: installing the toolkit and its test tools into .venv"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null \
-    || fail "pip could not upgrade itself in .venv; run .venv/bin/python -m pip install --upgrade pip to see why"
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' \
-    || fail "pip install -e '.[test]' failed in .venv; see the lines above"
+  echo "setup: installing the locked packages (requirements.lock) and the toolkit into .venv"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock \
+    || fail "pip could not install requirements.lock into .venv; see the lines above"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . \
+    || fail "pip install -e . failed in .venv; see the lines above"
+  .venv/bin/python -m pip check >/dev/null \
+    || fail "the installed packages do not fit together ($(.venv/bin/python -m pip check 2>&1 | head -1)); run bash scripts/upgrade-lock.sh"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

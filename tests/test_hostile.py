@@ -21,9 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder import limits
-from builder.errors import Msg
+from builder.errors import Msg, ReadinessError
 from builder.load import ROOT, Project
 
 from .conftest import edit
@@ -486,3 +489,36 @@ def test_a_cached_pack_is_never_served_for_a_file_that_does_not_validate(tmp_pat
     result = run("pack", "clinic.json", "-o", "out", "--no-docx", cwd=tmp_path, env=env)
     assert result.returncode == 2 and "malformed JSON" in result.stderr and "cache" not in result.stderr, result.stderr
     assert snapshot(tmp_path / "out") == before
+
+
+_FLOW_TEXT = st.text(alphabet="ab []{}#'\"|>:-,\\\n", max_size=12)
+_FLOW_DATA = st.recursive(st.one_of(_FLOW_TEXT, st.integers()), lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_FLOW_TEXT, inner, max_size=3), max_leaves=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_FLOW_DATA, flow=st.booleans())
+def test_the_depth_limit_is_the_toolkits_whatever_the_yaml_library(data: object, flow: bool) -> None:
+    """The raw-text depth pass refuses exactly what the event scan refuses: never a file within the limit, always one past it,
+    and always with the toolkit's message, before the library's own nesting limit (PyYAML 6.0.4 has one) can speak."""
+    from builder.sources import parse_yaml
+
+    text = yaml.safe_dump({"note": data}, default_flow_style=flow, allow_unicode=True)
+
+    def depth(value: object) -> int:
+        if isinstance(value, dict):
+            return 1 + max((depth(v) for v in value.values()), default=0)
+        if isinstance(value, list):
+            return 1 + max((depth(v) for v in value), default=0)
+        return 0
+
+    deep: list[object] = []
+    for _ in range(limits.MAX_DEPTH + 5):
+        deep = [deep]
+    deeper = yaml.safe_dump({"note": data, "deep": deep}, default_flow_style=flow, allow_unicode=True)
+    for candidate, too_deep in ((text, depth({"note": data}) > limits.MAX_DEPTH), (deeper, True)):
+        try:
+            parse_yaml(candidate, "f.yaml")
+            refused = None
+        except ReadinessError as exc:
+            refused = exc.problems[0].message
+        assert (refused == Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH)) == too_deep, (candidate, refused)

@@ -1,7 +1,7 @@
 """Build hook: the wheel carries the project's data folders inside the package.
 
 Everything else is declared in pyproject.toml. A wheel (pip install ., pipx install .) copies
-questionnaire/, templates/, guidance/ and examples/ to builder/_data/, where builder.paths finds
+questionnaire/, templates/, guidance/ and examples/ to builder/_data/, where builder.load.paths finds
 them with importlib.resources. An editable install copies nothing: it reads the working copy.
 """
 

@@ -23,11 +23,11 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from builder.answers import load_answers  # noqa: E402
-from builder.engine import evaluate_plan  # noqa: E402
-from builder.load import load_questionnaire  # noqa: E402
+from builder.core.answers import load_answers  # noqa: E402
+from builder.core.engine import evaluate_plan  # noqa: E402
+from builder.load.project import load_questionnaire  # noqa: E402
+from builder.output.pack import plan_html  # noqa: E402
 from builder.render.documents import render_template  # noqa: E402
-from builder.render.pack import plan_html  # noqa: E402
 
 TARGET_RATIO = 1.3
 TARGET_CACHED = 0.5

@@ -45,10 +45,10 @@ def ensure_files(folder: Path, n: int) -> None:
 
 def one(n: int, folder: Path, jobs: int | None, out: Path) -> None:
     """Run in a fresh process: the review of n files to CSV, JSON and HTML; print timings as JSON."""
-    from builder.load import load_questionnaire
-    from builder.paths import ROOT as PROJECT
+    from builder.load.paths import ROOT as PROJECT
+    from builder.load.project import load_questionnaire
+    from builder.output.reviewio import collect
     from builder.render.review import review_outputs
-    from builder.reviewio import collect
 
     q = load_questionnaire()
     parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
@@ -71,8 +71,8 @@ def browser(folder: Path, n: int = 1000) -> float:
 
     from playwright.sync_api import sync_playwright
 
-    from builder.export import questionnaire_json
-    from builder.load import load_questionnaire
+    from builder.load.project import load_questionnaire
+    from builder.output.export import questionnaire_json
 
     js = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
           ROOT / "builder" / "wizard" / "planning.js",

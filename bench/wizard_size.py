@@ -7,7 +7,7 @@ show a plan, tailor.js to fill in a template); they are listed one by one with w
 the wizard's own code is shown too, so the split is visible rather than hidden. The vendored js-yaml
 and nunjucks are third-party and on demand as well; they are listed apart.
 
-Two minified figures: "served" is what the built site serves (builder.site.minify, the size the
+Two minified figures: "served" is what the built site serves (builder.site.plugin.minify, the size the
 budget is judged on), "terser" what a mangling minifier would reach, for comparison.
 
 Run: python bench/wizard_size.py    (exits 1 when over budget, 2 when terser is missing)
@@ -57,7 +57,7 @@ Row = tuple[str, int, int, int, int, int]
 
 
 def measure(name: str) -> Row:
-    from builder.site import minify
+    from builder.site.plugin import minify
 
     path = WIZARD / name
     raw = path.read_bytes()

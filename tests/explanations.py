@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.answers import AnswerFile
-from builder.conditions import evaluate
-from builder.engine import fill, walk
-from builder.schema import Questionnaire
+from builder.core.answers import AnswerFile
+from builder.core.conditions import evaluate
+from builder.core.engine import fill, walk
+from builder.core.schema import Questionnaire
 
 STATUS = {True: "met", False: "not_met", None: "unknown"}
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.__main__ import cli
-from builder.errors import Msg
-from builder.schema import Questionnaire
+from builder.cli.main import cli
+from builder.core.errors import Msg
+from builder.core.schema import Questionnaire
 
 from .conftest import answers
 

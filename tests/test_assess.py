@@ -6,10 +6,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from builder.__main__ import cli
-from builder.answers import load_answers
-from builder.load import ROOT
-from builder.schema import Questionnaire
+from builder.cli.main import cli
+from builder.core.answers import load_answers
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT
 
 
 def test_new_assessment_saves_after_every_answer_and_follows_routing(tmp_path: Path, runner: CliRunner, q: Questionnaire) -> None:

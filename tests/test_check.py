@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from builder.__main__ import cli
-from builder.errors import Msg
-from builder.load import Project
+from builder.cli.main import cli
+from builder.core.errors import Msg
+from builder.load.project import Project
 
 from .conftest import edit, line_of
 
@@ -145,7 +145,7 @@ def test_routing_cycle(project: Project, runner: CliRunner) -> None:
 
 def test_public_ids_are_documented(q) -> None:  # type: ignore[no-untyped-def]
     """questionnaire/README.md documents every question and option id answer files may use."""
-    from builder.load import ROOT
+    from builder.load.project import ROOT
 
     readme = (ROOT / "questionnaire" / "README.md").read_text(encoding="utf-8")
     for qu in q.questions:

@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from builder.__main__ import cli
-from builder.answers import AnswerFile, load_answers
-from builder.engine import evaluate_plan
-from builder.load import ROOT, Project
+from builder.cli.main import cli
+from builder.core.answers import AnswerFile, load_answers
+from builder.core.engine import evaluate_plan
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT, Project
 from builder.render.documents import render_template
 from builder.render.pdf import Renderer
-from builder.schema import Questionnaire
 
 from .conftest import TEMPLATE_IDS, edit
 
@@ -151,7 +151,7 @@ def test_forms_are_real_forms(blank_pack: Path) -> None:
 
 
 def render_template_blank(template_id: str) -> str:
-    from builder.load import load_questionnaire
+    from builder.load.project import load_questionnaire
 
     return render_template(load_questionnaire(), ROOT / "templates", template_id, None)
 
@@ -168,7 +168,7 @@ def test_pdfs_are_tagged_with_title_and_language(riverside_pack: Path, blank_pac
 
 
 def test_plan_chart_is_a_figure_with_text_alternative(q: Questionnaire) -> None:
-    from builder.render.pack import plan_html
+    from builder.output.pack import plan_html
 
     html = plan_html(q, plan_for(q, "riverside"), ROOT / "templates")
     assert 'alt="Bar chart of readiness scores out of 100. Overall 51 (red). Resource 63 (amber);' in html
@@ -282,7 +282,7 @@ def test_unchanged_pack_is_copied_from_cache_and_any_change_rebuilds(tmp_path: P
 
 
 def test_interrupted_write_leaves_no_half_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import fileio
+    from builder.output import fileio
 
     target = tmp_path / "plan.pdf"
     target.write_bytes(b"old complete file")
@@ -311,7 +311,7 @@ def test_poppler_is_installed() -> None:
 
 
 def test_plan_opens_with_the_go_live_checklist(q: Questionnaire) -> None:
-    from builder.render.pack import plan_html
+    from builder.output.pack import plan_html
 
     plan = plan_for(q, "riverside")
     html = plan_html(q, plan, ROOT / "templates")

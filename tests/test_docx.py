@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from builder.engine import evaluate_plan
-from builder.load import ROOT, load_questionnaire
+from builder.core.engine import evaluate_plan
+from builder.load.project import ROOT, load_questionnaire
+from builder.output.pack import QUESTIONNAIRE, questionnaire_html
 from builder.render.documents import render_template
 from builder.render.docx import BOX, html_to_docx
-from builder.render.pack import QUESTIONNAIRE, questionnaire_html
 from builder.render.reference_docx import main as reference_main
 from builder.render.reference_docx import reference_docx, text_width
 
@@ -207,7 +207,7 @@ def test_reference_doc_is_the_house_style(tmp_path: Path) -> None:
 def every_html() -> dict[str, str]:
     """name -> HTML for each blank template, the paper questionnaire and each tailored template of an example."""
     q = load_questionnaire()
-    from builder.answers import load_answers
+    from builder.core.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
     plan = evaluate_plan(q, af)

@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.answers import Answer, AnswerFile, load_answers
-from builder.checks import witness
-from builder.conditions import SKIPPED, question_refs
-from builder.engine import RANK, evaluate_plan, walk
-from builder.fileio import canonical_json
-from builder.load import ROOT
-from builder.schema import Question, Questionnaire
+from builder.checks.questionnaire import witness
+from builder.core.answers import Answer, AnswerFile, load_answers
+from builder.core.conditions import SKIPPED, question_refs
+from builder.core.engine import RANK, evaluate_plan, walk
+from builder.core.schema import Question, Questionnaire
+from builder.load.project import ROOT
+from builder.output.fileio import canonical_json
 
 from .conftest import answers
 from .explanations import explanation_problems

@@ -1,4 +1,4 @@
-"""Golden plans and conformance fixtures are up to date (regenerate: python -m builder.fixtures)."""
+"""Golden plans and conformance fixtures are up to date (regenerate: python -m builder.dev.fixtures)."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ import json
 
 import pytest
 
-from builder.answers import AnswerFile
-from builder.engine import evaluate_plan
-from builder.export import questionnaire_json
-from builder.fixtures import CONFORMANCE, GOLDEN, build, plan_digest
-from builder.load import ROOT
-from builder.schema import Questionnaire
-from builder.sources import LoadedFile
+from builder.core.answers import AnswerFile
+from builder.core.engine import evaluate_plan
+from builder.core.schema import Questionnaire
+from builder.dev.fixtures import CONFORMANCE, GOLDEN, build, plan_digest
+from builder.load.project import ROOT
+from builder.load.sources import LoadedFile
+from builder.output.export import questionnaire_json
 
 
 def test_generated_files_are_up_to_date(q: Questionnaire) -> None:
     stale = [str(p.relative_to(ROOT)) for p, text in build(q).items() if not p.exists() or p.read_text(encoding="utf-8") != text]
-    assert not stale, f"out of date: {stale}; run: python -m builder.fixtures, then review the diff"
+    assert not stale, f"out of date: {stale}; run: python -m builder.dev.fixtures, then review the diff"
 
 
 def test_conformance_fixture_matches_this_questionnaire(q: Questionnaire) -> None:
@@ -35,7 +35,7 @@ def test_conformance_fixture_matches_this_questionnaire(q: Questionnaire) -> Non
 
 @pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
 def test_golden_plans_match_engine(q: Questionnaire, golden) -> None:  # type: ignore[no-untyped-def]
-    from builder.answers import load_answers
+    from builder.core.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / f"{golden.stem}.yaml", q)
     plan = evaluate_plan(q, af)
@@ -43,7 +43,7 @@ def test_golden_plans_match_engine(q: Questionnaire, golden) -> None:  # type: i
 
 
 def test_conformance_cases_replay_in_python(q: Questionnaire) -> None:
-    from builder.answers import parse_answers
+    from builder.core.answers import parse_answers
 
     data = json.loads(CONFORMANCE.read_text(encoding="utf-8"))
     for case in data["cases"]:

@@ -25,9 +25,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import limits
-from builder.errors import Msg, ReadinessError
-from builder.load import ROOT, Project
+from builder.core import limits
+from builder.core.errors import Msg, ReadinessError
+from builder.load.project import ROOT, Project
 
 from .conftest import edit
 
@@ -275,7 +275,7 @@ def test_pack_only_replaces_a_folder_it_owns(tmp_path: Path, answers_copy: Path,
 
 
 def test_a_tampered_blob_is_a_miss_and_is_discarded(tmp_path: Path) -> None:
-    from builder.render.cache import BlobStore
+    from builder.output.cache import BlobStore
 
     store = BlobStore(tmp_path)
     sha = store.put(b"the real plan")
@@ -300,7 +300,7 @@ def test_a_tampered_blob_is_a_miss_and_is_discarded(tmp_path: Path) -> None:
     ids=["corrupt", "parent-path", "absolute", "hidden", "list", "empty", "not-a-mapping"],
 )
 def test_a_bad_manifest_is_a_miss_writes_nothing_outside_and_is_discarded(tmp_path: Path, manifest: str) -> None:
-    from builder.render.cache import BlobStore, restore_pack
+    from builder.output.cache import BlobStore, restore_pack
 
     cache = tmp_path / "cache"
     digest = "d" * 64
@@ -315,7 +315,7 @@ def test_a_bad_manifest_is_a_miss_writes_nothing_outside_and_is_discarded(tmp_pa
 
 
 def test_a_manifest_whose_blob_was_tampered_is_not_served(tmp_path: Path) -> None:
-    from builder.render.cache import BlobStore, remember_pack, restore_pack
+    from builder.output.cache import BlobStore, remember_pack, restore_pack
 
     cache, built, out = tmp_path / "cache", tmp_path / "built", tmp_path / "out"
     built.mkdir()
@@ -332,7 +332,7 @@ def test_a_manifest_whose_blob_was_tampered_is_not_served(tmp_path: Path) -> Non
 
 
 def test_a_document_cache_entry_pointing_at_a_planted_blob_is_a_miss(tmp_path: Path) -> None:
-    from builder.render.pack import Cache
+    from builder.output.pack import Cache
 
     cache = Cache(tmp_path, "salt")
     key = cache.key("document", "plan", "blank")
@@ -347,7 +347,7 @@ def test_a_document_cache_entry_pointing_at_a_planted_blob_is_a_miss(tmp_path: P
 
 
 def test_a_cache_folder_others_may_write_to_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder.render.cache import open_cache
+    from builder.output.cache import open_cache
 
     folder = tmp_path / "shared"
     folder.mkdir()
@@ -363,7 +363,7 @@ def test_a_cache_folder_others_may_write_to_is_refused(tmp_path: Path, monkeypat
 
 
 def test_the_default_cache_is_per_user(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from builder.render.cache import cache_dir
+    from builder.output.cache import cache_dir
 
     monkeypatch.delenv("READINESS_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
@@ -500,7 +500,7 @@ _FLOW_DATA = st.recursive(st.one_of(_FLOW_TEXT, st.integers()), lambda inner: st
 def test_the_depth_limit_is_the_toolkits_whatever_the_yaml_library(data: object, flow: bool) -> None:
     """The raw-text depth pass refuses exactly what the event scan refuses: never a file within the limit, always one past it,
     and always with the toolkit's message, before the library's own nesting limit (PyYAML 6.0.4 has one) can speak."""
-    from builder.sources import parse_yaml
+    from builder.load.sources import parse_yaml
 
     text = yaml.safe_dump({"note": data}, default_flow_style=flow, allow_unicode=True)
 

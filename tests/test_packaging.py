@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.paths import CHECKOUT, DATA_DIRS, is_checkout
+from builder.load.paths import CHECKOUT, DATA_DIRS, is_checkout
 
 pytestmark = pytest.mark.slow
 

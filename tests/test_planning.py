@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.__main__ import cli
-from builder.answers import AnswerFile, load_answers
-from builder.engine import evaluate_plan
-from builder.errors import Msg, ReadinessError
-from builder.load import ROOT, Project
+from builder.cli.main import cli
+from builder.core.answers import AnswerFile, load_answers
+from builder.core.engine import evaluate_plan
+from builder.core.errors import Msg, ReadinessError
+from builder.core.schedule import add_months
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT, Project
 from builder.render.csvout import actions_csv, safe_cell
-from builder.schedule import add_months
-from builder.schema import Questionnaire
 
 from .conftest import answers, edit, line_of
 
@@ -257,7 +257,7 @@ def test_broken_planning_data_fails_with_file_and_line(project: Project, runner:
 
 
 def test_assumptions_survive_saving_the_answer_file(q: Questionnaire) -> None:
-    from builder.answers import dump_answers
+    from builder.core.answers import dump_answers
 
     af = answers(q, RIVERSIDE + "assumptions:\n  coordinator_hours: 7.25\n  peers: 6\n")
     again = answers(q, dump_answers(af, q))

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from builder.__main__ import EXIT_BAD_INPUT, EXIT_LEFT_OUT, cli
-from builder.answers import dump_answers, parse_answers_text
-from builder.errors import Msg
-from builder.load import ROOT
+from builder.cli.main import EXIT_BAD_INPUT, EXIT_LEFT_OUT, cli
+from builder.core.answers import dump_answers, parse_answers_text
+from builder.core.errors import Msg
+from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT
 from builder.render.review import FORMULA_START, review_csv, safe_cell
-from builder.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
-from builder.schema import Questionnaire
 
 from .conftest import EXAMPLES
 
@@ -296,7 +296,7 @@ def test_opportunities_by_area_and_cost(q: Questionnaire) -> None:
 
 
 def test_go_live_and_budget_are_read_when_plans_carry_them(q: Questionnaire) -> None:
-    from builder.engine import evaluate_plan
+    from builder.core.engine import evaluate_plan
 
     plan = evaluate_plan(q, parse_answers_text(HILLSIDE.read_text(encoding="utf-8"), q))
     gaps = must_have_gaps(q, plan)
@@ -326,7 +326,7 @@ def test_respondent_clinic_id_and_area_round_trip(q: Questionnaire) -> None:
 
 
 def test_respondent_must_be_a_mapping(q: Questionnaire) -> None:
-    from builder.errors import ReadinessError
+    from builder.core.errors import ReadinessError
 
     with pytest.raises(ReadinessError) as info:
         parse_answers_text("version: 1\nrespondent: Dr Lee\nclinic: {name: X}\n", q, file="a.yaml")
@@ -379,7 +379,7 @@ def comparable(review: dict[str, Any]) -> dict[str, Any]:
 def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from builder.export import questionnaire_json
+    from builder.output.export import questionnaire_json
 
     from .conftest import StaticServer
 
@@ -422,7 +422,7 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
 
 def test_review_js_wording_matches_python() -> None:
     """The page words every not-included reason as the CLI does: it reads them from the exported questionnaire."""
-    from builder.export import answer_messages
+    from builder.output.export import answer_messages
 
     text = (ROOT / "builder" / "wizard" / "review.js").read_text(encoding="utf-8")
     exported = answer_messages()

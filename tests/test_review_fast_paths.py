@@ -18,16 +18,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder import sources
-from builder.answers import AnswerFile
-from builder.conditions import SKIPPED, compile_condition, evaluate
-from builder.engine import evaluate_plan
-from builder.errors import ReadinessError
-from builder.load import ROOT
+from builder.core.answers import AnswerFile
+from builder.core.conditions import SKIPPED, compile_condition, evaluate
+from builder.core.engine import evaluate_plan
+from builder.core.errors import ReadinessError
+from builder.core.review import Rater, plan_summary, rater_view, read_rater, review_files, summarise
+from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
+from builder.load import sources
+from builder.load.project import ROOT
+from builder.output.reviewio import collect
 from builder.render.review import _write_all, review_json, review_json_chunks, review_outputs
-from builder.review import Rater, plan_summary, rater_view, read_rater, review_files, summarise
-from builder.reviewio import collect
-from builder.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 
 from .conftest import EXAMPLES
 from .test_engine import answer_sets
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 
 def reference(cond: Condition, values: dict[str, Any], route: str | None, roles: list[str]) -> bool | None:
-    """Kleene's three-valued logic, written out plainly from the table in builder/conditions.py's docstring."""
+    """Kleene's three-valued logic, written out plainly from the table in builder/core/conditions.py's docstring."""
     if isinstance(cond, All):
         rs = [reference(c, values, route, roles) for c in cond.all]
         return False if False in rs else (None if None in rs else True)
@@ -113,7 +113,7 @@ def test_plan_summary_equals_the_full_plan_summarised(q: Questionnaire, data: st
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
 def test_a_raters_own_view_is_its_files_plan(q: Questionnaire, name: str) -> None:
     """rater_view rebuilds the plan from what the review keeps of a file; it must be the file's own plan."""
-    from builder.answers import parse_answers_text
+    from builder.core.answers import parse_answers_text
 
     path = ROOT / "examples" / f"{name}.yaml"
     text = path.read_text(encoding="utf-8")

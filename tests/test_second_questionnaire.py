@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.__main__ import cli
-from builder.load import ROOT
+from builder.cli.main import cli
+from builder.load.project import ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mh"
 LAYOUT = ("base.html.j2", "_macros.html.j2", "plan.html.j2", "questionnaire.html.j2", "toolkit", "assets")

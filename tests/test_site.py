@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from builder.schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 from .conftest import StaticServer, describe_violations, run_axe
 

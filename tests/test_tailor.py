@@ -1,12 +1,12 @@
-"""builder/tailor.py: the mechanical rewrites that let nunjucks read the policy templates' Jinja2 as Jinja2 does.
+"""builder/render/tailor.py: the mechanical rewrites that let nunjucks read the policy templates' Jinja2 as Jinja2 does.
 (The browser's output is compared byte for byte with the CLI's in tests/test_wizard_ui.py.)"""
 
 from __future__ import annotations
 
 import pytest
 
-from builder.load import ROOT
-from builder.tailor import _expression, for_nunjucks, templates_script
+from builder.load.project import ROOT
+from builder.render.tailor import _expression, for_nunjucks, templates_script
 
 
 @pytest.mark.parametrize("jinja, nunjucks", [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from builder.__main__ import cli
-from builder.errors import Msg
-from builder.load import Project
+from builder.cli.main import cli
+from builder.core.errors import Msg
+from builder.load.project import Project
 
 from .conftest import edit, line_of
 

@@ -14,14 +14,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.__main__ import cli
-from builder.answers import Answer, AnswerFile
-from builder.conditions import SKIPPED, Value, evaluate, question_refs
-from builder.engine import RANK, evaluate_plan, walk
-from builder.load import ROOT, Project, load_questionnaire
+from builder.cli.main import cli
+from builder.core.answers import Answer, AnswerFile
+from builder.core.conditions import SKIPPED, Value, evaluate, question_refs
+from builder.core.engine import RANK, evaluate_plan, walk
+from builder.core.schema import Question, Questionnaire
+from builder.load.project import ROOT, Project, load_questionnaire
+from builder.output.toolkit import SheetRules, book_html, guidance_pages, paper_context, sheet_rules
 from builder.render.paper import PaperQuestion, ScoringSheet, describe, numbers, paper_questions, scoring_sheet
-from builder.render.toolkit import SheetRules, book_html, guidance_pages, paper_context, sheet_rules
-from builder.schema import Question, Questionnaire
 
 from .conftest import edit
 
@@ -200,7 +200,7 @@ def _question_blocks(html: str) -> dict[int, str]:
 
 
 def test_the_printed_questionnaire_shows_exactly_the_derived_routing(q: Questionnaire, paper: list[PaperQuestion]) -> None:
-    from builder.render.pack import questionnaire_html
+    from builder.output.pack import questionnaire_html
 
     blocks = _question_blocks(questionnaire_html(q, ROOT / "templates"))
     assert sorted(blocks) == [pq.number for pq in paper]
@@ -237,7 +237,7 @@ def test_the_printed_questionnaire_shows_exactly_the_derived_routing(q: Question
 def test_conditions_read_as_instructions_about_the_readers_own_ticks(q: Questionnaire, cond: dict[str, Any], words: str) -> None:
     from pydantic import TypeAdapter
 
-    from builder.schema import Condition
+    from builder.core.schema import Condition
 
     num = numbers(q)
     assert describe(TypeAdapter(Condition).validate_python(cond), q) == words.format(**num)
@@ -358,7 +358,7 @@ def test_the_sheet_points_to_every_action_and_template_the_answers_bring_in(answ
 
 
 def test_the_scoring_sheet_prints_every_number_the_reader_needs(q: Questionnaire, sheet: ScoringSheet, rules: SheetRules) -> None:
-    from builder.render.pack import questionnaire_html
+    from builder.output.pack import questionnaire_html
 
     page = htmllib.unescape(questionnaire_html(q, ROOT / "templates"))
     for d in sheet.domains:
@@ -538,7 +538,7 @@ def test_zip_holds_book_templates_questionnaire_and_example(q: Questionnaire, tm
             assert {f"templates/{t.id}.pdf", f"templates/{t.id}.docx"} <= names, t.id
         assert zf.read("toolkit.pdf").startswith(b"%PDF")
         example = zf.read("example-answers.yaml").decode()
-    from builder.answers import parse_answers_text
+    from builder.core.answers import parse_answers_text
 
     assert parse_answers_text(example, q).clinic_name
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.errors import Msg
-from builder.load import ROOT
-from builder.tools import TOOLS
+from builder.core.errors import Msg
+from builder.load.project import ROOT
+from builder.render.tools import TOOLS
 
 NO_DOT = Msg.TOOL_MISSING.format(tool="Graphviz (dot)", needed_for=TOOLS["dot"][1])
 

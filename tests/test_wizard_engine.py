@@ -2,7 +2,7 @@
 
 Every conformance case runs through engine.js in headless Chromium; the plan it returns is
 canonicalised here and its SHA-256 compared with the fixture's. A mismatch shows a diff against
-the live Python plan. Regenerate the fixtures with `python -m builder.fixtures`.
+the live Python plan. Regenerate the fixtures with `python -m builder.dev.fixtures`.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.answers import TOP_KEYS, AnswerFile, load_answers, parse_answers
-from builder.engine import RANK, evaluate_plan
-from builder.errors import Msg, ReadinessError
-from builder.export import ANSWER_MESSAGES, questionnaire_json
-from builder.fileio import canonical_json
-from builder.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
-from builder.load import ROOT
-from builder.schema import Questionnaire
-from builder.sources import LoadedFile
+from builder.core.answers import TOP_KEYS, AnswerFile, load_answers, parse_answers
+from builder.core.engine import RANK, evaluate_plan
+from builder.core.errors import Msg, ReadinessError
+from builder.core.schema import Questionnaire
+from builder.dev.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
+from builder.load.project import ROOT
+from builder.load.sources import LoadedFile
+from builder.output.export import ANSWER_MESSAGES, questionnaire_json
+from builder.output.fileio import canonical_json
 
 from .conftest import StaticServer
 from .explanations import explanation_problems
@@ -92,7 +92,7 @@ def test_every_conformance_case(engine, q: Questionnaire) -> None:  # type: igno
 
     fixture = json.loads(CONFORMANCE.read_text(encoding="utf-8"))
     assert fixture["questionnaire_sha256"] == hashlib.sha256(questionnaire_json(q).encode()).hexdigest(), \
-        "tests/fixtures/conformance.json is stale; run: python -m builder.fixtures"
+        "tests/fixtures/conformance.json is stale; run: python -m builder.dev.fixtures"
     cases = fixture["cases"]
     results = run_plans(engine, [c["answers"] for c in cases])
     assert len(results) == len(cases), "every case must run"
@@ -221,7 +221,7 @@ BAD = [
                   Msg.UNKNOWN_OPTION.format(value="big_room", question="space", options=SPACE),
                   Msg.MULTI_EMPTY.format(question="champions", options=CHAMPIONS)],
                  id="every-problem-at-once"),
-    # The read limits (builder/limits.py), counted as Python counts: a character outside the BMP is one.
+    # The read limits (builder/core/limits.py), counted as Python counts: a character outside the BMP is one.
     pytest.param({"version": 1, "clinic": {"name": "\U0001F600" * 301, "area": "x" * 300}},
                  [Msg.FIELD_TOO_LONG.format(key="name", length=301, limit=300)], id="name-too-long"),
     pytest.param({**BASE, "respondent_role": "r" * 301, "respondent": {"role": "s" * 301}},
@@ -275,7 +275,7 @@ def test_valid_answer_files_normalise_like_python(engine, q: Questionnaire, doc:
 
 
 def test_ignored_answers_are_explained_like_python(engine, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
-    from builder.engine import ignored_answers, walk
+    from builder.core.engine import ignored_answers, walk
 
     doc = with_answers(space="none", space_times="varied", info_access="none", note_taking="peer_log", records_storage="agreed",
                        champion_group="once")
@@ -378,7 +378,7 @@ def test_answer_doc_keeps_who_and_where_as_the_cli_does(engine, q: Questionnaire
     as `readiness assess` writes them (answers.dump_answers), so a review still groups the raters."""
     import yaml
 
-    from builder.answers import dump_answers
+    from builder.core.answers import dump_answers
 
     state = {
         "clinic": {"name": "Riverside Clinic", "organisation": "Riverside Trust", "id": " RSH-01 ", "area": "North"},

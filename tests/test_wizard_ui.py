@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from builder.answers import AnswerFile, load_answers, parse_answers
-from builder.engine import evaluate_plan
-from builder.load import ROOT
-from builder.schema import Questionnaire
-from builder.sources import parse_json
+from builder.core.answers import AnswerFile, load_answers, parse_answers
+from builder.core.engine import evaluate_plan
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT
+from builder.load.sources import parse_json
 
 from .conftest import EXAMPLES, StaticServer
 
@@ -505,7 +505,7 @@ def test_save_answers_gives_a_file_the_cli_reads(page, q: Questionnaire, tmp_pat
 
 def open_example_as_json(pg, q: Questionnaire, tmp_path: Path, name: str) -> AnswerFile:  # type: ignore[no-untyped-def]
     """Open examples/NAME.yaml in the wizard as the JSON file the wizard itself saves, wait for its plan; its answers."""
-    from builder.fixtures import answer_doc
+    from builder.dev.fixtures import answer_doc
 
     af, _ = load_answers(ROOT / "examples" / f"{name}.yaml", q)
     path = tmp_path / f"{name}.json"
@@ -644,7 +644,7 @@ def test_who_and_where_are_shown_and_changed_on_check_answers(page, q: Questionn
     returns there; a changed area is what Save writes, key for key as `readiness assess` would."""
     import yaml
 
-    from builder.answers import dump_answers
+    from builder.core.answers import dump_answers
 
     source = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"))
     source["respondent"] = {"name": "Sam Patel <b>"}
@@ -690,8 +690,8 @@ def test_who_and_where_are_shown_and_changed_on_check_answers(page, q: Questionn
 def test_about_fields_are_held_to_the_clis_limits(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Name and area are asked for; a clinic reference only when an opened file had one. Texts too long for the
     command line are refused with its message, in the error summary at the top, linked to the field."""
-    from builder.errors import Msg
-    from builder.limits import MAX_NAME
+    from builder.core.errors import Msg
+    from builder.core.limits import MAX_NAME
 
     press_link(page, "Start now")
     assert screen(page) == "about"
@@ -1089,9 +1089,9 @@ def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # t
     sources, is byte for byte the command line's HTML."""
     import hashlib
 
-    from builder.errors import ReadinessError
+    from builder.core.errors import ReadinessError
+    from builder.load.sources import LoadedFile
     from builder.render.documents import render_template
-    from builder.sources import LoadedFile
 
     cases = json.loads((ROOT / "tests" / "fixtures" / "conformance.json").read_text(encoding="utf-8"))["cases"]
     for script in ("assets/wizard/planning.js", "assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"):

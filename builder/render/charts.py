@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 COLOURS = {"green": "#17703a", "amber": "#a85b00", "red": "#b3261e"}
 """Dark enough for AA contrast against white, and never the only cue: every bar is labelled in words."""

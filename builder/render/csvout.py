@@ -11,7 +11,7 @@ import csv
 import io
 from typing import Any
 
-from ..schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 HEADER = ("Action", "Domain", "Phase", "Must-do", "Owner", "Due", "Waits for", "Status", "Source")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -6,7 +6,7 @@ from typing import Any
 
 import graphviz
 
-from ..schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 FONT = "DejaVu Sans"
 
@@ -20,7 +20,7 @@ def _graph(name: str, rankdir: str = "TB") -> graphviz.Digraph:
 
 
 def svg(g: graphviz.Digraph) -> str:
-    from ..tools import require
+    from builder.render.tools import require
 
     require("dot")
     out = g.pipe(format="svg").decode("utf-8")

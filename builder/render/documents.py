@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 DOC_VERSION = "1.0"
 

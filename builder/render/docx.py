@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from .reference_docx import W_NS, W, page_setup, reference_docx, rezip, sort_ppr, text_width
+from builder.render.reference_docx import W_NS, W, page_setup, reference_docx, rezip, sort_ppr, text_width
 
 REPRODUCIBLE_EPOCH = "1767225600"
 """2026-01-01: pandoc stamps this into the DOCX instead of the current time, so reruns are byte-identical."""

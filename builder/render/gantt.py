@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from ..schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 PHASE_COLOURS = ["#283593", "#00695c", "#6a1b9a", "#b3261e", "#4e5b31"]
 """One dark colour per phase (AA contrast on white); the phase is also named on every bar's row."""

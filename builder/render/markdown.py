@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..schema import Questionnaire
+from builder.core.schema import Questionnaire
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
 

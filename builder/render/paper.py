@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from ..conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
-from ..engine import _round_pct
-from ..schema import Condition, Equals, Gate, In, Question, Questionnaire
-from ..wording import Voice, leaf_parts, option_label
-from ..wording import describe as describe_in
+from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
+from builder.core.engine import _round_pct
+from builder.core.schema import Condition, Equals, Gate, In, Question, Questionnaire
+from builder.core.wording import Voice, leaf_parts, option_label
+from builder.core.wording import describe as describe_in
 
 MAX_MULTI_OPTIONS = 12
 """Multi questions with more combinable options than this get no per-tick jumps (2^n answer sets to check);

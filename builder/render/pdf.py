@@ -73,7 +73,7 @@ def _render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None
     """One job in a worker: ('pdf' | 'docx', name, html) -> (kind, name, bytes or None, error or None)."""
     try:
         if kind == "docx":
-            from .docx import html_to_docx
+            from builder.render.docx import html_to_docx
 
             return kind, name, html_to_docx(html), None
         assert _RENDERER is not None
@@ -104,7 +104,7 @@ def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None
         return results
     from concurrent.futures import as_completed
 
-    from .pool import worker_pool  # workers die with this process, even if it is killed
+    from builder.output.pool import worker_pool  # workers die with this process, even if it is killed
 
     with worker_pool(workers, ["builder.render.pdf", "weasyprint", "pypandoc"], _init_worker, (str(templates_dir),)) as pool:
         futures = [pool.submit(_render_job, kind, name, html) for kind, name, html in ordered]

@@ -15,8 +15,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..fileio import canonical_json
-from .charts import COLOURS
+from builder.output.fileio import canonical_json
+from builder.render.charts import COLOURS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
@@ -218,7 +218,7 @@ def compare_chart_svg(comparison: dict[str, Any]) -> str:
 
 
 def _env(templates_dir: Path) -> Any:
-    from .documents import environment
+    from builder.render.documents import environment
 
     return environment(templates_dir)
 
@@ -254,7 +254,7 @@ def html_to_pdf(html_text: str, templates_dir: Path) -> bytes:
     """Tagged PDF of a self-contained page; the renderer may fetch nothing."""
     from weasyprint import HTML
 
-    from .pdf import PDF_VARIANT, _fetcher_class
+    from builder.render.pdf import PDF_VARIANT, _fetcher_class
 
     fetcher = _fetcher_class()(templates_dir)
     doc = HTML(string=html_text, base_url=str(templates_dir.resolve()) + os.sep, url_fetcher=fetcher)
@@ -360,7 +360,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
 
 def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
     """Write review.json, review.csv, review.html (and review.pdf); returns the names written."""
-    from ..gcpause import collector_paused
+    from builder.output.gcpause import collector_paused
 
     with collector_paused():
         return _review_outputs(review, templates_dir, out, pdf=pdf)
@@ -389,7 +389,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:
     import datetime as dt
 
-    from ..fileio import atomic_write
+    from builder.output.fileio import atomic_write
 
     page = compare_html(result, templates_dir, generated_on=dt.date.today().isoformat())
     files: dict[str, bytes | str] = {"compare.json": canonical_json(result), "compare.html": page,

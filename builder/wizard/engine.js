@@ -1,5 +1,5 @@
-/* The pure readiness engine: (questionnaire JSON, answers) -> plan. It mirrors builder/engine.py,
- * builder/conditions.py and builder/answers.py line for line; no DOM, no I/O, no copy of any rule.
+/* The pure readiness engine: (questionnaire JSON, answers) -> plan. It mirrors builder/core/engine.py,
+ * builder/core/conditions.py and builder/core/answers.py line for line; no DOM, no I/O, no copy of any rule.
  * A classic script (not a module), so the site also works opened from disk (file://). */
 (function (root) {
   "use strict";
@@ -13,8 +13,8 @@
   var RESPONDENT_KEYS = ["name", "role"];
   var ANSWER_KEYS = ["answer", "note"];
 
-  // The answer-file messages are builder/errors.py's Msg templates, exported with the questionnaire
-  // as `answer_messages` (builder/export.py), so this file holds no copy of them.
+  // The answer-file messages are builder/core/errors.py's Msg templates, exported with the questionnaire
+  // as `answer_messages` (builder/output/export.py), so this file holds no copy of them.
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var dict = function () { return Object.create(null); };

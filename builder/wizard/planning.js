@@ -1,4 +1,4 @@
-/* The plan's budget, timeline, risks and indicators: builder/budget.py, schedule.py, risks.py and
+/* The plan's budget, timeline, risks and indicators: builder/core/budget.py, schedule.py, risks.py and
  * actionplan.py, step for step. Part of the engine: engine.js's evaluatePlan calls addPlanning, as
  * engine.evaluate_plan calls actionplan.add_planning. In a file of its own because only a plan needs it:
  * the wizard loads it when it shows a plan, the review page after engine.js, Node through engine.js.

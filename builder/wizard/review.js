@@ -1,4 +1,4 @@
-/* The commissioners' review, pure: many answer files -> the review builder/review.py makes, section by
+/* The commissioners' review, pure: many answer files -> the review builder/core/review.py makes, section by
  * section in the same order, using engine.js for every plan. No DOM, no I/O, no copy of any rule: it reads
  * the exported questionnaire JSON. YAML is read with js-yaml's YAML 1.2 core schema (true/false are the only
  * booleans and dates stay text, as the Python loader reads them). A classic script, like engine.js. */
@@ -11,13 +11,13 @@
   var RANK = { red: 0, amber: 1, green: 2 };
   var MET_STATUSES = ["met", "done", "ready", "complete", "completed", "in_place"];
 
-  // The wording of builder/review.py's RULE and of the Msg templates it uses (tests compare them).
+  // The wording of builder/core/review.py's RULE and of the Msg templates it uses (tests compare them).
   var RULE = "Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth " +
     "the fewest points; for multiple-choice questions only what every rater ticked (a safeguard counts as in " +
     "place only if every rater says so); an unscored question they disagree on counts as not known. Raters who " +
     "left a question unanswered are not counted for it. Files of one clinic with the same assessment date are " +
     "one round; the review shows the latest round and the change since the round before.";
-  // The not-included reasons are builder/errors.py's Msg templates, exported with the questionnaire
+  // The not-included reasons are builder/core/errors.py's Msg templates, exported with the questionnaire
   // (answer_messages), so the CLI and this page word them alike; only the zip advice is the page's own.
   var NOT_ZIP = "zip files are read by the readiness command; here, unzip it and choose the files inside";
 

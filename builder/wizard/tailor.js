@@ -1,5 +1,5 @@
 /* Tailored policy templates in the browser: the CLI's own Jinja2 sources (window.READINESS_TEMPLATES, made by
- * builder/tailor.py) rendered by nunjucks with the context builder/render/documents.py gives them, so the
+ * builder/render/tailor.py) rendered by nunjucks with the context builder/render/documents.py gives them, so the
  * HTML is the CLI's, byte for byte. Loaded only when someone asks for a tailored template. Autoescaping is on
  * and undefined names are errors, as in the CLI's sandboxed Jinja2 environment. */
 (function (root) {
@@ -35,11 +35,11 @@
     env.addFilter("en_gb_date", enGbDate);
     // documents.pounds: whole pounds with thousands separators, 14814 -> "£14,814".
     env.addFilter("pounds", function (v) { return "£" + String(v).replace(/\B(?=(\d{3})+(?!\d))/g, ","); });
-    // mapping.get(key) in the Jinja2 source (builder/tailor.py rewrites it to this filter).
+    // mapping.get(key) in the Jinja2 source (builder/render/tailor.py rewrites it to this filter).
     env.addFilter("jget", function (obj, key, fallback) {
       return obj && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : fallback === undefined ? null : fallback;
     });
-    // macro() ~ "text": Jinja2's Markup escapes the text and stays markup (builder/tailor.py rewrites to this).
+    // macro() ~ "text": Jinja2's Markup escapes the text and stays markup (builder/render/tailor.py rewrites to this).
     env.addFilter("jcat", function (markup, text) {
       var r = nunjucks.runtime;
       return markup instanceof r.SafeString ? r.markSafe(String(markup) + nunjucks.lib.escape(String(text))) : String(markup) + text;

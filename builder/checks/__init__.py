@@ -1,0 +1,1 @@
+"""Cross-reference checks of the questionnaire and the templates."""

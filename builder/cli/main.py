@@ -1,0 +1,400 @@
+"""The `readiness` command line: thin commands over the pure engine.
+
+Every command's errors go through one handler (ReadinessGroup.invoke): a ReadinessError
+prints its problems, one line each, and exits with the code its class carries (2 for a
+user's bad file, 1 for the project's own broken data); Ctrl-C exits 130.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from builder import __version__
+from builder.core.errors import Problem, ProjectError, ReadinessError, printable
+from builder.core.limits import MAX_SHOWN
+from builder.load.paths import ROOT, Project
+
+if TYPE_CHECKING:
+    from builder.core.schema import Questionnaire
+
+
+EXIT_INVALID = ProjectError.exit_code
+"""The questionnaire (our own data) failed its checks."""
+EXIT_BAD_INPUT = ReadinessError.exit_code
+"""A user's file or argument is wrong; nothing was written."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C, as shells report SIGINT; nothing was written."""
+
+
+def report(problems: list[Problem], limit: int | None = MAX_SHOWN) -> list[str]:
+    """Print each problem as one 'file:line: kind: message' line on stderr (at most `limit`, then 'and N more')."""
+    lines = [p.line_text() for p in problems]
+    shown = lines if limit is None or len(lines) <= limit else lines[:limit]
+    for line in shown:
+        click.echo(line, err=True)
+    if len(shown) < len(lines):
+        click.echo(f"... and {len(lines) - len(shown)} more", err=True)
+    return lines
+
+
+def say(text: str) -> None:
+    """A status line on stderr, with anything taken from the user's files escaped."""
+    click.echo(printable(text), err=True)
+
+
+class ReadinessGroup(click.Group):
+    """The one error handler for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ReadinessError as exc:
+            report(exc.problems)
+            if exc.summary:
+                say(exc.summary)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            say("interrupted; nothing was written")
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as exc:  # an unexpected disk error: one line, never a traceback
+            say(f"{exc.filename or 'readiness'}: error: {exc.strerror or exc}; check the path and permissions")
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+def questionnaire_of(root: Path) -> Questionnaire:
+    """The project's questionnaire with its templates' bindings and planning files; ProjectError (exit 1) when broken."""
+    from builder.load.pipeline import load_project
+
+    return load_project(Project(root))
+
+
+root_option = click.option(
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=ROOT, show_default=False,
+    help="Project folder holding questionnaire/, templates/ and guidance/ (default: READINESS_ROOT, else the checkout or the installed copy).",
+)
+
+
+@click.group(cls=ReadinessGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="readiness")
+def cli() -> None:
+    """Peer support readiness: check the questionnaire, run an assessment, build a clinic's plan."""
+
+
+@cli.command()
+@root_option
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(root: Path, strict: bool) -> None:
+    """Validate the questionnaire: shape, ids, references, routing, reachability."""
+    from builder.load.project import load_checked
+
+    try:
+        q, warnings = load_checked(Project(root))
+    except ProjectError as exc:
+        n = len(exc.problems)
+        exc.summary = f"{n} error{'s' if n != 1 else ''} found."
+        raise
+    report(warnings)
+    if strict and warnings:
+        raise ProjectError([], summary=f"{len(warnings)} warning(s), failing because of --strict.")
+    n_rules = sum(len(d.actions) + len(d.gates) for d in q.domains) + len(q.meta.templates.rules) + len(q.meta.roles.rules) + len(q.meta.routes.rules)
+    click.echo(f"questionnaire {q.meta.version}: ok: {len(q.questions)} questions in {len(q.domains)} domains, "
+               f"{n_rules} rules, {len(q.templates)} templates")
+
+
+def _plan_for(root: Path, answers: Path, strict: bool) -> Any:
+    from builder.load.pipeline import plan_for
+
+    clinic = plan_for(Project(root), answers, strict)
+    report(clinic.warnings)
+    return clinic
+
+
+def _emit(text: str, output: Path | None, root: Path, inputs: tuple[Path, ...] = ()) -> None:
+    from builder.output.fileio import check_output_file, write_output
+
+    if output is None:
+        click.echo(text if not sys.stdout.isatty() else "\n".join(printable(ln) for ln in text.split("\n")), nl=False)
+    else:
+        check_output_file(output, Project(root).root, inputs)
+        write_output(output, text)
+        say(f"wrote {output}")
+
+
+@cli.command()
+@root_option
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option("--strict", is_flag=True, help="Every question on the path must be answered; answers to skipped questions are errors.")
+def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool) -> None:
+    """Build the tailored setup plan for an answer file (YAML or JSON)."""
+    from builder.output.fileio import canonical_json
+    from builder.render.markdown import plan_markdown
+
+    clinic = _plan_for(root, answers, strict)
+    text = canonical_json(clinic.plan) if fmt == "json" else plan_markdown(clinic.plan, clinic.q)
+    _emit(text, output, root, (answers,))
+
+
+@cli.command()
+@root_option
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on from this answer file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save answers here (default: the --resume file, or answers.yaml).")
+def assess(root: Path, resume: Path | None, output: Path | None) -> None:
+    """Answer the questionnaire in the terminal; the file is saved after every answer."""
+    from builder.cli.assess import run_assessment
+    from builder.load.pipeline import load_project as load
+    from builder.output.fileio import check_output_file
+
+    q = load(Project(root))
+    target = output or resume or Path("answers.yaml")
+    check_output_file(target, Project(root).root)  # saving back over --resume is the point; specials are not
+    run_assessment(q, resume, target)
+
+
+jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Documents rendered at once (default: one per core).")
+cache_option = click.option("--no-cache", is_flag=True, help="Render everything again instead of reusing unchanged documents.")
+docx_option = click.option("--docx/--no-docx", default=True, show_default=True, help="Also write each template as an editable Word file.")
+
+
+class _NoBar:
+    """Stands in for the progress bar when stderr is not a terminal (CI, pipes)."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None
+
+
+def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: list[str], out: Path, *,
+                  include_plan: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
+    from builder.output.build import write_folder
+
+    total = len(names) + (1 if include_plan else 0)
+    bar: Any = (click.progressbar(length=total, label="Rendering documents", file=sys.stderr, show_pos=True)
+                if sys.stderr.isatty() else _NoBar())
+    with bar:
+        result = write_folder(Project(root), q, plan_data, names, out, include_plan=include_plan, docx=docx, jobs=jobs,
+                              cache_on=not no_cache, progress=lambda _name: bar.update(1), warn=say)
+    if result.whole_from_cache:
+        say(f"wrote {len(result.names)} files to {out} (all from cache: nothing has changed)")
+    else:
+        say(f"wrote {len(result.names)} files to {out} ({result.rendered} rendered, {result.cached} from cache)")
+
+
+@cli.command()
+@root_option
+@click.argument("answers", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="Folder for the pack.")
+@click.option("--strict", is_flag=True, help="Every question on the path must be answered.")
+@docx_option
+@jobs_option
+@cache_option
+def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
+    """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
+    clinic = _plan_for(root, answers, strict)
+    _write_folder(root, clinic.q, clinic.plan, list(clinic.plan["templates"]), out,
+                  include_plan=True, docx=docx, jobs=jobs, no_cache=no_cache)
+
+
+@cli.command()
+@root_option
+@click.option("--blank", "mode", flag_value="blank", default=True, help="Blank templates with fill-in fields (default).")
+@click.option("--answers", type=click.Path(path_type=Path), help="Tailor every template to this answer file.")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="Folder for the templates.")
+@docx_option
+@jobs_option
+@cache_option
+def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
+    """Write every template (PDF and DOCX): blank, with the paper questionnaire, or tailored with --answers."""
+    from builder.load.pipeline import load_project as load
+    from builder.output.pack import QUESTIONNAIRE
+
+    if answers is not None:
+        clinic = _plan_for(root, answers, False)
+        q, plan_data = clinic.q, clinic.plan
+        names = [t.id for t in q.templates]
+    else:
+        q = load(Project(root))
+        plan_data = None
+        names = [QUESTIONNAIRE] + [t.id for t in q.templates]  # blank: the paper questionnaire too
+    _write_folder(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, no_cache=no_cache)
+
+
+@cli.command()
+@root_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF (or, with --zip, the zip) to write.")
+@click.option("--answers", type=click.Path(path_type=Path), help="A clinic's record instead: its questionnaire as answered, then its plan.")
+@click.option("--zip", "as_zip", is_flag=True, help="A zip: the book, every template as PDF and DOCX, the paper questionnaire and an example answer file.")
+@jobs_option
+@cache_option
+def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: int | None, no_cache: bool) -> None:
+    """The offline toolkit as one PDF book: guidance, paper questionnaire, scoring sheet, blank templates, references."""
+    import tempfile
+
+    from builder.output import toolkit as tk
+    from builder.output.cache import open_cache, remember_pack, restore_pack
+    from builder.output.fileio import canonical_json, check_output_file, write_output
+
+    project = Project(root)
+    check_output_file(output, project.root, [answers] if answers is not None else [])
+    # The answers are validated before anything else, the cache included: the key is the validated plan.
+    if answers is not None:
+        clinic = _plan_for(root, answers, False)
+        q, plan_data = clinic.q, clinic.plan
+    else:
+        q = questionnaire_of(root)
+        plan_data = None
+    folder = None if no_cache else open_cache(lambda line: click.echo(printable(line), err=True))
+    digest = tk.input_digest(project, canonical_json(plan_data) if plan_data is not None else "blank", f"toolkit zip={as_zip} name={output.name}")
+    if folder is not None:
+        with tempfile.TemporaryDirectory() as tmp:
+            if restore_pack(folder, digest, Path(tmp)) == [output.name]:
+                # Nothing that shapes the toolkit has changed: copy it out.
+                write_output(output, (Path(tmp) / output.name).read_bytes())
+                click.echo(printable(f"wrote {output} (from cache: nothing has changed)"), err=True)
+                return
+    try:
+        book, pages = tk.build_book(q, project, plan_data, cache_on=not no_cache)
+    except (ReadinessError, OSError):
+        raise
+    except Exception as exc:  # a broken template or page: say which document, exit 1, write nothing
+        raise ProjectError([Problem("templates/toolkit/book.html.j2", None, f"the toolkit book was not rendered: {type(exc).__name__}: {exc}")]) from None
+    if as_zip:
+        failed = tk.build_zip(q, project, book, output, cache_on=not no_cache, workers=jobs)
+        if failed:
+            raise ProjectError([Problem(f"templates/policies/{name.split(' ')[0]}.html.j2", None, f"{name} was not rendered: {err}")
+                                for name, err in failed])
+    else:
+        write_output(output, book)
+    click.echo(printable(f"{output}: {pages} pages in the book"), err=True)
+    if folder is not None:
+        remember_pack(folder, digest, output.parent, [output.name])
+
+
+@cli.command("export")
+@root_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+def export(root: Path, output: Path | None) -> None:
+    """Export the validated questionnaire as JSON (what the in-browser wizard evaluates)."""
+    from builder.load.pipeline import load_project as load
+    from builder.output.export import questionnaire_json
+
+    _emit(questionnaire_json(load(Project(root))), output, root)
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds like Ctrl-C: stages removed, workers killed
+
+
+# ---------------------------------------------------------------- commissioners' review and comparison
+
+EXIT_LEFT_OUT = 3
+"""`readiness review`: the review was written, but some files were left out (listed on stderr and in the report)."""
+
+
+@cli.command()
+@root_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html, .pdf, .csv and .json.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf (slow for thousands of clinics).")
+@jobs_option
+def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
+    """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress.
+
+    Exit code 0: every file included; 3: the review was written but some files were left out;
+    2: no file could be included (nothing written)."""
+    from builder.output.reviewio import collect
+    from builder.render.review import review_outputs
+
+    q = questionnaire_of(root)
+    show = sys.stderr.isatty()
+    bar_box: list[Any] = []
+
+    def say_excluded(e: Any) -> None:
+        where = f"{e.file}:{e.line}" if e.line else e.file
+        line = f"{where}: error: not included: {e.reason}"
+        if bar_box:
+            click.echo("\r\033[K" + line, err=True)  # above the bar, not through it
+        else:
+            click.echo(line, err=True)
+
+    def phase(text: str, steps: int) -> None:
+        if show and bar_box:
+            bar_box.pop().__exit__(None, None, None)
+            start(steps, text)
+
+    def start(total: int, label: str = "Reading answer files") -> None:
+        if show and total:
+            bar_box.append(click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True).__enter__())
+
+    try:
+        data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
+                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=phase)
+    finally:
+        if bar_box:
+            bar_box.pop().__exit__(None, None, None)
+    if show:
+        click.echo("Writing the review…", err=True)
+    n_left = data["files"]["excluded"]
+    if not data["clinics"]:
+        click.echo(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf)
+    click.echo(f"wrote {', '.join(written)} to {out}: {len(data['clinics'])} clinics from {data['files']['included']} files"
+               + (f"; {n_left} file{'s' if n_left != 1 else ''} not included (listed above and in the report)" if n_left else ""), err=True)
+    if n_left:
+        sys.exit(EXIT_LEFT_OUT)
+
+
+@cli.command()
+@root_option
+@click.argument("before", type=click.Path(path_type=Path))
+@click.argument("after", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), help="Also write compare.html, compare.pdf and compare.json here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -> None:
+    """Compare two assessments of one clinic: per-domain change, must-haves met since, actions done, new gaps."""
+    from builder.core.answers import load_answers
+    from builder.core.review import clinic_key, comparison
+    from builder.output.fileio import canonical_json
+    from builder.render.review import compare_outputs, compare_text
+
+    q = questionnaire_of(root)
+    problems: list[Problem] = []
+    loaded = []
+    for path in (before, after):
+        try:
+            loaded.append(load_answers(path, q, str(path))[0])
+        except ReadinessError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ReadinessError(problems)
+    a, b = loaded
+    if clinic_key(a) != clinic_key(b):
+        click.echo(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway", err=True)
+    result = comparison(q, a, str(before), b, str(after))
+    click.echo(canonical_json(result) if fmt == "json" else compare_text(result), nl=False)
+    if out is not None:
+        written = compare_outputs(result, Project(root).templates_dir, out)
+        click.echo(f"wrote {', '.join(written)} to {out}", err=True)
+
+
+def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminate)
+    cli(prog_name="readiness")
+
+
+if __name__ == "__main__":
+    main()

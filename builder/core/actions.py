@@ -1,0 +1,26 @@
+"""The plan a board can act on: the steps engine.evaluate_plan runs last (budget, timeline, risks, indicators)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from builder.core.answers import AnswerFile
+from builder.core.budget import budget
+from builder.core.conditions import Value
+from builder.core.risks import indicators, risk_register
+from builder.core.schedule import schedule
+from builder.core.schema import Questionnaire
+
+
+def add_planning(plan: dict[str, Any], q: Questionnaire, af: AnswerFile, values: Mapping[str, Value],
+                 route: str, roles: Sequence[str]) -> None:
+    """Extend `plan` in place; addPlanning in builder/wizard/planning.js does the same, step for step."""
+    p = q.planning
+    if p is None:
+        return
+    dates = schedule(q, p.schedule, plan["actions"], values, route, roles, af.assessed_on)
+    plan.update(dates)
+    plan["budget"] = budget(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
+    plan["risks"] = risk_register(q, p.risks, p.schedule, values, route, roles)
+    plan["indicators"] = indicators(q, p.schedule, values, route, roles)

@@ -1,0 +1,614 @@
+"""Pure review logic: many clinics' answer files -> one commissioner's review (and before/after comparisons).
+
+No disk or terminal here: the CLI (builder/cli/main.py) reads the files and hands this module
+(display name, raw bytes) pairs; builder/wizard/review.js mirrors it section by section so the
+browser review gives the same numbers.
+
+How several raters are combined (the rule the report states, RULE below): for each question, the
+raters who answered it are compared. Where they agree, that is the answer. Where they disagree,
+the combined view takes the least ready answer: for a scored single choice the option worth the
+fewest points; for a multiple choice (policies in place, champions) only what every rater
+ticked, so a safeguard counts as in place only if everyone says so; for an unscored question the
+answer counts as not known, which the plan turns into a "Find out" action. Free text is taken
+from the first rater (files in name order) and not compared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from builder.core import limits
+from builder.core.answers import Answer, AnswerFile, parse_answers
+from builder.core.budget import year_one_total
+from builder.core.contract import ANSWER_FILE_VERSION
+from builder.core.engine import (
+    RANK,
+    Context,
+    choose_roles,
+    choose_route,
+    evaluate_plan,
+    fill,
+    go_live_checklist,
+    overall_readiness,
+    plan_actions,
+    plan_templates,
+    readiness,
+    route_states,
+)
+from builder.core.errors import Msg, Problem, ReadinessError
+from builder.core.schedule import must_first
+from builder.core.schema import Question, Questionnaire
+from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
+
+REVIEW_VERSION = 1
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_BYTES = 2_000_000
+"""Larger files are not read: an answer file is a few kilobytes, and a zip member could otherwise unpack to gigabytes."""
+RULE = ("Where raters of one clinic disagree, the combined view takes the least ready answer: the option worth "
+        "the fewest points; for multiple-choice questions only what every rater ticked (a safeguard counts as in "
+        "place only if every rater says so); an unscored question they disagree on counts as not known. Raters who "
+        "left a question unanswered are not counted for it. Files of one clinic with the same assessment date are "
+        "one round; the review shows the latest round and the change since the round before.")
+MET_STATUSES = ("met", "done", "ready", "complete", "completed", "in_place")
+"""A plan's go_live item with one of these statuses is not a gap."""
+
+
+# ---------------------------------------------------------------- reading one file
+
+
+@dataclass(frozen=True)
+class Excluded:
+    file: str
+    reason: str
+    line: int | None = None
+
+
+@dataclass
+class Rater:
+    """One answer file that was included: who answered, their answers and their own ratings."""
+
+    file: str
+    key: str
+    clinic: str
+    organisation: str | None
+    clinic_id: str | None
+    area: str | None
+    assessed_on: str | None
+    name: str | None
+    role: str | None
+    answers: dict[str, Any]
+    """question id -> answer value (notes are not carried: the review compares answers)."""
+    assumptions: dict[str, int]
+    """The file's budget assumptions (hundredths), which its own plan uses."""
+    digest: bytes
+    view: dict[str, Any] | None = None
+    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view)."""
+    scores: dict[str, Any] | None = None
+    """Only the overall and domain scores and ratings of that plan (rater_scores), when that is all that is shown."""
+
+
+def _readable(given: str, current: str) -> bool:
+    """An answer file is read if its questionnaire's major version is this one's or an earlier one.
+
+    The answer-file contract (questionnaire/contract.yaml) keeps every public id of earlier versions,
+    and questions added since count as not yet answered; a newer major version may have changed ids.
+    """
+    a, b = _major(given), _major(current)
+    return a == b or (a.isdigit() and b.isdigit() and int(a) <= int(b))
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0].strip()
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _FastLoader(_Loader):
+    """The toolkit's YAML rules without line tracking; a key given twice is still an error, as in `readiness plan`."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if all(k.tag == _STR_TAG for k, _ in node.value):  # text keys (every answer file's): a key's text is the key
+            texts = [k.value for k, _ in node.value]
+            if len(set(texts)) != len(texts):
+                raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        keys = [self.construct_object(k, deep=True) for k, _ in node.value]
+        hashable = [k for k in keys if isinstance(k, (str, int, float, bool)) or k is None]
+        if len(set(hashable)) != len(hashable):
+            raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _load_fast(text: str, file: str, is_json: bool) -> Any:
+    """Parse without line tracking (fast); on failure, parse again with it for a located message.
+
+    The same limits as every other command hold first (size, depth, keys, aliases), counted from
+    the event stream before any data is built, so a hostile file in a review costs flat memory.
+    """
+    if len(text) > limits.MAX_BYTES:
+        raise ReadinessError([Problem(file, None, Msg.TOO_LARGE.format(size=len(text.encode("utf-8")), limit=limits.MAX_BYTES))])
+    try:
+        (_scan_json if is_json else _scan_yaml)(text, file)
+        return json.loads(text) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except (ValueError, yaml.YAMLError):
+        (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
+        raise
+
+
+def digest_of(data: Any) -> bytes:
+    """Identifies a file's content for duplicate detection (16 bytes: one is kept per file read)."""
+    return hashlib.blake2b(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), digest_size=16).digest()
+
+
+def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
+    """One file's bytes -> a Rater, or the reason it is left out. Never raises for bad input."""
+    lower = file.lower()
+    if not lower.endswith(ANSWER_SUFFIXES):
+        return Excluded(file, str(Msg.NOT_ANSWER_SUFFIX))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Excluded(file, str(Msg.NOT_UTF8))
+    is_json = lower.endswith(".json")
+    try:
+        data = _load_fast(text, file, is_json)
+    except ReadinessError as exc:
+        return _excluded(file, exc)
+    except (ValueError, yaml.YAMLError) as exc:  # the located parse did not fail where the fast one did
+        return Excluded(file, (Msg.JSON_SYNTAX if is_json else Msg.YAML_SYNTAX).format(problem=str(exc).splitlines()[0]))
+    if not isinstance(data, dict) or not ({"version", "clinic", "answers"} & set(data)):
+        if data is None or (isinstance(data, str) and not data.strip()):
+            return Excluded(file, str(Msg.EMPTY_ANSWERS))
+        return Excluded(file, str(Msg.NOT_ANSWER_FILE))
+    given = data.get("questionnaire_version")
+    if data.get("version") == ANSWER_FILE_VERSION and isinstance(given, (str, int, float)) and not isinstance(given, bool) \
+            and not _readable(str(given), q.meta.version):
+        return Excluded(file, Msg.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
+    try:
+        af = parse_answers(LoadedFile(file, data), q)
+    except ReadinessError:
+        # Again with line numbers, so the reason says where (only bad files pay for this).
+        try:
+            src = parse_json(text, file) if is_json else parse_yaml(text, file)
+            parse_answers(src, q)
+        except ReadinessError as exc:
+            return _excluded(file, exc)
+        return Excluded(file, Msg.NOT_A_MAPPING)  # pragma: no cover - both parsers agree
+    return rater_from(q, file, af, digest_of(data))
+
+
+def _excluded(file: str, exc: ReadinessError) -> Excluded:
+    """The file's problems as one entry: the first, at its line, and how many more."""
+    p = exc.problems[0]
+    more = len(exc.problems) - 1
+    tail = f" (and {more} more problem{'s' if more > 1 else ''}; run 'readiness plan' on the file to see them all)" if more else ""
+    return Excluded(file, p.message + tail, p.line)
+
+
+def clinic_key(af: AnswerFile) -> str:
+    """Files of one clinic: the same explicit clinic id, or else the same name and organisation (any case)."""
+    if af.clinic_id:
+        return "id:" + af.clinic_id.casefold()
+    return "name:" + " ".join(af.clinic_name.casefold().split()) + "|" + " ".join((af.organisation or "").casefold().split())
+
+
+_OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
+
+
+def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
+    """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
+    held = _OPTION_IDS.get(id(q))
+    if held is None or held[0] is not q:
+        held = _OPTION_IDS[id(q)] = (q, {qu.id: {o.id: o.id for o in qu.options} for qu in q.questions if qu.type != "text"})
+    ids = held[1].get(qid)
+    if ids is None:
+        return value
+    return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
+
+
+def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
+    answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
+               if qu.id in af.answers and af.answers[qu.id].value is not None}
+    return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
+                 af.respondent_name, af.respondent_role, answers, dict(af.assumptions), digest)
+
+
+def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
+    """The summary of the rater's own plan, made from what the Rater holds (the same plan as from its file:
+    the plan reads only answers and assumptions). Made on first use: an earlier round with several raters
+    shows only their combined view, so their own plans are never needed."""
+    if r.view is None:
+        r.view = plan_summary(q, _answer_file(r))
+    return r.view
+
+
+def rater_scores(q: Questionnaire, r: Rater) -> dict[str, Any]:
+    """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one."""
+    if r.view is not None:
+        return {"overall": r.view["overall"], "domains": r.view["domains"]}
+    if r.scores is None:
+        r.scores = plan_summary(q, _answer_file(r), scores_only=True)
+    return r.scores
+
+
+def _answer_file(r: Rater) -> AnswerFile:
+    return AnswerFile(r.clinic, r.organisation, None, r.assessed_on, r.role, {k: Answer(v) for k, v in r.answers.items()},
+                      r.name, r.clinic_id, r.area, r.assumptions)
+
+
+# ---------------------------------------------------------------- one plan, summarised
+
+
+def must_have_gaps(q: Questionnaire, plan: dict[str, Any]) -> list[dict[str, str]]:
+    """The must-haves not yet met: a plan's `go_live` list when it has one, else the gates that fired."""
+    go_live = plan.get("go_live")
+    if isinstance(go_live, list):
+        return [{"id": str(item.get("id")), "title": str(item.get("title")), "domain": str(item.get("domain") or "")}
+                for item in go_live if isinstance(item, dict) and item.get("status") not in MET_STATUSES]
+    msgs = q.meta.messages
+    out: list[dict[str, str]] = []
+    seen: set[str] = set()
+    overall_reasons = plan["readiness"]["overall"]["reasons"]
+    for d in q.domains:
+        reasons = plan["readiness"]["domains"][d.id]["reasons"]
+        for gate in d.gates:
+            fired = (gate.cap and fill(msgs.gate, cap=gate.cap, reason=gate.reason) in reasons) or \
+                    (gate.overall and fill(msgs.gate, cap=gate.overall, reason=gate.reason) in overall_reasons)
+            if fired and gate.id not in seen:
+                seen.add(gate.id)
+                out.append({"id": gate.id, "title": gate.reason, "domain": d.id})
+    for gate in q.meta.overall.gates:
+        if gate.cap and fill(msgs.gate, cap=gate.cap, reason=gate.reason) in overall_reasons and gate.id not in seen:
+            seen.add(gate.id)
+            out.append({"id": gate.id, "title": gate.reason, "domain": ""})
+    return out
+
+
+def budget_total(plan: dict[str, Any]) -> int | float | None:
+    """A plan's estimated year-one cost in whole pounds, when the plan has a budget (`budget.total_year1`)."""
+    b = plan.get("budget")
+    if isinstance(b, dict):
+        b = b.get("total_year1")
+    if isinstance(b, (int, float)) and not isinstance(b, bool):
+        return b
+    return None
+
+
+def summarise(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
+    """What the review keeps of a plan: ratings, route, roles, actions, templates, must-have gaps, cost."""
+    r = plan["readiness"]
+    answers = {a["question"]: a["answer"] for a in plan["answers"]}
+    return _summary(q, r["overall"], r["domains"], plan["route"], list(plan["roles"]), [a["id"] for a in plan["actions"]],
+                    list(plan["templates"]), must_have_gaps(q, plan), budget_total(plan), answers)
+
+
+def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False) -> dict[str, Any]:
+    """summarise(q, evaluate_plan(q, af)), computed from the engine's own steps without the parts a review does not
+    show (the timeline, the budget's text, risks, indicators, the answers table): a review plans thousands of clinics.
+    tests/test_review.py holds the two equal."""
+    state, values = route_states(q, af)
+    ctx = Context(q, af, [], values, state, [], words=False)  # no steps: only the plan's answers table reads them
+    domains = readiness(ctx)
+    go_live = go_live_checklist(ctx)
+    overall = overall_readiness(ctx, domains, go_live)
+    if scores_only:
+        return {"overall": {"score": overall["score"], "rating": overall["rating"]},
+                "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains}}
+    route, _ = choose_route(ctx)
+    roles, _, _ = choose_roles(ctx)
+    actions = plan_actions(ctx, domains, route, roles)
+    templates, _ = plan_templates(ctx, route, roles)
+    cost = None
+    p = q.planning
+    if p is not None:
+        actions = must_first(q, p.schedule, actions)
+        cost = year_one_total(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
+    answers = {qid: values[qid] for qid, st in state.items() if st == "answered"}
+    gaps = must_have_gaps(q, {"go_live": go_live, "readiness": {"overall": overall, "domains": domains}})
+    return _summary(q, overall, domains, route, roles, [a["id"] for a in actions], templates, gaps, cost, answers)
+
+
+def _summary(q: Questionnaire, overall: dict[str, Any], domains: dict[str, Any], route: str, roles: list[str],
+             actions: list[str], templates: list[str], gaps: list[dict[str, str]], cost: int | float | None,
+             answers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "overall": {"score": overall["score"], "rating": overall["rating"]},
+        "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains},
+        "route": route,
+        "roles": roles,
+        "actions": actions,
+        "templates": templates,
+        "must_haves": gaps,
+        "budget": cost,
+        **partnership_facts(q, answers, route),
+    }
+
+
+def partnership_facts(q: Questionnaire, answers: dict[str, Any], route: str) -> dict[str, Any]:
+    """What the area opportunities need, read through templates/bindings.yaml (no question id in code)."""
+    b = q.bindings
+    kind = answers.get(b.partner.question) if b.partner else None
+    partnered = b.partner is not None and isinstance(kind, str) and kind not in b.partner.no_partner
+    name = answers.get(b.partner.name_question) if b.partner and b.partner.name_question and partnered else None
+    net = b.regional_network
+    hub = (b.partnership_split is not None and route in b.partnership_split.hub_routes) or \
+        (net is not None and answers.get(net.question) in net.interested)
+    return {"partnered": partnered, "no_partner": b.partner is not None and kind in b.partner.no_partner,
+            "partner_name": name if isinstance(name, str) else None, "hub_candidate": hub}
+
+
+# ---------------------------------------------------------------- combining raters
+
+
+def _answer_labels(qu: Question, value: Any) -> str:
+    if value is None:
+        return "not answered"
+    if qu.type == "text":
+        return str(value)
+    ids = value if isinstance(value, list) else [value]
+    return "; ".join(o.label for o in qu.options if o.id in ids)
+
+
+def combine_answer(qu: Question, given: list[Any]) -> Any:
+    """The combined answer to one question from the raters who answered it (the RULE above)."""
+    if not given:
+        return None
+    first = given[0]
+    if qu.type == "text" or all(v == first for v in given):
+        return first
+    if qu.type == "single":
+        if not qu.scored:
+            return None
+        points = {o.id: o.points or 0 for o in qu.options}
+        order = [o.id for o in qu.options]
+        return min(given, key=lambda v: (points[v], order.index(v)))
+    common = [o.id for o in qu.options if all(o.id in v for v in given)]
+    if common:
+        return common
+    exclusive = [o.id for o in qu.options if o.exclusive and any(o.id in v for v in given)]
+    return [exclusive[0]] if exclusive else None
+
+
+def rater_label(r: Rater) -> str:
+    if r.name and r.role:
+        return f"{r.name} ({r.role})"
+    return r.name or r.role or r.file
+
+
+def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dict[str, Any]]]:
+    """One round's raters -> the combined answer file and every question they disagree on."""
+    answers: dict[str, Answer] = {}
+    disagreements: list[dict[str, Any]] = []
+    for qu in q.questions:
+        given = [r.answers[qu.id] for r in raters if qu.id in r.answers]
+        value = combine_answer(qu, given)
+        if value is not None:
+            answers[qu.id] = Answer(value)
+        if qu.type != "text" and any(v != given[0] for v in given):  # lists in a different order differ too
+            disagreements.append({
+                "question": qu.id, "title": qu.title, "domain": q.domain_of(qu.id).id,
+                "combined": _answer_labels(qu, value),
+                "answers": [{"respondent": rater_label(r), "role": r.role,
+                             "answer": _answer_labels(qu, r.answers.get(qu.id))} for r in raters],
+            })
+    head = raters[0]
+    roles = sorted({r.role for r in raters if r.role})
+    af = AnswerFile(head.clinic, head.organisation, q.meta.version, head.assessed_on, "; ".join(roles) or None, answers,
+                    None, head.clinic_id, next((r.area for r in raters if r.area), None))
+    return af, disagreements
+
+
+# ---------------------------------------------------------------- comparing two views
+
+
+_ACTION_TITLES: dict[int, tuple[Questionnaire, dict[str, str]]] = {}
+
+
+def _action_titles(q: Questionnaire) -> dict[str, str]:
+    """Every action's title by id, the plan's generated "Find out" actions included (made once per questionnaire)."""
+    held = _ACTION_TITLES.get(id(q))
+    if held is None or held[0] is not q:
+        titles = {a.id: a.title for d in q.domains for a in d.actions}
+        for qu in q.questions:
+            titles[f"find_out_{qu.id}"] = fill(q.meta.messages.find_out_title, question=qu.text)
+        held = _ACTION_TITLES[id(q)] = (q, titles)
+    return held[1]
+
+
+def compare_views(before: dict[str, Any], after: dict[str, Any], q: Questionnaire) -> dict[str, Any]:
+    """Per-domain change, must-haves met since, actions done (no longer needed) and new gaps."""
+    titles = {d.id: d.title for d in q.domains}
+    action_titles = _action_titles(q)
+    domains = []
+    for did in q.meta.domains:
+        b, a = before["domains"][did], after["domains"][did]
+        domains.append({"domain": did, "title": titles[did], "before": b["score"], "after": a["score"],
+                        "change": a["score"] - b["score"], "rating_before": b["rating"], "rating_after": a["rating"]})
+    gaps_before = {g["id"]: g for g in before["must_haves"]}
+    gaps_after = {g["id"]: g for g in after["must_haves"]}
+    after_actions = set(after["actions"])
+    before_actions = set(before["actions"])
+    return {
+        "overall": {"before": before["overall"]["score"], "after": after["overall"]["score"],
+                    "change": after["overall"]["score"] - before["overall"]["score"],
+                    "rating_before": before["overall"]["rating"], "rating_after": after["overall"]["rating"]},
+        "domains": domains,
+        "must_haves_met": [gaps_before[g] for g in gaps_before if g not in gaps_after],
+        "new_gaps": [gaps_after[g] for g in gaps_after if g not in gaps_before],
+        "actions_done": [{"id": a, "title": action_titles.get(a, a)} for a in before["actions"] if a not in after_actions],
+        "new_actions": [{"id": a, "title": action_titles.get(a, a)} for a in after["actions"] if a not in before_actions],
+    }
+
+
+# ---------------------------------------------------------------- the review
+
+
+@dataclass
+class Review:
+    """Collects raters file by file (in any order), then builds the review once."""
+
+    q: Questionnaire
+    clinics: dict[str, list[Rater]] = field(default_factory=dict)
+    excluded: list[Excluded] = field(default_factory=list)
+    seen: dict[bytes, str] = field(default_factory=dict)
+    files: int = 0
+
+    def add(self, item: Rater | Excluded) -> Excluded | None:
+        """Take one file's result; returns the Excluded entry when the file was left out."""
+        self.files += 1
+        if isinstance(item, Rater):
+            first = self.seen.get(item.digest)
+            if first is None:
+                self.seen[item.digest] = item.file
+                self.clinics.setdefault(item.key, []).append(item)
+                return None
+            item = Excluded(item.file, Msg.DUPLICATE_FILE.format(first=first))
+        self.excluded.append(item)
+        return item
+
+    def build(self, mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
+        """The review; `mapper` may spread the clinics (their plans) over worker processes."""
+        return build_review(self.q, self.clinics, self.excluded, self.files, mapper)
+
+
+def _round_key(date: str | None) -> str:
+    return date or ""
+
+
+def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
+    raters = sorted(raters, key=lambda r: (_round_key(r.assessed_on), r.file))
+    rounds: dict[str, list[Rater]] = {}
+    for r in raters:
+        rounds.setdefault(_round_key(r.assessed_on), []).append(r)
+    dates = sorted(rounds)
+
+    def view_of(group: list[Rater]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        if len(group) == 1:
+            return rater_view(q, group[0]), []
+        af, dis = combine(q, group)
+        return plan_summary(q, af), dis
+
+    latest = rounds[dates[-1]]
+    view, disagreements = view_of(latest)
+    head = latest[0]
+    entry: dict[str, Any] = {
+        "key": head.key,
+        "name": head.clinic,
+        "organisation": head.organisation,
+        "clinic_id": head.clinic_id,
+        "area": next((r.area for r in reversed(raters) if r.area), None),
+        "assessed_on": head.assessed_on,
+        "files": [r.file for r in latest],
+        "raters": [{"respondent": rater_label(r), "name": r.name, "role": r.role, "file": r.file,
+                    **rater_scores(q, r)} for r in latest],
+        **view,
+        "disagreements": disagreements,
+        "earlier": None,
+    }
+    if len(dates) > 1:
+        before, _ = view_of(rounds[dates[-2]])
+        entry["earlier"] = {"assessed_on": dates[-2] or None, "files": [r.file for r in rounds[dates[-2]]],
+                            "comparison": compare_views(before, view, q)}
+    return entry
+
+
+def _rank_key(c: dict[str, Any]) -> tuple[int, int, str, str]:
+    return (-RANK[c["overall"]["rating"]], -c["overall"]["score"], c["name"].casefold(), c["key"])
+
+
+def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: list[Excluded], files: int,
+                 mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
+    groups = list(clinics.values())  # each clinic's plans: the expensive part, spread over workers by `mapper`
+    entries = sorted(mapper(groups) if mapper else (clinic_entry(q, raters) for raters in groups), key=_rank_key)
+    for i, c in enumerate(entries, 1):
+        c["rank"] = i
+    titles = {d.id: d.title for d in q.domains}
+
+    red: list[dict[str, Any]] = []
+    for did in q.meta.domains:
+        n = sum(1 for c in entries if c["domains"][did]["rating"] == "red")
+        red.append({"domain": did, "title": titles[did], "red": n})
+    red.sort(key=lambda x: (-x["red"], q.meta.domains.index(x["domain"])))
+
+    gaps: dict[str, dict[str, Any]] = {}
+    for c in entries:
+        for g in c["must_haves"]:
+            gaps.setdefault(g["id"], {**g, "clinics": []})["clinics"].append(c["name"])
+    gap_list = sorted(gaps.values(), key=lambda g: (-len(g["clinics"]), g["id"]))
+    for g in gap_list:
+        g["count"] = len(g["clinics"])
+
+    template_titles = {t.id: t.title for t in q.templates}
+    tcount = {t.id: 0 for t in q.templates}
+    for c in entries:
+        for t in c["templates"]:
+            tcount[t] += 1
+    order = [t.id for t in q.templates]
+    needed: list[dict[str, Any]] = [{"template": t, "title": template_titles[t], "clinics": n} for t, n in tcount.items() if n]
+    templates = sorted(needed,
+                       key=lambda x: (-x["clinics"], order.index(x["template"])))
+
+    budgets = [c["budget"] for c in entries if c["budget"] is not None]
+    return {
+        "review_version": REVIEW_VERSION,
+        "questionnaire": {"title": q.meta.title, "version": q.meta.version},
+        "rule": RULE,
+        "domains": [{"id": d, "title": titles[d]} for d in q.meta.domains],
+        "files": {"read": files, "included": files - len(excluded), "excluded": len(excluded)},
+        "clinics": entries,
+        "ratings": {k: sum(1 for c in entries if c["overall"]["rating"] == k) for k in ("green", "amber", "red")},
+        "red_domains": red,
+        "must_have_gaps": gap_list,
+        "templates": templates,
+        "opportunities": opportunities(entries),
+        "cost": {"total": sum(budgets), "clinics_with_budget": len(budgets), "clinics": len(entries)} if budgets else None,
+        "not_included": [{"file": e.file, "line": e.line, "reason": str(e.reason)} for e in sorted(excluded, key=lambda e: e.file)],
+    }
+
+
+def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per area: clinics without a partner beside clinics with one, and clinics a regional hub could serve."""
+    areas: dict[str, list[dict[str, Any]]] = {}
+    for c in entries:
+        if c["area"]:
+            areas.setdefault(c["area"], []).append(c)
+    out = []
+    for area in sorted(areas, key=str.casefold):
+        group = sorted(areas[area], key=lambda c: c["name"].casefold())
+        with_partner = [{"clinic": c["name"], "partner": c["partner_name"]} for c in group if c["partnered"]]
+        without = [c["name"] for c in group if c["no_partner"]]
+        hub = [c["name"] for c in group if c["hub_candidate"]]
+        if (with_partner and without) or len(hub) >= 2:
+            out.append({"area": area, "clinics": len(group), "with_partner": with_partner if without else [],
+                        "without_partner": without if with_partner else [], "hub_and_spoke": hub if len(hub) >= 2 else []})
+    return out
+
+
+def review_files(q: Questionnaire, items: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
+    """(display name, bytes) pairs -> the review (the in-process path the tests and small reviews use)."""
+    review = Review(q)
+    for file, raw in items:
+        review.add(read_rater(q, file, raw))
+    return review.build()
+
+
+
+
+
+
+def comparison(q: Questionnaire, before: AnswerFile, before_file: str, after: AnswerFile, after_file: str) -> dict[str, Any]:
+    """`readiness compare`: two assessments of one clinic, side by side."""
+    b = summarise(q, evaluate_plan(q, before))
+    a = summarise(q, evaluate_plan(q, after))
+    return {
+        "before": {"clinic": before.clinic_name, "assessed_on": before.assessed_on, "file": before_file},
+        "after": {"clinic": after.clinic_name, "assessed_on": after.assessed_on, "file": after_file},
+        "comparison": compare_views(b, a, q),
+    }

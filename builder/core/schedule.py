@@ -1,0 +1,109 @@
+"""The dated timeline: owners as the clinic's own roles, must-dos first, lead times, due dates, first-patient date.
+
+Pure: dates count from the assessment date, so the same answers always give the same dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from builder.core.conditions import Value, evaluate
+from builder.core.schema import Questionnaire, Schedule
+
+FIND_OUT = "find_out_"
+
+
+def owner_for(sched: Schedule, owner: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> str:
+    """The owner as this clinic can name it: a role it lacks becomes the rule's 'becomes'."""
+    for rule in sched.owners:
+        if rule.owner == owner and evaluate(rule.when, values, route, roles) is True:
+            return rule.becomes
+    return owner
+
+
+def add_days(iso: str, days: int) -> str:
+    return (dt.date.fromisoformat(iso) + dt.timedelta(days=days)).isoformat()
+
+
+def add_months(iso: str, months: int) -> str:
+    """The same day `months` later, or the month's last day when it is shorter (31 Jan + 1 = 28/29 Feb)."""
+    d = dt.date.fromisoformat(iso)
+    m = d.month - 1 + months
+    year, month = d.year + m // 12, m % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last)).isoformat()
+
+
+def is_must(sched: Schedule, action_id: str) -> bool:
+    """A must-do: every "find out" action, and each action the schedule marks must."""
+    if action_id.startswith(FIND_OUT):
+        return True
+    timing = sched.actions.get(action_id)
+    return timing is not None and timing.must
+
+
+def must_first(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plan's order of actions: must-dos first in each phase; otherwise the engine's order (weakest domain first) stands."""
+    phases = {p.id: i for i, p in enumerate(q.meta.phases)}
+    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"]) else 1))
+
+
+def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], values: Mapping[str, Value],
+             route: str | None, roles: Sequence[str], start: str | None) -> dict[str, Any]:
+    """Reorder `actions` must-dos first within each phase and give each its owner, weeks, waits and due date.
+
+    Returns the plan-level dates: first_patient_week/date and review_date (None without a start date).
+    """
+    phases = [p.id for p in q.meta.phases]
+    ids = {a["id"] for a in actions}
+    for a in actions:
+        a["owner"] = owner_for(sched, a["owner"], values, route, roles)
+        timing = sched.actions.get(a["id"])
+        if a["id"].startswith(FIND_OUT):
+            a["weeks"], a["must"], a["after"] = sched.find_out_weeks, True, []
+        elif timing is None:
+            a["weeks"], a["must"], a["after"] = sched.default_weeks, False, []
+        else:
+            a["weeks"], a["must"], a["after"] = timing.weeks, timing.must, [d for d in timing.after if d in ids]
+    actions[:] = must_first(q, sched, actions)
+
+    by_id = {a["id"]: a for a in actions}
+    due: dict[str, int] = {}
+    phase_start: dict[str, int] = {}
+    floor = 0
+
+    def due_of(aid: str) -> int:
+        if aid not in due:
+            a = by_id[aid]
+            begin = max([phase_start[a["phase"]]] + [due_of(d) for d in a["after"]])
+            a["start_week"] = begin
+            due[aid] = begin + a["weeks"]
+        return due[aid]
+
+    for ph in phases:
+        phase_start[ph] = floor
+        in_phase = [a for a in actions if a["phase"] == ph]
+        for a in in_phase:
+            due_of(a["id"])
+        floor = max([floor] + [due[a["id"]] for a in in_phase if a["must"]])
+    for a in actions:
+        a["due_week"] = due[a["id"]]
+        a["due"] = add_days(start, 7 * due[a["id"]]) if start else None
+    first_week = phase_start[sched.first_patient_phase]
+    # First steps: must-dos that can start now, one per domain where possible, then any that can start now.
+    ready = [a for a in actions if a["start_week"] == 0 and a["must"]]
+    steps: list[dict[str, Any]] = []
+    for a in ready:
+        if len(steps) < 5 and all(s["domain"] != a["domain"] for s in steps):
+            steps.append(a)
+    for a in ready + [a for a in actions if a["start_week"] == 0 and not a["must"]]:
+        if len(steps) < 5 and a not in steps:
+            steps.append(a)
+    return {
+        "first_patient_week": first_week,
+        "first_patient_date": add_days(start, 7 * first_week) if start else None,
+        "review_date": add_months(start, sched.review_months) if start else None,
+        "first_steps": [a["id"] for a in steps],
+    }

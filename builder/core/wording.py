@@ -1,0 +1,109 @@
+"""Conditions in plain English, for people: the logic map, the paper questionnaire's routing and the plan.
+
+One walker over the condition language (all / any / not and the leaf tests) serves every reader; a
+Voice says how a leaf, a negation, the route and a role read for that reader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
+
+Leaf = Callable[[Condition, bool, Questionnaire], "str | None"]
+
+
+@dataclass(frozen=True)
+class Voice:
+    leaf: Leaf
+    """A question test in words (negated or not), or None for anything else."""
+    negation: str
+    """A negated condition no leaf phrase covers, with {text}."""
+    route: str
+    """'the route is ...', with {title}."""
+    role: str
+    """'... is recommended', with {title}."""
+
+
+def option_label(q: Questionnaire, qid: str, oid: str) -> str:
+    qu = q.question(qid)
+    opt = qu.option(oid) if qu else None
+    return f"“{opt.label}”" if opt else oid
+
+
+def leaf_parts(leaf: Condition) -> tuple[str, list[str]] | None:
+    """(question id, option ids) of a question test, or None for anything else."""
+    if isinstance(leaf, Equals):
+        return leaf.equals[0], [leaf.equals[1]]
+    if isinstance(leaf, In):
+        return leaf.in_[0], list(leaf.in_[1])
+    if isinstance(leaf, Includes):
+        return leaf.includes[0], [leaf.includes[1]]
+    if isinstance(leaf, IncludesAny):
+        return leaf.includes_any[0], list(leaf.includes_any[1])
+    return None
+
+
+def _plain_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None:
+    """'Room is “No space at the moment”', by question title."""
+    parts = leaf_parts(leaf)
+    if parts is None:
+        return None
+    qid, opts = parts
+    verbs: dict[type, tuple[str, str]] = {Equals: ("is not", "is"), In: ("is none of", "is"), Includes: ("does not include", "includes"),
+                                          IncludesAny: ("includes none of", "includes any of")}
+    negative, positive = verbs[type(leaf)]
+    qu = q.question(qid)
+    joiner = ", " if negated or isinstance(leaf, IncludesAny) else " or "
+    return f"{qu.title if qu else qid} {negative if negated else positive} " + joiner.join(option_label(q, qid, o) for o in opts)
+
+
+PLAIN = Voice(leaf=_plain_leaf, negation="not ({text})", route="the route is “{title}”", role="{title} is recommended")
+"""The logic map's voice: questions by title."""
+
+
+def describe(cond: Condition | None, q: Questionnaire, voice: Voice = PLAIN) -> str:
+    """A condition in words, in the given voice: 'Room is “No space at the moment”'."""
+    if cond is None:
+        return "always"
+    if isinstance(cond, All):
+        return " and ".join(_wrap(describe(c, q, voice), c) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return " or ".join(_wrap(describe(c, q, voice), c) for c in cond.any_)
+    if isinstance(cond, Not):
+        return voice.leaf(cond.not_, True, q) or voice.negation.format(text=describe(cond.not_, q, voice))
+    words = voice.leaf(cond, False, q)
+    if words is not None:
+        return words
+    if isinstance(cond, RouteIs):
+        return voice.route.format(title=next((r.title for r in q.meta.routes.options if r.id == cond.route), cond.route))
+    if isinstance(cond, HasRole):
+        return voice.role.format(title=next((r.title for r in q.meta.roles.options if r.id == cond.role), cond.role))
+    return str(cond)
+
+
+def _wrap(text: str, cond: Condition) -> str:
+    return f"({text})" if isinstance(cond, (All, AnyOf)) else text
+
+
+def edge_label(cond: Condition | None) -> str:
+    """A short label for a routing edge, with option ids: 'not none', 'shared room'."""
+    if cond is None:
+        return ""
+    words = lambda ids: " or ".join(i.replace("_", " ") for i in ids)  # noqa: E731
+    if isinstance(cond, Not):
+        return "not " + edge_label(cond.not_)
+    if isinstance(cond, Equals):
+        return words([cond.equals[1]])
+    if isinstance(cond, In):
+        return words(cond.in_[1])
+    if isinstance(cond, Includes):
+        return "has " + words([cond.includes[1]])
+    if isinstance(cond, IncludesAny):
+        return "has " + words(cond.includes_any[1])
+    if isinstance(cond, All):
+        return " and ".join(edge_label(c) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return " or ".join(edge_label(c) for c in cond.any_)
+    return ""

@@ -1,0 +1,1 @@
+"""Developer tools: golden plans and conformance fixtures."""

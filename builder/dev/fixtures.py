@@ -1,0 +1,118 @@
+"""Golden plans and the shared conformance fixtures both engines are tested against.
+
+Examples keep their whole expected plan (tests/golden/*.json and *.md, readable diffs);
+the generated coverage cases keep the SHA-256 of the expected plan's canonical JSON.
+
+`python -m builder.dev.fixtures` regenerates them all; the tests fail while they are out of date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from builder.checks.questionnaire import witness
+from builder.core.answers import Answer, AnswerFile, load_answers
+from builder.core.conditions import SKIPPED
+from builder.core.engine import evaluate_plan
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT, load_questionnaire
+from builder.output.export import questionnaire_json
+from builder.output.fileio import atomic_write, canonical_json
+from builder.render.markdown import plan_markdown
+
+GOLDEN = ROOT / "tests" / "golden"
+CONFORMANCE = ROOT / "tests" / "fixtures" / "conformance.json"
+
+
+def answer_doc(af: AnswerFile) -> dict[str, Any]:
+    """An answer file as plain data (the version-1 contract), for JSON fixtures."""
+    doc: dict[str, Any] = {"version": 1, "clinic": {"name": af.clinic_name}}
+    if af.organisation:
+        doc["clinic"]["organisation"] = af.organisation
+    for key in ("questionnaire_version", "assessed_on", "respondent_role"):
+        if getattr(af, key):
+            doc[key] = getattr(af, key)
+    doc["answers"] = {k: ({"answer": a.value, "note": a.note} if a.note else a.value) for k, a in af.answers.items()}
+    if af.assumptions:
+        doc["assumptions"] = {k: v / 100 if v % 100 else v // 100 for k, v in af.assumptions.items()}
+    return doc
+
+
+def plan_digest(plan: dict[str, Any]) -> str:
+    """The SHA-256 of a plan's canonical JSON: what a conformance case expects, compactly."""
+    return hashlib.sha256(canonical_json(plan).encode("utf-8")).hexdigest()
+
+
+def coverage_cases(q: Questionnaire, base: AnswerFile) -> list[tuple[str, AnswerFile]]:
+    """Every option of every question, on a path that asks it, plus the empty assessment."""
+    cases: list[tuple[str, AnswerFile]] = [("empty", AnswerFile("Empty Clinic"))]
+    for qu in q.questions:
+        reach: dict[str, Any] = {}
+        if qu.ask_if is not None:
+            found = witness(q, qu.ask_if)
+            assert found is not None, qu.id
+            reach = {k: v for k, v in found.items() if v is not SKIPPED}
+        choices: list[Any]
+        if qu.type == "text":
+            choices = ["Partner <b>&</b> {{ 7*7 }}"]
+        elif qu.type == "single":
+            choices = [o.id for o in qu.options]
+        else:
+            choices = [[o.id] for o in qu.options] + [[o.id for o in qu.options if not o.exclusive]]
+        for choice in choices:
+            answers = dict(base.answers)
+            answers.update({k: Answer(v) for k, v in reach.items()})
+            answers[qu.id] = Answer(choice)
+            label = choice if isinstance(choice, str) else "+".join(choice)
+            cases.append((f"{qu.id}={label}"[:80], AnswerFile("Coverage Clinic", answers=answers)))
+            # The same choice with everything else unanswered exercises unknown and pending paths.
+            cases.append((f"only {qu.id}={label}"[:80], AnswerFile("Sparse Clinic", answers={**{k: Answer(v) for k, v in reach.items()}, qu.id: Answer(choice)})))
+    return cases
+
+
+def build(q: Questionnaire) -> dict[Path, str]:
+    """Every generated fixture file and its content."""
+    files: dict[Path, str] = {}
+    cases: list[dict[str, Any]] = []
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    base = None
+    for path in examples:
+        af, _ = load_answers(path, q)
+        plan = evaluate_plan(q, af)
+        files[GOLDEN / f"{path.stem}.json"] = canonical_json(plan)
+        files[GOLDEN / f"{path.stem}.md"] = plan_markdown(plan, q)
+        cases.append({"name": f"example {path.stem}", "answers": answer_doc(af), "plan_sha256": plan_digest(plan)})
+        if path.stem == "riverside":
+            base = af
+    assert base is not None
+    # Budget assumptions the clinic overrides (answer-file 'assumptions:'), so both engines cost them alike.
+    overridden = dataclasses.replace(base, assumptions={"coordinator_hours": 1000, "peers": 600, "mileage_rate": 40, "on_costs": 130})
+    cases.append({"name": "riverside with assumptions", "answers": answer_doc(overridden), "plan_sha256": plan_digest(evaluate_plan(q, overridden))})
+    for name, af in coverage_cases(q, base):
+        cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
+    digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()
+    files[CONFORMANCE] = json.dumps({"questionnaire_sha256": digest, "cases": cases}, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    return files
+
+
+def main(argv: list[str]) -> int:
+    q = load_questionnaire()
+    files = build(q)
+    if "--check" in argv:
+        stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        for p in stale:
+            print(f"{p.relative_to(ROOT)}: out of date; run: python -m builder.dev.fixtures", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in files.items():
+        atomic_write(path, text)
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

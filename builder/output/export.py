@@ -1,0 +1,48 @@
+"""The questionnaire as JSON: the single source the in-browser engine reads (it never parses YAML)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from builder.core.answers import FIRST_YEAR, LAST_YEAR
+from builder.core.errors import Msg
+from builder.core.limits import MAX_NAME, MAX_NOTE
+from builder.core.schema import Questionnaire
+from builder.output.fileio import canonical_json
+
+ANSWER_MESSAGES = (
+    "EMPTY_ANSWERS", "NOT_A_MAPPING", "NO_VERSION", "BAD_VERSION", "UNKNOWN_KEY", "MISSING_KEY", "WRONG_TYPE",
+    "BAD_DATE", "UNKNOWN_QUESTION", "UNKNOWN_OPTION", "SINGLE_GIVEN_LIST", "MULTI_GIVEN_SINGLE", "MULTI_EMPTY",
+    "MULTI_EXCLUSIVE", "MULTI_DUPLICATE", "TEXT_EXPECTED", "OPTION_EXPECTED", "ANSWER_MAPPING", "NOTE_TEXT",
+    "SKIPPED_ANSWER", "ASSUMPTIONS_MAPPING", "ASSUMPTION_UNKNOWN", "ASSUMPTION_NUMBER",
+    # The review page's not-included reasons.
+    "NOT_ANSWER_SUFFIX", "NOT_ANSWER_FILE", "DUPLICATE_FILE", "UNKNOWN_QVERSION", "NOT_UTF8", "YAML_SYNTAX", "JSON_SYNTAX",
+    # The wizard's About your clinic screen, for a name, role, area or reference too long for the CLI to read.
+    "FIELD_TOO_LONG",
+    # Read limits the CLI holds answer files to (builder/core/answers.py), so the browser refuses what the CLI refuses.
+    "DATE_RANGE",
+)
+"""The builder/core/errors.py Msg templates engine.js fills when it reads an answer file."""
+
+
+def answer_messages() -> dict[str, str]:
+    """Those templates as engine.js fills them: {name} fields only ('!r' is applied by the caller)."""
+    return {name: Msg[name].value.replace("!r}", "}") for name in ANSWER_MESSAGES}
+
+
+def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # Derived numbers both engines need, computed once here so they cannot drift.
+    for d_out, d in zip(data["domains"], q.domains):
+        for q_out, qu in zip(d_out["questions"], d.questions):
+            q_out["scored"] = qu.scored
+            if qu.scored:
+                q_out["max"] = qu.max
+    data["answer_messages"] = answer_messages()
+    # The limits answers.py reads answer files with: the wizard's form and engine.js's reader hold texts and dates to them.
+    data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    return data
+
+
+def questionnaire_json(q: Questionnaire) -> str:
+    return canonical_json(questionnaire_data(q))

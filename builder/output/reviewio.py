@@ -1,0 +1,171 @@
+"""The review's input side: find answer files in files, folders and zip files, and read them on every core."""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from builder.core.errors import Msg
+from builder.core.review import MAX_BYTES, Excluded, Rater, Review, clinic_entry, read_rater
+from builder.core.schema import Questionnaire
+from builder.output.gcpause import collector_paused
+
+Item = tuple[str, str, str | None]
+"""(display name, path on disk, member name inside a zip file or None)."""
+
+CHUNK = 200
+"""Files per task handed to a worker: big enough to amortise the hand-over, small enough for a smooth bar."""
+
+
+def find_inputs(paths: list[Path]) -> tuple[list[Item], list[Excluded]]:
+    """Every file to read, in a stable order (as given; folders and zips sorted inside), and paths that cannot be."""
+    items: list[Item] = []
+    bad: list[Excluded] = []
+    for path in paths:
+        shown = str(path)
+        if path.is_dir():
+            for sub in sorted(p for p in path.rglob("*") if (p.is_file() or p.is_symlink()) and not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)):
+                _add_file(sub, str(sub), items, bad)
+        elif path.exists():
+            _add_file(path, shown, items, bad)
+        else:
+            bad.append(Excluded(shown, "file not found; check the path"))
+    return items, bad
+
+
+def _add_file(path: Path, shown: str, items: list[Item], bad: list[Excluded]) -> None:
+    if path.suffix.lower() != ".zip":
+        items.append((shown, str(path), None))
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = sorted(i.filename for i in zf.infolist() if not i.is_dir() and not os.path.basename(i.filename).startswith("."))
+    except (zipfile.BadZipFile, OSError) as exc:
+        bad.append(Excluded(shown, Msg.BAD_ZIP.format(problem=exc)))
+        return
+    items.extend((f"{shown}!{name}", str(path), name) for name in names)
+
+
+_Q: Questionnaire | None = None
+_ZIPS: dict[str, zipfile.ZipFile] = {}
+
+
+def _read(item: Item) -> bytes | Excluded:
+    display, path, member = item
+    try:
+        if member is None:
+            size = os.stat(path).st_size
+            if size > MAX_BYTES:
+                return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
+            return Path(path).read_bytes()
+        zf = _ZIPS.get(path)
+        if zf is None:
+            zf = _ZIPS[path] = zipfile.ZipFile(path)
+        size = zf.getinfo(member).file_size
+        if size > MAX_BYTES:
+            return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
+        return zf.read(member)
+    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
+        problem = getattr(exc, "strerror", None) or str(exc)
+        return Excluded(display, Msg.UNREADABLE.format(problem=problem))
+
+
+def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
+    assert _Q is not None
+    out: list[Rater | Excluded] = []
+    for item in chunk:
+        raw = _read(item)
+        out.append(raw if isinstance(raw, Excluded) else read_rater(_Q, item[0], raw))
+    return out
+
+
+_GROUPS: list[list[Rater]] = []
+"""Set before the second pool forks: its workers inherit every clinic's raters instead of being sent them."""
+
+
+def _entries(span: tuple[int, int]) -> list[dict[str, Any]]:
+    assert _Q is not None
+    return [clinic_entry(_Q, raters) for raters in _GROUPS[span[0]:span[1]]]
+
+
+def _init(q: Questionnaire) -> None:
+    global _Q
+    _Q = q
+
+
+def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
+            progress: Callable[[int], None] | None = None, on_excluded: Callable[[Excluded], None] | None = None,
+            total: Callable[[int], None] | None = None, phase: Callable[[str, int], None] | None = None) -> dict[str, Any]:
+    """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors.
+
+    Two steps, each reported: `total(n)` then `progress(k)` as files are read; `phase(label, n)` then
+    `progress(k)` as the clinics' plans are made."""
+    with collector_paused():
+        return _collect(q, paths, jobs, progress, on_excluded, total, phase)
+
+
+def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Callable[[int], None] | None,
+             on_excluded: Callable[[Excluded], None] | None, total: Callable[[int], None] | None,
+             phase: Callable[[str, int], None] | None) -> dict[str, Any]:
+    items, bad = find_inputs(paths)
+    if total:
+        total(len(items) + len(bad))
+    review = Review(q)
+    for e in bad:
+        review.add(e)
+        if on_excluded:
+            on_excluded(e)
+        if progress:
+            progress(1)
+    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(chunks)))
+
+    def take(results: list[Rater | Excluded]) -> None:
+        for r in results:
+            left_out = review.add(r)
+            if left_out is not None and on_excluded:
+                on_excluded(left_out)
+        if progress:
+            progress(len(results))
+
+    def plan_clinics(groups: list[list[Rater]]) -> list[dict[str, Any]]:
+        """Each clinic's plans, in spans, with a progress report; on every core, a second pool is forked now so
+        that it inherits the raters. As a span comes back its raters are let go (this review is built once, here),
+        so memory holds the clinics' rows, not every file read."""
+        global _GROUPS
+        if phase:
+            phase(f"Planning {len(groups):,} clinics", len(groups))
+        step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
+        spans = [(i, min(i + step, len(groups))) for i in range(0, len(groups), step)]
+        entries: list[dict[str, Any]] = []
+        _GROUPS = groups
+        try:
+            with contextlib.ExitStack() as stack:
+                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers)).imap(_entries, spans)
+                for (a, b), part in zip(spans, parts):
+                    for raters in groups[a:b]:
+                        raters.clear()
+                    if progress:
+                        progress(len(part))
+                    entries += part
+            return entries
+        finally:
+            _GROUPS = []
+
+    _init(q)
+    # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
+    ctx = multiprocessing.get_context("fork")
+    if workers == 1:
+        for chunk in chunks:
+            take(_read_chunk(chunk))
+        _ZIPS.clear()
+    else:
+        with ctx.Pool(workers) as pool:
+            for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
+                take(results)
+    return review.build(plan_clinics)

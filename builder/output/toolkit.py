@@ -1,0 +1,456 @@
+"""The offline toolkit as one book: guidance, paper questionnaire, scoring sheet, blank templates, references.
+
+The guidance chapters are rendered from the same Markdown files as the site (guidance/, in
+mkdocs.yml's nav order), so the book and the site cannot disagree. Module-level imports stay
+light: an unchanged rebuild only computes a digest and copies the cached result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from builder.load.paths import Project
+from builder.output.fileio import atomic_write
+
+if TYPE_CHECKING:
+    from builder.core.schema import Questionnaire
+
+BOOK_TITLE = "Peer Support Readiness Toolkit"
+EXAMPLE = "riverside"
+"""The example answer file shipped in the zip."""
+MARKDOWN_EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "def_list", "md_in_html", "footnotes"]
+"""mkdocs.yml's markdown_extensions, without the permalink anchors that only make sense on screen."""
+REFERENCES = "references.md"
+NOT_IN_BOOK = {
+    "wizard.md": "questionnaire",
+    "logic-map.md": "questionnaire",
+    "templates.md": "part-templates",
+    "downloads/blank/questionnaire.pdf": "questionnaire",
+}
+"""Site pages that only work on screen (or are generated), and where their links point in the book instead."""
+
+
+# ---------------------------------------------------------------- the paper questionnaire's context
+
+
+def paper_context(q: Questionnaire) -> dict[str, Any]:
+    """What templates/toolkit/_paper.html.j2 needs: numbered questions with their routing, and the scoring sheet."""
+    from builder.render.paper import paper_questions, scoring_sheet
+
+    by_id = {pq.question.id: pq for pq in paper_questions(q)}
+    domains = [{"id": d.id, "title": d.title, "summary": d.summary, "questions": [by_id[qu.id] for qu in d.questions]} for d in q.domains]
+    return {"paper_domains": domains, "sheet": scoring_sheet(q), "rules": sheet_rules(q)}
+
+
+# ---------------------------------------------------------------- the engine's scoring rules, for the sheet
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """How one scored question counts on paper, beyond the points of its ticks."""
+
+    number: int
+    question_id: str
+    max: int
+    when_skipped: int | None
+    """Points it earns when the routing skipped it (points_when_skipped); None: a skipped question scores 0."""
+    leave_out: Any
+    """The condition under which it does not count at all (neither points nor 'out of'); None: it always counts."""
+    leave_out_text: str | None
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The score lookup for one 'out of' total."""
+
+    out_of: int
+    scores: tuple[int, ...]
+    """scores[p]: the domain score for p points out of `out_of`."""
+    green_from: int
+    amber_from: int
+
+
+@dataclass(frozen=True)
+class DomainRules:
+    id: str
+    rows: tuple[RowRule, ...]
+    scales: tuple[Scale, ...]
+    """Every 'out of' a clinic can have, largest first (questions left out lower it)."""
+
+
+@dataclass(frozen=True)
+class GoLiveLine:
+    id: str
+    title: str
+    met: Any
+    text: str
+    """The condition in words, with question numbers."""
+    cap: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SheetRules:
+    domains: dict[str, DomainRules]
+    go_live: tuple[GoLiveLine, ...]
+    unknown_cap: str
+    """The cap while any go-live condition is not known yet (the engine's)."""
+
+
+UNKNOWN_GO_LIVE_CAP = "amber"
+"""engine.overall_readiness caps at amber while a go-live condition is not known."""
+
+
+def _leave_out(cond: Any) -> Any:
+    """The condition under which a question with scored_if `cond` is left out: `cond` is False, i.e. its negation holds."""
+    from builder.core.schema import Not
+
+    return cond.not_ if isinstance(cond, Not) else Not.model_validate({"not": cond})
+
+
+def _words(cond: Any, q: Questionnaire) -> str:
+    """paper.describe, with each part of a top-level 'all' that offers a choice ("… or …") in brackets, so
+    "A and B or C" cannot be read as "(A and B) or C"."""
+    from builder.core.schema import All
+    from builder.render.paper import describe
+
+    if isinstance(cond, All):
+        parts = [describe(c, q) for c in cond.all]
+        return " and ".join(f"({t})" if " or " in t and not t.startswith("(") else t for t in parts)
+    return describe(cond, q)
+
+
+def sheet_rules(q: Questionnaire) -> SheetRules:
+    """What the scoring sheet adds to paper.scoring_sheet for the engine's rules: skipped points, questions left out
+    of the score and the 'out of' each leaves, and the go-live checklist. All derived from the questionnaire."""
+    from itertools import combinations
+
+    from builder.core.engine import _round_pct
+    from builder.render.paper import numbers
+
+    num = numbers(q)
+    bands = q.meta.ratings
+    domains: dict[str, DomainRules] = {}
+    for d in q.domains:
+        rows = []
+        for qu in d.questions:
+            if not qu.scored:
+                continue
+            out = _leave_out(qu.scored_if) if qu.scored_if is not None else None
+            rows.append(RowRule(num[qu.id], qu.id, qu.max, None if qu.points_when_skipped is None else min(qu.points_when_skipped, qu.max),
+                                out, _words(out, q) if out is not None else None))
+        top = sum(r.max for r in rows)
+        groups: dict[str, int] = {}
+        for r in rows:
+            if r.leave_out_text is not None:
+                groups[r.leave_out_text] = groups.get(r.leave_out_text, 0) + r.max
+        totals = sorted({top - sum(c) for n in range(len(groups) + 1) for c in combinations(groups.values(), n)}, reverse=True)
+        scales = []
+        for t in totals:
+            scores = tuple(_round_pct(p, t) if t else 0 for p in range(t + 1))
+            first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
+            scales.append(Scale(t, scores, first[0], first[1]))
+        domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
+    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), g.cap, g.reason) for g in q.meta.go_live)
+    return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)
+
+
+# ---------------------------------------------------------------- guidance Markdown to book chapters
+
+
+@dataclass
+class Chapter:
+    id: str
+    title: str
+    html: str
+    classes: str = ""
+
+
+@dataclass
+class Part:
+    id: str
+    title: str
+    kind: str
+    """'chapters' (pre-rendered HTML), 'questionnaire', 'scoring', 'answers' or 'plan'."""
+    intro: str = ""
+    chapters: list[Chapter] = field(default_factory=list)
+    contents: list[tuple[str, str]] = field(default_factory=list)
+    """(anchor, title) listed under the part in the contents."""
+
+
+def guidance_pages(project: Project) -> list[str]:
+    """Guidance pages in the site's nav order, then any page the nav leaves out; generated and screen-only pages skipped."""
+    import yaml
+
+    mkdocs_yml = project.root / "mkdocs.yml"
+    config = (yaml.safe_load(mkdocs_yml.read_text(encoding="utf-8")) or {}) if mkdocs_yml.is_file() else {}
+    order: list[str] = []
+
+    def walk(items: Any) -> None:
+        for item in items if isinstance(items, list) else []:
+            values = item.values() if isinstance(item, dict) else [item]
+            for v in values:
+                if isinstance(v, str) and v.endswith(".md"):
+                    order.append(v)
+                else:
+                    walk(v)
+
+    walk(config.get("nav"))
+    present = sorted(p.relative_to(project.guidance_dir).as_posix() for p in project.guidance_dir.rglob("*.md"))
+    pages = [p for p in order if p in present] + [p for p in present if p not in order]
+    return [p for p in pages if p not in NOT_IN_BOOK]
+
+
+def slug(page: str) -> str:
+    return "g-" + re.sub(r"[^a-z0-9]+", "-", page.removesuffix(".md").lower()).strip("-")
+
+
+class LinkMap:
+    """Turns the site's links between pages into links inside the book."""
+
+    def __init__(self, pages: list[str]):
+        self.pages = set(pages)
+
+    def resolve(self, href: str, page: str, prefix: str) -> str | None:
+        if re.match(r"^[a-z]+:", href):  # http(s), mailto: left as they are; PDF viewers open them
+            return href
+        path, _, frag = href.partition("#")
+        if not path:
+            return f"#{prefix}--{frag}" if frag else None
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), path))
+        if target in self.pages:
+            return f"#{slug(target)}--{frag}" if frag else f"#{slug(target)}"
+        if target in NOT_IN_BOOK:
+            return f"#{NOT_IN_BOOK[target]}"
+        return None
+
+
+def rewrite(html: str, prefix: str, shift: int, resolve: Callable[[str], str | None]) -> str:
+    """Make a document's HTML one chapter of the book: ids prefixed, links mapped, headings moved down `shift` levels."""
+    html = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}--{m.group(1)}"', html)
+    html = re.sub(r'\baria-labelledby="([^"]+)"', lambda m: f'aria-labelledby="{prefix}--{m.group(1)}"', html)
+
+    def link(m: re.Match[str]) -> str:
+        target = resolve(m.group(2))
+        return f'<a{m.group(1)} href="{target}"' if target else f"<a{m.group(1)}"
+
+    html = re.sub(r'<a\b([^>]*?)\shref="([^"]*)"', link, html)
+    if shift:
+        html = re.sub(r"<(/?)h([1-6])\b", lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+    return html
+
+
+def _text(html: str) -> str:
+    import html as htmllib
+
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
+
+
+def guidance_chapter(project: Project, page: str, links: LinkMap, shift: int = 1) -> Chapter:
+    """One guidance page as a chapter: the site's Markdown, the site's extensions, book links."""
+    import markdown
+
+    text = (project.guidance_dir / page).read_text(encoding="utf-8")
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={"toc": {"permalink": False}})
+    body = md.convert(text)
+    prefix = slug(page)
+    body = rewrite(body, prefix, shift, lambda href: links.resolve(href, page, prefix))
+    m = re.search(r"<h\d[^>]*>(.*?)</h\d>", body, re.S)
+    title = _text(m.group(1)) if m else page
+    return Chapter(prefix, title, body)
+
+
+# ---------------------------------------------------------------- documents inside the book
+
+
+def _body(html: str) -> tuple[str, str]:
+    """(body class, body content) of a rendered document."""
+    m = re.search(r"<body(?:\s+class=\"([^\"]*)\")?[^>]*>(.*)</body>", html, re.S)
+    if m is None:
+        raise ValueError("rendered document has no <body>")
+    return m.group(1) or "", m.group(2)
+
+
+def template_chapter(q: Questionnaire, templates_dir: Path, template_id: str) -> Chapter:
+    from builder.render.documents import render_template
+
+    cls, body = _body(render_template(q, templates_dir, template_id, None, link_stylesheet=False))
+    prefix = f"t-{template_id}"
+    body = rewrite(body, prefix, 1, lambda href: href if not href.startswith("#") else f"#{prefix}--{href[1:]}")
+    title = next(t.title for t in q.templates if t.id == template_id)
+    return Chapter(prefix, title, body, classes=" ".join(c for c in cls.split() if c == "landscape"))
+
+
+# ---------------------------------------------------------------- the book
+
+
+def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = None) -> str:
+    """The whole toolkit as one HTML document; with a plan, the clinic's answered questionnaire and plan instead."""
+    from builder.output.pack import plan_html
+    from builder.render.documents import en_gb_date, environment
+
+    templates_dir = project.templates_dir
+    context: dict[str, Any] = {"meta": q.meta, "title": BOOK_TITLE, "filled": plan is not None, "plan": plan}
+    context.update(paper_context(q))
+    parts: list[Part] = []
+    if plan is None:
+        pages = guidance_pages(project)
+        links = LinkMap(pages)
+        guidance = Part("part-guidance", "Guidance", "chapters",
+                        intro="The guidance from the toolkit's website, printed from the same pages: why peer support, each area of readiness, "
+                              "and how to set the service up.")
+        guidance.chapters = [guidance_chapter(project, p, links) for p in pages if p != REFERENCES]
+        parts.append(guidance)
+        parts.append(Part("questionnaire", "The paper questionnaire", "questionnaire",
+                          contents=[(f"q-domain-{i}", f"{i}. {d.title}") for i, d in enumerate(q.domains, start=1)]))
+        parts.append(Part("scoring-sheet", "Scoring sheet", "scoring",
+                          contents=[(f"s-{d.id}", d.title) for d in q.domains] + [("s-overall", "Overall rating"), ("s-go-live", "Go-live checklist"), ("s-route", "Route and peer roles"), ("s-feeds", "What your answers bring in")]))
+        tparts = Part("part-templates", "Templates", "chapters",
+                      intro="Every template, blank: replace each [bracketed field] with your own details and delete what does not apply. "
+                            "Word versions to edit come with the toolkit's zip and on the website.")
+        tparts.chapters = [template_chapter(q, templates_dir, t.id) for t in q.templates]
+        parts.append(tparts)
+        if REFERENCES in pages:
+            ref = guidance_chapter(project, REFERENCES, links, shift=0)
+            parts.append(Part(ref.id, ref.title, "references", intro=ref.html,
+                              contents=[(m.group(1), _text(m.group(2))) for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', ref.html, re.S)]))
+        context["templates_linked"] = {t.id: f"t-{t.id}" for t in q.templates}
+        context["template_summaries"] = {f"t-{t.id}": t.summary for t in q.templates}
+    else:
+        from builder.render.paper import numbers
+
+        num = numbers(q)
+        items = []
+        for a in plan["answers"]:
+            qu = q.question(a["question"])
+            assert qu is not None
+            value = a["answer"]
+            chosen = value if isinstance(value, list) else ([] if value is None else [value])
+            items.append({"number": num[qu.id], "question": qu, "domain": a["domain"], "state": "answered" if value is not None else "unknown",
+                          "chosen": chosen, "note": a["note"]})
+        context["answered_items"] = items
+        parts.append(Part("answers", "The questionnaire as answered", "answers",
+                          contents=[(f"a-{d.id}", d.title) for d in q.domains if any(i["domain"] == d.id for i in items)]))
+        _cls, body = _body(plan_html(q, plan, templates_dir, link_stylesheet=False))
+        body = rewrite(body, "plan", 0, lambda href: href if not href.startswith("#") else f"#plan--{href[1:]}")
+        sections = [(f"plan--{m.group(1)}", _text(m.group(2))) for m in re.finditer(r'<h2 id="([^"]+)">(.*?)</h2>', body, re.S)]
+        parts.append(Part("plan", "The setup plan", "plan", intro=body, contents=sections))
+        context["clinic"] = plan["clinic"]
+        context["assessed_on"] = en_gb_date(plan["assessment"].get("assessed_on"))
+        context["templates_linked"] = {}
+        context["template_summaries"] = {}
+    context["parts"] = parts
+    return environment(templates_dir).get_template("toolkit/book.html.j2").render(context)
+
+
+def render_pdf(html: str, templates_dir: Path) -> tuple[bytes, int]:
+    """(PDF, pages): tagged PDF/UA-1 through the project's renderer (local files only, its stylesheet and fonts)."""
+    import os
+
+    from weasyprint import HTML
+
+    from builder.render.pdf import PDF_VARIANT, Renderer
+
+    r = Renderer(templates_dir)
+    doc = HTML(string=html, base_url=str(r.templates_dir) + os.sep, url_fetcher=r.fetcher).render(stylesheets=[r.css], font_config=r.fonts)
+    pdf = doc.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False, custom_metadata=False)
+    return pdf, len(doc.pages)
+
+
+# ---------------------------------------------------------------- building: cache, book, zip
+
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+"""Fixed timestamps: the same toolkit gives a byte-identical zip."""
+
+
+def input_digest(project: Project, plan_json: str, options: str) -> str:
+    """Everything the toolkit depends on: questionnaire, guidance, templates, examples, code, libraries, the
+    validated plan (or "blank") and the options."""
+    from builder.output.cache import CODE, _digest, renderer_digest
+
+    files = [*sorted(project.questionnaire_dir.glob("*.yaml")), *sorted(p for p in project.guidance_dir.rglob("*") if p.is_file()),
+             project.root / "mkdocs.yml", *sorted((project.root / "examples").glob("*.yaml")), *sorted(CODE.rglob("*.py"))]
+    files = [p for p in files if p.is_file()]
+    inside = [p for p in files if p.is_relative_to(project.root)]
+    outside = [p for p in files if not p.is_relative_to(project.root)]  # a temporary project in tests, or an installed package
+    plan_digest = hashlib.sha256(plan_json.encode()).hexdigest()
+    return _digest(inside, project.root, [options, plan_digest, renderer_digest(project.templates_dir), _digest(outside, CODE.parent)])
+
+
+@dataclass
+class ToolkitResult:
+    written: list[Path] = field(default_factory=list)
+    pages: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def build_book(q: Questionnaire, project: Project, plan: dict[str, Any] | None, cache_on: bool = True) -> tuple[bytes, int]:
+    """(PDF, pages) of the book, from the document cache when its HTML has not changed."""
+    from builder.output.pack import Cache
+
+    html = book_html(q, project, plan)
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on)
+    key = cache.key("toolkit", "book", hashlib.sha256(html.encode()).hexdigest())
+    pdf, pages = cache.get(key, "pdf"), cache.get(key, "pages")
+    if pdf is not None and pages is not None:
+        return pdf, int(pages)
+    pdf, n = render_pdf(html, project.templates_dir)
+    cache.put(key, "pdf", pdf)
+    cache.put(key, "pages", str(n).encode())
+    return pdf, n
+
+
+def build_zip(q: Questionnaire, project: Project, book: bytes, out: Path, *, cache_on: bool = True, workers: int | None = None,
+              progress: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
+    """toolkit.zip: the book, the paper questionnaire and every template (PDF and DOCX), and an example answer file."""
+    import tempfile
+
+    from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
+
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], Path(tmp), project.templates_dir, cache,
+                            include_plan=False, workers=workers, progress=progress)
+        if result.failed:
+            return result.failed
+        members: list[tuple[str, bytes]] = [("toolkit.pdf", book)]
+        for path in result.written:
+            folder = "" if path.stem == QUESTIONNAIRE else "templates/"
+            members.append((f"{folder}{path.name}", path.read_bytes()))
+        example = project.root / "examples" / f"{EXAMPLE}.yaml"
+        if example.is_file():
+            members.append(("example-answers.yaml", example.read_bytes()))
+        members.append(("README.txt", _zip_readme(q).encode("utf-8")))
+        staging = Path(tmp) / "toolkit.zip"
+        with zipfile.ZipFile(staging, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, data in sorted(members):
+                info = zipfile.ZipInfo(name, ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data)
+        atomic_write(out, staging.read_bytes())
+    return []
+
+
+def _zip_readme(q: Questionnaire) -> str:
+    return (
+        f"{BOOK_TITLE} (questionnaire version {q.meta.version})\n\n"
+        "toolkit.pdf            the whole toolkit as one book: guidance, paper questionnaire, scoring sheet,\n"
+        "                       every template, references\n"
+        "questionnaire.pdf      the paper questionnaire with its scoring sheet, to print on its own\n"
+        "questionnaire.docx     the same, to edit\n"
+        "templates/             every template, blank: PDF to print, DOCX to edit\n"
+        "example-answers.yaml   an example answer file: run 'readiness plan example-answers.yaml' or\n"
+        "                       'readiness toolkit --answers example-answers.yaml -o record.pdf'\n"
+    )
+
+
+__all__ = ["BOOK_TITLE", "Chapter", "LinkMap", "Part", "ToolkitResult", "book_html", "build_book", "build_zip", "guidance_pages",
+           "input_digest", "paper_context", "render_pdf", "rewrite", "sheet_rules"]

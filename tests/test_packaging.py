@@ -14,8 +14,17 @@ from builder.load.paths import CHECKOUT, DATA_DIRS, is_checkout
 
 pytestmark = pytest.mark.slow
 
-SKIP = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", ".cache", "build", "dist", "*.egg-info", "__pycache__",
-                              ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "out")
+_SKIP_ANYWHERE = shutil.ignore_patterns(".git", ".venv", "node_modules", ".cache", "dist", "*.egg-info", "__pycache__",
+                                       ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis")
+_SKIP_AT_TOP = {"site", "build", "out"}
+"""Build output at the checkout's top only: builder/site/ is the mkdocs plugin's own package."""
+
+
+def SKIP(folder: str, names: list[str]) -> set[str]:  # noqa: N802  (used as shutil's ignore= callback)
+    skipped = set(_SKIP_ANYWHERE(folder, names))
+    if Path(folder).resolve() == CHECKOUT.resolve():
+        skipped |= _SKIP_AT_TOP & set(names)
+    return skipped
 
 
 def _python_for_venv() -> str:

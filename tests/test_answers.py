@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli.main import cli
-from builder.core.errors import Msg
+from builder.core.errors import Msg, quote
 from builder.core.schema import Questionnaire
 
 from .conftest import answers
@@ -29,7 +29,7 @@ BAD = [
     pytest.param("a.yaml", "   \n# just a comment\n", None, Msg.EMPTY_ANSWERS.value, id="only-comment"),
     pytest.param("a.yaml", "- budget\n", 1, Msg.NOT_A_MAPPING.value, id="a-list"),
     pytest.param("a.yaml", "clinic: {name: X}\nanswers: {}\n", 1, Msg.NO_VERSION.value, id="no-version"),
-    pytest.param("a.yaml", "version: 2\nclinic: {name: X}\n", 1, Msg.BAD_VERSION.format(version=2), id="future-version"),
+    pytest.param("a.yaml", "version: 2\nclinic: {name: X}\n", 1, Msg.BAD_VERSION.format(version=quote(2)), id="future-version"),
     pytest.param("a.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  budjet: none\n", 4,
                  Msg.UNKNOWN_QUESTION.format(question="budjet", hint=" (did you mean 'budget'?)"), id="unknown-question"),
     pytest.param("a.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  space: big_room\n", 4,

@@ -15,7 +15,7 @@ import yaml
 
 from builder.cli.main import EXIT_BAD_INPUT, EXIT_LEFT_OUT, cli
 from builder.core.answers import dump_answers, parse_answers_text
-from builder.core.errors import Msg
+from builder.core.errors import Msg, quote
 from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
@@ -169,7 +169,7 @@ BAD_FILES: list[tuple[str, bytes, str, int | None]] = [
     ("config.yaml", b"site_name: Something else\n", Msg.NOT_ANSWER_FILE, None),
     ("notes.txt", b"minutes of the meeting", Msg.NOT_ANSWER_SUFFIX, None),
     ("new.json", as_bytes(doc(questionnaire_version="3.0.0")), "answered against questionnaire version 3.0.0", None),
-    ("v2.json", as_bytes(doc(version=2)), Msg.BAD_VERSION.format(version=2), 1),
+    ("v2.json", as_bytes(doc(version=2)), Msg.BAD_VERSION.format(version=quote(2)), 1),
     ("option.yaml", b"version: 1\nclinic: {name: X}\nanswers:\n  space: attic\n", "'attic' is not an option of 'space'", 4),
     ("long-name.json", as_bytes(doc(clinic={"name": "N" * 301})), "'name' is 301 characters long", 1),
     ("copy.json", as_bytes(doc()), "a-good.json: the same answers are counted once", None),

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from builder.core.answers import TOP_KEYS, AnswerFile, load_answers, parse_answers
 from builder.core.engine import RANK, evaluate_plan
-from builder.core.errors import Msg, ReadinessError
+from builder.core.errors import Msg, ReadinessError, quote
 from builder.core.schema import Questionnaire
 from builder.dev.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
 from builder.load.project import ROOT
@@ -170,9 +170,9 @@ BAD = [
     pytest.param("   ", [Msg.EMPTY_ANSWERS.value], id="blank-text"),
     pytest.param(["budget"], [Msg.NOT_A_MAPPING.value], id="a-list"),
     pytest.param({"clinic": {"name": "X"}}, [Msg.NO_VERSION.value], id="no-version"),
-    pytest.param({**BASE, "version": 2}, [Msg.BAD_VERSION.format(version=2)], id="future-version"),
-    pytest.param({**BASE, "version": "1"}, [Msg.BAD_VERSION.format(version="1")], id="version-as-text"),
-    pytest.param({**BASE, "version": True}, [Msg.BAD_VERSION.format(version=True)], id="version-true"),
+    pytest.param({**BASE, "version": 2}, [Msg.BAD_VERSION.format(version=quote(2))], id="future-version"),
+    pytest.param({**BASE, "version": "1"}, [Msg.BAD_VERSION.format(version=quote("1"))], id="version-as-text"),
+    pytest.param({**BASE, "version": True}, [Msg.BAD_VERSION.format(version=quote(True))], id="version-true"),
     pytest.param({"version": 1, "answers": {}},
                  [Msg.MISSING_KEY.format(key="clinic", example='clinic: {name: "Riverside Clinic", organisation: "Riverside NHS Trust"}')],
                  id="no-clinic"),

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from builder.core.contract import ANSWER_FILE_VERSION
-from builder.core.errors import Msg, Problem, ReadinessError, hint
+from builder.core.errors import Msg, Problem, ReadinessError, hint, quote
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Question, Questionnaire
 from builder.load.sources import LoadedFile, load, parse_json, parse_yaml
@@ -91,7 +91,7 @@ def _header(src: LoadedFile) -> dict[Any, Any]:
     if "version" not in data:
         raise ReadinessError([src.problem((), Msg.NO_VERSION)])
     if data["version"] != ANSWER_FILE_VERSION or isinstance(data["version"], bool):
-        raise ReadinessError([src.problem(("version",), Msg.BAD_VERSION.format(version=data["version"]))])
+        raise ReadinessError([src.problem(("version",), Msg.BAD_VERSION.format(version=quote(data["version"])))])
     return data
 
 

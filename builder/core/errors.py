@@ -45,7 +45,7 @@ class Msg(StrEnum):
     EMPTY_ANSWERS = "the file is empty; an answer file starts with 'version: 1', then 'clinic:' and 'answers:'"
     NOT_A_MAPPING = "expected a mapping of 'version', 'clinic' and 'answers' at the top of the file"
     NO_VERSION = "missing 'version: 1' at the top of the file; add it so the file can be read in years to come"
-    BAD_VERSION = "answer-file version {version!r} is not supported; this tool reads version 1 (save the file again from a current wizard or fix the 'version' line)"
+    BAD_VERSION = "answer-file version {version} is not supported; this tool reads version 1 (save the file again from a current wizard or fix the 'version' line)"
     UNKNOWN_KEY = "unknown key '{key}'{hint}; allowed here: {allowed}"
     MISSING_KEY = "missing '{key}'; add it ({example})"
     WRONG_TYPE = "'{key}' should be {expected}, not {got}"
@@ -186,6 +186,50 @@ def printable(text: str) -> str:
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return "".join(out)
+
+
+INVISIBLE: tuple[tuple[int, int], ...] = (
+    (0x00, 0x1F), (0x7F, 0x9F), (0xAD, 0xAD), (0x61C, 0x61C), (0x180E, 0x180E), (0x200B, 0x200F), (0x2028, 0x202E),
+    (0x2060, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB),
+)
+"""Code points a quoted value shows as escapes: controls (C0, DEL, C1) and the invisible, zero-width and
+direction-changing marks. A stated rule, exported with the questionnaire so engine.js applies the same one;
+Python's repr() is not used, because its idea of "printable" moves with the Unicode version."""
+
+_INVISIBLE = frozenset(c for lo, hi in INVISIBLE for c in range(lo, hi + 1))
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(ch: str) -> str:
+    if ch in _ESCAPES:
+        return _ESCAPES[ch]
+    code = ord(ch)
+    if code not in _INVISIBLE:
+        return ch
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def quote(value: object) -> str:
+    """A value from a file as a message quotes it, by one rule both engines follow.
+
+    None, true and false as Python writes them; whole numbers as digits (JSON cannot tell 2.0 from 2),
+    other numbers as Python writes them; lists and mappings item by item; text in single quotes (double
+    when it holds a single quote and no double), with backslash, the quote, newline, return, tab and the
+    INVISIBLE code points escaped, and every other character as itself.
+    """
+    if value is None or isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(quote(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{quote(k)}: {quote(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    mark = '"' if "'" in text and '"' not in text else "'"
+    return mark + "".join("\\" + mark if ch == mark else _escape(ch) for ch in text) + mark
 
 
 def hint(word: str, choices: Iterable[str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from builder.core.answers import FIRST_YEAR, LAST_YEAR
-from builder.core.errors import Msg
+from builder.core.errors import INVISIBLE, Msg
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Questionnaire
 from builder.output.fileio import canonical_json
@@ -41,6 +41,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     data["answer_messages"] = answer_messages()
     # The limits answers.py reads answer files with: the wizard's form and engine.js's reader hold texts and dates to them.
     data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    # The rule messages quote values by (errors.quote): which code points show as escapes.
+    data["text_rules"] = {"invisible": [list(r) for r in INVISIBLE]}
     return data
 
 

@@ -33,17 +33,32 @@
   var STRIP = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
   function strip(s) { return s.replace(STRIP, ""); }
 
-  /** repr() of a JSON value, for messages that quote what the file said. */
-  function repr(v) {
+  /** A value from a file as a message quotes it: errors.quote's stated rule, with its INVISIBLE code points
+   * exported with the questionnaire (text_rules), so both engines escape the same characters. */
+  var INVISIBLE = null;
+  function useTextRules(q) {
+    if (INVISIBLE === null) {
+      INVISIBLE = new RegExp("[" + q.text_rules.invisible.map(function (r) {
+        return "\\u{" + r[0].toString(16) + "}-\\u{" + r[1].toString(16) + "}";
+      }).join("") + "]", "u");
+    }
+  }
+  function hex(code, width) { return ("0000" + code.toString(16)).slice(-width); }
+  function quote(v) {
     if (v === null || v === undefined) return "None";
     if (v === true || v === false) return v ? "True" : "False";
-    if (typeof v === "number") return isFinite(v) ? String(v) : v > 0 ? "inf" : v < 0 ? "-inf" : "nan";
-    if (Array.isArray(v)) return "[" + v.map(repr).join(", ") + "]";
-    if (typeof v === "object") return "{" + Object.keys(v).map(function (k) { return repr(k) + ": " + repr(v[k]); }).join(", ") + "}";
-    var q = v.indexOf("'") >= 0 && v.indexOf('"') < 0 ? '"' : "'";
-    return q + v.replace(/[\\\n\r\t\x00-\x1f\x7f]/g, function (c) {
-      return { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" }[c] || "\\x" + ("0" + c.charCodeAt(0).toString(16)).slice(-2);
-    }).split(q).join(q === "'" ? "\\'" : q) + q;
+    if (typeof v === "number") return String(v);
+    if (Array.isArray(v)) return "[" + v.map(quote).join(", ") + "]";
+    if (typeof v === "object") return "{" + Object.keys(v).map(function (k) { return quote(k) + ": " + quote(v[k]); }).join(", ") + "}";
+    var mark = v.indexOf("'") >= 0 && v.indexOf('"') < 0 ? '"' : "'";
+    return mark + Array.from(v).map(function (c) {
+      if (c === mark) return "\\" + mark;
+      var fixed = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" }[c];
+      if (fixed) return fixed;
+      if (!INVISIBLE.test(c)) return c;
+      var code = c.codePointAt(0);
+      return code < 0x100 ? "\\x" + hex(code, 2) : "\\u" + hex(code, 4);
+    }).join("") + mark;
   }
 
   // difflib.get_close_matches(word, choices, n=1, cutoff=0.6), for the "did you mean" hints.
@@ -204,12 +219,13 @@
    * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}. */
   function parseAnswers(data, q) {
     var MSG = q.answer_messages, LIMIT = q.answer_limits, problems = [];
+    useTextRules(q);
     var fail = function (msg) { return { answers: null, errors: [msg] }; };
     var say = function (t, f) { problems.push(fill(MSG[t], f || {})); };
     if (data === null || data === undefined || (typeof data === "string" && !strip(data))) return fail(MSG.EMPTY_ANSWERS);
     if (!isMap(data)) return fail(MSG.NOT_A_MAPPING);
     if (!has(data, "version")) return fail(MSG.NO_VERSION);
-    if (data.version !== ANSWER_FILE_VERSION) return fail(fill(MSG.BAD_VERSION, { version: repr(data.version) }));
+    if (data.version !== ANSWER_FILE_VERSION) return fail(fill(MSG.BAD_VERSION, { version: quote(data.version) }));
 
     Object.keys(data).forEach(function (key) {
       if (TOP_KEYS.indexOf(key) < 0) say("UNKNOWN_KEY", { key: key, hint: hint(key, TOP_KEYS), allowed: TOP_KEYS.join(", ") });

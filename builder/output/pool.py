@@ -67,14 +67,26 @@ class _Pool(ProcessPoolExecutor):
 
 def _start_forkserver() -> None:
     """Start the forkserver (and resource tracker) with Ctrl-C ignored, inherited through exec:
-    it imports the renderer for seconds before it protects itself, and must not print a traceback."""
+    it imports the renderer for seconds before it protects itself, and must not print a traceback.
+
+    Its standard error, and so every worker's, is the null device: a worker being forked at the
+    moment the parent is interrupted fails inside multiprocessing before any code of ours runs
+    (its semaphore is already gone) and would print that traceback under the parent's one line.
+    A worker's real failures still reach the parent, which reports them, through the pool.
+    """
     from multiprocessing import forkserver
 
     old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
     try:
+        os.dup2(null, 2)
         forkserver.ensure_running()
     finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
         signal.signal(signal.SIGINT, old_int)
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
 

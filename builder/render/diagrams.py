@@ -11,7 +11,7 @@ from builder.core.schema import Questionnaire
 FONT = "DejaVu Sans"
 
 
-def _graph(name: str, rankdir: str = "TB") -> graphviz.Digraph:
+def new_graph(name: str, rankdir: str = "TB") -> graphviz.Digraph:
     g = graphviz.Digraph(name, format="svg")
     g.attr(rankdir=rankdir, bgcolor="white", fontname=FONT, nodesep="0.25", ranksep="0.3")
     g.attr("node", shape="box", style="rounded,filled", fillcolor="#eef2fb", color="#3949ab", fontname=FONT, fontsize="10", margin="0.15,0.08")
@@ -48,7 +48,7 @@ def pathway_svg(q: Questionnaire, plan: dict[str, Any] | None, role_titles: dict
     pathway = q.bindings.pathway
     if pathway is None:
         return None
-    g = _graph("referral_pathway", rankdir="TB")
+    g = new_graph("referral_pathway", rankdir="TB")
     for step, text in zip(pathway.steps, pathway_text(q, plan, role_titles)):
         g.node(step.id, text)
     for a, b in zip(pathway.steps, pathway.steps[1:]):

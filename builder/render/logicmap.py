@@ -115,9 +115,9 @@ def logic_map_markdown(q: Questionnaire, diagram_src: str) -> str:
 
 def decision_tree(q: Questionnaire) -> Any:
     """The questions as a Graphviz digraph: a chain per domain, follow-ups hanging off the answers that reveal them."""
-    from builder.render.diagrams import _graph
+    from builder.render.diagrams import new_graph
 
-    g = _graph("decision_tree", rankdir="TB")
+    g = new_graph("decision_tree", rankdir="TB")
     g.attr(ranksep="0.3", nodesep="0.2")
     for d in q.domains:
         previous = None

@@ -210,7 +210,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         for name, data in downloads.items():
             self._add(files, config, name, data)
         self._add(files, config, "templates.md", templates_markdown(q, downloads, self._example_name))
-        from builder.core.crosswalk import crosswalk_markdown
+        from builder.render.crosswalk import crosswalk_markdown
 
         if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
             self._add(files, config, "standards.md", crosswalk_markdown(q))

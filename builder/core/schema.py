@@ -382,6 +382,17 @@ class Meta(Model):
     """How many of the weakest domains the plan names under 'Start with'."""
 
 
+class Claim(Model):
+    """A sentence in a template that states a fact about the clinic or the peer's terms, and when it is true."""
+
+    id: Id
+    """The template reads it as `claims.<id>`: true only while `when` holds for the clinic's answers."""
+    text: StrictStr
+    """Words that appear in the template only where the claim is made (`readiness check` finds them in the file)."""
+    when: Condition
+    """The answers that make the claim true (route and role tests allowed); unknown answers never do."""
+
+
 class Template(Model):
     id: Id
     title: StrictStr
@@ -391,6 +402,8 @@ class Template(Model):
     guidance: StrictStr
     standards: list[Id] = []
     """Ids from questionnaire.yaml 'standards' this template helps a clinic meet."""
+    claims: list[Claim] = []
+    """Facts the template states only when the answers support them; otherwise it shows a fill-in field."""
 
 
 class Catalog(Model):

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from builder.core.conditions import evaluate
 from builder.core.schema import Questionnaire
 
 DOC_VERSION = "1.0"
@@ -110,6 +111,7 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
             "role_titles": {r.id: r.title for r in q.meta.roles.options},
             "route": None,
             "answers": {},
+            "claims": {c.id: False for c in template.claims},
             "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION, "issued": None, "review_date": None},
             "link_stylesheet": link_stylesheet,
         }
@@ -125,6 +127,8 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
         "role_titles": {r.id: r.title for r in q.meta.roles.options},
         "route": plan["route"],
         "answers": answers,
+        # A claim is stated only when its condition surely holds; unknown answers get the fill-in field instead.
+        "claims": {c.id: evaluate(c.when, answers, plan["route"], plan["roles"]) is True for c in template.claims},
         "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION,
                 "issued": en_gb_date(assessed), "review_date": _review(assessed)},
         "link_stylesheet": link_stylesheet,

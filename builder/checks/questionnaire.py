@@ -51,6 +51,8 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
             yield Rule(f"gate '{g.id}'", src, ("gates", i, "when"), g.when, None, False, "gate")
         for i, a in enumerate(d.actions):
             yield Rule(f"action '{a.id}'", src, ("actions", i, "when"), a.when, None, True, "action")
+    for rid, sr in q.meta.shared_rules.items():
+        yield Rule(f"shared rule '{rid}'", meta, ("shared_rules", rid, "when"), sr.when, None, False, "shared")
     for i, gl in enumerate(q.meta.go_live):
         yield Rule(f"go-live item '{gl.id}'", meta, ("go_live", i, "met"), gl.met, None, False, "go_live")
     for i, g in enumerate(q.meta.overall.gates):

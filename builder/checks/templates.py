@@ -21,6 +21,9 @@ from builder.load.sources import LoadedFile
 ANSWERS = "answers"
 """The name under which every template sees the clinic's answers, by question id."""
 
+RULES = "rules"
+"""The name under which a template sees the shared rules (questionnaire.yaml), each true while it holds."""
+
 CLAIMS = "claims"
 """The name under which a template sees its catalog claims, each true only while its condition holds."""
 
@@ -132,13 +135,17 @@ def _squash(text: str) -> str:
 
 
 def _claim_refs(q: Questionnaire, rel: str, tree: nodes.Template, tid: str | None) -> list[Problem]:
-    """`claims.x` in a template names a claim its catalog entry declares."""
+    """In a policy template, `claims.x` names a claim its catalog entry declares and `rules.x` a shared rule."""
+    if tid is None:  # the plan, paper and toolkit templates have their own context
+        return []
     tmpl = next((t for t in q.templates if t.id == tid), None)
     declared = [c.id for c in tmpl.claims] if tmpl else []
     problems: list[Problem] = []
     for node in _walk(tree):
         if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == CLAIMS and node.attr not in declared:
             problems.append(Problem(rel, node.lineno, Msg.TEMPLATE_CLAIM.format(claim=node.attr, template=tid or rel, hint=hint(node.attr, declared))))
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == RULES and node.attr not in q.meta.shared_rules:
+            problems.append(Problem(rel, node.lineno, Msg.TEMPLATE_RULE.format(rule=node.attr, hint=hint(node.attr, list(q.meta.shared_rules)))))
     return problems
 
 

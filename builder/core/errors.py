@@ -126,6 +126,8 @@ class Msg(StrEnum):
     PLAN_EMPLOYMENT = "employment: '{option}' is not an option of '{question}'; options are: {options}"
     PLAN_EMPLOYMENT_TYPE = "employment: '{question}' is a {qtype} question; the employment model needs a single-choice question"
     PLAN_EMPLOYMENT_MISSING = "employment: say how peers are costed (paid, sessional, partner or volunteer) for these options of '{question}': {options}"
+    SHARED_RULE = "{where}: unknown shared rule '{rule}'{hint}; shared rules are listed under 'shared_rules' in questionnaire.yaml"
+    TEMPLATE_RULE = "the template reads rules.{rule}, which is not a shared rule{hint}; shared rules are listed under 'shared_rules' in questionnaire.yaml"
     TEMPLATE_CLAIM = "the template reads claim '{claim}', which templates/catalog.yaml does not declare for '{template}'{hint}"
     CLAIM_TEXT = "claim '{claim}': its text is not in {file}; quote the words of the sentence that makes the claim"
     FIGURE_NATION = "{where}: unknown nation '{nation}'{hint}; nations are: {nations}"

@@ -362,6 +362,16 @@ class Messages(Model):
     go_live_unknown: StrictStr
 
 
+class SharedRule(Model):
+    """A rule stated once and used wherever it applies: `{holds: id}` in any condition, `{rule:id}` in any text,
+    `rules.<id>` in a template."""
+
+    says: StrictStr
+    """The rule in one sentence, as the questionnaire's hints, the plan and the guidance state it."""
+    when: Condition
+    """The answers for which it applies."""
+
+
 class Meta(Model):
     version: StrictStr
     title: StrictStr
@@ -380,6 +390,8 @@ class Meta(Model):
     """The go-live checklist, in the order the plan shows it."""
     start_with: StrictInt = Field(default=3, ge=1)
     """How many of the weakest domains the plan names under 'Start with'."""
+    shared_rules: dict[Id, SharedRule] = {}
+    """Rules stated once (such as when a peer needs an honorary contract), expanded where they are used."""
 
 
 class Claim(Model):

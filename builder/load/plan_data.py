@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from builder.core.errors import Msg, Problem, hint
 from builder.core.schema import Condition, Costs, Figures, Indicators, Planning, Questionnaire, RiskRegister, Schedule
-from builder.load.sources import LoadedFile, load
+from builder.load.sources import LoadedFile, expand_shared_rules, load
 
 if TYPE_CHECKING:
     from builder.checks.questionnaire import Rule
@@ -20,7 +20,7 @@ today = datetime.date.today
 """The date figures' ages are measured to (a test sets its own)."""
 
 
-def load_planning(project: Project) -> tuple[Planning | None, dict[str, LoadedFile], list[Problem]]:
+def load_planning(project: Project, rules: dict[str, Any] | None = None) -> tuple[Planning | None, dict[str, LoadedFile], list[Problem]]:
     """Validate the five planning files; all must be present and valid for a Planning.
 
     A questionnaire with none of them plans without a budget, timeline, risks or indicators.
@@ -35,6 +35,7 @@ def load_planning(project: Project) -> tuple[Planning | None, dict[str, LoadedFi
     for stem, model in FILES.items():
         path = project.questionnaire_dir / f"{stem}.yaml"
         src = load(path, project.rel(path))
+        expand_shared_rules(src, rules or {}, problems)
         sources[stem] = src
         value, errs = validate(model, src)
         problems += errs

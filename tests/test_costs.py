@@ -285,3 +285,12 @@ def test_the_readme_assumption_table_matches_costs_yaml(q: Questionnaire) -> Non
     b = evaluate_plan(q, answers(q, "version: 1\nclinic: {name: X}\nanswers: {}\n"))["budget"]
     expected = [(a["id"], a["label"], a["shown"]) for a in b["assumptions"]]
     assert [tuple(r) for r in rows] == expected
+
+
+def test_no_label_keeps_a_checks_placeholder(q: Questionnaire) -> None:
+    from builder.render.documents import planning_context
+
+    blank = [line["label"] for line in planning_context(q, None)["budget_lines"]]
+    assert "Recruitment checks (DBS, PVG (Disclosure Scotland) or AccessNI)" in blank
+    tailored = budget_for(q, "")
+    assert not any("{" in x for x in blank + [a["label"] for a in tailored["assumptions"]] + [line["label"] + line["basis"] for line in tailored["lines"]])

@@ -185,7 +185,7 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
         fid = fig_of[a.id]
         f = b.figures[fid] if fid is not None else None
         if f is not None:
-            source = titles[f.source] + (f" ({f.year})" if f.year else "") + (f". {f.note}" if f.note else "")
+            source = titles[f.source] + (f" ({f.year})" if f.year else "")
             if not f.verified:
                 source = "Not yet verified: " + source
             cite[a.id] = titles[f.source] + (f", {f.took_effect}" if f.took_effect else "")
@@ -197,6 +197,7 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
                             "date": f.took_effect if f is not None else None,
                             "checked": f.checked if f is not None else None,
                             "verified": f.verified if f is not None else True,
+                            "note": f.note if f is not None else None,
                             "overridden": a.id in overrides})
     lines: list[dict[str, Any]] = []
     used_ids: list[str] = []

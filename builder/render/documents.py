@@ -146,9 +146,12 @@ def planning_context(q: Questionnaire, plan: dict[str, Any] | None) -> dict[str,
     p = q.planning
     if p is None:
         return {"indicators": [], "budget_lines": [], "risks": []}
+    # A blank form serves every nation: name each nation's checking service.
+    names = list(dict.fromkeys(n.checks for n in p.figures.nations.values()))
+    schemes = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
     return {
         "indicators": [{"name": i.name, "definition": i.definition, "target": i.target, "source": i.data_source} for i in p.indicators.indicators],
-        "budget_lines": [{"label": line.label, "year1": None} for line in p.costs.lines],
+        "budget_lines": [{"label": line.label.replace("{checks}", schemes), "year1": None} for line in p.costs.lines],
         "risks": [{"title": r.title, "residual_score": None} for r in p.risks.risks],
     }
 

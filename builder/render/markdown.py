@@ -179,7 +179,8 @@ def _planning_markdown(plan: dict[str, Any], add: Any) -> None:
         date = f", took effect {a['date']}" if a["date"] else ""
         date += f", checked {a['checked']}" if a.get("checked") else ""
         mark = " (set by the clinic)" if a["overridden"] else ""
-        add(f"- `{a['id']}` {a['label']}: **{md(a['shown'])}**{mark}. {md(a['source'])}{date}")
+        note = f". {md(a['note'])}" if a.get("note") else ""
+        add(f"- `{a['id']}` {a['label']}: **{md(a['shown'])}**{mark}. {md(a['source'])}{date}{note}")
     add("")
     add("## Risk register")
     add("")

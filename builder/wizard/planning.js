@@ -107,14 +107,14 @@
       units[a.id] = a.unit; byId[a.id] = a;
       if (f) {
         var title = q.meta.sources[f.source].title;
-        source = title + (f.year ? " (" + f.year + ")" : "") + (f.note ? ". " + f.note : "");
+        source = title + (f.year ? " (" + f.year + ")" : "");
         if (f.verified === false) source = "Not yet verified: " + source;
         cite[a.id] = title + (f.took_effect ? ", " + f.took_effect : "");
       } else { source = a.source || ""; cite[a.id] = null; }
       labels[a.id] = fill(a.label);
       assumptions.push({ id: a.id, label: labels[a.id], value: plainAmount(used[a.id]), shown: fmtAmount(used[a.id], a.unit),
         source: source, date: f && f.took_effect ? f.took_effect : null, checked: f ? f.checked : null,
-        verified: f ? f.verified !== false : true, overridden: has(overrides, a.id) });
+        verified: f ? f.verified !== false : true, note: f && f.note ? f.note : null, overridden: has(overrides, a.id) });
     });
     var lines = [], usedIds = [];
     linesThatApply(q, b, values, route, roles).forEach(function (line) {

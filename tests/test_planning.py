@@ -36,8 +36,9 @@ def example(q: Questionnaire, name: str) -> AnswerFile:
 def test_riverside_budget_is_costed_from_its_answers(q: Questionnaire) -> None:
     b = evaluate_plan(q, example(q, "riverside"))["budget"]
     lines = {x["id"]: x for x in b["lines"]}
-    # 7.5 extra hours a week (the clinic's answer) at band 6: 38682 * 7.5 * 52 / 1950 * 1.25 = 9670.5 -> 9671
-    assert lines["coordination"]["year1"] == 9671
+    # 7.5 extra hours a week (the clinic's answer) at band 6, on-costs 1 + (15 + 14.38 + 0.5)% = 1.2988 -> 1.30:
+    # 38682 * 7.5 * 52 / 1950 * 1.30 = 10057.3 -> 10057
+    assert lines["coordination"]["year1"] == 10057
     assert "7.5 hours a week" in lines["coordination"]["basis"]
     assert "NHS Employers" in lines["coordination"]["source"] and "2025-04-01" in lines["coordination"]["source"]
     # Volunteers: expenses at the HMRC mileage rate, no pay, DBS free for volunteers.
@@ -54,7 +55,7 @@ def test_an_assumption_in_the_answer_file_changes_the_budget(q: Questionnaire) -
     base = evaluate_plan(q, answers(q, RIVERSIDE))["budget"]
     changed = evaluate_plan(q, answers(q, RIVERSIDE + "assumptions:\n  coordinator_hours: 15\n  peers: 6\n"))["budget"]
     lines = {x["id"]: x for x in changed["lines"]}
-    assert lines["coordination"]["year1"] == 19341  # twice 7.5 hours: 2 * 9670.5
+    assert lines["coordination"]["year1"] == 20115  # twice 7.5 hours: 2 * 10057.3
     assert changed["total_year1"] > base["total_year1"]
     shown = {a["id"]: a for a in changed["assumptions"]}
     assert shown["peers"]["overridden"] and shown["peers"]["value"] == "6"
@@ -221,7 +222,7 @@ PLANNING_BROKEN = [
                  "cost line 'training': times: unknown assumption 'peer' (did you mean 'peers'?)", id="unknown-assumption"),
     pytest.param("costs.yaml", "{coordinator_hours} hours a week for", "{coordinator_hour} hours a week for", "{coordinator_hour} hours a week for",
                  "cost line 'coordination': basis: unknown assumption 'coordinator_hour'", id="unknown-basis-field"),
-    pytest.param("costs.yaml", "    value: 0.45\n", "    value: 0.455\n", "    value: 0.455", "use at most two decimal places", id="three-decimals"),
+    pytest.param("figures.yaml", "    value: 0.45\n", "    value: 0.455\n", "    value: 0.455", "use at most two decimal places", id="three-decimals"),
     pytest.param("costs.yaml", "{when: {equals: [budget, extend_role]}, value: 7.5}", "{when: {equals: [budget, extended_role]}, value: 7.5}",
                  "extended_role", "'extended_role' is not an option of 'budget'", id="bad-case-condition"),
     pytest.param("schedule.yaml", "  recruit_peers: {weeks: 8,", "  recruit_peer: {weeks: 8,", "recruit_peer:",

@@ -51,6 +51,8 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
             yield Rule(f"gate '{g.id}'", src, ("gates", i, "when"), g.when, None, False, "gate")
         for i, a in enumerate(d.actions):
             yield Rule(f"action '{a.id}'", src, ("actions", i, "when"), a.when, None, True, "action")
+    for rid, sr in q.meta.shared_rules.items():
+        yield Rule(f"shared rule '{rid}'", meta, ("shared_rules", rid, "when"), sr.when, None, False, "shared")
     for i, gl in enumerate(q.meta.go_live):
         yield Rule(f"go-live item '{gl.id}'", meta, ("go_live", i, "met"), gl.met, None, False, "go_live")
     for i, g in enumerate(q.meta.overall.gates):
@@ -61,6 +63,9 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
         yield Rule(f"role rule {i + 1} ({rr.role})", meta, ("roles", "rules", i, "when"), rr.when, None, False, "role")
     for i, t in enumerate(q.meta.templates.rules):
         yield Rule(f"template rule {i + 1} ({t.template})", meta, ("templates", "rules", i, "when"), t.when, None, True, "template")
+    for i, tmpl in enumerate(q.templates):
+        for j, c in enumerate(tmpl.claims):
+            yield Rule(f"template '{tmpl.id}' claim '{c.id}'", sources["catalog"], (i, "claims", j, "when"), c.when, None, True, "claim")
     from builder.load.plan_data import planning_rules  # budget, schedule, risk and indicator conditions
 
     yield from planning_rules(q, sources)
@@ -213,7 +218,7 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
     from builder.checks.templates import check_bindings, check_templates
 
     problems += check_bindings(q, sources.get("bindings"))
-    problems += check_templates(q, project)
+    problems += check_templates(q, project, sources.get("catalog"))
     if contract is not None:
         problems += _contract(q, sources, contract, template_ids)
     from builder.load.plan_data import check_planning

@@ -21,6 +21,12 @@ from builder.load.sources import LoadedFile
 ANSWERS = "answers"
 """The name under which every template sees the clinic's answers, by question id."""
 
+RULES = "rules"
+"""The name under which a template sees the shared rules (questionnaire.yaml), each true while it holds."""
+
+CLAIMS = "claims"
+"""The name under which a template sees its catalog claims, each true only while its condition holds."""
+
 
 def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
     """Every question, option and template id named in bindings.yaml exists."""
@@ -57,6 +63,8 @@ def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
             question(("partner", "name_question"), b.partner.name_question, ("text",))
     if b.regional_network is not None and question(("regional_network", "question"), b.regional_network.question, ("single",)):
         options(("regional_network", "interested"), b.regional_network.question, b.regional_network.interested)
+    if b.nation is not None and question(("nation", "question"), b.nation.question, ("single",)):
+        options(("nation", "nations"), b.nation.question, list(b.nation.nations))
     if b.partnership_split is not None:
         route_ids = [r.id for r in q.meta.routes.options]
         for key in ("own_routes", "hub_routes"):
@@ -101,7 +109,7 @@ def _format_fields(text: str) -> list[str]:
 # ------------------------------------------------------------------ templates
 
 
-def check_templates(q: Questionnaire, project: Project) -> list[Problem]:
+def check_templates(q: Questionnaire, project: Project, catalog: LoadedFile | None = None) -> list[Problem]:
     """Every template parses, and every answer id and option it reads exists in the questionnaire."""
     problems: list[Problem] = []
     env = SandboxedEnvironment()
@@ -116,7 +124,52 @@ def check_templates(q: Questionnaire, project: Project) -> list[Problem]:
             problems.append(Problem(rel, None, Msg.TEMPLATE_SYNTAX.format(problem=str(exc))))
             continue
         problems += _answer_refs(q, rel, tree)
+        tid = path.name.removesuffix(".html.j2") if path.parent.name == "policies" else None
+        problems += _claim_refs(q, rel, tree, tid)
+    problems += _claim_texts(q, project, catalog)
     return problems
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _claim_refs(q: Questionnaire, rel: str, tree: nodes.Template, tid: str | None) -> list[Problem]:
+    """In a policy template, `claims.x` names a claim its catalog entry declares and `rules.x` a shared rule."""
+    if tid is None:  # the plan, paper and toolkit templates have their own context
+        return []
+    tmpl = next((t for t in q.templates if t.id == tid), None)
+    declared = [c.id for c in tmpl.claims] if tmpl else []
+    problems: list[Problem] = []
+    for node in _walk(tree):
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == CLAIMS and node.attr not in declared:
+            problems.append(Problem(rel, node.lineno, Msg.TEMPLATE_CLAIM.format(claim=node.attr, template=tid or rel, hint=hint(node.attr, declared))))
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == RULES and node.attr not in q.meta.shared_rules:
+            problems.append(Problem(rel, node.lineno, Msg.TEMPLATE_RULE.format(rule=node.attr, hint=hint(node.attr, list(q.meta.shared_rules)))))
+    return problems
+
+
+def _claim_texts(q: Questionnaire, project: Project, catalog: LoadedFile | None) -> list[Problem]:
+    """Each claim's words are in its template, so rewording the sentence cannot slip past the claims test."""
+    problems: list[Problem] = []
+    for i, t in enumerate(q.templates):
+        file = project.templates_dir / "policies" / f"{t.id}.html.j2"
+        if not t.claims or not file.exists():
+            continue
+        source = _squash(file.read_text(encoding="utf-8"))
+        seen: list[str] = []
+        for j, c in enumerate(t.claims):
+            where = (i, "claims", j)
+            if c.id in seen:
+                problems.append(_at(catalog, (*where, "id"), Msg.DUPLICATE_ID.format(kind="claim", id=c.id, first=f"template '{t.id}'")))
+            seen.append(c.id)
+            if _squash(c.text) not in source:
+                problems.append(_at(catalog, (*where, "text"), Msg.CLAIM_TEXT.format(claim=c.id, file=project.rel(file))))
+    return problems
+
+
+def _at(src: LoadedFile | None, path: tuple[Any, ...], message: str) -> Problem:
+    return src.problem(path, message) if src is not None else Problem("templates/catalog.yaml", None, message)
 
 
 def _answer_ref(node: nodes.Node) -> str | None:

@@ -21,6 +21,6 @@ def add_planning(plan: dict[str, Any], q: Questionnaire, af: AnswerFile, values:
         return
     dates = schedule(q, p.schedule, plan["actions"], values, route, roles, af.assessed_on)
     plan.update(dates)
-    plan["budget"] = budget(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
+    plan["budget"] = budget(q, getattr(af, "assumptions", {}) or {}, values, route, roles)
     plan["risks"] = risk_register(q, p.risks, p.schedule, values, route, roles)
     plan["indicators"] = indicators(q, p.schedule, values, route, roles)

@@ -102,6 +102,15 @@ class NetworkBinding(_Model):
     """Its options meaning the clinic is in a network or wants one."""
 
 
+class NationBinding(_Model):
+    """The nation the service is in: which nation's dated figures (questionnaire/figures.yaml) the budget uses."""
+
+    question: str
+    """The single-choice question that asks the nation."""
+    nations: dict[str, str] = Field(default_factory=dict)
+    """Option id -> nation id in figures.yaml; an option not listed (or no answer) means the default nation."""
+
+
 class Bindings(_Model):
     """templates/bindings.yaml."""
 
@@ -110,3 +119,4 @@ class Bindings(_Model):
     policy_checklist: PolicyChecklist | None = None
     pathway: Pathway | None = None
     regional_network: NetworkBinding | None = None
+    nation: NationBinding | None = None

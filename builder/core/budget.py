@@ -7,11 +7,11 @@ Pure and integer-only, so builder/wizard/planning.js gives the same pounds: ever
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from builder.core.conditions import Value, evaluate
 from builder.core.errors import Msg, Problem, hint
-from builder.core.schema import CostLine, Costs
+from builder.core.schema import AssumptionCase, CostLine, Costs, Figure, Questionnaire
 from builder.load.sources import LoadedFile
 
 
@@ -42,35 +42,99 @@ def _ratio(num: int, den: int) -> int:
     return (2 * num + den) // (2 * den)
 
 
-def employment(costs: Costs, values: Mapping[str, Value]) -> str:
-    """'paid' when the optional employment question says peers are paid; otherwise 'volunteer'."""
-    v = values.get(costs.employment.question)
-    return "paid" if isinstance(v, str) and v in costs.employment.paid_options else "volunteer"
+class Basis(NamedTuple):
+    """What the budget is costed on: the employment model, the nation and its figures."""
+
+    model: str
+    """How peers are costed: paid, sessional, partner or volunteer."""
+    model_answer: str | None
+    """The answer (option id) that chose the model; None while the question is unanswered."""
+    nation: str
+    """The nation id in figures.yaml whose figures are used."""
+    assumed: bool
+    """True when the nation is not known and the default nation was used."""
+    figures: dict[str, Figure]
+    """The nation's figures, the shared ones filled in."""
 
 
-def assumptions_used(costs: Costs, model: str, overrides: Mapping[str, int], values: Mapping[str, Value],
-                     route: str | None, roles: Sequence[str]) -> dict[str, int]:
-    """Each assumption's figure in hundredths: the clinic's override, else the first case that holds, else the default."""
-    used: dict[str, int] = {}
-    for a in costs.assumptions:
-        if a.id in overrides:
-            h = overrides[a.id]
-        else:
-            h = hundredths(a.value)
+def basis(q: Questionnaire, values: Mapping[str, Value]) -> Basis:
+    """The employment model from its question, and the nation from the `nation` binding (else the default nation)."""
+    p = q.planning
+    assert p is not None
+    emp = p.costs.employment
+    answer = values.get(emp.question)
+    chosen = answer if isinstance(answer, str) and answer in emp.options else None
+    model = emp.options[chosen] if chosen is not None else emp.unknown
+    figs = p.figures
+    nation, assumed = figs.default_nation, True
+    bound = q.bindings.nation
+    if bound is not None:
+        said = values.get(bound.question)
+        if isinstance(said, str) and bound.nations.get(said) in figs.nations:
+            nation, assumed = bound.nations[said], False
+    table = {**figs.shared, **figs.nations[nation].figures}
+    return Basis(model, chosen, nation, assumed, table)
+
+
+def _case_applies(case: AssumptionCase, model: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool:
+    if case.employment is not None and model not in case.employment:
+        return False
+    return case.when is None or evaluate(case.when, values, route, roles) is True
+
+
+def chosen_figures(q: Questionnaire, b: Basis, overrides: Mapping[str, int], values: Mapping[str, Value],
+                   route: str | None, roles: Sequence[str]) -> dict[str, str | None]:
+    """Each assumption's figure id as used (None: a plain value, a sum of parts, or the clinic's own)."""
+    p = q.planning
+    assert p is not None
+    out: dict[str, str | None] = {}
+    for a in p.costs.assumptions:
+        fig: str | None = None
+        if a.id not in overrides:
+            fig = a.figure
             for case in a.cases:
-                if case.employment not in (None, model):
-                    continue
-                if case.when is None or evaluate(case.when, values, route, roles) is True:
-                    h = hundredths(case.value)
+                if _case_applies(case, b.model, values, route, roles):
+                    fig = case.figure
                     break
+        out[a.id] = fig
+    return out
+
+
+def assumptions_used(q: Questionnaire, b: Basis, overrides: Mapping[str, int], values: Mapping[str, Value],
+                     route: str | None, roles: Sequence[str]) -> dict[str, int]:
+    """Each assumption's figure in hundredths: the clinic's override, else the first case that holds, else the default.
+
+    A default given as `percent_of` is 1 plus those assumptions' percentages, rounded half up to two places, worked
+    out after them (they come earlier in costs.yaml)."""
+    p = q.planning
+    assert p is not None
+    used: dict[str, int] = {}
+    for a in p.costs.assumptions:
+        if a.id in overrides:
+            used[a.id] = overrides[a.id]
+            continue
+        h: int | None = None
+        for case in a.cases:
+            if _case_applies(case, b.model, values, route, roles):
+                h = hundredths(b.figures[case.figure].value) if case.figure is not None else hundredths(case.value or 0)
+                break
+        if h is None:
+            if a.figure is not None:
+                h = hundredths(b.figures[a.figure].value)
+            elif a.percent_of:
+                h = 100 + _ratio(sum(used[i] for i in a.percent_of), 100)
+            else:
+                h = hundredths(a.value or 0)
         used[a.id] = h
     return used
 
 
-def lines_that_apply(costs: Costs, model: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> list[CostLine]:
+def lines_that_apply(q: Questionnaire, b: Basis, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> list[CostLine]:
     """The cost lines for this employment model; unknown answers count against the clinic: a line is left out only
     when it surely does not apply."""
-    return [line for line in costs.lines if line.employment in (None, model)
+    p = q.planning
+    assert p is not None
+    return [line for line in p.costs.lines if (line.employment is None or b.model in line.employment)
             and (line.when is None or evaluate(line.when, values, route, roles) is not False)]
 
 
@@ -90,43 +154,103 @@ def line_cost(line: CostLine, used: Mapping[str, int]) -> tuple[int, int]:
     return _ratio(num, den), _ratio(num * share, den * 10000)
 
 
-def year_one_total(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None,
+def year_one_total(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None,
                    roles: Sequence[str]) -> int:
     """budget(...)["total_year1"] without the text of the budget section (what a review of many clinics needs)."""
-    model = employment(costs, values)
-    used = assumptions_used(costs, model, overrides, values, route, roles)
-    return sum(line_cost(line, used)[0] for line in lines_that_apply(costs, model, values, route, roles))
+    b = basis(q, values)
+    used = assumptions_used(q, b, overrides, values, route, roles)
+    return sum(line_cost(line, used)[0] for line in lines_that_apply(q, b, values, route, roles))
 
 
-def budget(costs: Costs, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
-    """The plan's budget section: every assumption as used, each line's year-one and later-year cost."""
-    model = employment(costs, values)
-    used = assumptions_used(costs, model, overrides, values, route, roles)
-    assumptions = [{"id": a.id, "label": a.label, "value": plain(used[a.id]), "shown": fmt(used[a.id], a.unit), "source": a.source,
-                    "date": a.date, "overridden": a.id in overrides} for a in costs.assumptions]
+def _fill(text: str, checks: str) -> str:
+    return text.replace("{checks}", checks)
+
+
+def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
+    """The plan's budget section: every assumption as used with its source and dates, each line's year-one and
+    later-year cost, the nation and pay year the figures come from, and the sentences a reader must see."""
+    p = q.planning
+    assert p is not None
+    costs, figs = p.costs, p.figures
+    b = basis(q, values)
+    nation = figs.nations[b.nation]
+    used = assumptions_used(q, b, overrides, values, route, roles)
+    fig_of = chosen_figures(q, b, overrides, values, route, roles)
+    titles = {sid: s.title for sid, s in q.meta.sources.items()}
     units = {a.id: a.unit for a in costs.assumptions}
     by_id = {a.id: a for a in costs.assumptions}
+    assumptions: list[dict[str, Any]] = []
+    cite: dict[str, str | None] = {}
+    for a in costs.assumptions:
+        fid = fig_of[a.id]
+        f = b.figures[fid] if fid is not None else None
+        if f is not None:
+            source = titles[f.source] + (f" ({f.year})" if f.year else "")
+            if not f.verified:
+                source = "Not yet verified: " + source
+            cite[a.id] = titles[f.source] + (f", {f.took_effect}" if f.took_effect else "")
+        else:
+            source = a.source or ""
+            cite[a.id] = None
+        assumptions.append({"id": a.id, "label": _fill(a.label, nation.checks), "value": plain(used[a.id]),
+                            "shown": fmt(used[a.id], a.unit), "source": source,
+                            "date": f.took_effect if f is not None else None,
+                            "checked": f.checked if f is not None else None,
+                            "verified": f.verified if f is not None else True,
+                            "note": f.note if f is not None else None,
+                            "overridden": a.id in overrides})
     lines: list[dict[str, Any]] = []
-    for line in lines_that_apply(costs, model, values, route, roles):
+    used_ids: list[str] = []
+    for line in lines_that_apply(q, b, values, route, roles):
         year1, later = line_cost(line, used)
         cited: list[str] = []
         for ident in [*line.times, *line.per]:
-            a = by_id[ident]
-            if a.date is not None:
-                text = f"{a.source}, {a.date}"
-                if text not in cited:
+            parts = [] if ident in overrides else by_id[ident].percent_of
+            for part in [ident, *parts]:  # a sum of parts cites each part
+                used_ids.append(part)
+                text = cite[part]
+                if text is not None and text not in cited:
                     cited.append(text)
-        basis = line.basis
+        basis_text = _fill(line.basis, nation.checks)
         for ident in used:
             field = "{" + ident + "}"
-            if field in basis:
-                basis = basis.replace(field, fmt(used[ident], units[ident]))
-        lines.append({"id": line.id, "label": line.label, "basis": basis, "year1": year1, "later_year": later,
+            if field in basis_text:
+                basis_text = basis_text.replace(field, fmt(used[ident], units[ident]))
+        lines.append({"id": line.id, "label": _fill(line.label, nation.checks), "basis": basis_text, "year1": year1, "later_year": later,
                       "source": "; ".join(cited) if cited else "Planning assumptions (see the assumptions table)"})
     total1 = sum(x["year1"] for x in lines)
+    # What the reader must be told: the nation assumed, the pay year, how the employment model was chosen,
+    # and any figure the costed lines use that is not yet verified.
+    notes: list[str] = []
+    if b.assumed:
+        notes.append(figs.assumed_note.replace("{nation}", nation.name))
+    years: list[str] = []
+    unverified: list[str] = []
+    labels = {a["id"]: a["label"] for a in assumptions}
+    for ident in used_ids:
+        fid = fig_of[ident]
+        if fid is None:
+            continue
+        f = b.figures[fid]
+        if f.year and f.year not in years:
+            years.append(f.year)
+        if not f.verified and labels[ident] not in unverified:
+            unverified.append(labels[ident])
+    if years:
+        notes.append(f"Pay is costed on the {' and '.join(years)} Agenda for Change scale for {nation.name}.")
+    note = costs.employment.notes.get(b.model_answer if b.model_answer is not None else "unknown")
+    if note:
+        notes.append(note)
+    if unverified:
+        notes.append("Not yet verified for " + nation.name + ", so confirm before relying on the budget: " + "; ".join(unverified) + ".")
     return {
         "currency": costs.currency,
-        "employment": model,
+        "employment": b.model,
+        "nation": b.nation,
+        "nation_name": nation.name,
+        "nation_assumed": b.assumed,
+        "pay_year": years[0] if years else None,
+        "notes": notes,
         "assumptions": assumptions,
         "lines": lines,
         "total_year1": total1,

@@ -309,7 +309,7 @@ def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False)
     p = q.planning
     if p is not None:
         actions = must_first(q, p.schedule, actions)
-        cost = year_one_total(p.costs, getattr(af, "assumptions", {}) or {}, values, route, roles)
+        cost = year_one_total(q, getattr(af, "assumptions", {}) or {}, values, route, roles)
     answers = {qid: values[qid] for qid, st in state.items() if st == "answered"}
     gaps = must_have_gaps(q, {"go_live": go_live, "readiness": {"overall": overall, "domains": domains}})
     return _summary(q, overall, domains, route, roles, [a["id"] for a in actions], templates, gaps, cost, answers)

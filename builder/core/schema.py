@@ -6,7 +6,19 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictBool, StrictFloat, StrictInt, StrictStr, Tag
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    Tag,
+    model_validator,
+)
 
 from builder.core.bindings import Bindings
 
@@ -350,6 +362,16 @@ class Messages(Model):
     go_live_unknown: StrictStr
 
 
+class SharedRule(Model):
+    """A rule stated once and used wherever it applies: `{holds: id}` in any condition, `{rule:id}` in any text,
+    `rules.<id>` in a template."""
+
+    says: StrictStr
+    """The rule in one sentence, as the questionnaire's hints, the plan and the guidance state it."""
+    when: Condition
+    """The answers for which it applies."""
+
+
 class Meta(Model):
     version: StrictStr
     title: StrictStr
@@ -368,6 +390,19 @@ class Meta(Model):
     """The go-live checklist, in the order the plan shows it."""
     start_with: StrictInt = Field(default=3, ge=1)
     """How many of the weakest domains the plan names under 'Start with'."""
+    shared_rules: dict[Id, SharedRule] = {}
+    """Rules stated once (such as when a peer needs an honorary contract), expanded where they are used."""
+
+
+class Claim(Model):
+    """A sentence in a template that states a fact about the clinic or the peer's terms, and when it is true."""
+
+    id: Id
+    """The template reads it as `claims.<id>`: true only while `when` holds for the clinic's answers."""
+    text: StrictStr
+    """Words that appear in the template only where the claim is made (`readiness check` finds them in the file)."""
+    when: Condition
+    """The answers that make the claim true (route and role tests allowed); unknown answers never do."""
 
 
 class Template(Model):
@@ -379,6 +414,8 @@ class Template(Model):
     guidance: StrictStr
     standards: list[Id] = []
     """Ids from questionnaire.yaml 'standards' this template helps a clinic meet."""
+    claims: list[Claim] = []
+    """Facts the template states only when the answers support them; otherwise it shows a fill-in field."""
 
 
 class Catalog(Model):
@@ -426,7 +463,9 @@ Amount = Annotated[StrictInt | StrictFloat, Field(ge=0, le=10_000_000)]
 """A non-negative figure with at most two decimal places (pounds and pence, or hours)."""
 
 IsoDate = Annotated[StrictStr, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
-Employment = Literal["paid", "volunteer"]
+Employment = Literal["paid", "sessional", "partner", "volunteer"]
+"""How peers are costed: paid staff on a pay band, sessional workers paid by the session, peers a partner
+employs and charges for, or volunteers paid expenses only."""
 Score5 = Annotated[StrictInt, Field(ge=1, le=5)]
 """A rating on the NHS 5 x 5 risk matrix: 1 (rare / negligible) to 5 (almost certain / catastrophic)."""
 
@@ -440,9 +479,18 @@ def _two_places(value: float) -> float:
 class AssumptionCase(Model):
     when: Condition | None = None
     """This value applies when the condition holds on the answers (route tests allowed)."""
-    employment: Employment | None = None
-    """This value applies only when peers are paid, or only when they are volunteers."""
-    value: Annotated[Amount, AfterValidator(_two_places)]
+    employment: list[Employment] | None = None
+    """This value applies only when peers are costed as one of these (paid, sessional, partner, volunteer)."""
+    value: Annotated[Amount, AfterValidator(_two_places)] | None = None
+    """The value; or else `figure`."""
+    figure: Id | None = None
+    """A dated figure from figures.yaml, in the clinic's nation, instead of `value`."""
+
+    @model_validator(mode="after")
+    def _one_value(self) -> AssumptionCase:
+        if (self.value is None) == (self.figure is None):
+            raise ValueError("give either 'value' or 'figure'")
+        return self
 
 
 class Assumption(Model):
@@ -451,14 +499,25 @@ class Assumption(Model):
     label: StrictStr
     unit: Literal["money", "number"]
     """money: pounds (shown with £); number: a count, hours or a multiplier."""
-    value: Annotated[Amount, AfterValidator(_two_places)]
-    """The default when no case holds and the answer file does not override it."""
-    source: StrictStr
-    """Who publishes the figure, or 'Planning assumption: ...' saying what to confirm."""
-    date: IsoDate | None = None
-    """When the published figure took effect: figures such as pay and fees change."""
+    value: Annotated[Amount, AfterValidator(_two_places)] | None = None
+    """The default when no case holds and the answer file does not override it; or else `figure` or `percent_of`."""
+    figure: Id | None = None
+    """The default is this dated figure from figures.yaml, in the clinic's nation (its source and dates come with it)."""
+    percent_of: list[Id] = []
+    """The default is a multiplier: 1 plus these percentages (other assumptions), rounded to two places."""
+    source: StrictStr | None = None
+    """Who publishes the figure, or 'Planning assumption: ...' saying what to confirm; figures carry their own."""
     cases: list[AssumptionCase] = []
     """The first case that holds sets the value, pre-filling it from the answers."""
+
+    @model_validator(mode="after")
+    def _one_default(self) -> Assumption:
+        given = [self.value is not None, self.figure is not None, bool(self.percent_of)]
+        if sum(given) != 1:
+            raise ValueError("give exactly one of 'value', 'figure' or 'percent_of'")
+        if self.figure is None and self.source is None:
+            raise ValueError("'source' is required unless the default is a 'figure'")
+        return self
 
 
 class CostLine(Model):
@@ -468,8 +527,8 @@ class CostLine(Model):
     """How the line is worked out, with {assumption} fields filled in."""
     when: Condition | None = None
     """The line is costed only when this holds."""
-    employment: Employment | None = None
-    """The line applies only to paid peers, or only to volunteers."""
+    employment: list[Employment] | None = None
+    """The line applies only when peers are costed as one of these."""
     times: list[Id] = Field(min_length=1)
     """Assumptions multiplied together for the year-one cost."""
     per: list[Id] = []
@@ -482,9 +541,13 @@ class CostLine(Model):
 
 class EmploymentModel(Model):
     question: Id
-    """The question that says how peers are engaged; may not exist yet (then: volunteers)."""
-    paid_options: list[Id]
-    """Its options that mean peers are paid."""
+    """The single-choice question that says how peers are engaged; `readiness check` requires it and its options."""
+    options: dict[Id, Employment]
+    """Each of its options, and how peers are costed when it is chosen."""
+    unknown: Employment
+    """How peers are costed while the question is unanswered."""
+    notes: dict[Id, StrictStr] = {}
+    """A sentence the budget says when an option (or 'unknown') is how the model was chosen."""
 
 
 class Costs(Model):
@@ -492,6 +555,57 @@ class Costs(Model):
     employment: EmploymentModel
     assumptions: list[Assumption]
     lines: list[CostLine]
+
+
+# ---------------------------------------------------------------- dated figures by nation (figures.yaml)
+
+FigureKind = Literal["pay", "hours", "fee", "rate"]
+
+
+class Figure(Model):
+    value: Annotated[Amount, AfterValidator(_two_places)]
+    unit: Literal["money", "number"]
+    kind: FigureKind
+    """Which staleness threshold applies (figures.yaml 'stale_after_days')."""
+    source: Id
+    """A source id from questionnaire.yaml 'sources'."""
+    took_effect: IsoDate | None = None
+    """When the figure took effect; may be missing only while it is not verified."""
+    checked: IsoDate
+    """When someone last checked it is still the figure in force."""
+    year: StrictStr | None = None
+    """The pay year it belongs to ('2025/26'), said in the plan."""
+    verified: StrictBool = True
+    """False while the figure has not been checked against its publisher: the plan says so."""
+    note: StrictStr | None = None
+    """What to know about it (what it includes, why it is not verified)."""
+
+    @model_validator(mode="after")
+    def _dated(self) -> Figure:
+        if self.verified and self.took_effect is None:
+            raise ValueError("a verified figure needs 'took_effect'")
+        return self
+
+
+class Nation(Model):
+    name: StrictStr
+    """The nation as the plan names it."""
+    checks: StrictStr
+    """Its criminal-record checking service as cost lines name it ('DBS', 'PVG (Disclosure Scotland)')."""
+    figures: dict[Id, Figure]
+    """This nation's own figures; any figure not given is the shared one."""
+
+
+class Figures(Model):
+    default_nation: Id
+    """The nation whose figures are used while the clinic's nation is not known."""
+    assumed_note: StrictStr
+    """The sentence the budget says when it used the default nation; {nation} is its name."""
+    stale_after_days: dict[FigureKind, StrictInt]
+    """`readiness check --strict` warns when a figure of this kind was last checked longer ago than this."""
+    shared: dict[Id, Figure] = {}
+    """Figures that are the same in every nation (UK-wide taxes and rates)."""
+    nations: dict[Id, Nation]
 
 
 class ActionTiming(Model):
@@ -583,6 +697,8 @@ class Planning(Model):
     """Everything that turns the assessment into a plan a board can act on."""
 
     costs: Costs
+    figures: Figures
+    """Dated figures by nation (questionnaire/figures.yaml), read by the costs' assumptions."""
     schedule: Schedule
     risks: RiskRegister
     indicators: Indicators

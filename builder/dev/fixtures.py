@@ -93,6 +93,9 @@ def build(q: Questionnaire) -> dict[Path, str]:
     # Budget assumptions the clinic overrides (answer-file 'assumptions:'), so both engines cost them alike.
     overridden = dataclasses.replace(base, assumptions={"coordinator_hours": 1000, "peers": 600, "mileage_rate": 40, "on_costs": 130})
     cases.append({"name": "riverside with assumptions", "answers": answer_doc(overridden), "plan_sha256": plan_digest(evaluate_plan(q, overridden))})
+    # One part of a sum overridden (an employer outside the NHS pays the full pension rate): the multiplier follows it.
+    part = dataclasses.replace(base, assumptions={"pension_employer_rate": 2378, "holiday_accrual_rate": 1000})
+    cases.append({"name": "riverside with an on-cost part", "answers": answer_doc(part), "plan_sha256": plan_digest(evaluate_plan(q, part))})
     for name, af in coverage_cases(q, base):
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()

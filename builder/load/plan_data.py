@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from builder.core.errors import Msg, Problem, hint
-from builder.core.schema import Condition, Costs, Indicators, Planning, Questionnaire, RiskRegister, Schedule
-from builder.load.sources import LoadedFile, load
+from builder.core.schema import Condition, Costs, Figures, Indicators, Planning, Questionnaire, RiskRegister, Schedule
+from builder.load.sources import LoadedFile, expand_shared_rules, load
 
 if TYPE_CHECKING:
     from builder.checks.questionnaire import Rule
     from builder.load.paths import Project
 
-FILES: dict[str, type[Any]] = {"costs": Costs, "schedule": Schedule, "risks": RiskRegister, "indicators": Indicators}
+FILES: dict[str, type[Any]] = {"costs": Costs, "figures": Figures, "schedule": Schedule, "risks": RiskRegister, "indicators": Indicators}
 """Planning file stems (in questionnaire/) and the model each is validated against."""
 
+today = datetime.date.today
+"""The date figures' ages are measured to (a test sets its own)."""
 
-def load_planning(project: Project) -> tuple[Planning | None, dict[str, LoadedFile], list[Problem]]:
-    """Validate the four planning files; all four must be present and valid for a Planning.
+
+def load_planning(project: Project, rules: dict[str, Any] | None = None) -> tuple[Planning | None, dict[str, LoadedFile], list[Problem]]:
+    """Validate the five planning files; all must be present and valid for a Planning.
 
     A questionnaire with none of them plans without a budget, timeline, risks or indicators.
     """
@@ -31,13 +35,15 @@ def load_planning(project: Project) -> tuple[Planning | None, dict[str, LoadedFi
     for stem, model in FILES.items():
         path = project.questionnaire_dir / f"{stem}.yaml"
         src = load(path, project.rel(path))
+        expand_shared_rules(src, rules or {}, problems)
         sources[stem] = src
         value, errs = validate(model, src)
         problems += errs
         parts[stem] = value
     if problems or any(v is None for v in parts.values()):
         return None, sources, problems
-    return Planning(costs=parts["costs"], schedule=parts["schedule"], risks=parts["risks"], indicators=parts["indicators"]), sources, []
+    return Planning(costs=parts["costs"], figures=parts["figures"], schedule=parts["schedule"], risks=parts["risks"],
+                    indicators=parts["indicators"]), sources, []
 
 
 def planning_rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Rule]:
@@ -107,13 +113,8 @@ def check_planning(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pro
         for field in re.findall(r"\{(\w+)\}", line.basis):
             known(field, f"{where}: basis", costs, ("lines", i, "basis"))
 
-    emp = p.costs.employment
-    question = q.question(emp.question)
-    if question is not None:  # the question is optional: until it exists every peer is a volunteer
-        opts = [o.id for o in question.options]
-        for j, o in enumerate(emp.paid_options):
-            if o not in opts:
-                problems.append(costs.problem(("employment", "paid_options", j), Msg.PLAN_EMPLOYMENT.format(option=o, question=emp.question, options=", ".join(opts))))
+    problems += _check_employment(q, costs)
+    problems += _check_figures(q, sources)
 
     # Schedule: every action id known; waits only on the same or earlier phases; no cycles.
     phase_of = {a.id: a.phase for d in q.domains for a in d.actions}
@@ -165,4 +166,82 @@ def check_planning(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pro
             doc = item.source.doc
             if doc not in q.meta.sources:
                 problems.append(sources[stem].problem((stem, i, "source", "doc"), Msg.REF_SOURCE.format(where=f"{kind} '{item.id}'", source=doc, hint=hint(doc, q.meta.sources))))
+    return problems
+
+
+def _check_employment(q: Questionnaire, costs: LoadedFile) -> list[Problem]:
+    """The employment question exists, is single choice, and every one of its options says how peers are costed.
+
+    No reference is exempt for being optional: a renamed question or option fails here with the line."""
+    p = q.planning
+    assert p is not None
+    emp = p.costs.employment
+    problems: list[Problem] = []
+    question = q.question(emp.question)
+    if question is None:
+        return [costs.problem(("employment", "question"), Msg.REF_QUESTION.format(
+            where="employment", question=emp.question, hint=hint(emp.question, [x.id for x in q.questions])))]
+    if question.type != "single":
+        return [costs.problem(("employment", "question"), Msg.PLAN_EMPLOYMENT_TYPE.format(question=emp.question, qtype=question.type))]
+    opts = [o.id for o in question.options]
+    for o in emp.options:
+        if o not in opts:
+            problems.append(costs.problem(("employment", "options", o), Msg.PLAN_EMPLOYMENT.format(option=o, question=emp.question, options=", ".join(opts))))
+    missing = [o for o in opts if o not in emp.options]
+    if missing:
+        problems.append(costs.problem(("employment", "options"), Msg.PLAN_EMPLOYMENT_MISSING.format(question=emp.question, options=", ".join(missing))))
+    for o in emp.notes:
+        if o != "unknown" and o not in opts:
+            problems.append(costs.problem(("employment", "notes", o), Msg.PLAN_EMPLOYMENT.format(option=o, question=emp.question, options=", ".join([*opts, "unknown"]))))
+    return problems
+
+
+def _check_figures(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Problem]:
+    """figures.yaml: every nation has every figure, sources are known, staleness; costs.yaml names only known figures."""
+    p = q.planning
+    assert p is not None
+    figs, src, costs = p.figures, sources["figures"], sources["costs"]
+    problems: list[Problem] = []
+    nation_ids = list(figs.nations)
+    if figs.default_nation not in figs.nations:
+        problems.append(src.problem(("default_nation",), Msg.FIGURE_NATION.format(where="default_nation", nation=figs.default_nation,
+                                                                                 hint=hint(figs.default_nation, nation_ids), nations=", ".join(nation_ids))))
+    tables = {nid: {**figs.shared, **n.figures} for nid, n in figs.nations.items()}
+    every = sorted({f for t in tables.values() for f in t})
+    for nid, table in tables.items():
+        missing = [f for f in every if f not in table]
+        if missing:
+            problems.append(src.problem(("nations", nid, "figures"), Msg.FIGURE_MISSING.format(nation=nid, figures=", ".join(missing))))
+    located: list[tuple[tuple[Any, ...], str, Any]] = [(("shared", fid), fid, f) for fid, f in figs.shared.items()]
+    located += [(("nations", nid, "figures", fid), f"{nid} {fid}", f) for nid, n in figs.nations.items() for fid, f in n.figures.items()]
+    now = today()
+    for path, where, f in located:
+        if f.source not in q.meta.sources:
+            problems.append(src.problem((*path, "source"), Msg.REF_SOURCE.format(where=f"figure '{where}'", source=f.source, hint=hint(f.source, q.meta.sources))))
+        limit = figs.stale_after_days.get(f.kind)
+        age = (now - datetime.date.fromisoformat(f.checked)).days
+        if limit is not None and age > limit:
+            problems.append(Problem(src.file, src.line((*path, "checked")), Msg.FIGURE_STALE.format(
+                where=where, checked=f.checked, days=age, limit=limit), warning=True))
+    b = q.bindings.nation
+    if b is not None:
+        for oid, nid in b.nations.items():
+            if nid not in figs.nations:
+                problems.append(Problem(src.file, None, Msg.FIGURE_NATION.format(where=f"bindings nation '{oid}'", nation=nid, hint=hint(nid, nation_ids), nations=", ".join(nation_ids))))
+    units = {fid: f.unit for t in tables.values() for fid, f in t.items()}
+    seen: list[str] = []
+    for i, a in enumerate(p.costs.assumptions):
+        named = [(("assumptions", i, "figure"), a.figure)] + [(("assumptions", i, "cases", j, "figure"), c.figure) for j, c in enumerate(a.cases)]
+        for path, fid in named:
+            if fid is None:
+                continue
+            if fid not in units:
+                problems.append(costs.problem(path, Msg.FIGURE_UNKNOWN.format(where=f"assumption '{a.id}'", figure=fid, hint=hint(fid, every))))
+            elif units[fid] != a.unit:
+                problems.append(costs.problem(path, Msg.FIGURE_UNIT.format(where=f"assumption '{a.id}'", figure=fid, unit=units[fid], expected=a.unit)))
+        for j, part in enumerate(a.percent_of):
+            if part not in seen:
+                problems.append(costs.problem(("assumptions", i, "percent_of", j), Msg.PLAN_ASSUMPTION.format(
+                    where=f"assumption '{a.id}': percent_of (only earlier assumptions)", id=part, hint=hint(part, seen))))
+        seen.append(a.id)
     return problems

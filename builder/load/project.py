@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, hint
 from builder.core.limits import MAX_CONDITION_DEPTH
 from builder.core.schema import OPERATORS, Catalog, Domain, Meta, Questionnaire
-from builder.load.sources import LoadedFile, load
+from builder.load.sources import LoadedFile, expand_shared_rules, load
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -200,11 +200,16 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     deep = _deep_conditions(meta_src)
     if deep:
         raise ProjectError(deep)
+    # Shared rules are stated once in questionnaire.yaml and expanded wherever {holds: id} or {rule:id} uses them.
+    raw_rules = meta_src.data.get("shared_rules") if isinstance(meta_src.data, dict) else None
+    rules: dict[str, Any] = raw_rules if isinstance(raw_rules, dict) else {}
+    expand_shared_rules(meta_src, rules, problems, skip=("shared_rules",))
     meta, errs = validate(Meta, meta_src)
     problems += errs
 
     catalog_path = project.templates_dir / "catalog.yaml"
     catalog_src = load(catalog_path, project.rel(catalog_path))
+    expand_shared_rules(catalog_src, rules, problems)
     catalog, errs = validate(Catalog, catalog_src, wrap="templates")
     problems += errs
 
@@ -222,6 +227,7 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
         if deep:  # pydantic would recurse through them: report, and skip the file's shape check
             problems += deep
             continue
+        expand_shared_rules(src, rules, problems)
         domain, errs = validate(Domain, src)
         problems += errs
         if domain:
@@ -236,7 +242,7 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     from builder.load.plan_data import FILES as PLANNING_FILES
     from builder.load.plan_data import load_planning
 
-    planning, planning_sources, errs = load_planning(project)
+    planning, planning_sources, errs = load_planning(project, rules)
     problems += errs
     sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:

@@ -10,6 +10,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from builder.core.conditions import evaluate
 from builder.core.schema import Questionnaire
 
 DOC_VERSION = "1.0"
@@ -110,6 +111,9 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
             "role_titles": {r.id: r.title for r in q.meta.roles.options},
             "route": None,
             "answers": {},
+            "claims": {c.id: False for c in template.claims},
+            "rules": {rid: False for rid in q.meta.shared_rules},
+            "rule_text": {rid: r.says for rid, r in q.meta.shared_rules.items()},
             "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION, "issued": None, "review_date": None},
             "link_stylesheet": link_stylesheet,
         }
@@ -125,6 +129,10 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
         "role_titles": {r.id: r.title for r in q.meta.roles.options},
         "route": plan["route"],
         "answers": answers,
+        # A claim is stated only when its condition surely holds; unknown answers get the fill-in field instead.
+        "claims": {c.id: evaluate(c.when, answers, plan["route"], plan["roles"]) is True for c in template.claims},
+        "rules": {rid: evaluate(r.when, answers, plan["route"], plan["roles"]) is True for rid, r in q.meta.shared_rules.items()},
+        "rule_text": {rid: r.says for rid, r in q.meta.shared_rules.items()},
         "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION,
                 "issued": en_gb_date(assessed), "review_date": _review(assessed)},
         "link_stylesheet": link_stylesheet,
@@ -138,9 +146,12 @@ def planning_context(q: Questionnaire, plan: dict[str, Any] | None) -> dict[str,
     p = q.planning
     if p is None:
         return {"indicators": [], "budget_lines": [], "risks": []}
+    # A blank form serves every nation: name each nation's checking service.
+    names = list(dict.fromkeys(n.checks for n in p.figures.nations.values()))
+    schemes = ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else "".join(names)
     return {
         "indicators": [{"name": i.name, "definition": i.definition, "target": i.target, "source": i.data_source} for i in p.indicators.indicators],
-        "budget_lines": [{"label": line.label, "year1": None} for line in p.costs.lines],
+        "budget_lines": [{"label": line.label.replace("{checks}", schemes), "year1": None} for line in p.costs.lines],
         "risks": [{"title": r.title, "residual_score": None} for r in p.risks.risks],
     }
 

@@ -169,12 +169,18 @@ def _planning_markdown(plan: dict[str, Any], add: Any) -> None:
         add(f"| {line['label']} | {md(line['basis'])} | £{line['year1']:,} | £{line['later_year']:,} |")
     add(f"| **Total** | three years: £{b['total_3_years']:,} | **£{b['total_year1']:,}** | |")
     add("")
+    for note in b.get("notes", []):
+        add(f"- {md(note)}")
+    if b.get("notes"):
+        add("")
     add("Assumptions (override any of them under `assumptions:` in the answer file):")
     add("")
     for a in b["assumptions"]:
-        date = f", {a['date']}" if a["date"] else ""
+        date = f", took effect {a['date']}" if a["date"] else ""
+        date += f", checked {a['checked']}" if a.get("checked") else ""
         mark = " (set by the clinic)" if a["overridden"] else ""
-        add(f"- `{a['id']}` {a['label']}: **{md(a['shown'])}**{mark}. {md(a['source'])}{date}")
+        note = f". {md(a['note'])}" if a.get("note") else ""
+        add(f"- `{a['id']}` {a['label']}: **{md(a['shown'])}**{mark}. {md(a['source'])}{date}{note}")
     add("")
     add("## Risk register")
     add("")

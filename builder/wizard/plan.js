@@ -211,6 +211,7 @@ window.ReadinessPlanView = (w) => {
           h("td", { "data-label": "Later years", class: "rw-num" }, pounds(l.later_year)))),
           h("tr", { class: "rw-total" }, h("th", { scope: "row" }, "Total"), h("td", null, `Three years: ${pounds(b.total_3_years)}`),
             h("td", { class: "rw-num" }, h("strong", null, pounds(b.total_year1))), h("td", null, "")))),
+      (b.notes || []).length > 0 && h("ul", { class: "rw-budget-notes" }, b.notes.map((n) => h("li", null, n))),
       h("h4", null, "Assumptions"), error,
       h("table", { class: "rw-assumptions" },
         h("thead", null, h("tr", null, ["Assumption", "Value", "Source"].map((c) => h("th", { scope: "col" }, c)))),
@@ -218,7 +219,7 @@ window.ReadinessPlanView = (w) => {
           h("th", { scope: "row" }, h("label", { for: `rw-a-${a.id}` }, a.label)),
           h("td", { "data-label": "Value" }, h("input", { id: `rw-a-${a.id}`, type: "text", inputmode: "decimal", class: "rw-amount", value: a.value,
             onchange: (e) => setAssumption(a.id, e.target.value) }), a.overridden ? " (yours)" : ""),
-          h("td", { "data-label": "Source" }, a.source + (a.date ? ` (${longDate(a.date)})` : "")))))));
+          h("td", { "data-label": "Source" }, a.source + (a.date ? ` (took effect ${longDate(a.date)}${a.checked ? `; checked ${longDate(a.checked)}` : ""})` : "") + (a.note ? `. ${a.note}` : "")))))));
   }
 
   function boardDetails(plan) {

@@ -27,60 +27,131 @@
 
   /** num / den rounded half up (BigInt in, Number out). */
   function roundDiv(num, den) { return Number((2n * num + den) / (2n * den)); }
-  function employmentModel(costs, values) {
-    var v = has(values, costs.employment.question) ? values[costs.employment.question] : null;
-    return typeof v === "string" && costs.employment.paid_options.indexOf(v) >= 0 ? "paid" : "volunteer";
+  /** budget.basis: the employment model from its question, the nation from the `nation` binding (else the default). */
+  function costBasis(q, values) {
+    var p = q.planning, emp = p.costs.employment, figs = p.figures;
+    var answer = has(values, emp.question) ? values[emp.question] : null;
+    var chosen = typeof answer === "string" && has(emp.options, answer) ? answer : null;
+    var nation = figs.default_nation, assumed = true, bound = q.bindings && q.bindings.nation;
+    if (bound) {
+      var said = has(values, bound.question) ? values[bound.question] : null;
+      var nid = typeof said === "string" && bound.nations && has(bound.nations, said) ? bound.nations[said] : null;
+      if (nid !== null && has(figs.nations, nid)) { nation = nid; assumed = false; }
+    }
+    var table = dict();
+    Object.keys(figs.shared || {}).forEach(function (k) { table[k] = figs.shared[k]; });
+    Object.keys(figs.nations[nation].figures).forEach(function (k) { table[k] = figs.nations[nation].figures[k]; });
+    return { model: chosen !== null ? emp.options[chosen] : emp.unknown, modelAnswer: chosen, nation: nation, assumed: assumed, figures: table };
   }
 
-  function budget(costs, overrides, values, route, roles) {
-    var model = employmentModel(costs, values), used = dict(), units = dict(), byId = dict(), assumptions = [];
-    costs.assumptions.forEach(function (a) {
-      var h, overridden = has(overrides, a.id);
-      if (overridden) h = overrides[a.id];
-      else {
-        h = hundredths(a.value);
-        (a.cases || []).some(function (c) {
-          if (c.employment && c.employment !== model) return false;
-          if (c.when && evaluate(c.when, values, route, roles) !== true) return false;
-          h = hundredths(c.value);
-          return true;
-        });
-      }
-      used[a.id] = h; units[a.id] = a.unit; byId[a.id] = a;
-      assumptions.push({ id: a.id, label: a.label, value: plainAmount(h), shown: fmtAmount(h, a.unit), source: a.source,
-        date: a.date === undefined ? null : a.date, overridden: overridden });
-    });
-    var lines = [];
-    costs.lines.forEach(function (line) {
-      if (line.employment && line.employment !== model) return;
-      // Unknown answers count against the clinic: a line is left out only when it surely does not apply.
-      if (line.when && evaluate(line.when, values, route, roles) === false) return;
-      var num = 1n, den = 1n, per = line.per || [];
-      line.times.forEach(function (id) { num *= BigInt(used[id]); den *= 100n; });
-      per.forEach(function (id) { num *= 100n; den *= BigInt(used[id]); });
-      var year1 = 0, later = 0;
-      if (den !== 0n) {
-        var share = BigInt(line.later_from ? used[line.later_from] : (line.later === undefined ? 100 : line.later) * 100);
-        year1 = roundDiv(num, den);
-        later = roundDiv(num * share, den * 10000n);
-      }
-      var cited = [];
-      line.times.concat(per).forEach(function (id) {
-        var a = byId[id];
-        if (a.date !== undefined && a.date !== null) {
-          var text = a.source + ", " + a.date;
-          if (cited.indexOf(text) < 0) cited.push(text);
-        }
+  function caseApplies(c, model, values, route, roles) {
+    if (c.employment && c.employment.indexOf(model) < 0) return false;
+    return !c.when || evaluate(c.when, values, route, roles) === true;
+  }
+
+  /** budget.assumptions_used and chosen_figures together: {used: id -> hundredths, fig: id -> figure id or null}. */
+  function assumptionsUsed(q, b, overrides, values, route, roles) {
+    var used = dict(), fig = dict();
+    q.planning.costs.assumptions.forEach(function (a) {
+      if (has(overrides, a.id)) { used[a.id] = overrides[a.id]; fig[a.id] = null; return; }
+      var h = null, f = a.figure === undefined ? null : a.figure;
+      (a.cases || []).some(function (c) {
+        if (!caseApplies(c, b.model, values, route, roles)) return false;
+        f = c.figure === undefined ? null : c.figure;
+        h = f !== null ? hundredths(b.figures[f].value) : hundredths(c.value || 0);
+        return true;
       });
-      var basis = line.basis;
+      if (h === null) {
+        if (a.figure !== undefined && a.figure !== null) h = hundredths(b.figures[a.figure].value);
+        else if (a.percent_of && a.percent_of.length) {
+          var sum = 0n;
+          a.percent_of.forEach(function (id) { sum += BigInt(used[id]); });
+          h = 100 + roundDiv(sum, 100n);
+        } else h = hundredths(a.value || 0);
+      }
+      used[a.id] = h; fig[a.id] = f;
+    });
+    return { used: used, fig: fig };
+  }
+
+  function linesThatApply(q, b, values, route, roles) {
+    // Unknown answers count against the clinic: a line is left out only when it surely does not apply.
+    return q.planning.costs.lines.filter(function (line) {
+      return (!line.employment || line.employment.indexOf(b.model) >= 0) &&
+        !(line.when && evaluate(line.when, values, route, roles) === false);
+    });
+  }
+
+  function lineCost(line, used) {
+    var num = 1n, den = 1n;
+    line.times.forEach(function (id) { num *= BigInt(used[id]); den *= 100n; });
+    (line.per || []).forEach(function (id) { num *= 100n; den *= BigInt(used[id]); });
+    if (den === 0n) return [0, 0];
+    var share = BigInt(line.later_from ? used[line.later_from] : (line.later === undefined ? 100 : line.later) * 100);
+    return [roundDiv(num, den), roundDiv(num * share, den * 10000n)];
+  }
+
+  /** budget.year_one_total. */
+  function yearOneTotal(q, overrides, values, route, roles) {
+    var b = costBasis(q, values), used = assumptionsUsed(q, b, overrides, values, route, roles).used;
+    return linesThatApply(q, b, values, route, roles).reduce(function (t, line) { return t + lineCost(line, used)[0]; }, 0);
+  }
+
+  function budget(q, overrides, values, route, roles) {
+    var costs = q.planning.costs, figs = q.planning.figures, b = costBasis(q, values), nation = figs.nations[b.nation];
+    var fill = function (text) { return text.split("{checks}").join(nation.checks); };
+    var au = assumptionsUsed(q, b, overrides, values, route, roles), used = au.used, figOf = au.fig;
+    var units = dict(), byId = dict(), cite = dict(), labels = dict(), assumptions = [];
+    costs.assumptions.forEach(function (a) {
+      var fid = figOf[a.id], f = fid !== null ? b.figures[fid] : null, source;
+      units[a.id] = a.unit; byId[a.id] = a;
+      if (f) {
+        var title = q.meta.sources[f.source].title;
+        source = title + (f.year ? " (" + f.year + ")" : "");
+        if (f.verified === false) source = "Not yet verified: " + source;
+        cite[a.id] = title + (f.took_effect ? ", " + f.took_effect : "");
+      } else { source = a.source || ""; cite[a.id] = null; }
+      labels[a.id] = fill(a.label);
+      assumptions.push({ id: a.id, label: labels[a.id], value: plainAmount(used[a.id]), shown: fmtAmount(used[a.id], a.unit),
+        source: source, date: f && f.took_effect ? f.took_effect : null, checked: f ? f.checked : null,
+        verified: f ? f.verified !== false : true, note: f && f.note ? f.note : null, overridden: has(overrides, a.id) });
+    });
+    var lines = [], usedIds = [];
+    linesThatApply(q, b, values, route, roles).forEach(function (line) {
+      var cost = lineCost(line, used), cited = [];
+      line.times.concat(line.per || []).forEach(function (id) {
+        var parts = has(overrides, id) ? [] : (byId[id].percent_of || []);
+        [id].concat(parts).forEach(function (part) {  // a sum of parts cites each part
+          usedIds.push(part);
+          var text = cite[part];
+          if (text !== null && cited.indexOf(text) < 0) cited.push(text);
+        });
+      });
+      var basis = fill(line.basis);
       Object.keys(used).forEach(function (id) { basis = basis.split("{" + id + "}").join(fmtAmount(used[id], units[id])); });
-      lines.push({ id: line.id, label: line.label, basis: basis, year1: year1, later_year: later,
+      lines.push({ id: line.id, label: fill(line.label), basis: basis, year1: cost[0], later_year: cost[1],
         source: cited.length ? cited.join("; ") : "Planning assumptions (see the assumptions table)" });
     });
     var total1 = 0, laterTotal = 0;
     lines.forEach(function (x) { total1 += x.year1; laterTotal += x.later_year; });
-    return { currency: costs.currency, employment: model, assumptions: assumptions, lines: lines,
-      total_year1: total1, total_3_years: total1 + 2 * laterTotal };
+    // What the reader must be told: the nation assumed, the pay year, how the employment model was chosen,
+    // and any figure the costed lines use that is not yet verified.
+    var notes = [], years = [], unverified = [];
+    if (b.assumed) notes.push(figs.assumed_note.split("{nation}").join(nation.name));
+    usedIds.forEach(function (id) {
+      var fid = figOf[id];
+      if (fid === null) return;
+      var f = b.figures[fid];
+      if (f.year && years.indexOf(f.year) < 0) years.push(f.year);
+      if (f.verified === false && unverified.indexOf(labels[id]) < 0) unverified.push(labels[id]);
+    });
+    if (years.length) notes.push("Pay is costed on the " + years.join(" and ") + " Agenda for Change scale for " + nation.name + ".");
+    var key = b.modelAnswer !== null ? b.modelAnswer : "unknown", empNotes = costs.employment.notes || {};
+    if (has(empNotes, key)) notes.push(empNotes[key]);
+    if (unverified.length) notes.push("Not yet verified for " + nation.name + ", so confirm before relying on the budget: " + unverified.join("; ") + ".");
+    return { currency: costs.currency, employment: b.model, nation: b.nation, nation_name: nation.name,
+      nation_assumed: b.assumed, pay_year: years.length ? years[0] : null, notes: notes,
+      assumptions: assumptions, lines: lines, total_year1: total1, total_3_years: total1 + 2 * laterTotal };
   }
 
   function ownerFor(sched, owner, values, route, roles) {
@@ -210,12 +281,12 @@
     if (!p) return;
     var dates = schedule(q, p.schedule, plan.actions, values, route, roles, af.assessed_on);
     Object.keys(dates).forEach(function (k) { plan[k] = dates[k]; });
-    plan.budget = budget(p.costs, af.assumptions || {}, values, route, roles);
+    plan.budget = budget(q, af.assumptions || {}, values, route, roles);
     plan.risks = riskRegister(q, p.risks, p.schedule, values, route, roles);
     plan.indicators = indicators(q, p.schedule, values, route, roles);
   }
 
   E.addPlanning = addPlanning;
-  E.budget = budget; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
+  E.budget = budget; E.yearOneTotal = yearOneTotal; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
   if (typeof module === "object" && module.exports) module.exports = E;
 })(typeof globalThis !== "undefined" ? globalThis : this);

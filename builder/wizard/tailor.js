@@ -66,6 +66,16 @@
     } else {
       kind = null;
     }
+    // documents.document_context: a claim is stated only when its condition surely holds.
+    var claims = {};
+    (template.claims || []).forEach(function (c) {
+      claims[c.id] = root.ReadinessEngine.evaluate(c.when, answers, plan.route, plan.roles) === true;
+    });
+    var rules = {}, ruleText = {}, shared = q.meta.shared_rules || {};
+    Object.keys(shared).forEach(function (id) {
+      ruleText[id] = shared[id].says;
+      rules[id] = root.ReadinessEngine.evaluate(shared[id].when, answers, plan.route, plan.roles) === true;
+    });
     var top = roles[plan.roles[0]], assessed = plan.assessment.assessed_on;
     var ctx = {
       blank: false,
@@ -76,6 +86,9 @@
       role_titles: titles,
       route: plan.route,
       answers: answers,
+      claims: claims,
+      rules: rules,
+      rule_text: ruleText,
       doc: { id: template.id, title: template.title, version: T.doc_version, issued: enGbDate(assessed), review_date: review(assessed) },
       link_stylesheet: true
     };

@@ -1,0 +1,296 @@
+"""Costs follow the answers: each employment model costed as what it is, check fees by level and employment,
+on-costs from their dated parts, figures by nation, and the checks that keep figures.yaml and costs.yaml honest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli.main import cli
+from builder.core.engine import evaluate_plan
+from builder.core.schema import Questionnaire
+from builder.dev.fixtures import answer_doc
+from builder.load import plan_data
+from builder.load.project import ROOT, Project, load_questionnaire
+from builder.output.export import questionnaire_json
+
+from .conftest import answers, edit, line_of
+
+ENGINE = ROOT / "builder" / "wizard" / "engine.js"
+BASE = "version: 1\nclinic: {name: X}\nanswers:\n  budget: extend_role\n  space: shared_room\n"
+
+
+def budget_for(q: Questionnaire, extra: str, assumptions: str = "") -> dict[str, Any]:
+    text = BASE + extra + (f"assumptions:\n{assumptions}" if assumptions else "")
+    return evaluate_plan(q, answers(q, text))["budget"]
+
+
+def lines_of(b: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {x["id"]: x for x in b["lines"]}
+
+
+def shown(b: dict[str, Any], ident: str) -> str:
+    return next(a["shown"] for a in b["assumptions"] if a["id"] == ident)
+
+
+# ------------------------------------------------------------------ each model costed as what it is
+
+# (answer, model, the peer line it must have, the peer lines it must not have)
+PEER_LINES = {"peer_pay", "sessional_pay", "partner_charge", "volunteer_travel", "volunteer_refreshments"}
+MODELS = [
+    ("  employment_model: paid_band\n  pay_band: band_3\n", "paid", {"peer_pay"}),
+    ("  employment_model: sessional\n", "sessional", {"sessional_pay"}),
+    ("  employment_model: partner_employed\n", "partner", {"partner_charge"}),
+    ("  employment_model: volunteer\n", "volunteer", {"volunteer_travel", "volunteer_refreshments"}),
+    ("  employment_model: not_decided\n", "paid", {"peer_pay"}),
+    ("", "paid", {"peer_pay"}),
+]
+
+
+@pytest.mark.parametrize(("extra", "model", "peer_lines"), MODELS, ids=["paid", "sessional", "partner", "volunteer", "not-decided", "unanswered"])
+def test_each_employment_model_is_costed_as_what_it_is(q: Questionnaire, extra: str, model: str, peer_lines: set[str]) -> None:
+    b = budget_for(q, extra)
+    assert b["employment"] == model
+    assert set(lines_of(b)) & PEER_LINES == peer_lines
+
+
+def test_paid_peers_are_paid_for_52_weeks_at_their_band_with_on_costs(q: Questionnaire) -> None:
+    band3 = lines_of(budget_for(q, "  employment_model: paid_band\n  pay_band: band_3\n"))["peer_pay"]
+    band4 = lines_of(budget_for(q, "  employment_model: paid_band\n  pay_band: band_4\n"))["peer_pay"]
+    # 4 peers x 3 hours x 52 weeks at band 3 (£24,937 over 1,950 hours) x 1.30 on-costs = 10,373.8
+    assert band3["year1"] == 10374 and "52 weeks" in band3["basis"] and "£24,937" in band3["basis"]
+    assert band4["year1"] == round(4 * 3 * 52 * 27485 / 1950 * 1.30) and "£27,485" in band4["basis"]
+
+
+def test_sessional_peers_are_paid_by_the_session_with_holiday_pay(q: Questionnaire) -> None:
+    b = budget_for(q, "  employment_model: sessional\n")
+    line = lines_of(b)["sessional_pay"]
+    # 4 peers x 3 hours x 46 sessions at band 3's hourly rate x 1.12 holiday pay x 1.30 on-costs
+    assert line["year1"] == round(4 * 3 * 46 * 24937 / 1950 * 1.12 * 1.30)
+    assert shown(b, "sessional_uplift") == "1.12" and "holiday" in line["basis"]
+
+
+def test_partner_employed_peers_are_a_partner_charge_the_clinic_confirms(q: Questionnaire) -> None:
+    b = budget_for(q, "  employment_model: partner_employed\n")
+    assert "confirm" in lines_of(b)["partner_charge"]["label"]
+    assert any("confirm it with the partner" in n for n in b["notes"])
+
+
+@pytest.mark.parametrize("extra", ["  employment_model: not_decided\n", ""], ids=["not-decided", "unanswered"])
+def test_an_undecided_model_is_costed_as_paid_and_the_plan_says_so(q: Questionnaire, extra: str) -> None:
+    b = budget_for(q, extra)
+    assert any("costed as paid staff on Band 3, the dearer case" in n for n in b["notes"])
+
+
+# ------------------------------------------------------------------ check fees by level and employment
+
+@pytest.mark.parametrize(("model", "level", "fee"), [
+    ("volunteer", "enhanced_barred", "£0"),
+    ("volunteer", "enhanced", "£0"),
+    ("volunteer", "basic", "£21.50"),   # basic checks are not free for volunteers
+    ("volunteer", "not_decided", "£0"),
+    ("paid_band", "enhanced_barred", "£49.50"),
+    ("paid_band", "basic", "£21.50"),
+    ("sessional", "enhanced", "£49.50"),
+    ("partner_employed", "enhanced", "£49.50"),
+    ("paid_band", "not_decided", "£49.50"),
+])
+def test_check_fees_follow_the_level_and_the_employment(q: Questionnaire, model: str, level: str, fee: str) -> None:
+    b = budget_for(q, f"  employment_model: {model}\n  dbs_check: {level}\n")
+    assert shown(b, "dbs_fee") == fee
+    assert lines_of(b)["checks"]["label"] == "Recruitment checks (DBS)"
+
+
+# ------------------------------------------------------------------ on-costs from their parts, dated
+
+
+def test_on_costs_are_the_sum_of_their_dated_parts(q: Questionnaire) -> None:
+    b = budget_for(q, "  employment_model: paid_band\n")
+    parts = {a["id"]: a for a in b["assumptions"]}
+    assert [parts[p]["shown"] for p in ("employer_ni_rate", "pension_employer_rate", "apprenticeship_levy_rate")] == ["15", "14.38", "0.5"]
+    assert all(parts[p]["date"] for p in ("employer_ni_rate", "pension_employer_rate", "apprenticeship_levy_rate"))
+    assert parts["on_costs"]["shown"] == "1.3"
+    source = lines_of(b)["peer_pay"]["source"]
+    assert "HM Revenue & Customs, rates and thresholds for employers, 2025-04-06" in source
+    assert "NHS Pension Scheme employer contributions, 2024-04-01" in source and "Apprenticeship Levy, 2017-04-06" in source
+    # A clinic outside the NHS pays the full pension rate: overriding one part changes the multiplier.
+    full = budget_for(q, "  employment_model: paid_band\n", "  pension_employer_rate: 23.78\n")
+    assert shown(full, "on_costs") == "1.39" and lines_of(full)["peer_pay"]["year1"] > lines_of(b)["peer_pay"]["year1"]
+    # Overriding the multiplier itself still wins, as answer files from 2.0.0 do.
+    assert shown(budget_for(q, "", "  on_costs: 1.25\n"), "on_costs") == "1.25"
+
+
+def test_the_budget_says_its_nation_was_assumed_and_its_pay_year(q: Questionnaire) -> None:
+    b = budget_for(q, "  employment_model: volunteer\n")
+    assert b["nation"] == "england" and b["nation_assumed"] and b["pay_year"] == "2025/26"
+    assert b["notes"][0].startswith("The nation the service is in is not known, so the budget uses England's")
+    assert "Pay is costed on the 2025/26 Agenda for Change scale for England." in b["notes"]
+    dated = {a["id"]: (a["date"], a["checked"]) for a in b["assumptions"]}
+    assert dated["coordinator_salary"] == ("2025-04-01", "2026-12-06")
+
+
+# ------------------------------------------------------------------ the nation binding (the question comes from another branch)
+
+NATION_QUESTION = """  - id: nation
+    type: single
+    title: "Nation"
+    text: "Which nation is the service in?"
+    help: "Pay, checks and fees differ."
+    guidance: "domains/resource.md#budget"
+    options:
+      - {id: england, label: "England"}
+      - {id: wales, label: "Wales"}
+      - {id: scotland, label: "Scotland"}
+      - {id: northern_ireland, label: "Northern Ireland"}
+"""
+NATION_BINDING = "\nnation:\n  question: nation\n  nations: {england: england, wales: wales, scotland: scotland, northern_ireland: northern_ireland}\n"
+
+
+@pytest.fixture(scope="module")
+def nations_q(tmp_path_factory: pytest.TempPathFactory) -> Questionnaire:
+    import shutil
+
+    root = tmp_path_factory.mktemp("nations")
+    for name in ("questionnaire", "templates", "guidance"):
+        shutil.copytree(ROOT / name, root / name)
+    edit(root / "questionnaire" / "resource.yaml", "  - id: partner_org\n", NATION_QUESTION + "  - id: partner_org\n")
+    with (root / "templates" / "bindings.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(NATION_BINDING)
+    return load_questionnaire(Project(root))
+
+
+@pytest.mark.parametrize(("nation", "checks", "hours", "basic_paid", "unverified"), [
+    ("england", "DBS", "1,950", "£21.50", False),
+    ("wales", "DBS", "1,950", "£21.50", True),
+    ("scotland", "PVG (Disclosure Scotland)", "1,924", "£25", True),
+    ("northern_ireland", "AccessNI", "1,950", "£16", True),
+])
+def test_the_nation_binding_chooses_that_nations_figures(nations_q: Questionnaire, nation: str, checks: str, hours: str,
+                                                        basic_paid: str, unverified: bool) -> None:
+    b = budget_for(nations_q, f"  nation: {nation}\n  employment_model: paid_band\n  dbs_check: basic\n")
+    assert b["nation"] == nation and not b["nation_assumed"]
+    assert not any("is not known" in n for n in b["notes"])
+    assert lines_of(b)["checks"]["label"] == f"Recruitment checks ({checks})"
+    assert shown(b, "full_time_hours_year") == hours and shown(b, "dbs_fee") == basic_paid
+    assert any(n.startswith("Not yet verified for") for n in b["notes"]) == unverified
+    if unverified:
+        assert any(a["source"].startswith("Not yet verified: ") for a in b["assumptions"])
+
+
+def test_scotland_uses_its_own_pay_year(nations_q: Questionnaire) -> None:
+    b = budget_for(nations_q, "  nation: scotland\n  employment_model: volunteer\n")
+    assert b["pay_year"] == "2026/27" and "Pay is costed on the 2026/27 Agenda for Change scale for Scotland." in b["notes"]
+
+
+def test_nation_budgets_are_the_same_in_node(nations_q: Questionnaire, tmp_path: Path) -> None:
+    """planning.js reads the binding and the figures exactly as budget.py does (Node, no browser)."""
+    qfile = tmp_path / "q.json"
+    qfile.write_text(questionnaire_json(nations_q), encoding="utf-8")
+    docs = []
+    for nation in ("england", "wales", "scotland", "northern_ireland", None):
+        for model in ("paid_band", "sessional", "partner_employed", "volunteer", None):
+            extra = (f"  nation: {nation}\n" if nation else "") + (f"  employment_model: {model}\n" if model else "") + "  dbs_check: basic\n"
+            af = answers(nations_q, BASE + extra + "assumptions:\n  peers: 5\n")
+            docs.append((answer_doc(af), evaluate_plan(nations_q, af)["budget"]))
+    script = (
+        "const E = require(process.argv[1]); const fs = require('fs');"
+        "const q = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+        "const docs = JSON.parse(fs.readFileSync(process.argv[3], 'utf8'));"
+        "process.stdout.write(JSON.stringify(docs.map(function (d) { var r = E.plan(q, d);"
+        " if (r.errors.length) throw new Error(r.errors.join('; ')); return r.plan.budget; })));"
+    )
+    dfile = tmp_path / "docs.json"
+    dfile.write_text(json.dumps([d for d, _ in docs]), encoding="utf-8")
+    out = subprocess.run(["node", "-e", script, str(ENGINE), str(qfile), str(dfile)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert len(got) == len(docs)
+    for (_, expected), js in zip(docs, got):
+        assert js == json.loads(json.dumps(expected))
+
+
+# ------------------------------------------------------------------ readiness check on costs.yaml and figures.yaml
+
+COSTS_BROKEN = [
+    pytest.param("costs.yaml", "  question: employment_model\n", "  question: employment\n", "  question: employment",
+                 "employment: unknown question 'employment' (did you mean 'employment_model'?)", id="unknown-employment-question"),
+    pytest.param("costs.yaml", "    paid_band: paid\n", "    paid_bnd: paid\n", "    paid_bnd: paid",
+                 "employment: 'paid_bnd' is not an option of 'employment_model'", id="unknown-employment-option"),
+    pytest.param("costs.yaml", "    sessional: sessional\n", "", "  options:",
+                 "say how peers are costed (paid, sessional, partner or volunteer) for these options of 'employment_model': sessional", id="option-not-costed"),
+    pytest.param("costs.yaml", "{when: {equals: [dbs_check, basic]}, figure: check_basic_fee}", "{when: {equals: [dbs_check, basics]}, figure: check_basic_fee}",
+                 "dbs_check, basics", "'basics' is not an option of 'dbs_check'", id="unknown-case-option"),
+    pytest.param("costs.yaml", "    figure: band_6_salary\n", "    figure: band_6_salry\n", "band_6_salry",
+                 "assumption 'coordinator_salary': unknown figure 'band_6_salry' (did you mean 'band_6_salary'?)", id="unknown-figure"),
+    pytest.param("costs.yaml", "    figure: band_6_salary\n", "    figure: employer_ni_rate\n", "    figure: employer_ni_rate",
+                 "assumption 'coordinator_salary': figure 'employer_ni_rate' is in number, but the assumption is in money", id="figure-unit"),
+    pytest.param("figures.yaml", "      check_basic_volunteer_fee: {value: 16,", "      check_basic_volunteer_fe: {value: 16,", "nations:",
+                 "has no figure for", id="nation-missing-figure"),
+    pytest.param("figures.yaml", "default_nation: england", "default_nation: englnd", "default_nation: englnd",
+                 "default_nation: unknown nation 'englnd' (did you mean 'england'?)", id="unknown-default-nation"),
+    pytest.param("figures.yaml", "    source: employer_ni\n", "    source: employer_nic\n", "    source: employer_nic",
+                 "figure 'employer_ni_rate': unknown source 'employer_nic'", id="unknown-figure-source"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "needle", "expected"), COSTS_BROKEN)
+def test_broken_costs_and_figures_fail_with_file_and_line(project: Project, runner: CliRunner, file: str, old: str, new: str,
+                                                         needle: str, expected: str) -> None:
+    path = project.questionnaire_dir / file
+    edit(path, old, new)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    problem_lines = [ln for ln in result.output.splitlines() if expected in ln]
+    assert problem_lines, result.output
+    if file == "figures.yaml" and needle == "nations:":
+        assert problem_lines[0].startswith(f"questionnaire/{file}:")
+    else:
+        assert problem_lines[0].startswith(f"questionnaire/{file}:{line_of(path, needle)}:"), (problem_lines, line_of(path, needle))
+
+
+def test_a_binding_to_a_missing_nation_question_fails(project: Project, runner: CliRunner) -> None:
+    with (project.templates_dir / "bindings.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(NATION_BINDING)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "bindings: unknown question 'nation'" in result.output
+
+
+def test_strict_check_warns_about_a_figure_unchecked_for_too_long(project: Project, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan_data, "today", lambda: dt.date(2027, 12, 7))  # a year and a day after the figures were checked
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 0, result.output
+    stale = [ln for ln in result.output.splitlines() if "warning: figure 'england band_3_salary' was last checked on 2026-12-06" in ln]
+    assert stale and stale[0].startswith("questionnaire/figures.yaml:")
+    assert not any("full_time_hours_year" in ln for ln in result.output.splitlines()), "hours may go three years unchecked"
+    strict = runner.invoke(cli, ["check", "--strict", "--root", str(project.root)])
+    assert strict.exit_code == 1
+    monkeypatch.setattr(plan_data, "today", lambda: dt.date(2027, 12, 6))
+    assert runner.invoke(cli, ["check", "--strict", "--root", str(project.root)]).exit_code == 0
+
+
+# ------------------------------------------------------------------ the README's assumptions table is the data
+
+
+def test_the_readme_assumption_table_matches_costs_yaml(q: Questionnaire) -> None:
+    text = (ROOT / "questionnaire" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (.*?) \| (.*?) \|$", text.split("### Budget assumptions", 1)[1].split("\n## ", 1)[0], re.M)
+    b = evaluate_plan(q, answers(q, "version: 1\nclinic: {name: X}\nanswers: {}\n"))["budget"]
+    expected = [(a["id"], a["label"], a["shown"]) for a in b["assumptions"]]
+    assert [tuple(r) for r in rows] == expected
+
+
+def test_no_label_keeps_a_checks_placeholder(q: Questionnaire) -> None:
+    from builder.render.documents import planning_context
+
+    blank = [line["label"] for line in planning_context(q, None)["budget_lines"]]
+    assert "Recruitment checks (DBS, PVG (Disclosure Scotland) or AccessNI)" in blank
+    tailored = budget_for(q, "")
+    assert not any("{" in x for x in blank + [a["label"] for a in tailored["assumptions"]] + [line["label"] + line["basis"] for line in tailored["lines"]])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import itertools
 import json
 import os
 import tempfile
@@ -88,16 +87,9 @@ def review_json_chunks(review: dict[str, Any], per_chunk: int = 500) -> Iterable
     yield "}\n"
 
 
-def _later(make: Any, *args: Any) -> Iterable[bytes]:
+def _later(make: Any, *args: Any, **kwargs: Any) -> Iterable[str | bytes]:
     """One chunk, made only when the writer asks for it."""
-    yield make(*args)
-
-
-def _batched(chunks: Iterable[str], count: int = 20_000) -> Iterable[str]:
-    """Many small strings (a template's output) joined `count` at a time, for fewer writes."""
-    it = iter(chunks)
-    while piece := "".join(itertools.islice(it, count)):
-        yield piece
+    yield make(*args, **kwargs)
 
 
 # ---------------------------------------------------------------- table rows the page repeats thousands of times
@@ -117,18 +109,99 @@ def rater_rows(domains: list[dict[str, Any]]) -> Any:
     return rows
 
 
-def ranking_row(with_cost: bool) -> Any:
-    """`ranking_row(clinic)` for the page: one row of the ranking table."""
+def _cell(score: Any, rating: str, gaps: list[dict[str, Any]] | None = None) -> str:
+    mark = ""
+    if gaps and rating != "green":  # a red or amber on a high score: the must-have gaps that cap it, reachable by keyboard
+        why = escape(f"Capped by {plural(len(gaps), 'must-have gap')}: " + "; ".join(g["title"] for g in gaps))
+        mark = f'<button type="button" class="gap-mark" aria-label="{why}" title="{why}">!</button>'
+    return f'<td class="cell cell-{rating}">{int(score)} {BADGE[rating]}{mark}</td>'
+
+
+def ranking_row(with_cost: bool, domains: list[dict[str, Any]] | None = None) -> Any:
+    """`ranking_row(clinic)` for the page: one row of the ranking table, as review-table.js draws it from review-rows.js."""
+    ids = [d["id"] for d in domains or []]
+
     def row(c: dict[str, Any]) -> Markup:
         org = f'<br><span class="note">{escape(c["organisation"])}</span>' if c["organisation"] else ""
         budget = c["budget"]
         cost = (f'<td class="num">{"" if budget is None else f"£{budget:,.0f}"}</td>' if with_cost else "")
+        cells = "".join(_cell(c["domains"][d]["score"], c["domains"][d]["rating"]) for d in ids)
         return Markup(f'<tr><td class="num">{int(c["rank"])}</td><th scope="row">{escape(c["name"])}{org}</th><td>{escape(c["area"] or "")}</td>'
                       f'<td>{escape(c["assessed_on"] or "not dated")}</td><td class="num">{len(c["raters"])}</td>'
-                      f'<td class="num">{int(c["overall"]["score"])}</td><td>{BADGE[c["overall"]["rating"]]}</td>'
+                      f'{_cell(c["overall"]["score"], c["overall"]["rating"], c["must_haves"])}{cells}'
                       f'<td>{escape(c["route"].replace("_", " "))}</td><td class="num">{len(c["must_haves"])}</td>'
                       f'<td class="num">{len(c["actions"])}</td>{cost}</tr>')
     return row
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 file", "2 files": a count with its noun."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# ---------------------------------------------------------------- bounded pages: what the page holds, what a data file holds
+
+
+HTML_ROWS = 100
+"""Rows of the ranking review.html is written with and shows at a time; every row is in review-rows.js."""
+HTML_SECTION_CLINICS = 50
+"""Clinics review.html details under "Several raters" and "Progress" (the first by rank); the rest are in the workbook."""
+NOT_INCLUDED_ROWS = 500
+"""Files not included that review.html lists; all are in review.json (and on the terminal)."""
+NAMES_IN_A_LIST = 12
+"""Clinic names a list on the page or the PDF spells out before "and N more"."""
+PDF_ATTENTION = 20
+"""Clinics the PDF lists as needing attention first."""
+PDF_APPENDIX_ROWS = 150
+"""Clinics in the PDF's ranked appendix (four pages); the rest are in review.csv. Each row costs render time."""
+PDF_TOP = 10
+"""Rows of each "most common" table in the PDF."""
+
+
+def review_rows_js(review: dict[str, Any]) -> str:
+    """review-rows.js: every clinic's ranking row as compact arrays (the layout review-table.js reads), as a classic
+    script so that review.html opened from disk can load it (a page from file:// cannot fetch JSON)."""
+    ids = [d["id"] for d in review["domains"]]
+    gaps: dict[str, str] = {}
+    rows = []
+    for c in review["clinics"]:
+        for g in c["must_haves"]:
+            gaps.setdefault(g["id"], g["title"])
+        rows.append([c["rank"], c["name"], c["organisation"], c["area"], c["assessed_on"], len(c["raters"]),
+                     c["overall"]["score"], c["overall"]["rating"], c["route"], [g["id"] for g in c["must_haves"]],
+                     len(c["actions"]), c["budget"], [[c["domains"][d]["score"], c["domains"][d]["rating"]] for d in ids]])
+    data = {"cost": bool(review["cost"]), "domains": review["domains"], "gaps": gaps, "rows": rows}
+    # "<" escaped: the text stays inert even if someone pastes the file into a page.
+    return "window.READINESS_REVIEW_ROWS = " + _dumps(data).replace("<", "\\u003c") + ";\n"
+
+
+def panel_picture(review: dict[str, Any]) -> dict[str, Any]:
+    """What the panel's PDF shows besides the review's own lists: ratings by domain, areas, clinics needing attention."""
+    clinics = review["clinics"]
+    by_domain = []
+    for d in review["domains"]:
+        counts = {k: 0 for k in ("green", "amber", "red")}
+        total = 0
+        for c in clinics:
+            cell = c["domains"][d["id"]]
+            counts[cell["rating"]] += 1
+            total += cell["score"]
+        by_domain.append({"title": d["title"], **counts, "mean": round(total / len(clinics)) if clinics else 0})
+    areas: dict[str, dict[str, Any]] = {}
+    for c in clinics:
+        a = areas.setdefault(c["area"] or "", {"area": c["area"] or "No area given", "clinics": 0, "green": 0, "amber": 0, "red": 0,
+                                               "total": 0, "gaps": 0})
+        a["clinics"] += 1
+        a[c["overall"]["rating"]] += 1
+        a["total"] += c["overall"]["score"]
+        a["gaps"] += len(c["must_haves"])
+    area_rows = sorted(areas.values(), key=lambda a: (-a["clinics"], a["area"].casefold()))
+    for a in area_rows:
+        a["mean"] = round(a["total"] / a["clinics"])
+    attention = sorted(clinics, key=lambda c: (-len(c["must_haves"]), c["overall"]["score"], c["rank"]))[:PDF_ATTENTION]
+    return {"by_domain": by_domain, "areas": area_rows, "attention": attention,
+            "attention_rule": (f"The {PDF_ATTENTION} clinics with the most must-have gaps (safeguards to put in place before "
+                               "going live), the lowest score first among clinics with as many.")}
 
 
 def change_rows(cmp: dict[str, Any]) -> Markup:
@@ -223,26 +296,33 @@ def _env(templates_dir: Path) -> Any:
     return environment(templates_dir)
 
 
-class _Drawn:
-    """The heat-map, drawn when the page reaches it (markupsafe calls __html__): in the process writing the page,
-    after the JSON's writer has started, not before."""
-
-    def __init__(self, review: dict[str, Any]):
-        self.review = review
-
-    def __html__(self) -> str:
-        return heatmap_svg(self.review)
+LIMITS = {"html_rows": HTML_ROWS, "section_clinics": HTML_SECTION_CLINICS, "not_included_rows": NOT_INCLUDED_ROWS,
+          "names": NAMES_IN_A_LIST, "attention": PDF_ATTENTION, "appendix_rows": PDF_APPENDIX_ROWS, "top": PDF_TOP}
 
 
 def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
-    return {"review": review, "heatmap": _Drawn(review), "colours": COLOURS, "badge": BADGE, "generated_on": generated_on,
-            "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
-            "ranking_row": ranking_row(bool(review["cost"])), "change_rows": change_rows}
+    return {"review": review, "colours": COLOURS, "badge": BADGE, "generated_on": generated_on, "limits": LIMITS,
+            "plural": plural, "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
+            "ranking_row": ranking_row(bool(review["cost"]), review["domains"]), "change_rows": change_rows,
+            "several": [c for c in review["clinics"] if len(c["raters"]) > 1],
+            "again": [c for c in review["clinics"] if c["earlier"]]}
 
 
 def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
+    """review.html: the same size whatever the number of clinics (its ranking's rows are in review-rows.js)."""
     template = _env(templates_dir).get_template("review.html.j2")
     return str(template.render(**_page_context(review, generated_on)))
+
+
+def review_panel_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
+    """The page review.pdf is made from: the area's picture for a funding panel, with a ranked appendix of at most
+    PDF_APPENDIX_ROWS clinics, so its length does not grow with the number of clinics."""
+    template = _env(templates_dir).get_template("review_panel.html.j2")
+    return str(template.render(**_page_context(review, generated_on), panel=panel_picture(review)))
+
+
+def review_pdf(review: dict[str, Any], templates_dir: Path, generated_on: str) -> bytes:
+    return html_to_pdf(review_panel_html(review, templates_dir, generated_on=generated_on), templates_dir)
 
 
 def compare_html(result: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
@@ -369,21 +449,20 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
 def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
     import datetime as dt
 
+    from builder.load.paths import PACKAGE
+
     today = dt.date.today().isoformat()
-    outputs: dict[str, Iterable[str | bytes]] = {
-        "review.json": review_json_chunks(review),
-        "review.csv": _later(review_csv, review),  # made in the writer's own process
-    }
-    template = _env(templates_dir).get_template("review.html.j2")
-    context = _page_context(review, today)
+    # Every output is made in the process that writes it; the slowest (the PDF, then the JSON) first, so that
+    # forked children make them while this process makes the rest.
+    outputs: dict[str, Iterable[str | bytes]] = {}
     if pdf:
-        page = str(template.render(**context))
-        outputs["review.html"] = [page]
-        outputs["review.pdf"] = [html_to_pdf(page, templates_dir)]
-    else:
-        outputs["review.html"] = _batched(template.generate(**context))
-    names = _write_all(out, outputs, parallel=not pdf)
-    return names
+        outputs["review.pdf"] = _later(review_pdf, review, templates_dir, today)
+    outputs["review.json"] = review_json_chunks(review)
+    outputs["review.csv"] = _later(review_csv, review)
+    outputs["review-rows.js"] = _later(review_rows_js, review)
+    outputs["review-table.js"] = _later((PACKAGE / "wizard" / "review-table.js").read_bytes)
+    outputs["review.html"] = _later(review_html, review, templates_dir, generated_on=today)
+    return _write_all(out, outputs, parallel=True)
 
 
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:

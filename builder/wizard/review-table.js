@@ -1,0 +1,146 @@
+/* The review page's ranking table (review.html from `readiness review`): every clinic's row comes from
+   review-rows.js beside the page (window.READINESS_REVIEW_ROWS, written by builder/render/review.py
+   review_rows_js), so the page stays small whatever the number of clinics. Shows one page of rows at a time;
+   sorts by any column, filters by text, area, rating, route and must-have gap. Without script the page keeps
+   the first page of rows it was written with. Builds cells with textContent only: no file text becomes markup. */
+(function () {
+  "use strict";
+
+  var PAGE = 100;
+  var RANK = {red: 0, amber: 1, green: 2};
+  // Row layout (review_rows_js): rank, name, organisation, area, assessed_on, raters, score, rating, route,
+  // must-have gap ids, actions, cost, [[domain score, domain rating], ...]
+  var I = {rank: 0, name: 1, org: 2, area: 3, date: 4, raters: 5, score: 6, rating: 7, route: 8, gaps: 9, actions: 10, cost: 11, domains: 12};
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function plural(n, one, many) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : many); }
+
+  function ratingCell(score, rating, gapTitles) {
+    var td = el("td", {"class": "cell cell-" + rating});
+    td.appendChild(el("span", {}, score + " "));
+    td.appendChild(el("span", {"class": "rating"}, rating.charAt(0).toUpperCase() + rating.slice(1)));
+    if (gapTitles && gapTitles.length && rating !== "green") {
+      // A red or amber on a high score is a must-have gap (a go-live gate): say so in the cell, reachable by keyboard.
+      var why = "Capped by " + plural(gapTitles.length, "must-have gap", "must-have gaps") + ": " + gapTitles.join("; ");
+      var mark = el("button", {"type": "button", "class": "gap-mark", "aria-label": why, "title": why}, "!");
+      td.appendChild(mark);
+    }
+    return td;
+  }
+
+  function start(data, root) {
+    var rows = data.rows.slice();
+    var table = root.querySelector("table");
+    var body = table.querySelector("tbody");
+    var status = root.querySelector("[data-rt-status]");
+    var controls = root.querySelector("[data-rt-controls]");
+    var prev = root.querySelector("[data-rt-prev]");
+    var next = root.querySelector("[data-rt-next]");
+    var text = root.querySelector("[data-rt-text]");
+    var selects = {area: root.querySelector("[data-rt-area]"), rating: root.querySelector("[data-rt-rating]"),
+                   route: root.querySelector("[data-rt-route]"), gap: root.querySelector("[data-rt-gap]")};
+    var state = {page: 0, key: I.rank, dir: 1, shown: rows};
+
+    function fill(select, values, label) {
+      values.forEach(function (v) { select.appendChild(el("option", {value: v[0]}, v[1] || label(v[0]))); });
+    }
+    function distinct(index) {
+      var seen = {};
+      rows.forEach(function (r) { if (r[index]) seen[r[index]] = true; });
+      return Object.keys(seen).sort(function (a, b) { return a.localeCompare(b, "en-GB"); }).map(function (v) { return [v]; });
+    }
+    fill(selects.area, distinct(I.area), function (v) { return v; });
+    fill(selects.route, distinct(I.route), function (v) { return v.replace(/_/g, " "); });
+    fill(selects.gap, Object.keys(data.gaps).map(function (id) { return [id, data.gaps[id]]; }), String);
+
+    function value(r, key) {
+      if (typeof key === "number") return key === I.gaps ? r[I.gaps].length : key === I.rating ? RANK[r[I.rating]] : r[key];
+      return r[I.domains][key[1]][0];
+    }
+    function compare(a, b) {
+      var x = value(a, state.key), y = value(b, state.key);
+      if (x === y) return a[I.rank] - b[I.rank];
+      if (x === null || x === undefined || x === "") return 1;
+      if (y === null || y === undefined || y === "") return -1;
+      return (typeof x === "string" ? x.localeCompare(y, "en-GB") : x - y) * state.dir;
+    }
+
+    function apply() {
+      var needle = text.value.trim().toLowerCase();
+      var area = selects.area.value, rating = selects.rating.value, route = selects.route.value, gap = selects.gap.value;
+      state.shown = rows.filter(function (r) {
+        return (!needle || (r[I.name] + " " + (r[I.org] || "")).toLowerCase().indexOf(needle) >= 0) &&
+          (!area || r[I.area] === area) && (!rating || r[I.rating] === rating) && (!route || r[I.route] === route) &&
+          (!gap || r[I.gaps].indexOf(gap) >= 0);
+      }).sort(compare);
+      state.page = 0;
+      draw();
+    }
+
+    function draw() {
+      var shown = state.shown, from = state.page * PAGE, to = Math.min(from + PAGE, shown.length);
+      var frag = document.createDocumentFragment();
+      shown.slice(from, to).forEach(function (r) {
+        var tr = el("tr");
+        var titles = r[I.gaps].map(function (id) { return data.gaps[id] || id; });
+        tr.appendChild(el("td", {"class": "num"}, r[I.rank]));
+        var th = el("th", {scope: "row"}, r[I.name]);
+        if (r[I.org]) { th.appendChild(el("br")); th.appendChild(el("span", {"class": "note"}, r[I.org])); }
+        tr.appendChild(th);
+        tr.appendChild(el("td", {}, r[I.area] || ""));
+        tr.appendChild(el("td", {}, r[I.date] || "not dated"));
+        tr.appendChild(el("td", {"class": "num"}, r[I.raters]));
+        tr.appendChild(ratingCell(r[I.score], r[I.rating], titles));
+        r[I.domains].forEach(function (d) { tr.appendChild(ratingCell(d[0], d[1], null)); });
+        tr.appendChild(el("td", {}, r[I.route].replace(/_/g, " ")));
+        tr.appendChild(el("td", {"class": "num"}, r[I.gaps].length));
+        tr.appendChild(el("td", {"class": "num"}, r[I.actions]));
+        if (data.cost) tr.appendChild(el("td", {"class": "num"}, r[I.cost] === null ? "" : "£" + r[I.cost].toLocaleString("en-GB", {maximumFractionDigits: 0})));
+        frag.appendChild(tr);
+      });
+      body.replaceChildren(frag);
+      status.textContent = shown.length ? "Showing " + (from + 1).toLocaleString("en-GB") + "–" + to.toLocaleString("en-GB") + " of " +
+        plural(shown.length, "clinic", "clinics") + (shown.length < rows.length ? " (filtered from " + rows.length.toLocaleString("en-GB") + ")" : "") + "." :
+        "No clinic matches these filters.";
+      prev.disabled = state.page === 0;
+      next.disabled = to >= shown.length;
+    }
+
+    table.querySelectorAll("thead th[data-rt-key]").forEach(function (th) {
+      var raw = th.getAttribute("data-rt-key");
+      var key = raw.indexOf("d") === 0 ? ["d", Number(raw.slice(1))] : I[raw];
+      var button = el("button", {type: "button", "class": "sort"});
+      while (th.firstChild) button.appendChild(th.firstChild);
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var same = JSON.stringify(state.key) === JSON.stringify(key);
+        state.key = key;
+        // Scores and counts sort highest first on the first press; names, areas and ranks A to Z (1 first).
+        state.dir = same ? -state.dir : (raw === "name" || raw === "area" || raw === "rank" || raw === "route" || raw === "date" ? 1 : -1);
+        table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", state.dir === 1 ? "ascending" : "descending");
+        apply();
+      });
+    });
+    text.addEventListener("input", apply);
+    Object.keys(selects).forEach(function (k) { selects[k].addEventListener("change", apply); });
+    prev.addEventListener("click", function () { state.page -= 1; draw(); });
+    next.addEventListener("click", function () { state.page += 1; draw(); });
+    controls.hidden = false;
+    apply();
+  }
+
+  function init() {
+    var root = document.getElementById("ranking-table");
+    var data = window.READINESS_REVIEW_ROWS;
+    if (root && data) start(data, root);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

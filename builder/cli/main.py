@@ -305,8 +305,8 @@ EXIT_LEFT_OUT = 3
 @cli.command()
 @root_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html, .pdf, .csv and .json.")
-@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf (slow for thousands of clinics).")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html (and its rows file), .pdf, .xlsx, .csv and .json.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf, the panel report (the same length at any number of clinics).")
 @jobs_option
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
     """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress.

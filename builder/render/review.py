@@ -450,6 +450,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     import datetime as dt
 
     from builder.load.paths import PACKAGE
+    from builder.render.workbook import review_xlsx
 
     today = dt.date.today().isoformat()
     # Every output is made in the process that writes it; the slowest (the PDF, then the JSON) first, so that
@@ -458,6 +459,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     if pdf:
         outputs["review.pdf"] = _later(review_pdf, review, templates_dir, today)
     outputs["review.json"] = review_json_chunks(review)
+    outputs["review.xlsx"] = _later(review_xlsx, review, today)
     outputs["review.csv"] = _later(review_csv, review)
     outputs["review-rows.js"] = _later(review_rows_js, review)
     outputs["review-table.js"] = _later((PACKAGE / "wizard" / "review-table.js").read_bytes)

@@ -19,7 +19,7 @@ from builder.core.errors import Msg
 from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
-from builder.render.review import FORMULA_START, review_csv, safe_cell
+from builder.render.review import FORMULA_START, disagreements_csv, review_columns_csv, review_csv, safe_cell
 
 from .conftest import EXAMPLES
 
@@ -247,11 +247,11 @@ def test_csv_is_excel_safe(q: Questionnaire) -> None:
     text = raw.decode("utf-8-sig")
     assert text.count("\r\n") == len(NASTY) + 1  # header and rows; the line break inside a cell stays inside its quotes
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    names = sorted(r["clinic"] for r in rows)
+    names = sorted(r["Clinic"] for r in rows)
     assert names == sorted(safe_cell(n) for n in NASTY)
     for r in rows:
-        assert not r["clinic"].startswith(FORMULA_START)
-        assert r["overall_score"].isdigit()  # numbers stay numbers
+        assert not r["Clinic"].startswith(FORMULA_START)
+        assert r["Overall score"].isdigit()  # numbers stay numbers
     assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "Comma, \"quoted\"\nand a line break" in names
 
 
@@ -469,3 +469,26 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
         page.close()
     ours = urlsplit(site_server.url).netloc
     assert not [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != ours]
+
+
+def test_csv_headings_are_human_and_their_ids_are_beside_them(q: Questionnaire) -> None:
+    one, two = doc(respondent={"name": "A", "role": "Clinic manager"}), doc(respondent={"name": "=B", "role": "Nurse"}, answers__space="none")
+    review = review_of(q, {"a.json": one, "b.json": two, "h.json": doc(HILLSIDE)})
+    head = next(csv.reader(io.StringIO(review_csv(review).decode("utf-8-sig"))))
+    columns = list(csv.reader(io.StringIO(review_columns_csv(review).decode("utf-8-sig"))))
+    assert columns[0] == ["Heading", "Id"] and [h for h, _ in columns[1:]] == head
+    ids = dict(columns[1:])
+    assert ids["Clinic"] == "clinic" and ids["Overall score"] == "overall_score"
+    first = q.domains[0]
+    assert ids[f"{first.title}: score"] == f"{first.id}_score" and ids[f"{first.title}: rating"] == f"{first.id}_rating"
+    assert not any(h.endswith(("_score", "_rating")) for h in head)
+    template_titles = {t.title for t in q.templates}
+    rows = list(csv.DictReader(io.StringIO(review_csv(review).decode("utf-8-sig"), newline="")))
+    assert all(t in template_titles for r in rows for t in r["Templates needed"].split("; ") if t)
+
+    dis = list(csv.DictReader(io.StringIO(disagreements_csv(review).decode("utf-8-sig"), newline="")))
+    clinic = next(c for c in review["clinics"] if c["disagreements"])
+    assert len(dis) == sum(len(d["answers"]) for d in clinic["disagreements"])
+    space = [r for r in dis if r["Question id"] == "space"]
+    assert [r["Rater"][:3] for r in space] == ["A (", "'=B"]  # a formula-like name is text
+    assert {r["Clinic"] for r in dis} == {clinic["name"]} and space[0]["Combined answer"] == space[1]["Answer"]

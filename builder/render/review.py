@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import itertools
 import json
 import os
 import tempfile
@@ -35,30 +36,72 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+CSV_COLUMNS = (("rank", "Rank"), ("clinic", "Clinic"), ("organisation", "Organisation"), ("clinic_id", "Clinic id"),
+               ("area", "Area"), ("assessed_on", "Assessed on"), ("raters", "Raters"), ("overall_score", "Overall score"),
+               ("overall_rating", "Overall rating"), ("{domain}_score", "{title}: score"), ("{domain}_rating", "{title}: rating"),
+               ("route", "Route"), ("roles", "Roles"), ("actions", "Actions"), ("templates_needed", "Templates needed"),
+               ("must_have_gaps", "Must-have gaps"), ("disagreements", "Questions raters disagree on"),
+               ("estimated_cost", "Estimated cost (£)"))
+"""review.csv's columns: (id, human heading); the two with {domain} repeat for each domain. review.js mirrors this
+table (its CSV is byte-for-byte this one's); review-columns.csv gives each heading's id, for scripts."""
+
+
+def csv_columns(review: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, heading) of every column in order: each domain's score and rating pair in the domains' order."""
+    out: list[tuple[str, str]] = []
+    for i, (cid, heading) in enumerate(CSV_COLUMNS):
+        if cid == "{domain}_score":
+            for d in review["domains"]:
+                out += [(cid.format(domain=d["id"]), heading.format(title=d["title"])),
+                        (CSV_COLUMNS[i + 1][0].format(domain=d["id"]), CSV_COLUMNS[i + 1][1].format(title=d["title"]))]
+        elif cid != "{domain}_rating":
+            out.append((cid, heading))
+    return out
+
+
 def csv_header(review: dict[str, Any]) -> list[str]:
-    head = ["rank", "clinic", "organisation", "clinic_id", "area", "assessed_on", "raters", "overall_score", "overall_rating"]
-    for d in review["domains"]:
-        head += [f"{d['id']}_score", f"{d['id']}_rating"]
-    return head + ["route", "roles", "actions", "templates_needed", "must_have_gaps", "disagreements", "estimated_cost"]
+    """Human headings (the ids are in review-columns.csv)."""
+    return [h for _, h in csv_columns(review)]
 
 
-def csv_row(review: dict[str, Any], c: dict[str, Any]) -> list[Any]:
+def csv_row(review: dict[str, Any], c: dict[str, Any], titles: dict[str, str]) -> list[Any]:
+    """`titles`: template id -> title (the review's templates)."""
     row: list[Any] = [c["rank"], c["name"], c["organisation"] or "", c["clinic_id"] or "", c["area"] or "",
                       c["assessed_on"] or "", len(c["raters"]), c["overall"]["score"], c["overall"]["rating"]]
     for d in review["domains"]:
         row += [c["domains"][d["id"]]["score"], c["domains"][d["id"]]["rating"]]
-    return row + [c["route"], "; ".join(c["roles"]), len(c["actions"]), "; ".join(c["templates"]),
+    return row + [c["route"], "; ".join(c["roles"]), len(c["actions"]), "; ".join(titles.get(t, t) for t in c["templates"]),
                   len(c["must_haves"]), len(c["disagreements"]), "" if c["budget"] is None else c["budget"]]
 
 
-def review_csv(review: dict[str, Any]) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, fields quoted where needed."""
+def _csv(rows: Iterable[list[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, fields quoted where needed, every cell
+    through safe_cell."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(csv_header(review))
-    for c in review["clinics"]:
-        writer.writerow([safe_cell(v) for v in csv_row(review, c)])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def review_csv(review: dict[str, Any]) -> bytes:
+    """One row per clinic under human headings."""
+    titles = {t["template"]: t["title"] for t in review["templates"]}
+    return _csv(itertools.chain([csv_header(review)], (csv_row(review, c, titles) for c in review["clinics"])))
+
+
+def review_columns_csv(review: dict[str, Any]) -> bytes:
+    """review-columns.csv: each of review.csv's headings with its stable id, for scripts that read review.csv."""
+    return _csv([["Heading", "Id"]] + [[h, i] for i, h in csv_columns(review)])
+
+
+def disagreements_csv(review: dict[str, Any]) -> bytes:
+    """review-disagreements.csv: one row per clinic, question and rater where a clinic's raters disagree."""
+    titles = {d["id"]: d["title"] for d in review["domains"]}
+    head = ["Clinic", "Clinic id", "Area", "Rank", "Domain", "Question", "Question id", "Rater", "Role", "Answer", "Combined answer"]
+    return _csv(itertools.chain([head], ([c["name"], c["clinic_id"] or "", c["area"] or "", c["rank"], titles.get(d["domain"], d["domain"]),
+                                          d["title"], d["question"], a["respondent"], a["role"] or "", a["answer"], d["combined"]]
+                                         for c in review["clinics"] for d in c["disagreements"] for a in d["answers"])))
 
 
 def review_json(review: dict[str, Any]) -> str:
@@ -461,6 +504,8 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     outputs["review.json"] = review_json_chunks(review)
     outputs["review.xlsx"] = _later(review_xlsx, review, today)
     outputs["review.csv"] = _later(review_csv, review)
+    outputs["review-columns.csv"] = _later(review_columns_csv, review)
+    outputs["review-disagreements.csv"] = _later(disagreements_csv, review)
     outputs["review-rows.js"] = _later(review_rows_js, review)
     outputs["review-table.js"] = _later((PACKAGE / "wizard" / "review-table.js").read_bytes)
     outputs["review.html"] = _later(review_html, review, templates_dir, generated_on=today)

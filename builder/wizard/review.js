@@ -384,22 +384,38 @@
     var s = v === null || v === undefined ? "" : String(v);
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
+  // review.csv's columns, (id, human heading): builder/render/review.py CSV_COLUMNS, in the same order.
+  var CSV_COLUMNS = [["rank", "Rank"], ["clinic", "Clinic"], ["organisation", "Organisation"], ["clinic_id", "Clinic id"],
+    ["area", "Area"], ["assessed_on", "Assessed on"], ["raters", "Raters"], ["overall_score", "Overall score"],
+    ["overall_rating", "Overall rating"], ["{domain}_score", "{title}: score"], ["{domain}_rating", "{title}: rating"],
+    ["route", "Route"], ["roles", "Roles"], ["actions", "Actions"], ["templates_needed", "Templates needed"],
+    ["must_have_gaps", "Must-have gaps"], ["disagreements", "Questions raters disagree on"],
+    ["estimated_cost", "Estimated cost (£)"]];
   function csvHeader(rv) {
-    var head = ["rank", "clinic", "organisation", "clinic_id", "area", "assessed_on", "raters", "overall_score", "overall_rating"];
-    rv.domains.forEach(function (d) { head.push(d.id + "_score", d.id + "_rating"); });
-    return head.concat(["route", "roles", "actions", "templates_needed", "must_have_gaps", "disagreements", "estimated_cost"]);
+    var head = [];
+    CSV_COLUMNS.forEach(function (col, i) {
+      if (col[0] === "{domain}_score") {
+        rv.domains.forEach(function (d) {
+          head.push(col[1].replace("{title}", d.title), CSV_COLUMNS[i + 1][1].replace("{title}", d.title));
+        });
+      } else if (col[0] !== "{domain}_rating") head.push(col[1]);
+    });
+    return head;
   }
-  function csvRow(rv, c) {
+  function csvRow(rv, c, titles) {
     var row = [c.rank, c.name, c.organisation || "", c.clinic_id || "", c.area || "", c.assessed_on || "", c.raters.length,
       c.overall.score, c.overall.rating];
     rv.domains.forEach(function (d) { row.push(c.domains[d.id].score, c.domains[d.id].rating); });
-    return row.concat([c.route, c.roles.join("; "), c.actions.length, c.templates.join("; "), c.must_haves.length,
+    return row.concat([c.route, c.roles.join("; "), c.actions.length,
+      c.templates.map(function (t) { return titles[t] || t; }).join("; "), c.must_haves.length,
       c.disagreements.length, c.budget === null ? "" : c.budget]);
   }
   /** The same bytes as review.csv: a byte-order mark, CRLF rows, minimal quoting, formulas neutralised. */
   function reviewCsv(rv) {
     var lines = [csvHeader(rv).map(csvField).join(",")];
-    rv.clinics.forEach(function (c) { lines.push(csvRow(rv, c).map(safeCell).map(csvField).join(",")); });
+    var titles = {};
+    rv.templates.forEach(function (t) { titles[t.template] = t.title; });
+    rv.clinics.forEach(function (c) { lines.push(csvRow(rv, c, titles).map(safeCell).map(csvField).join(",")); });
     return "\ufeff" + lines.join("\r\n") + "\r\n";
   }
 

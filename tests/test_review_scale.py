@@ -121,7 +121,7 @@ def _pages(pdf: bytes, tmp: Path) -> tuple[int, str]:
 def test_pdf_has_as_many_pages_for_400_clinics_as_for_4000(base: dict[str, Any], tmp_path: Path) -> None:
     n1, _ = _pages(review_pdf(scaled(base, 400), TEMPLATES, "2026-12-06"), tmp_path)
     n2, text = _pages(review_pdf(scaled(base, 4_000), TEMPLATES, "2026-12-06"), tmp_path)
-    assert n1 == n2 <= 12, (n1, n2)
+    assert n1 == n2 <= 14, (n1, n2)  # 150 appendix rows are about four of them
     assert "Clinics needing attention first" in text and "Ratings by domain" in text
     assert f"The first {PDF_APPENDIX_ROWS} of 4,000 clinics" in text
 

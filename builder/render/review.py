@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from builder.core.review import AGREEMENT_THRESHOLD
 from builder.output.fileio import canonical_json
 from builder.render.charts import COLOURS
 
@@ -148,8 +149,23 @@ def rater_rows(domains: list[dict[str, Any]]) -> Any:
     """`rater_rows(clinic)` for the page: a row of scores per rater, then the combined row."""
     def rows(c: dict[str, Any]) -> Markup:
         out = "".join(f'<tr><th scope="row">{escape(r["respondent"])}</th>{_score_cells(r, domains)}</tr>' for r in c["raters"])
-        return Markup(out + f'<tr><th scope="row">Combined</th>{_score_cells(c, domains)}</tr>')
+        out += f'<tr><th scope="row">Combined</th>{_score_cells(c, domains)}</tr>'
+        agreement = c.get("agreement") or {}
+        cells = "".join(f"<td>{_agreement_text(agreement.get(d['id']))}</td>" for d in domains)
+        return Markup(out + f'<tr><th scope="row">Agreement (r<sub>wg(J)</sub>)</th><td></td>{cells}</tr>')
     return rows
+
+
+def lowest_agreement(c: dict[str, Any]) -> float | None:
+    """The lowest r_wg(J) over a clinic's domains (None with one rater or nothing measurable)."""
+    values = [v for v in (c.get("agreement") or {}).values() if v is not None]
+    return min(values) if values else None
+
+
+def _agreement_text(v: float | None) -> str:
+    if v is None:
+        return ""
+    return f"{v:.2f}" + (" (low)" if v < AGREEMENT_THRESHOLD else "")
 
 
 def _cell(score: Any, rating: str, gaps: list[dict[str, Any]] | None = None) -> str:
@@ -173,7 +189,7 @@ def ranking_row(with_cost: bool, domains: list[dict[str, Any]] | None = None) ->
                       f'<td>{escape(c["assessed_on"] or "not dated")}</td><td class="num">{len(c["raters"])}</td>'
                       f'{_cell(c["overall"]["score"], c["overall"]["rating"], c["must_haves"])}{cells}'
                       f'<td>{escape(c["route"].replace("_", " "))}</td><td class="num">{len(c["must_haves"])}</td>'
-                      f'<td class="num">{len(c["actions"])}</td>{cost}</tr>')
+                      f'<td class="num">{len(c["actions"])}</td><td class="num">{_agreement_text(lowest_agreement(c))}</td>{cost}</tr>')
     return row
 
 
@@ -212,8 +228,9 @@ def review_rows_js(review: dict[str, Any]) -> str:
             gaps.setdefault(g["id"], g["title"])
         rows.append([c["rank"], c["name"], c["organisation"], c["area"], c["assessed_on"], len(c["raters"]),
                      c["overall"]["score"], c["overall"]["rating"], c["route"], [g["id"] for g in c["must_haves"]],
-                     len(c["actions"]), c["budget"], [[c["domains"][d]["score"], c["domains"][d]["rating"]] for d in ids]])
-    data = {"cost": bool(review["cost"]), "domains": review["domains"], "gaps": gaps, "rows": rows}
+                     len(c["actions"]), c["budget"], [[c["domains"][d]["score"], c["domains"][d]["rating"]] for d in ids],
+                     lowest_agreement(c)])
+    data = {"cost": bool(review["cost"]), "threshold": review["agreement"]["threshold"], "domains": review["domains"], "gaps": gaps, "rows": rows}
     # "<" escaped: the text stays inert even if someone pastes the file into a page.
     return "window.READINESS_REVIEW_ROWS = " + _dumps(data).replace("<", "\\u003c") + ";\n"
 

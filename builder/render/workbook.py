@@ -15,12 +15,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from builder.render.charts import COLOURS
-from builder.render.review import panel_picture, safe_cell
+from builder.render.review import lowest_agreement, panel_picture, safe_cell
 
 Column = tuple[str, float, str]
 """(heading, width in characters, kind: "text", "int", "money", "rating" or "date")."""
 
-SHEETS = ("Ranking", "Domains", "Areas", "Must-have gaps", "Disagreements", "Templates needed", "Progress", "Not included")
+SHEETS = ("Ranking", "Domains", "Areas", "Must-have gaps", "Disagreements", "Agreement", "Templates needed", "Progress", "Not included")
 """Every sheet the workbook has, in order (tests/test_review_workbook.py opens each in LibreOffice)."""
 
 
@@ -43,6 +43,7 @@ class _Book:
                                 "created": dt.datetime.fromisoformat(generated_on)})
         self.head = self.wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#ECEFF8", "border": 1})
         self.money = self.wb.add_format({"num_format": "£#,##0"})
+        self.two = self.wb.add_format({"num_format": "0.00"})
         self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
         self.fills = {r: self.wb.add_format({"bg_color": c, "font_color": "#FFFFFF", "bold": True}) for r, c in COLOURS.items()}
         self.tables = 0
@@ -55,7 +56,7 @@ class _Book:
             ws.write_string(0, 0, safe_cell(note))
             top = 2
         for i, (_, width, kind) in enumerate(columns):
-            ws.set_column(i, i, width, self.money if kind == "money" else None)
+            ws.set_column(i, i, width, {"money": self.money, "num": self.two}.get(kind))
         body = list(rows) or [["None"] + [None] * (len(columns) - 1)]  # a table needs a row
         self.tables += 1
         ws.add_table(top, 0, top + len(body), len(columns) - 1, {
@@ -75,7 +76,7 @@ class _Book:
         ws.freeze_panes(top + 1, freeze_cols)
 
     def _writer(self, ws: Any, kind: str) -> Callable[[int, int, Any], Any]:
-        if kind in ("int", "money"):
+        if kind in ("int", "money", "num"):
             return lambda r, c, v: ws.write_number(r, c, v) if isinstance(v, (int, float)) else ws.write_string(r, c, safe_cell(str(v)))
         return lambda r, c, v: ws.write_string(r, c, safe_cell(str(v)))
 
@@ -97,6 +98,7 @@ def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
         cols += [(f"{d['title']}: score", 11, "int"), (f"{d['title']}: rating", 11, "rating")]
     cols += [("Route", 14, "text"), ("Must-have gaps", 9, "int"), ("Which must-have gaps", 40, "text"),
              ("Templates needed", 40, "text"), ("Actions", 8, "int"), ("Questions raters disagree on", 11, "int"),
+             ("Lowest rater agreement (r_wg(J))", 12, "num"),
              ("Estimated cost", 12, "money")]
     rows = []
     for c in review["clinics"]:
@@ -106,7 +108,8 @@ def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
             cell = c["domains"][d["id"]]
             row += [cell["score"], _rating(cell["rating"])]
         row += [c["route"].replace("_", " "), len(c["must_haves"]), "; ".join(g["title"] for g in c["must_haves"]),
-                "; ".join(titles.get(t, t) for t in c["templates"]), len(c["actions"]), len(c["disagreements"]), c["budget"]]
+                "; ".join(titles.get(t, t) for t in c["templates"]), len(c["actions"]), len(c["disagreements"]), lowest_agreement(c),
+                c["budget"]]
         rows.append(row)
     book.sheet("Ranking", cols, rows, freeze_cols=2)
 
@@ -132,6 +135,14 @@ def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
                 for c in review["clinics"] for d in c["disagreements"] for a in d["answers"]],
                freeze_cols=1, note=review["rule"])
 
+    agreement = review["agreement"]
+    book.sheet("Agreement", [("Clinic", 34, "text"), ("Area", 14, "text"), ("Rank", 7, "int"), ("Raters", 8, "int")]
+               + [(f"{d['title']}: r_wg(J)", 12, "num") for d in domains],
+               [[c["name"], c["area"], c["rank"], len(c["raters"])] + [c["agreement"][d["id"]] for d in domains]
+                for c in review["clinics"] if c["agreement"]],
+               freeze_cols=1, note=(f"Within-clinic agreement per domain, r_wg(J) (James, Demaree and Wolf 1984, 1993); below "
+                                    f"{agreement['threshold']:.2f} the raters disagree too much for their combined answers to stand "
+                                    "for the clinic. Blank: nothing measurable in that domain."))
     book.sheet("Templates needed", [("Template", 44, "text"), ("Clinics whose plan lists it", 14, "int")],
                [[t["title"], t["clinics"]] for t in review["templates"]], freeze_cols=1)
 

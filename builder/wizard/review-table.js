@@ -9,8 +9,9 @@
   var PAGE = 100;
   var RANK = {red: 0, amber: 1, green: 2};
   // Row layout (review_rows_js): rank, name, organisation, area, assessed_on, raters, score, rating, route,
-  // must-have gap ids, actions, cost, [[domain score, domain rating], ...]
-  var I = {rank: 0, name: 1, org: 2, area: 3, date: 4, raters: 5, score: 6, rating: 7, route: 8, gaps: 9, actions: 10, cost: 11, domains: 12};
+  // must-have gap ids, actions, cost, [[domain score, domain rating], ...], lowest rater agreement r_wg(J) or null
+  var I = {rank: 0, name: 1, org: 2, area: 3, date: 4, raters: 5, score: 6, rating: 7, route: 8, gaps: 9, actions: 10, cost: 11, domains: 12,
+           agreement: 13};
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -101,6 +102,8 @@
         tr.appendChild(el("td", {}, r[I.route].replace(/_/g, " ")));
         tr.appendChild(el("td", {"class": "num"}, r[I.gaps].length));
         tr.appendChild(el("td", {"class": "num"}, r[I.actions]));
+        var ag = r[I.agreement];
+        tr.appendChild(el("td", {"class": "num"}, ag === null ? "" : ag.toFixed(2) + (ag < data.threshold ? " (low)" : "")));
         if (data.cost) tr.appendChild(el("td", {"class": "num"}, r[I.cost] === null ? "" : "£" + r[I.cost].toLocaleString("en-GB", {maximumFractionDigits: 0})));
         frag.appendChild(tr);
       });

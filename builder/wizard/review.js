@@ -284,7 +284,7 @@
       raters: latest.map(function (r) {
         return { respondent: raterLabel(r), name: r.name, role: r.role, file: r.file, overall: r.view.overall, domains: r.view.domains };
       }),
-      disagreements: now.disagreements, earlier: null
+      disagreements: now.disagreements, agreement: clinicAgreement(q, latest), earlier: null
     };
     Object.keys(now.view).forEach(function (k) { entry[k] = now.view[k]; });
     if (dates.length > 1) {
@@ -293,6 +293,71 @@
         comparison: compareViews(viewOf(rounds[prev]).view, now.view, q) };
     }
     return entry;
+  }
+
+  // ---------------------------------------------------------------- how far raters agree (builder/core/review.py)
+
+  var AGREEMENT_THRESHOLD = 0.7, ICC_MIN_CLINICS = 5;
+  function hundredths(x) { return Math.floor(x * 100 + 0.5) / 100; }
+  function sum(xs) { var t = 0; xs.forEach(function (x) { t += x; }); return t; }
+  function variance(xs, denominator) {
+    var mean = sum(xs) / xs.length;
+    return sum(xs.map(function (x) { return (x - mean) * (x - mean); })) / denominator;
+  }
+  function rwgJ(items) {
+    var ratios = [];
+    items.forEach(function (item) {
+      var given = item[0], options = item[1];
+      var expected = options.length ? variance(options, options.length) : 0;
+      if (given.length < 2 || expected <= 0) return;
+      ratios.push(variance(given, given.length - 1) / expected);
+    });
+    if (!ratios.length) return null;
+    var j = ratios.length, r = sum(ratios) / j;
+    if (r >= 1) return 0;
+    return hundredths(j * (1 - r) / (j * (1 - r) + r));
+  }
+  function clinicAgreement(q, raters) {
+    if (raters.length < 2) return null;
+    var out = {};
+    q.domains.forEach(function (d) {
+      var items = [];
+      d.questions.forEach(function (qu) {
+        if (qu.type !== "single" || !qu.scored) return;
+        var points = {};
+        qu.options.forEach(function (o) { points[o.id] = o.points || 0; });
+        var given = raters.filter(function (r) { return typeof r.answers[qu.id] === "string" && has(points, r.answers[qu.id]); })
+          .map(function (r) { return points[r.answers[qu.id]]; });
+        items.push([given, qu.options.map(function (o) { return points[o.id]; })]);
+      });
+      out[d.id] = rwgJ(items);
+    });
+    return out;
+  }
+  function icc1(groups) {
+    groups = groups.filter(function (g) { return g.length >= 2; });
+    var gCount = groups.length, n = sum(groups.map(function (g) { return g.length; }));
+    if (gCount < 2 || n <= gCount) return null;
+    var grand = sum(groups.map(function (g) { return sum(g); })) / n;
+    var ssb = sum(groups.map(function (g) { var m = sum(g) / g.length; return g.length * (m - grand) * (m - grand); }));
+    var ssw = sum(groups.map(function (g) { return variance(g, 1); }));
+    var msb = ssb / (gCount - 1), msw = ssw / (n - gCount);
+    var k = (n - sum(groups.map(function (g) { return g.length * g.length; })) / n) / (gCount - 1);
+    var denominator = msb + (k - 1) * msw;
+    if (denominator <= 0) return null;
+    return hundredths((msb - msw) / denominator);
+  }
+  function reviewAgreement(q, entries) {
+    var several = entries.filter(function (c) { return c.raters.length > 1; });
+    var enough = several.length >= ICC_MIN_CLINICS, icc = {};
+    function scores(pick) { return several.map(function (c) { return c.raters.map(pick); }); }
+    icc.overall = enough ? icc1(scores(function (r) { return r.overall.score; })) : null;
+    q.domains.forEach(function (d) { icc[d.id] = enough ? icc1(scores(function (r) { return r.domains[d.id].score; })) : null; });
+    var low = several.filter(function (c) {
+      return Object.keys(c.agreement).some(function (k) { return c.agreement[k] !== null && c.agreement[k] < AGREEMENT_THRESHOLD; });
+    }).length;
+    return { threshold: AGREEMENT_THRESHOLD, min_clinics: ICC_MIN_CLINICS, clinics_with_several_raters: several.length,
+      clinics_below_threshold: low, icc1: icc };
   }
 
   function rankKey(c) { return [-RANK[c.overall.rating], -c.overall.score, fold(c.name), c.key]; }
@@ -340,6 +405,7 @@
       must_have_gaps: gapList,
       templates: templates,
       opportunities: opportunities(entries),
+      agreement: reviewAgreement(q, entries),
       cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
       not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
         .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; })
@@ -423,7 +489,8 @@
     REVIEW_VERSION: REVIEW_VERSION, RULE: RULE, readRater: readRater, clinicKey: clinicKey,
     summarise: summarise, mustHaveGaps: mustHaveGaps, combineAnswer: combineAnswer, combine: combine,
     compareViews: compareViews, Review: Review, buildReview: buildReview, review: review,
-    safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical
+    safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical,
+    rwgJ: rwgJ, icc1: icc1
   };
   root.ReadinessReview = api;
   if (typeof module === "object" && module.exports) module.exports = api;

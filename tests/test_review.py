@@ -361,6 +361,10 @@ def parity_files(q: Questionnaire) -> list[tuple[str, bytes]]:
     out += [(p.name, p.read_bytes()) for p in EXAMPLES]
     out += [(name, data) for name, data, _, _ in BAD_FILES if name != "copy.json"]
     out += [("copy-of-hillside.yaml", HILLSIDE.read_bytes()), ("dup-key.yaml", b"version: 1\nclinic: {name: X}\nclinic: {name: Y}\n")]
+    # One clinic under names that only Unicode folding, normalisation and spaces make the same (issue 23).
+    for i, (name, org) in enumerate([("Straße Clinic", "Nord Trust"), ("STRASSE\u0085CLINIC", "nord\u00a0trust"), ("Strasse Clinic", "NORD TRUST")]):
+        out.append((f"unicode-{i}.json", as_bytes(doc(clinic={"name": name, "organisation": org}, respondent={"name": f"U{i}", "role": "Nurse"},
+                                                         answers__space="none" if i else "dedicated_room"))))
     return sorted(out)
 
 
@@ -395,6 +399,7 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
     python = comparable(review_files(q, files))
     assert python["files"]["excluded"] >= 10 and any(c["disagreements"] for c in python["clinics"])
     assert any(c["earlier"] for c in python["clinics"]) and python["opportunities"]
+    assert [len(c["raters"]) for c in python["clinics"] if c["name"] == "Straße Clinic"] == [3]
     server = StaticServer(tmp_path)
     page = browser.new_page()
     try:

@@ -45,6 +45,7 @@ from builder.core.engine import (
 from builder.core.errors import Msg, Problem, ReadinessError
 from builder.core.schedule import must_first
 from builder.core.schema import Question, Questionnaire
+from builder.core.textkey import fold, text_key
 from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
 REVIEW_VERSION = 1
@@ -194,10 +195,11 @@ def _excluded(file: str, exc: ReadinessError) -> Excluded:
 
 
 def clinic_key(af: AnswerFile) -> str:
-    """Files of one clinic: the same explicit clinic id, or else the same name and organisation (any case)."""
+    """Files of one clinic: the same explicit clinic id, or else the same name and organisation, each compared by
+    builder/core/textkey.py's rule (Unicode normalisation, case folding, any run of spaces as one)."""
     if af.clinic_id:
-        return "id:" + af.clinic_id.casefold()
-    return "name:" + " ".join(af.clinic_name.casefold().split()) + "|" + " ".join((af.organisation or "").casefold().split())
+        return "id:" + text_key(af.clinic_id)
+    return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
 
 
 _OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
@@ -612,7 +614,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
 
 
 def _rank_key(c: dict[str, Any]) -> tuple[int, int, str, str]:
-    return (-RANK[c["overall"]["rating"]], -c["overall"]["score"], c["name"].casefold(), c["key"])
+    return (-RANK[c["overall"]["rating"]], -c["overall"]["score"], fold(c["name"]), c["key"])
 
 
 def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: list[Excluded], files: int,

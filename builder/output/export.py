@@ -8,6 +8,7 @@ from builder.core.answers import FIRST_YEAR, LAST_YEAR
 from builder.core.errors import Msg
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Questionnaire
+from builder.core.textkey import text_key_data
 from builder.output.fileio import canonical_json
 
 ANSWER_MESSAGES = (
@@ -41,6 +42,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     data["answer_messages"] = answer_messages()
     # The limits answers.py reads answer files with: the wizard's form and engine.js's reader hold texts and dates to them.
     data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    # When two names are the same clinic's (builder/core/textkey.py): review.js applies the same table.
+    data["text_key"] = text_key_data()
     return data
 
 

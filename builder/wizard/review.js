@@ -23,8 +23,41 @@
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var isMap = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
-  var fold = function (s) { return s.toLowerCase(); };
-  var words = function (s) { return fold(s).split(/\s+/).filter(Boolean).join(" "); };
+  // ---------------------------------------------------------------- the same clinic (builder/core/textkey.py)
+  // The rule arrives as data with the questionnaire (q.text_key): NFKC, full case folding from Python's own table,
+  // NFKC again, then any run of the listed spaces as one space.
+  var RULES = new WeakMap();
+  function keyRule(q) {
+    var spec = q.text_key, rule = RULES.get(spec);
+    if (!rule) {
+      var map = new Map();
+      spec.fold_runs.forEach(function (r) { for (var c = r[0]; c <= r[1]; c += r[2]) map.set(c, String.fromCodePoint(c + r[3])); });
+      spec.fold_multi.forEach(function (m) { map.set(m[0], m[1]); });
+      rule = { map: map, spaces: new Set(spec.spaces) };
+      RULES.set(spec, rule);
+    }
+    return rule;
+  }
+  /** Full case folding alone (str.casefold), for ordering names as Python does. */
+  function fold(q, s) {
+    var map = keyRule(q).map, out = "";
+    for (var ch of s) {
+      var f = map.get(ch.codePointAt(0));
+      out += f === undefined ? ch : f;
+    }
+    return out;
+  }
+  /** textkey.text_key: the key two texts share when they name the same clinic or organisation. */
+  function textKey(q, s) {
+    var spaces = keyRule(q).spaces, words = [], word = "";
+    for (var ch of fold(q, s.normalize("NFKC")).normalize("NFKC")) {
+      if (spaces.has(ch.codePointAt(0))) {
+        if (word) { words.push(word); word = ""; }
+      } else word += ch;
+    }
+    if (word) words.push(word);
+    return words.join(" ");
+  }
   function cmp(a, b) {  // tuples, as Python compares them
     for (var i = 0; i < a.length; i++) {
       if (a[i] < b[i]) return -1;
@@ -50,7 +83,7 @@
 
   /** One file -> a rater, or the reason it is left out. `text` is null when the bytes were not UTF-8. */
   function readRater(q, file, text) {
-    var lower = fold(file);
+    var lower = file.toLowerCase();
     if (!ANSWER_SUFFIXES.some(function (s) { return lower.slice(-s.length) === s; })) {
       return excluded(file, lower.slice(-4) === ".zip" ? NOT_ZIP : q.answer_messages.NOT_ANSWER_SUFFIX);
     }
@@ -81,16 +114,16 @@
     return raterFrom(q, file, parsed.answers, canonical(data));
   }
 
-  function clinicKey(af) {
-    if (af.clinic_id) return "id:" + fold(af.clinic_id);
-    return "name:" + words(af.clinic_name) + "|" + words(af.organisation || "");
+  function clinicKey(q, af) {
+    if (af.clinic_id) return "id:" + textKey(q, af.clinic_id);
+    return "name:" + textKey(q, af.clinic_name) + "|" + textKey(q, af.organisation || "");
   }
 
   function raterFrom(q, file, af, digest) {
     var answers = {};
     Object.keys(af.answers).forEach(function (qid) { if (af.answers[qid].value !== null) answers[qid] = af.answers[qid].value; });
     return {
-      file: file, key: clinicKey(af), clinic: af.clinic_name, organisation: af.organisation, clinic_id: af.clinic_id,
+      file: file, key: clinicKey(q, af), clinic: af.clinic_name, organisation: af.organisation, clinic_id: af.clinic_id,
       area: af.area, assessed_on: af.assessed_on, name: af.respondent_name, role: af.respondent_role,
       answers: answers, view: summarise(q, E.evaluatePlan(q, af)), digest: digest
     };
@@ -360,11 +393,12 @@
       clinics_below_threshold: low, icc1: icc };
   }
 
-  function rankKey(c) { return [-RANK[c.overall.rating], -c.overall.score, fold(c.name), c.key]; }
+  function rankKey(q, c) { return [-RANK[c.overall.rating], -c.overall.score, fold(q, c.name), c.key]; }
 
   function buildReview(q, groups, excludedList, files) {
     var entries = groups.map(function (raters) { return clinicEntry(q, raters); });
-    entries.sort(function (a, b) { return cmp(rankKey(a), rankKey(b)); });
+    var keys = new Map(entries.map(function (c) { return [c, rankKey(q, c)]; }));  // folded once per clinic
+    entries.sort(function (a, b) { return cmp(keys.get(a), keys.get(b)); });
     entries.forEach(function (c, i) { c.rank = i + 1; });
     var titles = {};
     q.domains.forEach(function (d) { titles[d.id] = d.title; });
@@ -404,7 +438,7 @@
       red_domains: red,
       must_have_gaps: gapList,
       templates: templates,
-      opportunities: opportunities(entries),
+      opportunities: opportunities(q, entries),
       agreement: reviewAgreement(q, entries),
       cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
       not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
@@ -412,7 +446,7 @@
     };
   }
 
-  function opportunities(entries) {
+  function opportunities(q, entries) {
     var areas = new Map();
     entries.forEach(function (c) {
       if (!c.area) return;
@@ -420,8 +454,8 @@
       areas.get(c.area).push(c);
     });
     var out = [];
-    Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(a)], [fold(b)]); }).forEach(function (area) {
-      var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(a.name)], [fold(b.name)]); });
+    Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(q, a)], [fold(q, b)]); }).forEach(function (area) {
+      var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(q, a.name)], [fold(q, b.name)]); });
       var withPartner = group.filter(function (c) { return c.partnered; })
         .map(function (c) { return { clinic: c.name, partner: c.partner_name }; });
       var without = group.filter(function (c) { return c.no_partner; }).map(function (c) { return c.name; });
@@ -490,7 +524,7 @@
     summarise: summarise, mustHaveGaps: mustHaveGaps, combineAnswer: combineAnswer, combine: combine,
     compareViews: compareViews, Review: Review, buildReview: buildReview, review: review,
     safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical,
-    rwgJ: rwgJ, icc1: icc1
+    rwgJ: rwgJ, icc1: icc1, textKey: textKey, fold: fold
   };
   root.ReadinessReview = api;
   if (typeof module === "object" && module.exports) module.exports = api;

@@ -81,8 +81,11 @@ def test_every_sheet_opens_in_libreoffice_calc(review: dict[str, Any], tmp_path:
     assert sum(int(r[1]) for r in body["Areas"]) == len(clinics)
     gaps = sum(len(c["must_haves"]) for c in clinics)
     assert len(body["Must-have gaps"]) == gaps and heads["Must-have gaps"][-3:] == ["Action", "Owner", "Due date"]
-    answers = sum(len(d["answers"]) for c in clinics for d in c["disagreements"])
-    assert len(body["Disagreements"]) == answers and sheets["Disagreements"][0][0] == review["rule"]
+    assert len(body["Disagreements"]) == sum(len(c["disagreements"]) for c in clinics) and sheets["Disagreements"][0][0] == review["rule"]
+    first = next(c for c in clinics if c["disagreements"])
+    row = next(r for r in body["Disagreements"] if r[0] == first["name"])
+    assert row[4] == "; ".join(f"{a['respondent']}: {a['answer']}" for a in first["disagreements"][0]["answers"])
+    assert len(body["Agreement"]) == sum(1 for c in clinics if c["agreement"])
     assert [r[0] for r in body["Templates needed"]] == [t["title"] for t in review["templates"]]
     assert len(body["Progress"]) == sum(1 for c in clinics if c["earlier"])
     broken = next(r for r in body["Not included"] if r[0].endswith("zz-broken.yaml"))

@@ -129,10 +129,14 @@ def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
                  "Not in place", None, None, None] for c in review["clinics"] for g in c["must_haves"]],
                freeze_cols=1, note="One row per clinic and safeguard not yet in place: fill in the action, its owner and a due date.")
 
+    # One row per clinic and question (every rater's answer in one cell): a sheet a person reads, a fraction of the
+    # cells of one row per rater, which review-disagreements.csv has.
     book.sheet("Disagreements", [("Clinic", 34, "text"), ("Area", 14, "text"), ("Question", 44, "text"), ("Domain", 24, "text"),
-                                 ("Rater", 28, "text"), ("Role", 20, "text"), ("Answer", 40, "text"), ("Combined answer", 40, "text")],
-               [[c["name"], c["area"], d["title"], domain_titles.get(d["domain"], ""), a["respondent"], a["role"], a["answer"], d["combined"]]
-                for c in review["clinics"] for d in c["disagreements"] for a in d["answers"]],
+                                 ("Answers", 60, "text"), ("Combined answer", 40, "text"), ("Agreement in the domain (r_wg(J))", 12, "num")],
+               [[c["name"], c["area"], d["title"], domain_titles.get(d["domain"], ""),
+                 "; ".join(f"{a['respondent']}: {a['answer']}" for a in d["answers"]), d["combined"],
+                 (c["agreement"] or {}).get(d["domain"])]
+                for c in review["clinics"] for d in c["disagreements"]],
                freeze_cols=1, note=review["rule"])
 
     agreement = review["agreement"]

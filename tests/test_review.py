@@ -459,10 +459,12 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
         page.set_input_files("#rv-files", [str(p) for p in chosen])
         page.wait_for_function("window.READINESS_LAST_REVIEW !== undefined")
         status = page.inner_text(".rv-status")
-        assert "Nothing left this browser" in status and "1 files not included" in status
+        assert "Nothing left this browser" in status and "1 file not included" in status and "1 files" not in status
         assert page.locator(".rv-heatmap tbody tr").count() == len(EXAMPLES) + 1
         assert page.locator("text=Dr Lee").count() >= 1 and page.locator(".readiness-review b").count() == 0
-        assert "broken.yaml" in page.inner_text("#rv-not-included + .rv-table-wrap")
+        left_out = page.inner_text("#rv-not-included + .rv-table-wrap")
+        line = review_files(q, [("broken.yaml", b"version: 1\nclinic: [\n")])["not_included"][0]["line"]
+        assert f"broken.yaml:{line}\t" in left_out, left_out  # the line, as the command line gives it
         with page.expect_download() as info:
             page.get_by_role("button", name="Download the CSV").click()
         got = Path(info.value.path()).read_bytes()

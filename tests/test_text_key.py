@@ -80,3 +80,4 @@ def test_the_review_counts_unicode_names_as_one_clinic(q: Questionnaire) -> None
 if __name__ == "__main__":  # print a few generated names and their keys
     for n in names(int(sys.argv[1]) if len(sys.argv) > 1 else 23, 10):
         print(repr(n), "->", repr(text_key(n)))
+

@@ -10,6 +10,9 @@
   var RATING = { green: "Green", amber: "Amber", red: "Red" };
   var LETTER = { green: "G", amber: "A", red: "R" };
 
+  /** "1 file", "2 files" (builder/render/review.py plural). */
+  function plural(n, one) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : one + "s"); }
+
   function h(tag, attrs) {
     var el = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) {
@@ -70,15 +73,15 @@
 
   function run(list) {
     if (!list || !list.length) return;
-    status.textContent = "Reviewing " + list.length + " files…";
+    status.textContent = "Reviewing " + plural(list.length, "file") + "…";
     var t0 = performance.now();
     readAll(list).then(function (files) {
       var rv = R.review(Q, files);
       var ms = Math.round(performance.now() - t0);
       window.READINESS_LAST_REVIEW = { review: rv, ms: ms };
       render(rv);
-      status.textContent = "Reviewed " + rv.files.read + " files in " + (ms / 1000).toFixed(1) + " s: " + rv.clinics.length +
-        " clinics, " + rv.files.excluded + " files not included. Nothing left this browser.";
+      status.textContent = "Reviewed " + plural(rv.files.read, "file") + " in " + (ms / 1000).toFixed(1) + " s: " +
+        plural(rv.clinics.length, "clinic") + ", " + plural(rv.files.excluded, "file") + " not included. Nothing left this browser.";
     });
   }
 
@@ -150,7 +153,7 @@
       var several = rv.clinics.filter(function (c) { return c.raters.length > 1; });
       if (!several.length) add(h("p", {}, "Every clinic has one rater in its latest round."));
       several.forEach(function (c) {
-        add(h("h3", {}, c.name + ": " + c.raters.length + " raters, " + c.disagreements.length + (c.disagreements.length === 1 ? " disagreement" : " disagreements")));
+        add(h("h3", {}, c.name + ": " + plural(c.raters.length, "rater") + ", " + plural(c.disagreements.length, "disagreement")));
         add(table("Overall rating by rater, and combined", ["Rater", "Overall"],
           c.raters.map(function (r) { return [r.respondent, h("span", {}, r.overall.score + " ", rating(r.overall.rating))]; })
             .concat([["Combined", h("span", {}, c.overall.score + " ", rating(c.overall.rating))]])));
@@ -173,7 +176,8 @@
       });
     }
     add(h("h2", { id: "rv-not-included" }, "Not included"));
-    add(rv.not_included.length ? table("Files left out, and why", ["File", "Reason"], rv.not_included.map(function (e) { return [e.file, e.reason]; }))
+    // file:line, as the wizard and the command line report a broken file.
+    add(rv.not_included.length ? table("Files left out, and why", ["File", "Reason"], rv.not_included.map(function (e) { return [e.line ? e.file + ":" + e.line : e.file, e.reason]; }))
       : h("p", {}, "Every file was included."));
   }
 })();

@@ -73,7 +73,16 @@
 
   // ---------------------------------------------------------------- reading one file
 
-  function excluded(file, reason) { return { excluded: true, file: file, reason: reason, line: null }; }
+  function excluded(file, reason, line) { return { excluded: true, file: file, reason: reason, line: line || null }; }
+  /** The line a parser's error points at, as the wizard reports it (ui.js): js-yaml's mark, or JSON.parse's position. */
+  function errorLine(e, text, isJson) {
+    // An error at the end of the text points past its last line; the command line names the last line.
+    if (!isJson) return e && e.mark ? Math.min(e.mark.line + 1, text.replace(/\n$/, "").split("\n").length) : null;
+    var at = /line (\d+) column \d+/.exec(e.message || "");
+    if (at) return +at[1];
+    at = /position (\d+)/.exec(e.message || "");
+    return at ? text.slice(0, +at[1]).split("\n").length : text.split("\n").length;
+  }
   function major(version) { return version.split(".")[0].trim(); }
   /** As review._readable: this questionnaire's major version or an earlier one (the contract keeps their ids). */
   function readable(given, current) {
@@ -93,7 +102,8 @@
       data = isJson ? JSON.parse(text) : root.jsyaml.load(text, { schema: root.jsyaml.CORE_SCHEMA });
     } catch (e) {
       var problem = String(e.reason || e.message || e).split("\n")[0];
-      return excluded(file, E.fill(isJson ? q.answer_messages.JSON_SYNTAX : q.answer_messages.YAML_SYNTAX, { problem: problem }));
+      return excluded(file, E.fill(isJson ? q.answer_messages.JSON_SYNTAX : q.answer_messages.YAML_SYNTAX, { problem: problem }),
+        errorLine(e, text, isJson));
     }
     if (data === undefined) data = null;
     if (!isMap(data) || !(has(data, "version") || has(data, "clinic") || has(data, "answers"))) {

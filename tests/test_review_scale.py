@@ -161,3 +161,25 @@ def test_the_page_pages_sorts_and_filters_every_clinic(browser, base: dict[str, 
     violations = run_axe(page)
     assert not violations, violations
     page.close()
+
+
+@pytest.mark.browser
+def test_area_roll_up_filters_and_a_phone_shows_cards(browser, base: dict[str, Any], tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    review_outputs(base, TEMPLATES, tmp_path, pdf=False)
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto((tmp_path / "review.html").as_uri())
+    areas = page.locator("#areas + .wide tbody tr")
+    assert areas.count() == len({c["area"] for c in base["clinics"]})
+    area = areas.first.locator("th").inner_text().split(" show")[0].strip()
+    areas.first.locator("button[data-rt-pick-area]").click()
+    assert page.locator("[data-rt-area]").input_value() == area
+    n = sum(1 for c in base["clinics"] if c["area"] == area)
+    assert page.locator("[data-rt-status]").inner_text().endswith(f"of {plural(n, 'clinic')} (filtered from {len(base['clinics'])}).")
+    cell = page.locator("#ranking-table tbody tr").first.locator("td[data-label=Area]")
+    assert cell.inner_text() == area
+    # On a phone each row is a card: its cells stack, each with its heading beside it, and the table fits the screen.
+    row = page.locator("#ranking-table tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"Area"'
+    assert page.locator("#ranking-table").evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    page.close()

@@ -168,28 +168,31 @@ def _agreement_text(v: float | None) -> str:
     return f"{v:.2f}" + (" (low)" if v < AGREEMENT_THRESHOLD else "")
 
 
-def _cell(score: Any, rating: str, gaps: list[dict[str, Any]] | None = None) -> str:
+def _cell(score: Any, rating: str, gaps: list[dict[str, Any]] | None = None, label: str = "") -> str:
     mark = ""
     if gaps and rating != "green":  # a red or amber on a high score: the must-have gaps that cap it, reachable by keyboard
         why = escape(f"Capped by {plural(len(gaps), 'must-have gap')}: " + "; ".join(g["title"] for g in gaps))
         mark = f'<button type="button" class="gap-mark" aria-label="{why}" title="{why}">!</button>'
-    return f'<td class="cell cell-{rating}">{int(score)} {BADGE[rating]}{mark}</td>'
+    return f'<td class="cell cell-{rating}" data-label="{escape(label)}">{int(score)} {BADGE[rating]}{mark}</td>'
 
 
 def ranking_row(with_cost: bool, domains: list[dict[str, Any]] | None = None) -> Any:
-    """`ranking_row(clinic)` for the page: one row of the ranking table, as review-table.js draws it from review-rows.js."""
-    ids = [d["id"] for d in domains or []]
+    """`ranking_row(clinic)` for the page: one row of the ranking table, as review-table.js draws it from review-rows.js
+    (data-label: each cell's heading, which a phone shows beside the value when the rows become cards)."""
+    ids = [(d["id"], d["title"]) for d in domains or []]
 
     def row(c: dict[str, Any]) -> Markup:
         org = f'<br><span class="note">{escape(c["organisation"])}</span>' if c["organisation"] else ""
         budget = c["budget"]
-        cost = (f'<td class="num">{"" if budget is None else f"£{budget:,.0f}"}</td>' if with_cost else "")
-        cells = "".join(_cell(c["domains"][d]["score"], c["domains"][d]["rating"]) for d in ids)
-        return Markup(f'<tr><td class="num">{int(c["rank"])}</td><th scope="row">{escape(c["name"])}{org}</th><td>{escape(c["area"] or "")}</td>'
-                      f'<td>{escape(c["assessed_on"] or "not dated")}</td><td class="num">{len(c["raters"])}</td>'
-                      f'{_cell(c["overall"]["score"], c["overall"]["rating"], c["must_haves"])}{cells}'
-                      f'<td>{escape(c["route"].replace("_", " "))}</td><td class="num">{len(c["must_haves"])}</td>'
-                      f'<td class="num">{len(c["actions"])}</td><td class="num">{_agreement_text(lowest_agreement(c))}</td>{cost}</tr>')
+        cost = (f'<td class="num" data-label="Estimated cost">{"" if budget is None else f"£{budget:,.0f}"}</td>' if with_cost else "")
+        cells = "".join(_cell(c["domains"][d]["score"], c["domains"][d]["rating"], label=title) for d, title in ids)
+        return Markup(f'<tr><td class="num" data-label="Rank">{int(c["rank"])}</td><th scope="row">{escape(c["name"])}{org}</th>'
+                      f'<td data-label="Area">{escape(c["area"] or "")}</td>'
+                      f'<td data-label="Assessed">{escape(c["assessed_on"] or "not dated")}</td><td class="num" data-label="Raters">{len(c["raters"])}</td>'
+                      f'{_cell(c["overall"]["score"], c["overall"]["rating"], c["must_haves"], "Overall")}{cells}'
+                      f'<td data-label="Route">{escape(c["route"].replace("_", " "))}</td><td class="num" data-label="Must-have gaps">{len(c["must_haves"])}</td>'
+                      f'<td class="num" data-label="Actions">{len(c["actions"])}</td>'
+                      f'<td class="num" data-label="Rater agreement">{_agreement_text(lowest_agreement(c))}</td>{cost}</tr>')
     return row
 
 
@@ -364,6 +367,7 @@ def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
     return {"review": review, "colours": COLOURS, "badge": BADGE, "generated_on": generated_on, "limits": LIMITS,
             "plural": plural, "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
             "ranking_row": ranking_row(bool(review["cost"]), review["domains"]), "change_rows": change_rows,
+            "areas": panel_picture(review)["areas"],
             "several": [c for c in review["clinics"] if len(c["raters"]) > 1],
             "again": [c for c in review["clinics"] if c["earlier"]]}
 

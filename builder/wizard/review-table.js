@@ -22,8 +22,8 @@
 
   function plural(n, one, many) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : many); }
 
-  function ratingCell(score, rating, gapTitles) {
-    var td = el("td", {"class": "cell cell-" + rating});
+  function ratingCell(score, rating, gapTitles, label) {
+    var td = el("td", {"class": "cell cell-" + rating, "data-label": label});
     td.appendChild(el("span", {}, score + " "));
     td.appendChild(el("span", {"class": "rating"}, rating.charAt(0).toUpperCase() + rating.slice(1)));
     if (gapTitles && gapTitles.length && rating !== "green") {
@@ -90,21 +90,24 @@
       shown.slice(from, to).forEach(function (r) {
         var tr = el("tr");
         var titles = r[I.gaps].map(function (id) { return data.gaps[id] || id; });
-        tr.appendChild(el("td", {"class": "num"}, r[I.rank]));
+        tr.appendChild(el("td", {"class": "num", "data-label": "Rank"}, r[I.rank]));
         var th = el("th", {scope: "row"}, r[I.name]);
         if (r[I.org]) { th.appendChild(el("br")); th.appendChild(el("span", {"class": "note"}, r[I.org])); }
         tr.appendChild(th);
-        tr.appendChild(el("td", {}, r[I.area] || ""));
-        tr.appendChild(el("td", {}, r[I.date] || "not dated"));
-        tr.appendChild(el("td", {"class": "num"}, r[I.raters]));
-        tr.appendChild(ratingCell(r[I.score], r[I.rating], titles));
-        r[I.domains].forEach(function (d) { tr.appendChild(ratingCell(d[0], d[1], null)); });
-        tr.appendChild(el("td", {}, r[I.route].replace(/_/g, " ")));
-        tr.appendChild(el("td", {"class": "num"}, r[I.gaps].length));
-        tr.appendChild(el("td", {"class": "num"}, r[I.actions]));
+        tr.appendChild(el("td", {"data-label": "Area"}, r[I.area] || ""));
+        tr.appendChild(el("td", {"data-label": "Assessed"}, r[I.date] || "not dated"));
+        tr.appendChild(el("td", {"class": "num", "data-label": "Raters"}, r[I.raters]));
+        tr.appendChild(ratingCell(r[I.score], r[I.rating], titles, "Overall"));
+        r[I.domains].forEach(function (d, i) { tr.appendChild(ratingCell(d[0], d[1], null, data.domains[i].title)); });
+        tr.appendChild(el("td", {"data-label": "Route"}, r[I.route].replace(/_/g, " ")));
+        tr.appendChild(el("td", {"class": "num", "data-label": "Must-have gaps"}, r[I.gaps].length));
+        tr.appendChild(el("td", {"class": "num", "data-label": "Actions"}, r[I.actions]));
         var ag = r[I.agreement];
-        tr.appendChild(el("td", {"class": "num"}, ag === null ? "" : ag.toFixed(2) + (ag < data.threshold ? " (low)" : "")));
-        if (data.cost) tr.appendChild(el("td", {"class": "num"}, r[I.cost] === null ? "" : "£" + r[I.cost].toLocaleString("en-GB", {maximumFractionDigits: 0})));
+        tr.appendChild(el("td", {"class": "num", "data-label": "Rater agreement"}, ag === null ? "" : ag.toFixed(2) + (ag < data.threshold ? " (low)" : "")));
+        if (data.cost) {
+          tr.appendChild(el("td", {"class": "num", "data-label": "Estimated cost"},
+            r[I.cost] === null ? "" : "£" + r[I.cost].toLocaleString("en-GB", {maximumFractionDigits: 0})));
+        }
         frag.appendChild(tr);
       });
       body.replaceChildren(frag);
@@ -135,6 +138,16 @@
     Object.keys(selects).forEach(function (k) { selects[k].addEventListener("change", apply); });
     prev.addEventListener("click", function () { state.page -= 1; draw(); });
     next.addEventListener("click", function () { state.page += 1; draw(); });
+    // The area roll-up's buttons show that area's clinics in the table.
+    document.querySelectorAll("[data-rt-pick-area]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        selects.area.value = button.getAttribute("data-rt-pick-area");
+        apply();
+        root.scrollIntoView();
+        selects.area.focus();
+      });
+    });
     controls.hidden = false;
     apply();
   }

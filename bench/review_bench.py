@@ -3,8 +3,8 @@ and the browser review (review.js in Chromium) at 1,000 files.
 
     python bench/review_bench.py [--sizes 1000 10000 100000] [--dir DIR] [--jobs N] [--no-pdf] [--no-browser]
 
-Targets (issues 12 and 23): the default run (`readiness review FOLDER -o OUT`: review.pdf, review.json, review.csv,
-review.html and its rows file) on 10,000 files in under 5 s on a 2-core machine; cost growing linearly to 100,000
+Targets (issues 12 and 23): the default run (`readiness review FOLDER -o OUT`: review.pdf, review.xlsx, review.json,
+the CSVs, review.html and its rows file) on 10,000 files in under 5 s on a 2-core machine; cost growing linearly to 100,000
 (seconds per 1,000 files roughly constant); memory growing only with the per-clinic summary rows; review.html under
 2 MB and review.pdf the same number of pages whatever the number of clinics; the browser review of 1,000 files in
 under 5 s. --no-pdf times the run without review.pdf instead. Synthetic files come from
@@ -130,7 +130,7 @@ def main() -> None:
         one(args.one, args.dir, args.jobs, out, not args.no_pdf)
         return
     ensure_files(args.dir, max(args.sizes))
-    what = "CSV, JSON and HTML (--no-pdf)" if args.no_pdf else "the default run's PDF, JSON, CSV, HTML and rows file"
+    what = "everything but the PDF (--no-pdf)" if args.no_pdf else "everything the default run writes (PDF, workbook, JSON, CSVs, HTML, rows file)"
     print(f"Target: {TARGET_N:,} files -> {what} in under {TARGET_S:.0f} s on this machine "
           f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start); cost linear to 100,000; "
           f"memory growing only with the clinics' summary rows; review.html under {TARGET_HTML_MB:.0f} MB and "

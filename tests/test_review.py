@@ -19,7 +19,7 @@ from builder.core.errors import Msg
 from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
-from builder.render.review import FORMULA_START, disagreements_csv, review_columns_csv, review_csv, safe_cell
+from builder.render.review import FORMULA_START, disagreements_csv, review_columns_csv, review_csv, review_rows_js, safe_cell
 
 from .conftest import EXAMPLES
 
@@ -345,7 +345,7 @@ def test_progress_bar_only_on_a_terminal(runner, tmp_path: Path) -> None:  # typ
 
 
 JS_FILES = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
-            ROOT / "builder" / "wizard" / "planning.js", ROOT / "builder" / "wizard" / "review.js"]
+            ROOT / "builder" / "wizard" / "planning.js", ROOT / "builder" / "wizard" / "review.js", ROOT / "builder" / "wizard" / "review-table.js"]
 HARNESS = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>review.js harness</title></head><body>"
            + "".join(f'<script src="{p.name}"></script>' for p in JS_FILES) + "</body></html>")
 
@@ -414,7 +414,7 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
                 files.push({name, text});
             }
             const review = ReadinessReview.review(Q, files);
-            return {review, csv: ReadinessReview.reviewCsv(review)};
+            return {review, csv: ReadinessReview.reviewCsv(review), rows: ReadinessReviewTable.rowsOf(review)};
         }""", [name for name, _ in files])
     finally:
         page.close()
@@ -423,6 +423,8 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
     for key in python:
         assert browser_review[key] == python[key], key
     assert js["csv"].encode("utf-8") == review_csv(review_files(q, files))
+    rows_js = review_rows_js(review_files(q, files))  # the page's rows file: the browser's ranking draws the same rows
+    assert js["rows"] == json.loads(rows_js[len("window.READINESS_REVIEW_ROWS = "):-2])
 
 
 def test_review_js_wording_matches_python() -> None:
@@ -460,7 +462,13 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
         page.wait_for_function("window.READINESS_LAST_REVIEW !== undefined")
         status = page.inner_text(".rv-status")
         assert "Nothing left this browser" in status and "1 file not included" in status and "1 files" not in status
-        assert page.locator(".rv-heatmap tbody tr").count() == len(EXAMPLES) + 1
+        assert page.locator("table.heat tbody tr").count() == len(EXAMPLES) + 1
+        assert page.inner_text("[data-rt-status]") == f"Showing 1–{len(EXAMPLES) + 1} of {len(EXAMPLES) + 1} clinics."
+        page.select_option("[data-rt-rating]", "red")
+        reds = sum(1 for c in review_files(q, sorted((p.name, p.read_bytes()) for p in chosen))["clinics"] if c["overall"]["rating"] == "red")
+        assert page.locator("table.heat tbody tr").count() == reds
+        page.select_option("[data-rt-rating]", "")
+        page.locator("thead button.sort", has_text="Assessed").click()  # a column that sorts by text
         assert page.locator("text=Dr Lee").count() >= 1 and page.locator(".readiness-review b").count() == 0
         left_out = page.inner_text("#rv-not-included + .rv-table-wrap")
         line = review_files(q, [("broken.yaml", b"version: 1\nclinic: [\n")])["not_included"][0]["line"]

@@ -120,7 +120,7 @@
 
     table.querySelectorAll("thead th[data-rt-key]").forEach(function (th) {
       var raw = th.getAttribute("data-rt-key");
-      var key = raw.indexOf("d") === 0 ? ["d", Number(raw.slice(1))] : I[raw];
+      var key = /^d\d+$/.test(raw) ? ["d", Number(raw.slice(1))] : I[raw];
       var button = el("button", {type: "button", "class": "sort"});
       while (th.firstChild) button.appendChild(th.firstChild);
       th.appendChild(button);
@@ -151,6 +151,67 @@
     controls.hidden = false;
     apply();
   }
+
+  /** The rows file's data from a review made in the browser (review.js): builder/render/review.py review_rows_js. */
+  function rowsOf(rv) {
+    var gaps = {}, low = function (c) {
+      var values = c.agreement ? Object.keys(c.agreement).map(function (k) { return c.agreement[k]; }).filter(function (v) { return v !== null; }) : [];
+      return values.length ? Math.min.apply(null, values) : null;
+    };
+    var rows = rv.clinics.map(function (c) {
+      c.must_haves.forEach(function (g) { if (!Object.prototype.hasOwnProperty.call(gaps, g.id)) gaps[g.id] = g.title; });
+      return [c.rank, c.name, c.organisation, c.area, c.assessed_on, c.raters.length, c.overall.score, c.overall.rating, c.route,
+        c.must_haves.map(function (g) { return g.id; }), c.actions.length, c.budget,
+        rv.domains.map(function (d) { return [c.domains[d.id].score, c.domains[d.id].rating]; }), low(c)];
+    });
+    return {cost: !!rv.cost, threshold: rv.agreement.threshold, domains: rv.domains, gaps: gaps, rows: rows};
+  }
+
+  /** The controls and the empty table review.html is written with (templates/review.html.j2), for a page that has none. */
+  function markup(data) {
+    var root = el("div", {"class": "ranking"});
+    var controls = el("div", {"data-rt-controls": "", "class": "rt-controls", hidden: ""});
+    function label(text, control) { var l = el("label", {}, text + " "); l.appendChild(control); controls.appendChild(l); return control; }
+    label("Clinic or organisation", el("input", {type: "search", "data-rt-text": ""}));
+    label("Area", el("select", {"data-rt-area": ""})).appendChild(el("option", {value: ""}, "All areas"));
+    var rating = label("Rating", el("select", {"data-rt-rating": ""}));
+    [["", "All ratings"], ["green", "Green (ready)"], ["amber", "Amber (partly ready)"], ["red", "Red (not ready yet)"]].forEach(function (o) {
+      rating.appendChild(el("option", {value: o[0]}, o[1]));
+    });
+    label("Route", el("select", {"data-rt-route": ""})).appendChild(el("option", {value: ""}, "All routes"));
+    label("Must-have gap", el("select", {"data-rt-gap": ""})).appendChild(el("option", {value: ""}, "Any or none"));
+    var pager = el("p", {"class": "rt-pager"});
+    pager.appendChild(el("button", {type: "button", "data-rt-prev": ""}, "Previous " + PAGE));
+    pager.appendChild(document.createTextNode(" "));
+    pager.appendChild(el("button", {type: "button", "data-rt-next": ""}, "Next " + PAGE));
+    pager.appendChild(document.createTextNode(" "));
+    pager.appendChild(el("span", {"data-rt-status": "", role: "status"}));
+    controls.appendChild(pager);
+    root.appendChild(controls);
+    var scroll = el("div", {"class": "table-scroll", tabindex: "0", role: "region", "aria-label": "Clinics ranked by readiness"});
+    var table = el("table", {"class": "heat"});
+    table.appendChild(el("caption", {}, "Clinics, best prepared first (select a column heading to sort)"));
+    var tr = el("tr");
+    var heads = [["rank", "Rank", "num"], ["name", "Clinic"], ["area", "Area"], ["date", "Assessed"], ["raters", "Raters", "num"], ["score", "Overall"]]
+      .concat(data.domains.map(function (d, i) { return ["d" + i, d.title]; }))
+      .concat([["route", "Route"], ["gaps", "Must-have gaps", "num"], ["actions", "Actions", "num"], ["agreement", "Rater agreement (lowest r_wg(J))", "num"]])
+      .concat(data.cost ? [["cost", "Estimated cost", "num"]] : []);
+    heads.forEach(function (x) { tr.appendChild(el("th", {scope: "col", "data-rt-key": x[0], "class": x[2] || ""}, x[1])); });
+    var thead = el("thead");
+    thead.appendChild(tr);
+    table.appendChild(thead);
+    table.appendChild(el("tbody"));
+    scroll.appendChild(table);
+    root.appendChild(scroll);
+    return root;
+  }
+
+  /** A ranking for a review made in the browser: the element to put on the page, live once it is there. */
+  function forReview(rv) {
+    var data = rowsOf(rv), root = markup(data);
+    return {element: root, start: function () { start(data, root); }};
+  }
+  window.ReadinessReviewTable = {forReview: forReview, rowsOf: rowsOf};
 
   function init() {
     var root = document.getElementById("ranking-table");

@@ -8,7 +8,6 @@
   var mount = document.getElementById("review");
   if (!mount || !R || !Q) return;
   var RATING = { green: "Green", amber: "Amber", red: "Red" };
-  var LETTER = { green: "G", amber: "A", red: "R" };
 
   /** "1 file", "2 files" (builder/render/review.py plural). */
   function plural(n, one) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : one + "s"); }
@@ -96,18 +95,6 @@
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
   }
 
-  function heatmap(rv) {
-    var head = ["Clinic", "Overall"].concat(rv.domains.map(function (d) { return d.title; }));
-    var rows = rv.clinics.map(function (c) {
-      var cells = [c.rank + ". " + c.name];
-      [c.overall].concat(rv.domains.map(function (d) { return c.domains[d.id]; })).forEach(function (cell) {
-        cells.push(h("span", { class: "rv-cell rv-bg-" + cell.rating, title: cell.rating }, cell.score + " " + LETTER[cell.rating]));
-      });
-      return cells;
-    });
-    return table("Heat-map: score out of 100 and rating (G green, A amber, R red), best prepared clinic first", head, rows, { cls: "rv-heatmap" });
-  }
-
   function render(rv) {
     out.textContent = "";
     var add = function (el) { out.appendChild(el); return el; };
@@ -124,14 +111,13 @@
     if (!rv.clinics.length) {
       add(h("p", {}, "None of the files could be included; the reasons are listed below."));
     } else {
-      add(h("h2", { id: "rv-heatmap" }, "Readiness by clinic and domain"));
-      add(heatmap(rv));
-      add(h("h2", { id: "rv-ranking" }, "Clinics ranked by readiness"));
-      add(table("Clinics, best prepared first", ["Clinic", "Rank", "Area", "Assessed", "Raters", "Score", "Rating", "Route", "Must-have gaps"],
-        rv.clinics.map(function (c) {
-          return [c.name, c.rank, c.area || "", c.assessed_on || "not dated", c.raters.length, c.overall.score, rating(c.overall.rating),
-            c.route.replace(/_/g, " "), c.must_haves.length];
-        })));
+      // The ranking as a heat-map: sortable, filterable, paged (review-table.js, as the command's review.html).
+      add(h("h2", { id: "rv-heatmap" }, "Clinics ranked by readiness"));
+      add(h("p", { class: "rv-note" }, "Each row is a clinic, best prepared first; each cell its score out of 100 and rating. A ! beside a rating " +
+        "means must-have gaps cap it, whatever the score: focus or point at it for which."));
+      var ranking = window.ReadinessReviewTable.forReview(rv);
+      add(ranking.element);
+      ranking.start();
       add(h("h2", { id: "rv-red" }, "Domains most often red"));
       add(table("How many clinics are red in each domain", ["Domain", "Clinics red"], rv.red_domains.map(function (d) { return [d.title, d.red]; })));
       add(h("h2", { id: "rv-gaps" }, "Must-have gaps"));

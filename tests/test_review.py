@@ -469,6 +469,9 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
         assert page.locator("table.heat tbody tr").count() == reds
         page.select_option("[data-rt-rating]", "")
         page.locator("thead button.sort", has_text="Assessed").click()  # a column that sorts by text
+        dates = page.locator("table.heat tbody td[data-label=Assessed]").all_inner_texts()
+        dated = [d for d in dates if d != "not dated"]
+        assert dated == sorted(dated) and dates[:len(dated)] == dated, dates
         assert page.locator("text=Dr Lee").count() >= 1 and page.locator(".readiness-review b").count() == 0
         left_out = page.inner_text("#rv-not-included + .rv-table-wrap")
         line = review_files(q, [("broken.yaml", b"version: 1\nclinic: [\n")])["not_included"][0]["line"]

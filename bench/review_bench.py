@@ -1,11 +1,13 @@
 """Benchmark `readiness review`: files per second and peak memory at 1,000, 10,000 and 100,000 answer files,
 and the browser review (review.js in Chromium) at 1,000 files.
 
-    python bench/review_bench.py [--sizes 1000 10000 100000] [--dir DIR] [--jobs N] [--no-browser]
+    python bench/review_bench.py [--sizes 1000 10000 100000] [--dir DIR] [--jobs N] [--no-pdf] [--no-browser]
 
-Targets (issue 12): 10,000 files -> CSV, JSON and HTML in under 5 s on a 2-core machine; cost growing
-linearly to 100,000 (seconds per 1,000 files roughly constant); memory growing only with the per-clinic
-summary rows; the browser review of 1,000 files in under 5 s. Synthetic files come from
+Targets (issues 12 and 23): the default run (`readiness review FOLDER -o OUT`: review.pdf, review.xlsx, review.json,
+the CSVs, review.html and its rows file) on 10,000 files in under 5 s on a 2-core machine; cost growing linearly to 100,000
+(seconds per 1,000 files roughly constant); memory growing only with the per-clinic summary rows; review.html under
+2 MB and review.pdf the same number of pages whatever the number of clinics; the browser review of 1,000 files in
+under 5 s. --no-pdf times the run without review.pdf instead. Synthetic files come from
 bench/gen_answers.py (the same seed gives the same files) and are kept in --dir between runs.
 """
 
@@ -27,6 +29,7 @@ sys.path.insert(0, str(HERE))
 
 TARGET_S = 5.0
 TARGET_N = 10_000
+TARGET_HTML_MB = 2.0
 
 
 def ensure_files(folder: Path, n: int) -> None:
@@ -43,8 +46,9 @@ def ensure_files(folder: Path, n: int) -> None:
     print(f"  done in {time.perf_counter() - t:.1f} s", flush=True)
 
 
-def one(n: int, folder: Path, jobs: int | None, out: Path) -> None:
-    """Run in a fresh process: the review of n files to CSV, JSON and HTML; print timings as JSON."""
+def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
+    """Run in a fresh process: the review of n files, every output the command writes (review.pdf too unless
+    `pdf` is false); print timings and output sizes as JSON."""
     from builder.load.paths import ROOT as PROJECT
     from builder.load.project import load_questionnaire
     from builder.output.reviewio import collect
@@ -55,13 +59,23 @@ def one(n: int, folder: Path, jobs: int | None, out: Path) -> None:
     t0 = time.perf_counter()
     data = collect(q, parts, jobs=jobs)
     t1 = time.perf_counter()
-    review_outputs(data, PROJECT / "templates", out, pdf=False)
+    review_outputs(data, PROJECT / "templates", out, pdf=pdf)
     t2 = time.perf_counter()
+    sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.name.startswith("review")}
+    pages = 0
+    if pdf:
+        info = subprocess.run(["pdfinfo", str(out / "review.pdf")], capture_output=True, text=True).stdout
+        pages = int(next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "0"))
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_self, peak_children = me.ru_maxrss / 1024, kids.ru_maxrss / 1024
     cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
     print(json.dumps({"cpu_s": cpu, "files": data["files"]["read"], "clinics": len(data["clinics"]), "read_and_combine_s": t1 - t0,
-                      "write_s": t2 - t1, "total_s": t2 - t0, "peak_main_mb": peak_self, "peak_worker_mb": peak_children}))
+                      "write_s": t2 - t1, "total_s": t2 - t0, "peak_main_mb": peak_self, "peak_worker_mb": peak_children,
+                      "sizes": sizes, "pdf_pages": pages}))
+
+
+def mb(r: dict, name: str) -> float:
+    return float(r["sizes"].get(name, 0)) / 1e6
 
 
 def browser(folder: Path, n: int = 1000) -> float:
@@ -107,26 +121,30 @@ def main() -> None:
     ap.add_argument("--dir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "readiness-review-bench")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--no-pdf", action="store_true", help="time `readiness review --no-pdf` instead of the default run")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each size up to 10,000 (the median is shown; default 3)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     out = args.dir.parent / (args.dir.name + "-out")
     if args.one:
-        one(args.one, args.dir, args.jobs, out)
+        one(args.one, args.dir, args.jobs, out, not args.no_pdf)
         return
     ensure_files(args.dir, max(args.sizes))
-    print(f"Target: {TARGET_N:,} files -> CSV, JSON and HTML in under {TARGET_S:.0f} s on this machine "
+    what = "everything but the PDF (--no-pdf)" if args.no_pdf else "everything the default run writes (PDF, workbook, JSON, CSVs, HTML, rows file)"
+    print(f"Target: {TARGET_N:,} files -> {what} in under {TARGET_S:.0f} s on this machine "
           f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start); cost linear to 100,000; "
-          "memory growing only with the clinics' summary rows.")
+          f"memory growing only with the clinics' summary rows; review.html under {TARGET_HTML_MB:.0f} MB and "
+          "review.pdf as many pages at every size.")
     print("Wall seconds are the target's measure and depend on what else the machine runs; CPU seconds do not "
           "(CPU s / cores is a lower bound on the wall time). Peak worker MB is the largest child process: a reading or "
           "planning worker, or the forked writer of review.json, which shares the main process's pages.")
     print(f"{'files':>8} {'clinics':>8} {'seconds':>8} {'range':>13} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
-          f"{'CPU/cores':>9} {'peak main MB':>12} {'peak worker MB':>14}")
+          f"{'CPU/cores':>9} {'peak main MB':>12} {'peak worker MB':>14} {'html MB':>7} {'rows MB':>7} {'json MB':>7} {'pdf pages':>9}")
     results = []
     cores = min(args.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
     for n in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(n), "--dir", str(args.dir)] + (["--jobs", str(args.jobs)] if args.jobs else [])
+        cmd = [sys.executable, __file__, "--one", str(n), "--dir", str(args.dir)] + (["--jobs", str(args.jobs)] if args.jobs else []) \
+            + (["--no-pdf"] if args.no_pdf else [])
         runs = sorted((json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
                        for _ in range(args.repeat if n <= TARGET_N else 1)), key=lambda r: r["total_s"])
         r = runs[len(runs) // 2]  # the median run
@@ -135,7 +153,13 @@ def main() -> None:
         spread = f"{runs[0]['total_s']:.2f}-{runs[-1]['total_s']:.2f}" if len(runs) > 1 else "1 run"
         print(f"{r['files']:>8,} {r['clinics']:>8,} {r['total_s']:>8.2f} {spread:>13} {r['files'] / r['total_s']:>8,.0f} "
               f"{1000 * r['total_s'] / r['files']:>10.3f} {r['cpu_s']:>7.1f} {r['cpu_s'] / cores:>9.2f} "
-              f"{r['peak_main_mb']:>12.0f} {r['peak_worker_mb']:>14.0f}", flush=True)
+              f"{r['peak_main_mb']:>12.0f} {r['peak_worker_mb']:>14.0f} {mb(r, 'review.html'):>7.2f} {mb(r, 'review-rows.js'):>7.2f} "
+              f"{mb(r, 'review.json'):>7.1f} {r['pdf_pages'] or '-':>9}", flush=True)
+    pages = {r["pdf_pages"] for r in results if r["pdf_pages"]}
+    big = max(mb(r, "review.html") for r in results)
+    print(f"review.html: at most {big:.2f} MB against {TARGET_HTML_MB:.0f} MB: {'met' if big < TARGET_HTML_MB else 'NOT met'}"
+          + (f"; review.pdf pages at each size: {', '.join(str(r['pdf_pages']) for r in results)} "
+             f"({'bounded' if len(pages) == 1 else 'NOT the same at every size'})" if pages else ""))
     for r in results:
         if r["files"] == TARGET_N:
             verdict = "met" if r["total_s"] < TARGET_S else "NOT met"

@@ -19,7 +19,7 @@ from builder.core.errors import Msg, quote
 from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
-from builder.render.review import FORMULA_START, review_csv, safe_cell
+from builder.render.review import FORMULA_START, disagreements_csv, review_columns_csv, review_csv, review_rows_js, safe_cell
 
 from .conftest import EXAMPLES
 
@@ -247,11 +247,11 @@ def test_csv_is_excel_safe(q: Questionnaire) -> None:
     text = raw.decode("utf-8-sig")
     assert text.count("\r\n") == len(NASTY) + 1  # header and rows; the line break inside a cell stays inside its quotes
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    names = sorted(r["clinic"] for r in rows)
+    names = sorted(r["Clinic"] for r in rows)
     assert names == sorted(safe_cell(n) for n in NASTY)
     for r in rows:
-        assert not r["clinic"].startswith(FORMULA_START)
-        assert r["overall_score"].isdigit()  # numbers stay numbers
+        assert not r["Clinic"].startswith(FORMULA_START)
+        assert r["Overall score"].isdigit()  # numbers stay numbers
     assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "Comma, \"quoted\"\nand a line break" in names
 
 
@@ -345,7 +345,7 @@ def test_progress_bar_only_on_a_terminal(runner, tmp_path: Path) -> None:  # typ
 
 
 JS_FILES = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
-            ROOT / "builder" / "wizard" / "planning.js", ROOT / "builder" / "wizard" / "review.js"]
+            ROOT / "builder" / "wizard" / "planning.js", ROOT / "builder" / "wizard" / "review.js", ROOT / "builder" / "wizard" / "review-table.js"]
 HARNESS = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>review.js harness</title></head><body>"
            + "".join(f'<script src="{p.name}"></script>' for p in JS_FILES) + "</body></html>")
 
@@ -361,6 +361,10 @@ def parity_files(q: Questionnaire) -> list[tuple[str, bytes]]:
     out += [(p.name, p.read_bytes()) for p in EXAMPLES]
     out += [(name, data) for name, data, _, _ in BAD_FILES if name != "copy.json"]
     out += [("copy-of-hillside.yaml", HILLSIDE.read_bytes()), ("dup-key.yaml", b"version: 1\nclinic: {name: X}\nclinic: {name: Y}\n")]
+    # One clinic under names that only Unicode folding, normalisation and spaces make the same (issue 23).
+    for i, (name, org) in enumerate([("Straße Clinic", "Nord Trust"), ("STRASSE\u0085CLINIC", "nord\u00a0trust"), ("Strasse Clinic", "NORD TRUST")]):
+        out.append((f"unicode-{i}.json", as_bytes(doc(clinic={"name": name, "organisation": org}, respondent={"name": f"U{i}", "role": "Nurse"},
+                                                         answers__space="none" if i else "dedicated_room"))))
     return sorted(out)
 
 
@@ -395,6 +399,7 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
     python = comparable(review_files(q, files))
     assert python["files"]["excluded"] >= 10 and any(c["disagreements"] for c in python["clinics"])
     assert any(c["earlier"] for c in python["clinics"]) and python["opportunities"]
+    assert [len(c["raters"]) for c in python["clinics"] if c["name"] == "Straße Clinic"] == [3]
     server = StaticServer(tmp_path)
     page = browser.new_page()
     try:
@@ -409,7 +414,7 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
                 files.push({name, text});
             }
             const review = ReadinessReview.review(Q, files);
-            return {review, csv: ReadinessReview.reviewCsv(review)};
+            return {review, csv: ReadinessReview.reviewCsv(review), rows: ReadinessReviewTable.rowsOf(review)};
         }""", [name for name, _ in files])
     finally:
         page.close()
@@ -418,6 +423,8 @@ def test_browser_review_equals_cli(browser, q: Questionnaire, tmp_path: Path) ->
     for key in python:
         assert browser_review[key] == python[key], key
     assert js["csv"].encode("utf-8") == review_csv(review_files(q, files))
+    rows_js = review_rows_js(review_files(q, files))  # the page's rows file: the browser's ranking draws the same rows
+    assert js["rows"] == json.loads(rows_js[len("window.READINESS_REVIEW_ROWS = "):-2])
 
 
 def test_review_js_wording_matches_python() -> None:
@@ -454,10 +461,21 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
         page.set_input_files("#rv-files", [str(p) for p in chosen])
         page.wait_for_function("window.READINESS_LAST_REVIEW !== undefined")
         status = page.inner_text(".rv-status")
-        assert "Nothing left this browser" in status and "1 files not included" in status
-        assert page.locator(".rv-heatmap tbody tr").count() == len(EXAMPLES) + 1
+        assert "Nothing left this browser" in status and "1 file not included" in status and "1 files" not in status
+        assert page.locator("table.heat tbody tr").count() == len(EXAMPLES) + 1
+        assert page.inner_text("[data-rt-status]") == f"Showing 1–{len(EXAMPLES) + 1} of {len(EXAMPLES) + 1} clinics."
+        page.select_option("[data-rt-rating]", "red")
+        reds = sum(1 for c in review_files(q, sorted((p.name, p.read_bytes()) for p in chosen))["clinics"] if c["overall"]["rating"] == "red")
+        assert page.locator("table.heat tbody tr").count() == reds
+        page.select_option("[data-rt-rating]", "")
+        page.locator("thead button.sort", has_text="Assessed").click()  # a column that sorts by text
+        dates = page.locator("table.heat tbody td[data-label=Assessed]").all_inner_texts()
+        dated = [d for d in dates if d != "not dated"]
+        assert dated == sorted(dated) and dates[:len(dated)] == dated, dates
         assert page.locator("text=Dr Lee").count() >= 1 and page.locator(".readiness-review b").count() == 0
-        assert "broken.yaml" in page.inner_text("#rv-not-included + .rv-table-wrap")
+        left_out = page.inner_text("#rv-not-included + .rv-table-wrap")
+        line = review_files(q, [("broken.yaml", b"version: 1\nclinic: [\n")])["not_included"][0]["line"]
+        assert f"broken.yaml:{line}\t" in left_out, left_out  # the line, as the command line gives it
         with page.expect_download() as info:
             page.get_by_role("button", name="Download the CSV").click()
         got = Path(info.value.path()).read_bytes()
@@ -469,3 +487,26 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
         page.close()
     ours = urlsplit(site_server.url).netloc
     assert not [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != ours]
+
+
+def test_csv_headings_are_human_and_their_ids_are_beside_them(q: Questionnaire) -> None:
+    one, two = doc(respondent={"name": "A", "role": "Clinic manager"}), doc(respondent={"name": "=B", "role": "Nurse"}, answers__space="none")
+    review = review_of(q, {"a.json": one, "b.json": two, "h.json": doc(HILLSIDE)})
+    head = next(csv.reader(io.StringIO(review_csv(review).decode("utf-8-sig"))))
+    columns = list(csv.reader(io.StringIO(review_columns_csv(review).decode("utf-8-sig"))))
+    assert columns[0] == ["Heading", "Id"] and [h for h, _ in columns[1:]] == head
+    ids = dict(columns[1:])
+    assert ids["Clinic"] == "clinic" and ids["Overall score"] == "overall_score"
+    first = q.domains[0]
+    assert ids[f"{first.title}: score"] == f"{first.id}_score" and ids[f"{first.title}: rating"] == f"{first.id}_rating"
+    assert not any(h.endswith(("_score", "_rating")) for h in head)
+    template_titles = {t.title for t in q.templates}
+    rows = list(csv.DictReader(io.StringIO(review_csv(review).decode("utf-8-sig"), newline="")))
+    assert all(t in template_titles for r in rows for t in r["Templates needed"].split("; ") if t)
+
+    dis = list(csv.DictReader(io.StringIO(disagreements_csv(review).decode("utf-8-sig"), newline="")))
+    clinic = next(c for c in review["clinics"] if c["disagreements"])
+    assert len(dis) == sum(len(d["answers"]) for d in clinic["disagreements"])
+    space = [r for r in dis if r["Question id"] == "space"]
+    assert [r["Rater"][:3] for r in space] == ["A (", "'=B"]  # a formula-like name is text
+    assert {r["Clinic"] for r in dis} == {clinic["name"]} and space[0]["Combined answer"] == space[1]["Answer"]

@@ -158,7 +158,8 @@ def test_outputs_written_by_two_processes_are_complete(q: Questionnaire, synthet
     review_outputs(review, ROOT / "templates", tmp_path, pdf=False)
     assert (tmp_path / "review.json").read_text(encoding="utf-8") == review_json(review)
     assert (tmp_path / "review.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
-    assert sorted(os.listdir(tmp_path)) == ["review.csv", "review.html", "review.json"]  # no temporary file left
+    assert sorted(os.listdir(tmp_path)) == ["review-columns.csv", "review-disagreements.csv", "review-rows.js", "review-table.js", "review.csv",
+                                           "review.html", "review.json", "review.xlsx"]  # no temporary file left
 
 
 def test_a_writer_that_fails_in_its_process_leaves_the_old_files(tmp_path: Path) -> None:

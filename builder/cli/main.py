@@ -305,8 +305,8 @@ EXIT_LEFT_OUT = 3
 @cli.command()
 @root_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html, .pdf, .csv and .json.")
-@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf (slow for thousands of clinics).")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html (and its rows file), .pdf, .xlsx, .csv and .json.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf, the panel report (the same length at any number of clinics).")
 @jobs_option
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
     """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress.
@@ -314,7 +314,7 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     Exit code 0: every file included; 3: the review was written but some files were left out;
     2: no file could be included (nothing written)."""
     from builder.output.reviewio import collect
-    from builder.render.review import review_outputs
+    from builder.render.review import plural, review_outputs
 
     q = questionnaire_of(root)
     show = sys.stderr.isatty()
@@ -347,11 +347,13 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]
     if not data["clinics"]:
-        click.echo(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.", err=True)
+        read = data["files"]["read"]
+        what = "the file could not be included" if read == 1 else f"none of the {read:,} files could be included"
+        click.echo(f"error: {what}; nothing written. Fix the files above and run again.", err=True)
         sys.exit(EXIT_BAD_INPUT)
     written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf)
-    click.echo(f"wrote {', '.join(written)} to {out}: {len(data['clinics'])} clinics from {data['files']['included']} files"
-               + (f"; {n_left} file{'s' if n_left != 1 else ''} not included (listed above and in the report)" if n_left else ""), err=True)
+    click.echo(f"wrote {', '.join(written)} to {out}: {plural(len(data['clinics']), 'clinic')} from {plural(data['files']['included'], 'file')}"
+               + (f"; {plural(n_left, 'file')} not included (listed above and in the report)" if n_left else ""), err=True)
     if n_left:
         sys.exit(EXIT_LEFT_OUT)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ from builder.core.engine import (
 from builder.core.errors import Msg, Problem, ReadinessError
 from builder.core.schedule import must_first
 from builder.core.schema import Question, Questionnaire
+from builder.core.textkey import fold, text_key
 from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
 REVIEW_VERSION = 1
@@ -193,10 +195,11 @@ def _excluded(file: str, exc: ReadinessError) -> Excluded:
 
 
 def clinic_key(af: AnswerFile) -> str:
-    """Files of one clinic: the same explicit clinic id, or else the same name and organisation (any case)."""
+    """Files of one clinic: the same explicit clinic id, or else the same name and organisation, each compared by
+    builder/core/textkey.py's rule (Unicode normalisation, case folding, any run of spaces as one)."""
     if af.clinic_id:
-        return "id:" + af.clinic_id.casefold()
-    return "name:" + " ".join(af.clinic_name.casefold().split()) + "|" + " ".join((af.organisation or "").casefold().split())
+        return "id:" + text_key(af.clinic_id)
+    return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
 
 
 _OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
@@ -405,6 +408,96 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
     return af, disagreements
 
 
+# ---------------------------------------------------------------- how far raters agree
+
+
+AGREEMENT_THRESHOLD = 0.7
+"""r_wg(J) at or above this: the raters agree enough for their combined answers to stand for the clinic (the
+conventional cut-off; LeBreton and Senter 2008)."""
+ICC_MIN_CLINICS = 5
+"""ICC(1) is given only when at least this many clinics have several raters in their latest round."""
+
+
+def hundredths(x: float) -> float:
+    """x to two decimals, half up, by the same floating-point steps review.js takes (so both give the same number)."""
+    return math.floor(x * 100 + 0.5) / 100
+
+
+def _variance(xs: list[float], denominator: int) -> float:
+    mean = sum(xs) / len(xs)
+    return sum((x - mean) * (x - mean) for x in xs) / denominator
+
+
+def rwg_j(items: list[tuple[list[float], list[float]]]) -> float | None:
+    """Within-group agreement over J items (James, Demaree and Wolf 1984), each item (the raters' answers as points,
+    every option's points). Per item, the observed variance s² (n - 1) over the variance expected if raters
+    answered at random, σ²_EU (the options' points, each equally likely); with r the mean of those ratios,
+    r_wg(J) = J(1 - r) / (J(1 - r) + r); 0 when r >= 1. Items fewer than two raters answered, or whose options
+    are all worth the same, are left out; None when no item is left."""
+    ratios = []
+    for given, options in items:
+        expected = _variance(options, len(options)) if options else 0.0
+        if len(given) < 2 or expected <= 0:
+            continue
+        ratios.append(_variance(given, len(given) - 1) / expected)
+    if not ratios:
+        return None
+    j = len(ratios)
+    r = sum(ratios) / j
+    if r >= 1:
+        return 0.0
+    return hundredths(j * (1 - r) / (j * (1 - r) + r))
+
+
+def clinic_agreement(q: Questionnaire, raters: list[Rater]) -> dict[str, float | None] | None:
+    """r_wg(J) per domain over the domain's scored single-choice questions, for a round with several raters."""
+    if len(raters) < 2:
+        return None
+    out: dict[str, float | None] = {}
+    for d in q.domains:
+        items = []
+        for qu in d.questions:
+            if qu.type != "single" or not qu.scored:
+                continue
+            points = {o.id: float(o.points or 0) for o in qu.options}
+            given = [points[r.answers[qu.id]] for r in raters if isinstance(r.answers.get(qu.id), str) and r.answers[qu.id] in points]
+            items.append((given, [points[o.id] for o in qu.options]))
+        out[d.id] = rwg_j(items)
+    return out
+
+
+def icc1(groups: list[list[float]]) -> float | None:
+    """ICC(1), one-way random effects (Bliese 2000): how much of the raters' score variance lies between clinics.
+    (MSB - MSW) / (MSB + (k - 1) MSW), k the group size adjusted for unequal groups, (N - Σn²/N) / (G - 1)."""
+    groups = [g for g in groups if len(g) >= 2]
+    g_count = len(groups)
+    n = sum(len(g) for g in groups)
+    if g_count < 2 or n <= g_count:
+        return None
+    grand = sum(sum(g) for g in groups) / n
+    ssb = sum(len(g) * ((sum(g) / len(g)) - grand) * ((sum(g) / len(g)) - grand) for g in groups)
+    ssw = sum(_variance(g, 1) for g in groups)
+    msb, msw = ssb / (g_count - 1), ssw / (n - g_count)
+    k = (n - sum(len(g) * len(g) for g in groups) / n) / (g_count - 1)
+    denominator = msb + (k - 1) * msw
+    if denominator <= 0:
+        return None
+    return hundredths((msb - msw) / denominator)
+
+
+def review_agreement(q: Questionnaire, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """ICC(1) per domain and overall from each rater's own scores, across clinics with several raters (ranked order)."""
+    several = [c for c in entries if len(c["raters"]) > 1]
+    icc: dict[str, float | None] = {}
+    enough = len(several) >= ICC_MIN_CLINICS
+    icc["overall"] = icc1([[float(r["overall"]["score"]) for r in c["raters"]] for c in several]) if enough else None
+    for d in q.domains:
+        icc[d.id] = icc1([[float(r["domains"][d.id]["score"]) for r in c["raters"]] for c in several]) if enough else None
+    low = sum(1 for c in several if any(v is not None and v < AGREEMENT_THRESHOLD for v in c["agreement"].values()))
+    return {"threshold": AGREEMENT_THRESHOLD, "min_clinics": ICC_MIN_CLINICS, "clinics_with_several_raters": len(several),
+            "clinics_below_threshold": low, "icc1": icc}
+
+
 # ---------------------------------------------------------------- comparing two views
 
 
@@ -510,6 +603,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
                     **rater_scores(q, r)} for r in latest],
         **view,
         "disagreements": disagreements,
+        "agreement": clinic_agreement(q, latest),
         "earlier": None,
     }
     if len(dates) > 1:
@@ -520,7 +614,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
 
 
 def _rank_key(c: dict[str, Any]) -> tuple[int, int, str, str]:
-    return (-RANK[c["overall"]["rating"]], -c["overall"]["score"], c["name"].casefold(), c["key"])
+    return (-RANK[c["overall"]["rating"]], -c["overall"]["score"], fold(c["name"]), c["key"])
 
 
 def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: list[Excluded], files: int,
@@ -568,6 +662,7 @@ def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: li
         "must_have_gaps": gap_list,
         "templates": templates,
         "opportunities": opportunities(entries),
+        "agreement": review_agreement(q, entries),
         "cost": {"total": sum(budgets), "clinics_with_budget": len(budgets), "clinics": len(entries)} if budgets else None,
         "not_included": [{"file": e.file, "line": e.line, "reason": str(e.reason)} for e in sorted(excluded, key=lambda e: e.file)],
     }

@@ -8,6 +8,7 @@ from builder.core.answers import FIRST_YEAR, LAST_YEAR
 from builder.core.errors import INVISIBLE, Msg
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Questionnaire
+from builder.core.textkey import text_key_data
 from builder.output.fileio import canonical_json
 
 ANSWER_MESSAGES = (
@@ -43,6 +44,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
     # The rule messages quote values by (errors.quote): which code points show as escapes.
     data["text_rules"] = {"invisible": [list(r) for r in INVISIBLE]}
+    # When two names are the same clinic's (builder/core/textkey.py): review.js applies the same table.
+    data["text_key"] = text_key_data()
     return data
 
 

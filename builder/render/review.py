@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from builder.core.review import AGREEMENT_THRESHOLD
 from builder.output.fileio import canonical_json
 from builder.render.charts import COLOURS
 
@@ -36,30 +37,72 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
+CSV_COLUMNS = (("rank", "Rank"), ("clinic", "Clinic"), ("organisation", "Organisation"), ("clinic_id", "Clinic id"),
+               ("area", "Area"), ("assessed_on", "Assessed on"), ("raters", "Raters"), ("overall_score", "Overall score"),
+               ("overall_rating", "Overall rating"), ("{domain}_score", "{title}: score"), ("{domain}_rating", "{title}: rating"),
+               ("route", "Route"), ("roles", "Roles"), ("actions", "Actions"), ("templates_needed", "Templates needed"),
+               ("must_have_gaps", "Must-have gaps"), ("disagreements", "Questions raters disagree on"),
+               ("estimated_cost", "Estimated cost (£)"))
+"""review.csv's columns: (id, human heading); the two with {domain} repeat for each domain. review.js mirrors this
+table (its CSV is byte-for-byte this one's); review-columns.csv gives each heading's id, for scripts."""
+
+
+def csv_columns(review: dict[str, Any]) -> list[tuple[str, str]]:
+    """(id, heading) of every column in order: each domain's score and rating pair in the domains' order."""
+    out: list[tuple[str, str]] = []
+    for i, (cid, heading) in enumerate(CSV_COLUMNS):
+        if cid == "{domain}_score":
+            for d in review["domains"]:
+                out += [(cid.format(domain=d["id"]), heading.format(title=d["title"])),
+                        (CSV_COLUMNS[i + 1][0].format(domain=d["id"]), CSV_COLUMNS[i + 1][1].format(title=d["title"]))]
+        elif cid != "{domain}_rating":
+            out.append((cid, heading))
+    return out
+
+
 def csv_header(review: dict[str, Any]) -> list[str]:
-    head = ["rank", "clinic", "organisation", "clinic_id", "area", "assessed_on", "raters", "overall_score", "overall_rating"]
-    for d in review["domains"]:
-        head += [f"{d['id']}_score", f"{d['id']}_rating"]
-    return head + ["route", "roles", "actions", "templates_needed", "must_have_gaps", "disagreements", "estimated_cost"]
+    """Human headings (the ids are in review-columns.csv)."""
+    return [h for _, h in csv_columns(review)]
 
 
-def csv_row(review: dict[str, Any], c: dict[str, Any]) -> list[Any]:
+def csv_row(review: dict[str, Any], c: dict[str, Any], titles: dict[str, str]) -> list[Any]:
+    """`titles`: template id -> title (the review's templates)."""
     row: list[Any] = [c["rank"], c["name"], c["organisation"] or "", c["clinic_id"] or "", c["area"] or "",
                       c["assessed_on"] or "", len(c["raters"]), c["overall"]["score"], c["overall"]["rating"]]
     for d in review["domains"]:
         row += [c["domains"][d["id"]]["score"], c["domains"][d["id"]]["rating"]]
-    return row + [c["route"], "; ".join(c["roles"]), len(c["actions"]), "; ".join(c["templates"]),
+    return row + [c["route"], "; ".join(c["roles"]), len(c["actions"]), "; ".join(titles.get(t, t) for t in c["templates"]),
                   len(c["must_haves"]), len(c["disagreements"]), "" if c["budget"] is None else c["budget"]]
 
 
-def review_csv(review: dict[str, Any]) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, fields quoted where needed."""
+def _csv(rows: Iterable[list[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, fields quoted where needed, every cell
+    through safe_cell."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(csv_header(review))
-    for c in review["clinics"]:
-        writer.writerow([safe_cell(v) for v in csv_row(review, c)])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def review_csv(review: dict[str, Any]) -> bytes:
+    """One row per clinic under human headings."""
+    titles = {t["template"]: t["title"] for t in review["templates"]}
+    return _csv(itertools.chain([csv_header(review)], (csv_row(review, c, titles) for c in review["clinics"])))
+
+
+def review_columns_csv(review: dict[str, Any]) -> bytes:
+    """review-columns.csv: each of review.csv's headings with its stable id, for scripts that read review.csv."""
+    return _csv([["Heading", "Id"]] + [[h, i] for i, h in csv_columns(review)])
+
+
+def disagreements_csv(review: dict[str, Any]) -> bytes:
+    """review-disagreements.csv: one row per clinic, question and rater where a clinic's raters disagree."""
+    titles = {d["id"]: d["title"] for d in review["domains"]}
+    head = ["Clinic", "Clinic id", "Area", "Rank", "Domain", "Question", "Question id", "Rater", "Role", "Answer", "Combined answer"]
+    return _csv(itertools.chain([head], ([c["name"], c["clinic_id"] or "", c["area"] or "", c["rank"], titles.get(d["domain"], d["domain"]),
+                                          d["title"], d["question"], a["respondent"], a["role"] or "", a["answer"], d["combined"]]
+                                         for c in review["clinics"] for d in c["disagreements"] for a in d["answers"])))
 
 
 def review_json(review: dict[str, Any]) -> str:
@@ -88,16 +131,9 @@ def review_json_chunks(review: dict[str, Any], per_chunk: int = 500) -> Iterable
     yield "}\n"
 
 
-def _later(make: Any, *args: Any) -> Iterable[bytes]:
+def _later(make: Any, *args: Any, **kwargs: Any) -> Iterable[str | bytes]:
     """One chunk, made only when the writer asks for it."""
-    yield make(*args)
-
-
-def _batched(chunks: Iterable[str], count: int = 20_000) -> Iterable[str]:
-    """Many small strings (a template's output) joined `count` at a time, for fewer writes."""
-    it = iter(chunks)
-    while piece := "".join(itertools.islice(it, count)):
-        yield piece
+    yield make(*args, **kwargs)
 
 
 # ---------------------------------------------------------------- table rows the page repeats thousands of times
@@ -113,22 +149,122 @@ def rater_rows(domains: list[dict[str, Any]]) -> Any:
     """`rater_rows(clinic)` for the page: a row of scores per rater, then the combined row."""
     def rows(c: dict[str, Any]) -> Markup:
         out = "".join(f'<tr><th scope="row">{escape(r["respondent"])}</th>{_score_cells(r, domains)}</tr>' for r in c["raters"])
-        return Markup(out + f'<tr><th scope="row">Combined</th>{_score_cells(c, domains)}</tr>')
+        out += f'<tr><th scope="row">Combined</th>{_score_cells(c, domains)}</tr>'
+        agreement = c.get("agreement") or {}
+        cells = "".join(f"<td>{_agreement_text(agreement.get(d['id']))}</td>" for d in domains)
+        return Markup(out + f'<tr><th scope="row">Agreement (r<sub>wg(J)</sub>)</th><td></td>{cells}</tr>')
     return rows
 
 
-def ranking_row(with_cost: bool) -> Any:
-    """`ranking_row(clinic)` for the page: one row of the ranking table."""
+def lowest_agreement(c: dict[str, Any]) -> float | None:
+    """The lowest r_wg(J) over a clinic's domains (None with one rater or nothing measurable)."""
+    values = [v for v in (c.get("agreement") or {}).values() if v is not None]
+    return min(values) if values else None
+
+
+def _agreement_text(v: float | None) -> str:
+    if v is None:
+        return ""
+    return f"{v:.2f}" + (" (low)" if v < AGREEMENT_THRESHOLD else "")
+
+
+def _cell(score: Any, rating: str, gaps: list[dict[str, Any]] | None = None, label: str = "") -> str:
+    mark = ""
+    if gaps and rating != "green":  # a red or amber on a high score: the must-have gaps that cap it, reachable by keyboard
+        why = escape(f"Capped by {plural(len(gaps), 'must-have gap')}: " + "; ".join(g["title"] for g in gaps))
+        mark = f'<button type="button" class="gap-mark" aria-label="{why}" title="{why}">!</button>'
+    return f'<td class="cell cell-{rating}" data-label="{escape(label)}">{int(score)} {BADGE[rating]}{mark}</td>'
+
+
+def ranking_row(with_cost: bool, domains: list[dict[str, Any]] | None = None) -> Any:
+    """`ranking_row(clinic)` for the page: one row of the ranking table, as review-table.js draws it from review-rows.js
+    (data-label: each cell's heading, which a phone shows beside the value when the rows become cards)."""
+    ids = [(d["id"], d["title"]) for d in domains or []]
+
     def row(c: dict[str, Any]) -> Markup:
         org = f'<br><span class="note">{escape(c["organisation"])}</span>' if c["organisation"] else ""
         budget = c["budget"]
-        cost = (f'<td class="num">{"" if budget is None else f"£{budget:,.0f}"}</td>' if with_cost else "")
-        return Markup(f'<tr><td class="num">{int(c["rank"])}</td><th scope="row">{escape(c["name"])}{org}</th><td>{escape(c["area"] or "")}</td>'
-                      f'<td>{escape(c["assessed_on"] or "not dated")}</td><td class="num">{len(c["raters"])}</td>'
-                      f'<td class="num">{int(c["overall"]["score"])}</td><td>{BADGE[c["overall"]["rating"]]}</td>'
-                      f'<td>{escape(c["route"].replace("_", " "))}</td><td class="num">{len(c["must_haves"])}</td>'
-                      f'<td class="num">{len(c["actions"])}</td>{cost}</tr>')
+        cost = (f'<td class="num" data-label="Estimated cost">{"" if budget is None else f"£{budget:,.0f}"}</td>' if with_cost else "")
+        cells = "".join(_cell(c["domains"][d]["score"], c["domains"][d]["rating"], label=title) for d, title in ids)
+        return Markup(f'<tr><td class="num" data-label="Rank">{int(c["rank"])}</td><th scope="row">{escape(c["name"])}{org}</th>'
+                      f'<td data-label="Area">{escape(c["area"] or "")}</td>'
+                      f'<td data-label="Assessed">{escape(c["assessed_on"] or "not dated")}</td><td class="num" data-label="Raters">{len(c["raters"])}</td>'
+                      f'{_cell(c["overall"]["score"], c["overall"]["rating"], c["must_haves"], "Overall")}{cells}'
+                      f'<td data-label="Route">{escape(c["route"].replace("_", " "))}</td><td class="num" data-label="Must-have gaps">{len(c["must_haves"])}</td>'
+                      f'<td class="num" data-label="Actions">{len(c["actions"])}</td>'
+                      f'<td class="num" data-label="Rater agreement">{_agreement_text(lowest_agreement(c))}</td>{cost}</tr>')
     return row
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """"1 file", "2 files": a count with its noun."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+# ---------------------------------------------------------------- bounded pages: what the page holds, what a data file holds
+
+
+HTML_ROWS = 100
+"""Rows of the ranking review.html is written with and shows at a time; every row is in review-rows.js."""
+HTML_SECTION_CLINICS = 50
+"""Clinics review.html details under "Several raters" and "Progress" (the first by rank); the rest are in the workbook."""
+NOT_INCLUDED_ROWS = 500
+"""Files not included that review.html lists; all are in review.json (and on the terminal)."""
+NAMES_IN_A_LIST = 12
+"""Clinic names a list on the page or the PDF spells out before "and N more"."""
+PDF_ATTENTION = 20
+"""Clinics the PDF lists as needing attention first."""
+PDF_APPENDIX_ROWS = 150
+"""Clinics in the PDF's ranked appendix (four pages); the rest are in review.csv. Each row costs render time."""
+PDF_TOP = 10
+"""Rows of each "most common" table in the PDF."""
+
+
+def review_rows_js(review: dict[str, Any]) -> str:
+    """review-rows.js: every clinic's ranking row as compact arrays (the layout review-table.js reads), as a classic
+    script so that review.html opened from disk can load it (a page from file:// cannot fetch JSON)."""
+    ids = [d["id"] for d in review["domains"]]
+    gaps: dict[str, str] = {}
+    rows = []
+    for c in review["clinics"]:
+        for g in c["must_haves"]:
+            gaps.setdefault(g["id"], g["title"])
+        rows.append([c["rank"], c["name"], c["organisation"], c["area"], c["assessed_on"], len(c["raters"]),
+                     c["overall"]["score"], c["overall"]["rating"], c["route"], [g["id"] for g in c["must_haves"]],
+                     len(c["actions"]), c["budget"], [[c["domains"][d]["score"], c["domains"][d]["rating"]] for d in ids],
+                     lowest_agreement(c)])
+    data = {"cost": bool(review["cost"]), "threshold": review["agreement"]["threshold"], "domains": review["domains"], "gaps": gaps, "rows": rows}
+    # "<" escaped: the text stays inert even if someone pastes the file into a page.
+    return "window.READINESS_REVIEW_ROWS = " + _dumps(data).replace("<", "\\u003c") + ";\n"
+
+
+def panel_picture(review: dict[str, Any]) -> dict[str, Any]:
+    """What the panel's PDF shows besides the review's own lists: ratings by domain, areas, clinics needing attention."""
+    clinics = review["clinics"]
+    by_domain = []
+    for d in review["domains"]:
+        counts = {k: 0 for k in ("green", "amber", "red")}
+        total = 0
+        for c in clinics:
+            cell = c["domains"][d["id"]]
+            counts[cell["rating"]] += 1
+            total += cell["score"]
+        by_domain.append({"title": d["title"], **counts, "mean": round(total / len(clinics)) if clinics else 0})
+    areas: dict[str, dict[str, Any]] = {}
+    for c in clinics:
+        a = areas.setdefault(c["area"] or "", {"area": c["area"] or "No area given", "clinics": 0, "green": 0, "amber": 0, "red": 0,
+                                               "total": 0, "gaps": 0})
+        a["clinics"] += 1
+        a[c["overall"]["rating"]] += 1
+        a["total"] += c["overall"]["score"]
+        a["gaps"] += len(c["must_haves"])
+    area_rows = sorted(areas.values(), key=lambda a: (-a["clinics"], a["area"].casefold()))
+    for a in area_rows:
+        a["mean"] = round(a["total"] / a["clinics"])
+    attention = sorted(clinics, key=lambda c: (-len(c["must_haves"]), c["overall"]["score"], c["rank"]))[:PDF_ATTENTION]
+    return {"by_domain": by_domain, "areas": area_rows, "attention": attention,
+            "attention_rule": (f"The {PDF_ATTENTION} clinics with the most must-have gaps (safeguards to put in place before "
+                               "going live), the lowest score first among clinics with as many.")}
 
 
 def change_rows(cmp: dict[str, Any]) -> Markup:
@@ -223,26 +359,34 @@ def _env(templates_dir: Path) -> Any:
     return environment(templates_dir)
 
 
-class _Drawn:
-    """The heat-map, drawn when the page reaches it (markupsafe calls __html__): in the process writing the page,
-    after the JSON's writer has started, not before."""
-
-    def __init__(self, review: dict[str, Any]):
-        self.review = review
-
-    def __html__(self) -> str:
-        return heatmap_svg(self.review)
+LIMITS = {"html_rows": HTML_ROWS, "section_clinics": HTML_SECTION_CLINICS, "not_included_rows": NOT_INCLUDED_ROWS,
+          "names": NAMES_IN_A_LIST, "attention": PDF_ATTENTION, "appendix_rows": PDF_APPENDIX_ROWS, "top": PDF_TOP}
 
 
 def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
-    return {"review": review, "heatmap": _Drawn(review), "colours": COLOURS, "badge": BADGE, "generated_on": generated_on,
-            "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
-            "ranking_row": ranking_row(bool(review["cost"])), "change_rows": change_rows}
+    return {"review": review, "colours": COLOURS, "badge": BADGE, "generated_on": generated_on, "limits": LIMITS,
+            "plural": plural, "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
+            "ranking_row": ranking_row(bool(review["cost"]), review["domains"]), "change_rows": change_rows,
+            "areas": panel_picture(review)["areas"],
+            "several": [c for c in review["clinics"] if len(c["raters"]) > 1],
+            "again": [c for c in review["clinics"] if c["earlier"]]}
 
 
 def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
+    """review.html: the same size whatever the number of clinics (its ranking's rows are in review-rows.js)."""
     template = _env(templates_dir).get_template("review.html.j2")
     return str(template.render(**_page_context(review, generated_on)))
+
+
+def review_panel_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
+    """The page review.pdf is made from: the area's picture for a funding panel, with a ranked appendix of at most
+    PDF_APPENDIX_ROWS clinics, so its length does not grow with the number of clinics."""
+    template = _env(templates_dir).get_template("review_panel.html.j2")
+    return str(template.render(**_page_context(review, generated_on), panel=panel_picture(review)))
+
+
+def review_pdf(review: dict[str, Any], templates_dir: Path, generated_on: str) -> bytes:
+    return html_to_pdf(review_panel_html(review, templates_dir, generated_on=generated_on), templates_dir)
 
 
 def compare_html(result: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
@@ -369,21 +513,24 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
 def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
     import datetime as dt
 
+    from builder.load.paths import PACKAGE
+    from builder.render.workbook import review_xlsx
+
     today = dt.date.today().isoformat()
-    outputs: dict[str, Iterable[str | bytes]] = {
-        "review.json": review_json_chunks(review),
-        "review.csv": _later(review_csv, review),  # made in the writer's own process
-    }
-    template = _env(templates_dir).get_template("review.html.j2")
-    context = _page_context(review, today)
+    # Every output is made in the process that writes it; the slowest (the PDF, then the JSON) first, so that
+    # forked children make them while this process makes the rest.
+    outputs: dict[str, Iterable[str | bytes]] = {}
     if pdf:
-        page = str(template.render(**context))
-        outputs["review.html"] = [page]
-        outputs["review.pdf"] = [html_to_pdf(page, templates_dir)]
-    else:
-        outputs["review.html"] = _batched(template.generate(**context))
-    names = _write_all(out, outputs, parallel=not pdf)
-    return names
+        outputs["review.pdf"] = _later(review_pdf, review, templates_dir, today)
+    outputs["review.json"] = review_json_chunks(review)
+    outputs["review.xlsx"] = _later(review_xlsx, review, today)
+    outputs["review.csv"] = _later(review_csv, review)
+    outputs["review-columns.csv"] = _later(review_columns_csv, review)
+    outputs["review-disagreements.csv"] = _later(disagreements_csv, review)
+    outputs["review-rows.js"] = _later(review_rows_js, review)
+    outputs["review-table.js"] = _later((PACKAGE / "wizard" / "review-table.js").read_bytes)
+    outputs["review.html"] = _later(review_html, review, templates_dir, generated_on=today)
+    return _write_all(out, outputs, parallel=True)
 
 
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:

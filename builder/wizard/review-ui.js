@@ -8,7 +8,9 @@
   var mount = document.getElementById("review");
   if (!mount || !R || !Q) return;
   var RATING = { green: "Green", amber: "Amber", red: "Red" };
-  var LETTER = { green: "G", amber: "A", red: "R" };
+
+  /** "1 file", "2 files" (builder/render/review.py plural). */
+  function plural(n, one) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : one + "s"); }
 
   function h(tag, attrs) {
     var el = document.createElement(tag);
@@ -70,15 +72,15 @@
 
   function run(list) {
     if (!list || !list.length) return;
-    status.textContent = "Reviewing " + list.length + " files…";
+    status.textContent = "Reviewing " + plural(list.length, "file") + "…";
     var t0 = performance.now();
     readAll(list).then(function (files) {
       var rv = R.review(Q, files);
       var ms = Math.round(performance.now() - t0);
       window.READINESS_LAST_REVIEW = { review: rv, ms: ms };
       render(rv);
-      status.textContent = "Reviewed " + rv.files.read + " files in " + (ms / 1000).toFixed(1) + " s: " + rv.clinics.length +
-        " clinics, " + rv.files.excluded + " files not included. Nothing left this browser.";
+      status.textContent = "Reviewed " + plural(rv.files.read, "file") + " in " + (ms / 1000).toFixed(1) + " s: " +
+        plural(rv.clinics.length, "clinic") + ", " + plural(rv.files.excluded, "file") + " not included. Nothing left this browser.";
     });
   }
 
@@ -91,18 +93,6 @@
     a.click();
     a.remove();
     setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
-  }
-
-  function heatmap(rv) {
-    var head = ["Clinic", "Overall"].concat(rv.domains.map(function (d) { return d.title; }));
-    var rows = rv.clinics.map(function (c) {
-      var cells = [c.rank + ". " + c.name];
-      [c.overall].concat(rv.domains.map(function (d) { return c.domains[d.id]; })).forEach(function (cell) {
-        cells.push(h("span", { class: "rv-cell rv-bg-" + cell.rating, title: cell.rating }, cell.score + " " + LETTER[cell.rating]));
-      });
-      return cells;
-    });
-    return table("Heat-map: score out of 100 and rating (G green, A amber, R red), best prepared clinic first", head, rows, { cls: "rv-heatmap" });
   }
 
   function render(rv) {
@@ -121,14 +111,13 @@
     if (!rv.clinics.length) {
       add(h("p", {}, "None of the files could be included; the reasons are listed below."));
     } else {
-      add(h("h2", { id: "rv-heatmap" }, "Readiness by clinic and domain"));
-      add(heatmap(rv));
-      add(h("h2", { id: "rv-ranking" }, "Clinics ranked by readiness"));
-      add(table("Clinics, best prepared first", ["Clinic", "Rank", "Area", "Assessed", "Raters", "Score", "Rating", "Route", "Must-have gaps"],
-        rv.clinics.map(function (c) {
-          return [c.name, c.rank, c.area || "", c.assessed_on || "not dated", c.raters.length, c.overall.score, rating(c.overall.rating),
-            c.route.replace(/_/g, " "), c.must_haves.length];
-        })));
+      // The ranking as a heat-map: sortable, filterable, paged (review-table.js, as the command's review.html).
+      add(h("h2", { id: "rv-heatmap" }, "Clinics ranked by readiness"));
+      add(h("p", { class: "rv-note" }, "Each row is a clinic, best prepared first; each cell its score out of 100 and rating. A ! beside a rating " +
+        "means must-have gaps cap it, whatever the score: focus or point at it for which."));
+      var ranking = window.ReadinessReviewTable.forReview(rv);
+      add(ranking.element);
+      ranking.start();
       add(h("h2", { id: "rv-red" }, "Domains most often red"));
       add(table("How many clinics are red in each domain", ["Domain", "Clinics red"], rv.red_domains.map(function (d) { return [d.title, d.red]; })));
       add(h("h2", { id: "rv-gaps" }, "Must-have gaps"));
@@ -150,7 +139,7 @@
       var several = rv.clinics.filter(function (c) { return c.raters.length > 1; });
       if (!several.length) add(h("p", {}, "Every clinic has one rater in its latest round."));
       several.forEach(function (c) {
-        add(h("h3", {}, c.name + ": " + c.raters.length + " raters, " + c.disagreements.length + (c.disagreements.length === 1 ? " disagreement" : " disagreements")));
+        add(h("h3", {}, c.name + ": " + plural(c.raters.length, "rater") + ", " + plural(c.disagreements.length, "disagreement")));
         add(table("Overall rating by rater, and combined", ["Rater", "Overall"],
           c.raters.map(function (r) { return [r.respondent, h("span", {}, r.overall.score + " ", rating(r.overall.rating))]; })
             .concat([["Combined", h("span", {}, c.overall.score + " ", rating(c.overall.rating))]])));
@@ -173,7 +162,8 @@
       });
     }
     add(h("h2", { id: "rv-not-included" }, "Not included"));
-    add(rv.not_included.length ? table("Files left out, and why", ["File", "Reason"], rv.not_included.map(function (e) { return [e.file, e.reason]; }))
+    // file:line, as the wizard and the command line report a broken file.
+    add(rv.not_included.length ? table("Files left out, and why", ["File", "Reason"], rv.not_included.map(function (e) { return [e.line ? e.file + ":" + e.line : e.file, e.reason]; }))
       : h("p", {}, "Every file was included."));
   }
 })();

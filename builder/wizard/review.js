@@ -23,8 +23,41 @@
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var isMap = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
-  var fold = function (s) { return s.toLowerCase(); };
-  var words = function (s) { return fold(s).split(/\s+/).filter(Boolean).join(" "); };
+  // ---------------------------------------------------------------- the same clinic (builder/core/textkey.py)
+  // The rule arrives as data with the questionnaire (q.text_key): NFKC, full case folding from Python's own table,
+  // NFKC again, then any run of the listed spaces as one space.
+  var RULES = new WeakMap();
+  function keyRule(q) {
+    var spec = q.text_key, rule = RULES.get(spec);
+    if (!rule) {
+      var map = new Map();
+      spec.fold_runs.forEach(function (r) { for (var c = r[0]; c <= r[1]; c += r[2]) map.set(c, String.fromCodePoint(c + r[3])); });
+      spec.fold_multi.forEach(function (m) { map.set(m[0], m[1]); });
+      rule = { map: map, spaces: new Set(spec.spaces) };
+      RULES.set(spec, rule);
+    }
+    return rule;
+  }
+  /** Full case folding alone (str.casefold), for ordering names as Python does. */
+  function fold(q, s) {
+    var map = keyRule(q).map, out = "";
+    for (var ch of s) {
+      var f = map.get(ch.codePointAt(0));
+      out += f === undefined ? ch : f;
+    }
+    return out;
+  }
+  /** textkey.text_key: the key two texts share when they name the same clinic or organisation. */
+  function textKey(q, s) {
+    var spaces = keyRule(q).spaces, words = [], word = "";
+    for (var ch of fold(q, s.normalize("NFKC")).normalize("NFKC")) {
+      if (spaces.has(ch.codePointAt(0))) {
+        if (word) { words.push(word); word = ""; }
+      } else word += ch;
+    }
+    if (word) words.push(word);
+    return words.join(" ");
+  }
   function cmp(a, b) {  // tuples, as Python compares them
     for (var i = 0; i < a.length; i++) {
       if (a[i] < b[i]) return -1;
@@ -40,7 +73,16 @@
 
   // ---------------------------------------------------------------- reading one file
 
-  function excluded(file, reason) { return { excluded: true, file: file, reason: reason, line: null }; }
+  function excluded(file, reason, line) { return { excluded: true, file: file, reason: reason, line: line || null }; }
+  /** The line a parser's error points at, as the wizard reports it (ui.js): js-yaml's mark, or JSON.parse's position. */
+  function errorLine(e, text, isJson) {
+    // An error at the end of the text points past its last line; the command line names the last line.
+    if (!isJson) return e && e.mark ? Math.min(e.mark.line + 1, text.replace(/\n$/, "").split("\n").length) : null;
+    var at = /line (\d+) column \d+/.exec(e.message || "");
+    if (at) return +at[1];
+    at = /position (\d+)/.exec(e.message || "");
+    return at ? text.slice(0, +at[1]).split("\n").length : text.split("\n").length;
+  }
   function major(version) { return version.split(".")[0].trim(); }
   /** As review._readable: this questionnaire's major version or an earlier one (the contract keeps their ids). */
   function readable(given, current) {
@@ -50,7 +92,7 @@
 
   /** One file -> a rater, or the reason it is left out. `text` is null when the bytes were not UTF-8. */
   function readRater(q, file, text) {
-    var lower = fold(file);
+    var lower = file.toLowerCase();
     if (!ANSWER_SUFFIXES.some(function (s) { return lower.slice(-s.length) === s; })) {
       return excluded(file, lower.slice(-4) === ".zip" ? NOT_ZIP : q.answer_messages.NOT_ANSWER_SUFFIX);
     }
@@ -60,7 +102,8 @@
       data = isJson ? JSON.parse(text) : root.jsyaml.load(text, { schema: root.jsyaml.CORE_SCHEMA });
     } catch (e) {
       var problem = String(e.reason || e.message || e).split("\n")[0];
-      return excluded(file, E.fill(isJson ? q.answer_messages.JSON_SYNTAX : q.answer_messages.YAML_SYNTAX, { problem: problem }));
+      return excluded(file, E.fill(isJson ? q.answer_messages.JSON_SYNTAX : q.answer_messages.YAML_SYNTAX, { problem: problem }),
+        errorLine(e, text, isJson));
     }
     if (data === undefined) data = null;
     if (!isMap(data) || !(has(data, "version") || has(data, "clinic") || has(data, "answers"))) {
@@ -81,16 +124,16 @@
     return raterFrom(q, file, parsed.answers, canonical(data));
   }
 
-  function clinicKey(af) {
-    if (af.clinic_id) return "id:" + fold(af.clinic_id);
-    return "name:" + words(af.clinic_name) + "|" + words(af.organisation || "");
+  function clinicKey(q, af) {
+    if (af.clinic_id) return "id:" + textKey(q, af.clinic_id);
+    return "name:" + textKey(q, af.clinic_name) + "|" + textKey(q, af.organisation || "");
   }
 
   function raterFrom(q, file, af, digest) {
     var answers = {};
     Object.keys(af.answers).forEach(function (qid) { if (af.answers[qid].value !== null) answers[qid] = af.answers[qid].value; });
     return {
-      file: file, key: clinicKey(af), clinic: af.clinic_name, organisation: af.organisation, clinic_id: af.clinic_id,
+      file: file, key: clinicKey(q, af), clinic: af.clinic_name, organisation: af.organisation, clinic_id: af.clinic_id,
       area: af.area, assessed_on: af.assessed_on, name: af.respondent_name, role: af.respondent_role,
       answers: answers, view: summarise(q, E.evaluatePlan(q, af)), digest: digest
     };
@@ -284,7 +327,7 @@
       raters: latest.map(function (r) {
         return { respondent: raterLabel(r), name: r.name, role: r.role, file: r.file, overall: r.view.overall, domains: r.view.domains };
       }),
-      disagreements: now.disagreements, earlier: null
+      disagreements: now.disagreements, agreement: clinicAgreement(q, latest), earlier: null
     };
     Object.keys(now.view).forEach(function (k) { entry[k] = now.view[k]; });
     if (dates.length > 1) {
@@ -295,11 +338,77 @@
     return entry;
   }
 
-  function rankKey(c) { return [-RANK[c.overall.rating], -c.overall.score, fold(c.name), c.key]; }
+  // ---------------------------------------------------------------- how far raters agree (builder/core/review.py)
+
+  var AGREEMENT_THRESHOLD = 0.7, ICC_MIN_CLINICS = 5;
+  function hundredths(x) { return Math.floor(x * 100 + 0.5) / 100; }
+  function sum(xs) { var t = 0; xs.forEach(function (x) { t += x; }); return t; }
+  function variance(xs, denominator) {
+    var mean = sum(xs) / xs.length;
+    return sum(xs.map(function (x) { return (x - mean) * (x - mean); })) / denominator;
+  }
+  function rwgJ(items) {
+    var ratios = [];
+    items.forEach(function (item) {
+      var given = item[0], options = item[1];
+      var expected = options.length ? variance(options, options.length) : 0;
+      if (given.length < 2 || expected <= 0) return;
+      ratios.push(variance(given, given.length - 1) / expected);
+    });
+    if (!ratios.length) return null;
+    var j = ratios.length, r = sum(ratios) / j;
+    if (r >= 1) return 0;
+    return hundredths(j * (1 - r) / (j * (1 - r) + r));
+  }
+  function clinicAgreement(q, raters) {
+    if (raters.length < 2) return null;
+    var out = {};
+    q.domains.forEach(function (d) {
+      var items = [];
+      d.questions.forEach(function (qu) {
+        if (qu.type !== "single" || !qu.scored) return;
+        var points = {};
+        qu.options.forEach(function (o) { points[o.id] = o.points || 0; });
+        var given = raters.filter(function (r) { return typeof r.answers[qu.id] === "string" && has(points, r.answers[qu.id]); })
+          .map(function (r) { return points[r.answers[qu.id]]; });
+        items.push([given, qu.options.map(function (o) { return points[o.id]; })]);
+      });
+      out[d.id] = rwgJ(items);
+    });
+    return out;
+  }
+  function icc1(groups) {
+    groups = groups.filter(function (g) { return g.length >= 2; });
+    var gCount = groups.length, n = sum(groups.map(function (g) { return g.length; }));
+    if (gCount < 2 || n <= gCount) return null;
+    var grand = sum(groups.map(function (g) { return sum(g); })) / n;
+    var ssb = sum(groups.map(function (g) { var m = sum(g) / g.length; return g.length * (m - grand) * (m - grand); }));
+    var ssw = sum(groups.map(function (g) { return variance(g, 1); }));
+    var msb = ssb / (gCount - 1), msw = ssw / (n - gCount);
+    var k = (n - sum(groups.map(function (g) { return g.length * g.length; })) / n) / (gCount - 1);
+    var denominator = msb + (k - 1) * msw;
+    if (denominator <= 0) return null;
+    return hundredths((msb - msw) / denominator);
+  }
+  function reviewAgreement(q, entries) {
+    var several = entries.filter(function (c) { return c.raters.length > 1; });
+    var enough = several.length >= ICC_MIN_CLINICS, icc = {};
+    function scores(pick) { return several.map(function (c) { return c.raters.map(pick); }); }
+    icc.overall = enough ? icc1(scores(function (r) { return r.overall.score; })) : null;
+    q.domains.forEach(function (d) { icc[d.id] = enough ? icc1(scores(function (r) { return r.domains[d.id].score; })) : null; });
+    var low = several.filter(function (c) {
+      return Object.keys(c.agreement).some(function (k) { return c.agreement[k] !== null && c.agreement[k] < AGREEMENT_THRESHOLD; });
+    }).length;
+    return { threshold: AGREEMENT_THRESHOLD, min_clinics: ICC_MIN_CLINICS, clinics_with_several_raters: several.length,
+      clinics_below_threshold: low, icc1: icc };
+  }
+
+  function rankKey(q, c) { return [-RANK[c.overall.rating], -c.overall.score, fold(q, c.name), c.key]; }
 
   function buildReview(q, groups, excludedList, files) {
     var entries = groups.map(function (raters) { return clinicEntry(q, raters); });
-    entries.sort(function (a, b) { return cmp(rankKey(a), rankKey(b)); });
+    var keys = new Map(entries.map(function (c) { return [c, rankKey(q, c)]; }));  // folded once per clinic
+    entries.sort(function (a, b) { return cmp(keys.get(a), keys.get(b)); });
     entries.forEach(function (c, i) { c.rank = i + 1; });
     var titles = {};
     q.domains.forEach(function (d) { titles[d.id] = d.title; });
@@ -339,14 +448,15 @@
       red_domains: red,
       must_have_gaps: gapList,
       templates: templates,
-      opportunities: opportunities(entries),
+      opportunities: opportunities(q, entries),
+      agreement: reviewAgreement(q, entries),
       cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
       not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
         .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; })
     };
   }
 
-  function opportunities(entries) {
+  function opportunities(q, entries) {
     var areas = new Map();
     entries.forEach(function (c) {
       if (!c.area) return;
@@ -354,8 +464,8 @@
       areas.get(c.area).push(c);
     });
     var out = [];
-    Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(a)], [fold(b)]); }).forEach(function (area) {
-      var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(a.name)], [fold(b.name)]); });
+    Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(q, a)], [fold(q, b)]); }).forEach(function (area) {
+      var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(q, a.name)], [fold(q, b.name)]); });
       var withPartner = group.filter(function (c) { return c.partnered; })
         .map(function (c) { return { clinic: c.name, partner: c.partner_name }; });
       var without = group.filter(function (c) { return c.no_partner; }).map(function (c) { return c.name; });
@@ -384,22 +494,38 @@
     var s = v === null || v === undefined ? "" : String(v);
     return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
   }
+  // review.csv's columns, (id, human heading): builder/render/review.py CSV_COLUMNS, in the same order.
+  var CSV_COLUMNS = [["rank", "Rank"], ["clinic", "Clinic"], ["organisation", "Organisation"], ["clinic_id", "Clinic id"],
+    ["area", "Area"], ["assessed_on", "Assessed on"], ["raters", "Raters"], ["overall_score", "Overall score"],
+    ["overall_rating", "Overall rating"], ["{domain}_score", "{title}: score"], ["{domain}_rating", "{title}: rating"],
+    ["route", "Route"], ["roles", "Roles"], ["actions", "Actions"], ["templates_needed", "Templates needed"],
+    ["must_have_gaps", "Must-have gaps"], ["disagreements", "Questions raters disagree on"],
+    ["estimated_cost", "Estimated cost (£)"]];
   function csvHeader(rv) {
-    var head = ["rank", "clinic", "organisation", "clinic_id", "area", "assessed_on", "raters", "overall_score", "overall_rating"];
-    rv.domains.forEach(function (d) { head.push(d.id + "_score", d.id + "_rating"); });
-    return head.concat(["route", "roles", "actions", "templates_needed", "must_have_gaps", "disagreements", "estimated_cost"]);
+    var head = [];
+    CSV_COLUMNS.forEach(function (col, i) {
+      if (col[0] === "{domain}_score") {
+        rv.domains.forEach(function (d) {
+          head.push(col[1].replace("{title}", d.title), CSV_COLUMNS[i + 1][1].replace("{title}", d.title));
+        });
+      } else if (col[0] !== "{domain}_rating") head.push(col[1]);
+    });
+    return head;
   }
-  function csvRow(rv, c) {
+  function csvRow(rv, c, titles) {
     var row = [c.rank, c.name, c.organisation || "", c.clinic_id || "", c.area || "", c.assessed_on || "", c.raters.length,
       c.overall.score, c.overall.rating];
     rv.domains.forEach(function (d) { row.push(c.domains[d.id].score, c.domains[d.id].rating); });
-    return row.concat([c.route, c.roles.join("; "), c.actions.length, c.templates.join("; "), c.must_haves.length,
+    return row.concat([c.route, c.roles.join("; "), c.actions.length,
+      c.templates.map(function (t) { return titles[t] || t; }).join("; "), c.must_haves.length,
       c.disagreements.length, c.budget === null ? "" : c.budget]);
   }
   /** The same bytes as review.csv: a byte-order mark, CRLF rows, minimal quoting, formulas neutralised. */
   function reviewCsv(rv) {
     var lines = [csvHeader(rv).map(csvField).join(",")];
-    rv.clinics.forEach(function (c) { lines.push(csvRow(rv, c).map(safeCell).map(csvField).join(",")); });
+    var titles = {};
+    rv.templates.forEach(function (t) { titles[t.template] = t.title; });
+    rv.clinics.forEach(function (c) { lines.push(csvRow(rv, c, titles).map(safeCell).map(csvField).join(",")); });
     return "\ufeff" + lines.join("\r\n") + "\r\n";
   }
 
@@ -407,7 +533,8 @@
     REVIEW_VERSION: REVIEW_VERSION, RULE: RULE, readRater: readRater, clinicKey: clinicKey,
     summarise: summarise, mustHaveGaps: mustHaveGaps, combineAnswer: combineAnswer, combine: combine,
     compareViews: compareViews, Review: Review, buildReview: buildReview, review: review,
-    safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical
+    safeCell: safeCell, reviewCsv: reviewCsv, canonical: canonical,
+    rwgJ: rwgJ, icc1: icc1, textKey: textKey, fold: fold
   };
   root.ReadinessReview = api;
   if (typeof module === "object" && module.exports) module.exports = api;

@@ -1,0 +1,41 @@
+"""The browser review reports a broken file's line as the command line does (issue 23), run in Node."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT
+from builder.output.export import questionnaire_data
+
+BROKEN = [
+    ("a.yaml", "version: 1\nclinic:\n  name: X\n  organisation: [unclosed\nanswers: {}\n"),
+    ("b.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  space: shared_room\n   bad_indent: 1\n"),
+    ("e.yaml", "version: 1\nclinic: [\n"),
+    ("c.json", '{\n  "version": 1,\n  "clinic": {"name": "X"},\n  "answers": {,}\n}\n'),
+    ("d.json", '{\n  "version": 1\n  "clinic": {}\n}\n'),
+]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_browser_review_gives_a_broken_files_line_as_the_cli_does(q: Questionnaire) -> None:
+    from builder.core.review import Excluded, read_rater
+
+    wizard = ROOT / "builder" / "wizard"
+    script = ("const fs = require('fs'); const input = JSON.parse(fs.readFileSync(0, 'utf8'));"
+              "globalThis.jsyaml = require(process.argv[1]); require(process.argv[2]); require(process.argv[3]);"
+              "const R = require(process.argv[4]);"
+              "process.stdout.write(JSON.stringify(input.files.map(f => { const r = R.readRater(input.q, f[0], f[1]); return [r.line, r.reason]; })));")
+    payload = json.dumps({"q": questionnaire_data(q), "files": BROKEN})
+    out = subprocess.run(["node", "-e", script, str(ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.js"), str(wizard / "engine.js"),
+                          str(wizard / "planning.js"), str(wizard / "review.js")],
+                         input=payload, capture_output=True, text=True, check=True, encoding="utf-8").stdout
+    for (name, text), (line, reason) in zip(BROKEN, json.loads(out)):
+        python = read_rater(q, name, text.encode("utf-8"))
+        assert isinstance(python, Excluded) and python.line is not None
+        assert line == python.line, (name, line, python.line, reason, python.reason)
+        assert reason.startswith("malformed"), reason

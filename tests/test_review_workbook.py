@@ -1,0 +1,112 @@
+"""review.xlsx: every sheet opens in LibreOffice Calc with human headings and the review's rows; tables, frozen
+headings and rating colours are in the file; text from answer files never becomes a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT
+from builder.output.reviewio import collect
+from builder.render.workbook import SHEETS, review_xlsx
+
+from .test_review import as_bytes, doc
+
+sys.path.insert(0, str(ROOT / "bench"))
+NASTY = '=HYPERLINK("http://x","y")'
+
+
+@pytest.fixture(scope="module")
+def review(q: Questionnaire, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from gen_answers import write
+
+    folder = tmp_path_factory.mktemp("synthetic")
+    write(folder, 120)
+    (folder / "d000" / "zz-nasty.json").write_bytes(as_bytes(doc(clinic={"name": NASTY, "organisation": "@SUM(A1)", "area": "-North"})))
+    (folder / "d000" / "zz-broken.yaml").write_text("version: 1\nclinic: {name: x\n", encoding="utf-8")
+    r = collect(q, [folder], jobs=1)
+    assert r["not_included"] and any(c["earlier"] for c in r["clinics"]) and any(c["disagreements"] for c in r["clinics"])
+    return r
+
+
+def sheets_in_calc(xlsx: Path, out: Path) -> dict[str, list[list[str]]]:
+    """Every sheet as LibreOffice Calc reads it (headless, one CSV per sheet)."""
+    profile = out / "profile"
+    # 44,34,76: comma, double quote, UTF-8; the last field, -1, writes every sheet to its own file.
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1", "--outdir", str(out), str(xlsx)],
+                   check=True, capture_output=True, timeout=240)
+    return {name: list(csv.reader(io.StringIO((out / f"{xlsx.stem}-{name}.csv").read_text(encoding="utf-8"), newline="")))
+            for name in SHEETS}
+
+
+def table_start(rows: list[list[str]]) -> int:
+    """The heading row: the first row, or the third when the sheet opens with a note."""
+    return 2 if rows[1] == [""] * len(rows[1]) else 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice Calc (libreoffice-calc-nogui) is not installed")
+def test_every_sheet_opens_in_libreoffice_calc(review: dict[str, Any], tmp_path: Path) -> None:
+    xlsx = tmp_path / "review.xlsx"
+    xlsx.write_bytes(review_xlsx(review, "2026-12-06"))
+    sheets = sheets_in_calc(xlsx, tmp_path)
+    body: dict[str, list[list[str]]] = {}
+    heads: dict[str, list[str]] = {}
+    for name, rows in sheets.items():
+        start = table_start(rows)
+        heads[name], body[name] = rows[start], rows[start + 1:]
+        assert all(h and not re.fullmatch(r"[a-z_]+", h) for h in heads[name]), (name, heads[name])  # human headings, no ids
+
+    clinics = review["clinics"]
+    assert heads["Ranking"][:9] == ["Rank", "Clinic", "Organisation", "Clinic id", "Area", "Assessed on", "Raters", "Overall score", "Overall rating"]
+    assert f"{review['domains'][0]['title']}: score" in heads["Ranking"]
+    assert [int(r[0]) for r in body["Ranking"]] == list(range(1, len(clinics) + 1))
+    assert [r[1] for r in body["Ranking"]] == [c["name"] if c["name"] != NASTY else "'" + NASTY for c in clinics]
+    nasty = next(r for r in body["Ranking"] if r[1] == "'" + NASTY)
+    assert nasty[2] == "'@SUM(A1)" and nasty[4] == "'-North"  # text, shown as typed, never run
+    assert {r[8] for r in body["Ranking"]} <= {"Green", "Amber", "Red"}
+
+    assert len(body["Domains"]) == len(review["domains"])
+    assert sum(int(r[1]) for r in body["Areas"]) == len(clinics)
+    gaps = sum(len(c["must_haves"]) for c in clinics)
+    assert len(body["Must-have gaps"]) == gaps and heads["Must-have gaps"][-3:] == ["Action", "Owner", "Due date"]
+    assert len(body["Disagreements"]) == sum(len(c["disagreements"]) for c in clinics) and sheets["Disagreements"][0][0] == review["rule"]
+    first = next(c for c in clinics if c["disagreements"])
+    row = next(r for r in body["Disagreements"] if r[0] == first["name"])
+    assert row[4] == "; ".join(f"{a['respondent']}: {a['answer']}" for a in first["disagreements"][0]["answers"])
+    assert len(body["Agreement"]) == sum(1 for c in clinics if c["agreement"])
+    assert [r[0] for r in body["Templates needed"]] == [t["title"] for t in review["templates"]]
+    assert len(body["Progress"]) == sum(1 for c in clinics if c["earlier"])
+    broken = next(r for r in body["Not included"] if r[0].endswith("zz-broken.yaml"))
+    left = next(e for e in review["not_included"] if e["file"].endswith("zz-broken.yaml"))
+    assert broken[1] == str(left["line"]) and broken[2] == left["reason"]
+
+
+def test_tables_frozen_headings_and_rating_colours_are_in_the_file(review: dict[str, Any]) -> None:
+    with zipfile.ZipFile(io.BytesIO(review_xlsx(review, "2026-12-06"))) as z:
+        names = z.namelist()
+        sheets = [z.read(f"xl/worksheets/sheet{i}.xml").decode() for i in range(1, len(SHEETS) + 1)]
+        tables = [z.read(n).decode() for n in names if n.startswith("xl/tables/")]
+        book = z.read("xl/workbook.xml").decode()
+    assert re.findall(r'<sheet name="([^"]+)"', book) == [s.replace("&", "&amp;") for s in SHEETS]
+    assert len(tables) == len(SHEETS) and all("<autoFilter" in t for t in tables)
+    assert all('state="frozen"' in s for s in sheets)
+    ranking = sheets[0]
+    assert ranking.count("<conditionalFormatting ") == 1 + len(review["domains"])  # every rating column
+    assert ranking.count("<cfRule ") == 3 * (1 + len(review["domains"]))  # green, amber and red
+    assert "<f>" not in "".join(sheets)  # no formulas at all
+
+
+def test_same_review_same_day_same_bytes(review: dict[str, Any]) -> None:
+    assert review_xlsx(review, "2026-12-06") == review_xlsx(review, "2026-12-06")

@@ -57,6 +57,8 @@ def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
             question(("partner", "name_question"), b.partner.name_question, ("text",))
     if b.regional_network is not None and question(("regional_network", "question"), b.regional_network.question, ("single",)):
         options(("regional_network", "interested"), b.regional_network.question, b.regional_network.interested)
+    if b.nation is not None:
+        question(("nation", "question"), b.nation.question, ("single",))
     if b.partnership_split is not None:
         route_ids = [r.id for r in q.meta.routes.options]
         for key in ("own_routes", "hub_routes"):

@@ -102,6 +102,13 @@ class NetworkBinding(_Model):
     """Its options meaning the clinic is in a network or wants one."""
 
 
+class NationBinding(_Model):
+    """The nation the service is in: what the budget (pay scales, check fees) reads by nation."""
+
+    question: str
+    """The single-choice question whose options are the nations."""
+
+
 class Bindings(_Model):
     """templates/bindings.yaml."""
 
@@ -110,3 +117,4 @@ class Bindings(_Model):
     policy_checklist: PolicyChecklist | None = None
     pathway: Pathway | None = None
     regional_network: NetworkBinding | None = None
+    nation: NationBinding | None = None

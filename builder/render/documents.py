@@ -110,6 +110,7 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
             "role_titles": {r.id: r.title for r in q.meta.roles.options},
             "route": None,
             "answers": {},
+            "terms": {tid: t.unknown for tid, t in sorted(q.local.terms.items())},
             "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION, "issued": None, "review_date": None},
             "link_stylesheet": link_stylesheet,
         }
@@ -125,6 +126,7 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
         "role_titles": {r.id: r.title for r in q.meta.roles.options},
         "route": plan["route"],
         "answers": answers,
+        "terms": dict(plan["local"]["terms"]) if "local" in plan else {tid: t.unknown for tid, t in sorted(q.local.terms.items())},
         "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION,
                 "issued": en_gb_date(assessed), "review_date": _review(assessed)},
         "link_stylesheet": link_stylesheet,

@@ -76,6 +76,7 @@
       role_titles: titles,
       route: plan.route,
       answers: answers,
+      terms: plan.local ? plan.local.terms : {},
       doc: { id: template.id, title: template.title, version: T.doc_version, issued: enGbDate(assessed), review_date: review(assessed) },
       link_stylesheet: true
     };

@@ -537,6 +537,19 @@ def test_open_answers_shows_the_files_plan(page, q: Questionnaire, tmp_path: Pat
     assert page.locator(".rw-notice").is_visible()
 
 
+@pytest.mark.parametrize("name", ["glenmuir", "harbour-in-progress"])
+def test_plan_says_what_applies_where_the_service_is(page, q: Questionnaire, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The wizard's plan lists the nation's checks, contacts and speaking-up route (or what waits on an answer), as the CLI's plan does."""
+    open_example_as_json(page, q, tmp_path, name)
+    page.wait_for_selector(".rw-plan")
+    local = cli_plan(ROOT / "examples" / f"{name}.yaml")["local"]
+    shown = {t["id"]: t["text"] for t in local["shown"]}
+    assert {dd.get_attribute("data-term"): dd.inner_text() for dd in page.locator(".rw-local dd").all()} == shown
+    section = page.locator(".rw-section").filter(has=page.get_by_role("heading", name="Where the service is and whom it serves"))
+    for p in local["pending"]:
+        assert f"{p['title']} is not answered yet" in section.inner_text()
+
+
 def cli_error(path: Path) -> list[str]:
     """The command line's error lines for a bad answer file, each without its `file:line: error: ` prefix."""
     done = subprocess.run([sys.executable, "-m", "builder", "plan", str(path)], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -951,6 +964,7 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
     page.get_by_role("button", name="Continue", exact=True).click()
     found["task list"] = axe_violations(page)
     press_link(page, "Start the first area")
+    answer_setting(page)
     page.get_by_label("I don't know yet").check()
     found["question, I don't know yet"] = axe_violations(page)
     page.get_by_role("button", name="Next", exact=True).click()

@@ -65,12 +65,13 @@ def _check(docs: dict[str, str], must: dict[str, list[str]], must_not: list[str]
 
 OTHER_NATIONS = {
     "england": ["Freedom to Speak Up", "Local Authority Designated Officer", "LADO", "NHS 111,", "Care Quality Commission",
-                "Data Security and Protection Toolkit"],
-    "wales": ["NHS 111 Wales", "Speaking Up Safely", "Welsh Language Standards", "Healthcare Inspectorate Wales", "Wales Safeguarding Procedures"],
+                "Data Security and Protection Toolkit", "NHS Resolution"],
+    "wales": ["NHS 111 Wales", "Speaking Up Safely", "Welsh Language Standards", "Healthcare Inspectorate Wales", "Wales Safeguarding Procedures",
+              "Welsh Risk Pool", "health board"],
     "scotland": ["PVG", "Disclosure Scotland", "NHS 24", "Independent National Whistleblowing Officer", "Healthcare Improvement Scotland",
-                 "Adult Support and Protection"],
+                 "Adult Support and Protection", "CNORIS", "NHS board"],
     "northern_ireland": ["AccessNI", "GP Out of Hours", "Regulation and Quality Improvement Authority", "Gateway", "Department for Communities",
-                         "Personal Data Guardian", "(Northern Ireland) Order"],
+                         "Personal Data Guardian", "(Northern Ireland) Order", "Health and Social Care indemnity"],
 }
 DBS = ["Disclosure and Barring Service", "DBS"]
 
@@ -82,32 +83,34 @@ NATIONS = [
       "recruitment": ["Disclosure and Barring Service", "Rehabilitation of Offenders Act 1974"],
       "confidentiality": ["Data Security and Protection Toolkit", "Caldicott Guardian"],
       "ending_support": ["Disclosure and Barring Service"],
-      "volunteer_agreement": ["Freedom to Speak Up", "Department for Work and Pensions"]},
+      "volunteer_agreement": ["Freedom to Speak Up", "Department for Work and Pensions"], "honorary_contract": ["NHS Resolution", "the Trust's policies"]},
      OTHER_NATIONS["wales"] + OTHER_NATIONS["scotland"] + OTHER_NATIONS["northern_ireland"]),
     ("wales",
      {"plan": ["Disclosure and Barring Service", "Speaking Up Safely", "NHS 111 Wales", "Welsh Language Standards", "Offer the service's public forms in Welsh"],
       "safeguarding": ["Wales Safeguarding Procedures", "Speaking Up Safely", "NHS 111 Wales"],
       "referral_form": ["Welsh Language Standards"], "recruitment": ["Welsh Language Standards", "Disclosure and Barring Service"],
-      "volunteer_agreement": ["Welsh Language Standards", "Speaking Up Safely"], "role_description": ["Welsh Language Standards"]},
+      "volunteer_agreement": ["Welsh Language Standards", "Speaking Up Safely"], "role_description": ["Welsh Language Standards"],
+      "honorary_contract": ["Welsh Risk Pool", "the health board's policies"]},
      OTHER_NATIONS["england"] + OTHER_NATIONS["scotland"] + OTHER_NATIONS["northern_ireland"]),
     ("scotland",
      {"plan": ["PVG", "Disclosure Scotland", "NHS 24", "Independent National Whistleblowing Officer", "Healthcare Improvement Scotland"],
       "safeguarding": ["Adult Support and Protection", "National Whistleblowing Standards", "NHS 24"],
       "recruitment": ["PVG", "Management of Offenders (Scotland) Act 2019"], "ending_support": ["Disclosure Scotland"],
-      "honorary_contract": ["PVG"], "role_description": ["Protecting Vulnerable Groups"]},
+      "honorary_contract": ["PVG", "CNORIS", "the NHS board's policies"], "role_description": ["Protecting Vulnerable Groups"]},
      OTHER_NATIONS["england"] + OTHER_NATIONS["wales"] + OTHER_NATIONS["northern_ireland"] + DBS),
     ("northern_ireland",
      {"plan": ["AccessNI", "GP Out of Hours", "Regulation and Quality Improvement Authority", "Adult Protection Gateway"],
       "safeguarding": ["Gateway", "GP Out of Hours", "whistleblowing policy"],
       "recruitment": ["AccessNI", "Rehabilitation of Offenders (Northern Ireland) Order 1978"],
       "ending_support": ["Disclosure and Barring Service"], "confidentiality": ["Personal Data Guardian"],
-      "volunteer_agreement": ["Department for Communities"]},
+      "volunteer_agreement": ["Department for Communities"], "honorary_contract": ["Health and Social Care indemnity"]},
      # The Department for Work and Pensions serves Great Britain; Northern Ireland's benefits are the Department for Communities'.
      OTHER_NATIONS["england"] + OTHER_NATIONS["wales"] + OTHER_NATIONS["scotland"] + ["NHS 111", "Department for Work and Pensions"]),
     # Unknown: neutral wording, never England's (or any nation's) by default.
     (None,
      {"plan": ["Nation* is not answered yet", "your nation's urgent-care telephone service"],
-      "safeguarding": ["the safeguarding law and guidance of the nation the service is in"]},
+      "safeguarding": ["the safeguarding law and guidance of the nation the service is in"],
+      "honorary_contract": ["the NHS indemnity arrangements of your nation", "the organisation's policies"]},
      OTHER_NATIONS["england"] + OTHER_NATIONS["wales"] + OTHER_NATIONS["scotland"] + OTHER_NATIONS["northern_ireland"] + DBS + ["NHS 111"]),
 ]
 

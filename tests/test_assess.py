@@ -14,15 +14,16 @@ from builder.load.project import ROOT
 
 def test_new_assessment_saves_after_every_answer_and_follows_routing(tmp_path: Path, runner: CliRunner, q: Questionnaire) -> None:
     out = tmp_path / "answers.yaml"
-    # clinic, organisation, role; budget=3 (none); partner_org=3 (none) -> partner follow-ups skipped;
-    # regional_network=1; then quit.
-    keys = "\n".join(["Test Clinic", "Test Trust", "Nurse", "3", "3", "1", "q"]) + "\n"
+    # clinic, organisation, role; nation=1, kind of service=1, under-18s=2; budget=3 (none);
+    # partner_org=3 (none) -> partner follow-ups skipped; regional_network=1; then quit.
+    keys = "\n".join(["Test Clinic", "Test Trust", "Nurse", "1", "1", "2", "3", "3", "1", "q"]) + "\n"
     result = runner.invoke(cli, ["assess", "-o", str(out)], input=keys)
     assert result.exit_code == 0, result.output
     assert "[1/" in result.output and "Budget for a role" in result.output
     assert "Partner's name" not in result.output, "no partner: the partnership questions are skipped"
     af, _ = load_answers(out, q)
     assert af.clinic_name == "Test Clinic" and af.organisation == "Test Trust"
+    assert af.answers["nation"].value == "england" and af.answers["under_18s"].value == "no"
     assert af.answers["budget"].value == "none"
     assert af.answers["partner_org"].value == "none"
     assert af.answers["regional_network"].value == "existing"
@@ -31,8 +32,8 @@ def test_new_assessment_saves_after_every_answer_and_follows_routing(tmp_path: P
 
 def test_back_changes_an_answer_and_reveals_follow_ups(tmp_path: Path, runner: CliRunner, q: Questionnaire) -> None:
     out = tmp_path / "answers.yaml"
-    # budget=1, partner_org=3 (none), back, partner_org=1 (HIV org) -> partner's name is asked next.
-    keys = "\n".join(["Clinic", "", "", "1", "3", "b", "1", "Positive Voices", "q"]) + "\n"
+    # nation, kind, under-18s; budget=1, partner_org=3 (none), back, partner_org=1 (HIV org) -> partner's name is asked next.
+    keys = "\n".join(["Clinic", "", "", "1", "1", "2", "1", "3", "b", "1", "Positive Voices", "q"]) + "\n"
     result = runner.invoke(cli, ["assess", "-o", str(out)], input=keys)
     assert result.exit_code == 0, result.output
     af, _ = load_answers(out, q)
@@ -43,18 +44,21 @@ def test_back_changes_an_answer_and_reveals_follow_ups(tmp_path: Path, runner: C
 def test_resume_starts_at_the_first_unanswered_question(tmp_path: Path, runner: CliRunner, q: Questionnaire) -> None:
     answers = tmp_path / "a.yaml"
     answers.write_text((ROOT / "examples" / "harbour-in-progress.yaml").read_text())
-    result = runner.invoke(cli, ["assess", "--resume", str(answers)], input="2\nq\n")
+    # Harbour was answered against 1.0.0: the first unanswered question is now the nation, asked first.
+    result = runner.invoke(cli, ["assess", "--resume", str(answers)], input="3\nq\n")
     assert result.exit_code == 0, result.output
-    assert "Learning from others" in result.output.split("\n>")[0] or "Learning from others" in result.output
+    first = result.output.split("\n>")[0]
+    assert "Nation" in first and "Budget for a role" not in first
     af, _ = load_answers(answers, q)
-    assert af.answers["peer_contact"].value == "planned"
+    assert af.answers["nation"].value == "scotland"
+    assert "peer_contact" not in af.answers, "only the question answered is saved"
     assert af.answers["budget"].note == "Bid to the Trust charity due in January.", "notes survive a resumed session"
 
 
 def test_notes_invalid_replies_and_multi_choice(tmp_path: Path, runner: CliRunner, q: Questionnaire) -> None:
     out = tmp_path / "answers.yaml"
     answers = tmp_path / "start.yaml"
-    answers.write_text("version: 1\nclinic: {name: X}\nanswers:\n  budget: none\n  partner_org: none\n  regional_network: none\n  peer_contact: talked\n")
+    answers.write_text("version: 1\nclinic: {name: X}\nanswers:\n  nation: wales\n  service_kind: hiv\n  under_18s: \"no\"\n  budget: none\n  partner_org: none\n  regional_network: none\n  peer_contact: talked\n")
     # champions: a bad reply, then a note, then two choices.
     keys = "\n".join(["9", "n", "Asked at the team meeting", "1,3", "q"]) + "\n"
     result = runner.invoke(cli, ["assess", "--resume", str(answers), "-o", str(out)], input=keys)

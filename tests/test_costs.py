@@ -18,7 +18,7 @@ from builder.core.engine import evaluate_plan
 from builder.core.schema import Questionnaire
 from builder.dev.fixtures import answer_doc
 from builder.load import plan_data
-from builder.load.project import ROOT, Project, load_questionnaire
+from builder.load.project import ROOT, Project
 from builder.output.export import questionnaire_json
 
 from .conftest import answers, edit, line_of
@@ -105,7 +105,8 @@ def test_an_undecided_model_is_costed_as_paid_and_the_plan_says_so(q: Questionna
 def test_check_fees_follow_the_level_and_the_employment(q: Questionnaire, model: str, level: str, fee: str) -> None:
     b = budget_for(q, f"  employment_model: {model}\n  dbs_check: {level}\n")
     assert shown(b, "dbs_fee") == fee
-    assert lines_of(b)["checks"]["label"] == "Recruitment checks (DBS)"
+    # No nation answered: England's fees, and no one nation's scheme named in the label.
+    assert lines_of(b)["checks"]["label"] == "Recruitment checks (scheme not known yet)"
 
 
 # ------------------------------------------------------------------ on-costs from their parts, dated
@@ -154,16 +155,10 @@ NATION_BINDING = "\nnation:\n  question: nation\n  nations: {england: england, w
 
 
 @pytest.fixture(scope="module")
-def nations_q(tmp_path_factory: pytest.TempPathFactory) -> Questionnaire:
-    import shutil
-
-    root = tmp_path_factory.mktemp("nations")
-    for name in ("questionnaire", "templates", "guidance"):
-        shutil.copytree(ROOT / name, root / name)
-    edit(root / "questionnaire" / "resource.yaml", "  - id: partner_org\n", NATION_QUESTION + "  - id: partner_org\n")
-    with (root / "templates" / "bindings.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(NATION_BINDING)
-    return load_questionnaire(Project(root))
+def nations_q(q: Questionnaire) -> Questionnaire:
+    """The questionnaire as shipped: it asks the nation, and templates/bindings.yaml binds it for the budget."""
+    assert q.bindings.nation is not None and q.bindings.nation.question in {qu.id for qu in q.questions}
+    return q
 
 
 @pytest.mark.parametrize(("nation", "checks", "hours", "basic_paid", "unverified"), [
@@ -257,10 +252,9 @@ def test_broken_costs_and_figures_fail_with_file_and_line(project: Project, runn
 
 
 def test_a_binding_to_a_missing_nation_question_fails(project: Project, runner: CliRunner) -> None:
-    with (project.templates_dir / "bindings.yaml").open("a", encoding="utf-8") as fh:
-        fh.write(NATION_BINDING)
+    edit(project.templates_dir / "bindings.yaml", "nation:\n  question: nation\n", "nation:\n  question: natoin\n")
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
-    assert result.exit_code == 1 and "bindings: unknown question 'nation'" in result.output
+    assert result.exit_code == 1 and "unknown question 'natoin'" in result.output
 
 
 def test_strict_check_warns_about_a_figure_unchecked_for_too_long(project: Project, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -117,6 +117,13 @@ def start_by_keyboard(pg, name: str, organisation: str = "", role: str = "") -> 
     press_link(pg, "Start the first area")
 
 
+def answer_setting(pg) -> None:  # type: ignore[no-untyped-def]
+    """The three questions on where the service is and whom it serves come first: answer each with its first option."""
+    for _ in range(3):
+        pg.check("#rw-o0")
+        pg.get_by_role("button", name="Next", exact=True).click()
+
+
 def answer_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> str:  # type: ignore[no-untyped-def]
     """Answer the question on screen as `af` does (or skip it), then press Next; returns its id."""
     qid = screen(pg)
@@ -302,7 +309,7 @@ def test_task_list_shows_each_areas_status(page, q: Questionnaire) -> None:  # t
 def test_reload_resumes_on_the_same_screen(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
     start_by_keyboard(page, af.clinic_name, af.organisation or "")
-    for _ in range(4):
+    for _ in range(7):  # nation, kind of service, under-18s, budget, partner, its name, talks with it
         answer_by_keyboard(page, q, af)
     at = screen(page)
     assert at == "regional_network"
@@ -320,12 +327,16 @@ def test_reload_resumes_on_the_same_screen(page, q: Questionnaire) -> None:  # t
     assert screen(page) == "budget"
     assert page.is_checked("input[value=extend_role]")
     assert page.input_value("#rw-note") == af.answers["budget"].note
+    for qid in ("under_18s", "service_kind", "nation"):
+        back.click()
+        assert screen(page) == qid
     back.click()
     assert screen(page) == "tasks"
 
 
 def test_browser_back_and_forward_move_between_screens(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
     start_by_keyboard(page, "History Clinic")
+    answer_setting(page)
     page.check("input[value=none]")
     page.get_by_role("button", name="Next", exact=True).click()
     assert screen(page) == "partner_org"
@@ -337,13 +348,16 @@ def test_browser_back_and_forward_move_between_screens(page, q: Questionnaire) -
     assert focused(page, ".rw-heading"), "focus moves to the question after Back"
     page.go_back()
     assert screen(page) == "budget" and page.is_checked("input[value=none]")
+    for qid in ("under_18s", "service_kind", "nation"):
+        page.go_back()
+        assert screen(page) == qid
     page.go_back()
     assert screen(page) == "tasks"
     page.go_back()
     assert screen(page) == "about" and page.input_value("#rw-name") == "History Clinic"
     page.go_back()
     assert screen(page) == "start"
-    for expected in ("about", "tasks", "budget", "partner_org", "partner_name"):
+    for expected in ("about", "tasks", "nation", "service_kind", "under_18s", "budget", "partner_org", "partner_name"):
         page.go_forward()
         assert screen(page) == expected
     assert page.title() == "Partner's name – Resource – Readiness assessment"
@@ -382,6 +396,7 @@ def test_change_an_answer_and_return(page, q: Questionnaire, tmp_path: Path, whe
 
 def test_i_dont_know_yet_is_an_answer(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     start_by_keyboard(page, "Unsure Clinic")
+    page.goto(page.url.split("#")[0] + "#q/budget")
     assert page.locator(".rw-or").count() >= 1, "an 'or' divides the options from I don't know yet"
     page.get_by_label("I don't know yet").check()
     page.get_by_role("button", name="Next", exact=True).click()
@@ -522,6 +537,19 @@ def test_open_answers_shows_the_files_plan(page, q: Questionnaire, tmp_path: Pat
     assert page.locator(".rw-notice").is_visible()
 
 
+@pytest.mark.parametrize("name", ["glenmuir", "harbour-in-progress"])
+def test_plan_says_what_applies_where_the_service_is(page, q: Questionnaire, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The wizard's plan lists the nation's checks, contacts and speaking-up route (or what waits on an answer), as the CLI's plan does."""
+    open_example_as_json(page, q, tmp_path, name)
+    page.wait_for_selector(".rw-plan")
+    local = cli_plan(ROOT / "examples" / f"{name}.yaml")["local"]
+    shown = {t["id"]: t["text"] for t in local["shown"]}
+    assert {dd.get_attribute("data-term"): dd.inner_text() for dd in page.locator(".rw-local dd").all()} == shown
+    section = page.locator(".rw-section").filter(has=page.get_by_role("heading", name="Where the service is and whom it serves"))
+    for p in local["pending"]:
+        assert f"{p['title']} is not answered yet" in section.inner_text()
+
+
 def cli_error(path: Path) -> list[str]:
     """The command line's error lines for a bad answer file, each without its `file:line: error: ` prefix."""
     done = subprocess.run([sys.executable, "-m", "builder", "plan", str(path)], capture_output=True, text=True, timeout=120, cwd=ROOT)
@@ -594,7 +622,7 @@ def test_opens_the_yaml_examples(page, q: Questionnaire, example: Path) -> None:
 
 def test_opening_a_file_asks_before_replacing_answers(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
     start_by_keyboard(page, "Careful Clinic")
-    page.check("input[value=dedicated_role]")
+    page.check("input[value=wales]")
     kept = stored(page)
     example = ROOT / "examples" / "riverside.yaml"
     open_file(page, example)
@@ -603,7 +631,7 @@ def test_opening_a_file_asks_before_replacing_answers(page, q: Questionnaire) ->
     assert "Careful Clinic" in dialog.inner_text() and "riverside.yaml" in dialog.inner_text()
     assert focused(page, ".rw-confirm button"), "focus on the safe choice"
     page.get_by_role("button", name="No, keep my answers").click()
-    assert dialog.is_hidden() and stored(page) == kept and screen(page) == "budget"
+    assert dialog.is_hidden() and stored(page) == kept and screen(page) == "nation"
     assert focused(page, ".rw-tools button:nth-child(2)"), "focus back on Open answers"
     open_file(page, example)
     dialog.wait_for()
@@ -936,6 +964,7 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
     page.get_by_role("button", name="Continue", exact=True).click()
     found["task list"] = axe_violations(page)
     press_link(page, "Start the first area")
+    answer_setting(page)
     page.get_by_label("I don't know yet").check()
     found["question, I don't know yet"] = axe_violations(page)
     page.get_by_role("button", name="Next", exact=True).click()
@@ -1004,6 +1033,7 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     pg.goto((site / "wizard.html").as_uri())
     pg.wait_for_selector(".rw-heading")
     start_by_keyboard(pg, "USB Stick Clinic")
+    answer_setting(pg)
     assert screen(pg) == "budget"
     tab_to(pg, "input[name=rw-answer]")
     pg.keyboard.press("Space")

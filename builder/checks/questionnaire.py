@@ -66,6 +66,9 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
     for i, tmpl in enumerate(q.templates):
         for j, c in enumerate(tmpl.claims):
             yield Rule(f"template '{tmpl.id}' claim '{c.id}'", sources["catalog"], (i, "claims", j, "when"), c.when, None, True, "claim")
+    for sid, std in q.meta.standards.items():
+        if std.when is not None:
+            yield Rule(f"standard '{sid}'", meta, ("standards", sid, "when"), std.when, None, False, "standard")
     from builder.load.plan_data import planning_rules  # budget, schedule, risk and indicator conditions
 
     yield from planning_rules(q, sources)
@@ -214,6 +217,7 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
         if sid not in standard_ids:
             problems.append(src.problem(path, Msg.REF_STANDARD.format(where=where, standard=sid, hint=hint(sid, standard_ids))))
 
+    problems += _local_terms(q, sources, by_id)
     problems += _guidance_links(q, sources, project)
     from builder.checks.templates import check_bindings, check_templates
 
@@ -226,6 +230,41 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
     problems += check_planning(q, sources)
     if thorough and not any(p for p in problems if not p.warning):
         problems += _satisfiability(q, sources)
+    return problems
+
+
+def _local_terms(q: Questionnaire, sources: dict[str, LoadedFile], by_id: dict[str, Question]) -> list[Problem]:
+    """questionnaire/local.yaml: each term's question, options and sources exist; every {term} field used is declared."""
+    from builder.core.engine import TERM_FIELD
+
+    problems: list[Problem] = []
+    terms = q.local.terms
+    src = sources.get("local")
+    for tid, term in terms.items():
+        assert src is not None  # terms only come from local.yaml
+        target = by_id.get(term.question)
+        if target is None or target.type != "single":
+            problem = "not a question" + hint(term.question, by_id) if target is None else f"a {target.type} question"
+            problems.append(src.problem(("terms", tid, "question"), Msg.TERM_QUESTION.format(term=tid, question=term.question, problem=problem)))
+            continue
+        valid = [o.id for o in target.options]
+        for oid in term.values:
+            if oid not in valid:
+                problems.append(src.problem(("terms", tid, "values", oid), Msg.TERM_OPTION.format(
+                    term=tid, option=oid, question=term.question, hint=hint(oid, valid), options=", ".join(valid))))
+        for j, doc in enumerate(term.sources):
+            if doc not in q.meta.sources:
+                problems.append(src.problem(("terms", tid, "sources", j), Msg.REF_SOURCE.format(where=f"term '{tid}'", source=doc, hint=hint(doc, q.meta.sources))))
+    texts: list[tuple[LoadedFile, tuple[Any, ...], str, str]] = []
+    for d in q.domains:
+        texts += [(sources[d.id], ("actions", i, "detail"), f"action '{a.id}'", a.detail) for i, a in enumerate(d.actions)]
+        texts += [(sources[d.id], ("findings", i, "text"), f"finding '{f.id}'", f.text) for i, f in enumerate(d.findings)]
+    texts += [(sources["meta"], ("templates", "rules", i, "reason"), f"template rule {i + 1} ({t.template})", t.reason)
+              for i, t in enumerate(q.meta.templates.rules)]
+    for tsrc, path, where, text in texts:
+        for field in TERM_FIELD.findall(text):
+            if field not in terms:
+                problems.append(tsrc.problem(path, Msg.REF_TERM.format(where=where, term=field, hint=hint(field, terms))))
     return problems
 
 

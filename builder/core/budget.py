@@ -174,6 +174,7 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
     costs, figs = p.costs, p.figures
     b = basis(q, values)
     nation = figs.nations[b.nation]
+    checks = figs.assumed_checks if b.assumed else nation.checks
     used = assumptions_used(q, b, overrides, values, route, roles)
     fig_of = chosen_figures(q, b, overrides, values, route, roles)
     titles = {sid: s.title for sid, s in q.meta.sources.items()}
@@ -192,7 +193,7 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
         else:
             source = a.source or ""
             cite[a.id] = None
-        assumptions.append({"id": a.id, "label": _fill(a.label, nation.checks), "value": plain(used[a.id]),
+        assumptions.append({"id": a.id, "label": _fill(a.label, checks), "value": plain(used[a.id]),
                             "shown": fmt(used[a.id], a.unit), "source": source,
                             "date": f.took_effect if f is not None else None,
                             "checked": f.checked if f is not None else None,
@@ -211,12 +212,12 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
                 text = cite[part]
                 if text is not None and text not in cited:
                     cited.append(text)
-        basis_text = _fill(line.basis, nation.checks)
+        basis_text = _fill(line.basis, checks)
         for ident in used:
             field = "{" + ident + "}"
             if field in basis_text:
                 basis_text = basis_text.replace(field, fmt(used[ident], units[ident]))
-        lines.append({"id": line.id, "label": _fill(line.label, nation.checks), "basis": basis_text, "year1": year1, "later_year": later,
+        lines.append({"id": line.id, "label": _fill(line.label, checks), "basis": basis_text, "year1": year1, "later_year": later,
                       "source": "; ".join(cited) if cited else "Planning assumptions (see the assumptions table)"})
     total1 = sum(x["year1"] for x in lines)
     # What the reader must be told: the nation assumed, the pay year, how the employment model was chosen,

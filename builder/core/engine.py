@@ -125,6 +125,8 @@ class Context:
     state: dict[str, str]
     overall_caps: list[tuple[str, str]]
     """(cap, reason) from domain gates that also cap the overall rating."""
+    terms: dict[str, str] | None = None
+    """The local wording ({term} fields) for these answers: see plan_terms."""
     words: bool = True
     """False: scores and ratings only, without the sentences that explain them (reasons, findings). The review
     of thousands of clinics shows no sentences; every number is the same either way (tests/test_review.py)."""
@@ -138,6 +140,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     """
     steps, values = walk(q, af)
     ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [])
+    ctx.terms = plan_terms(ctx)
     domains = readiness(ctx)
     go_live = go_live_checklist(ctx)
     overall = overall_readiness(ctx, domains, go_live)
@@ -177,6 +180,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
 
     add_planning(plan, q, af, values, route, roles)
     plan["standards"] = standards_coverage(ctx, plan["actions"], templates)  # in the plan's final order of actions
+    plan["local"] = local_summary(ctx, plan["actions"])
     return plan
 
 
@@ -243,7 +247,7 @@ def readiness(ctx: Context) -> dict[str, Any]:
         rating = _band(score, q)
         reasons = [fill(meta.messages.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)] if ctx.words else []
         rating = _apply_gates(ctx, d.gates, rating, reasons)
-        findings = [f.text for f in d.findings if evaluate(f.when, ctx.values) is True] if ctx.words else []
+        findings = [fill(f.text, **_terms(ctx)) for f in d.findings if evaluate(f.when, ctx.values) is True] if ctx.words else []
         domains[d.id] = {
             "title": d.title,
             "score": score,
@@ -367,7 +371,7 @@ def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[
                 continue
             doc = meta.sources[a.source.doc]
             keyed.append(((phase_index[a.phase], domain_rank[d.id], 1, j), {
-                "id": a.id, "domain": d.id, "phase": a.phase, "owner": a.owner, "title": a.title, "detail": a.detail,
+                "id": a.id, "domain": d.id, "phase": a.phase, "owner": a.owner, "title": a.title, "detail": fill(a.detail, **_terms(ctx)),
                 "source": f"{doc.title}: {a.source.section}", "guidance": doc.page,
             }))
     return [item for _, item in sorted(keyed, key=lambda k: k[0])]
@@ -378,7 +382,7 @@ def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str
     reasons: dict[str, list[str]] = {}
     for trule in ctx.q.meta.templates.rules:
         if trule.when is None or evaluate(trule.when, ctx.values, route, roles) is True:
-            reasons.setdefault(trule.template, []).append(trule.reason)
+            reasons.setdefault(trule.template, []).append(fill(trule.reason, **_terms(ctx)))
     templates = [t.id for t in ctx.q.templates if t.id in reasons]
     return templates, {t: reasons[t] for t in templates}
 
@@ -391,7 +395,45 @@ def standards_coverage(ctx: Context, actions: list[dict[str, Any]], templates: l
     return [{"id": sid, "title": s.title,
              "actions": [a["id"] for a in actions if sid in tags.get(a["id"], [])],
              "templates": [t for t in templates if sid in ttags[t]]}
-            for sid, s in sorted(q.meta.standards.items())]
+            for sid, s in sorted(q.meta.standards.items()) if s.when is None or evaluate(s.when, ctx.values) is True]
+
+
+def plan_terms(ctx: Context) -> dict[str, str]:
+    """The local wording for these answers: each term's text for the answer given, or its neutral text while unanswered."""
+    out: dict[str, str] = {}
+    for tid, term in sorted(ctx.q.local.terms.items()):
+        value = ctx.values.get(term.question)
+        out[tid] = term.values[value] if isinstance(value, str) and value in term.values else term.unknown
+    return out
+
+
+def _terms(ctx: Context) -> dict[str, str]:
+    return ctx.terms if ctx.terms is not None else plan_terms(ctx)
+
+
+TERM_FIELD = re.compile(r"\{(\w+)\}")
+"""A {term} field in an action's detail, a finding or a template reason."""
+
+
+def local_summary(ctx: Context, actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """What applies where the service is and to whom (the terms with a label), and which of the plan's
+    statements use neutral wording because a question they depend on is not answered yet."""
+    q = ctx.q
+    terms = _terms(ctx)
+    listed = sorted(({"id": tid, "label": t.label, "text": terms[tid]}
+                     for tid, t in q.local.terms.items() if t.label and terms[tid]), key=lambda x: (x["label"], x["id"]))
+    by_question: dict[str, list[str]] = {}
+    for tid, t in sorted(q.local.terms.items()):
+        by_question.setdefault(t.question, []).append(tid)
+    details = {a.id: a.detail for d in q.domains for a in d.actions}
+    pending = []
+    for qu in q.questions:
+        if qu.id not in by_question or ctx.state.get(qu.id) != "unknown":
+            continue
+        mine = set(by_question[qu.id])
+        uses = [a["id"] for a in actions if mine & set(TERM_FIELD.findall(details.get(a["id"], "")))]
+        pending.append({"question": qu.id, "title": qu.title, "terms": sorted(mine), "actions": uses})
+    return {"terms": dict(terms), "shown": listed, "pending": pending}
 
 
 def plan_answers(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -291,6 +291,9 @@ class Standard(Model):
     """The standard (or the part of it) in the toolkit's own words, with its publisher and year."""
     source: Id
     """A source id from 'sources': where the references page cites it."""
+    when: Condition | None = None
+    """The standard applies only while this holds (an HIV standard for an HIV service); always when absent.
+    Unknown counts as not holding, so no standard for one kind of service reaches a plan that has not said it is one."""
 
 
 class Choice(Model):
@@ -432,6 +435,8 @@ class Questionnaire(Model):
     """What the renderers read from the answers (templates/bindings.yaml)."""
     planning: Planning | None = None
     """Budget, timeline, risks and indicators (questionnaire/costs.yaml and friends)."""
+    local: Local = Field(default_factory=lambda: Local())
+    """Wording that depends on where the service is and whom it serves (questionnaire/local.yaml)."""
 
     @cached_property
     def questions(self) -> list[Question]:
@@ -601,6 +606,8 @@ class Figures(Model):
     """The nation whose figures are used while the clinic's nation is not known."""
     assumed_note: StrictStr
     """The sentence the budget says when it used the default nation; {nation} is its name."""
+    assumed_checks: StrictStr
+    """What {checks} says in cost labels while the nation is not known: no one nation's scheme is named."""
     stale_after_days: dict[FigureKind, StrictInt]
     """`readiness check --strict` warns when a figure of this kind was last checked longer ago than this."""
     shared: dict[Id, Figure] = {}
@@ -702,6 +709,33 @@ class Planning(Model):
     schedule: Schedule
     risks: RiskRegister
     indicators: Indicators
+
+
+# ---------------------------------------------------------------- local wording: nation and kind of service
+# Loaded from questionnaire/local.yaml.
+
+
+class Term(Model):
+    """Wording that depends on one answer: the nation's checking scheme, the words for the service's condition."""
+
+    question: Id
+    """The single-choice question the wording depends on."""
+    label: StrictStr | None = None
+    """When set, the plan lists the term under this label (what applies where the service is)."""
+    values: dict[Id, StrictStr]
+    """Option id -> the wording for that answer ('' when nothing applies, for example no Welsh Language Standards in England)."""
+    unknown: StrictStr
+    """The wording while the question is unanswered: neutral, never one nation's or one condition's by default."""
+    sources: list[Id] = []
+    """Source ids from questionnaire.yaml 'sources' the wording rests on (cited on the references page)."""
+    checked: IsoDate
+    """When the wording was last checked against its sources."""
+
+
+class Local(Model):
+    """questionnaire/local.yaml: terms that action details, findings, template reasons and templates fill in as {term}."""
+
+    terms: dict[Id, Term] = {}
 
 
 Questionnaire.model_rebuild()

@@ -239,6 +239,9 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
 
     bindings = _optional(project, project.templates_dir / "bindings.yaml", Bindings, "bindings", sources, problems)
     contract = _optional(project, project.questionnaire_dir / "contract.yaml", Contract, "contract", sources, problems)
+    from builder.core.schema import Local
+
+    local = _optional(project, project.questionnaire_dir / "local.yaml", Local, "local", sources, problems)
     from builder.load.plan_data import FILES as PLANNING_FILES
     from builder.load.plan_data import load_planning
 
@@ -246,13 +249,14 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     problems += errs
     sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", "contract", *domain_ids, *PLANNING_FILES):
+        if path.stem not in ("questionnaire", "contract", "local", *domain_ids, *PLANNING_FILES):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     problems += _duplicate_questions(domains, sources)
     if problems or meta is None or catalog is None:
         raise ProjectError(problems)
-    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, **({"bindings": bindings} if bindings else {}))
+    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning,
+                                  bindings=bindings or Bindings(), local=local or Local())
     found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]
     if errors:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from builder.core.schema import Questionnaire
+from builder.core.wording import describe
 from builder.render.markdown import md
 
 
@@ -17,6 +18,8 @@ def crosswalk_markdown(q: Questionnaire) -> str:
         actions = [(d.title, a) for d in q.domains for a in d.actions if sid in a.standards]
         templates = [t for t in q.templates if sid in t.standards]
         out += [f"## {md(std.title)} {{#{sid.replace('_', '-')}}}", ""]
+        if std.when is not None:
+            out += [f"Applies only when {md(describe(std.when, q))}: plans for other services leave it out.", ""]
         out += [f"**{len(actions)} actions, {len(templates)} templates.**", ""]
         if actions:
             out += ["| Action | Domain | Phase |", "|---|---|---|"]

@@ -73,6 +73,7 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     for reason in overall["reasons"]:
         add(f"- {reason}")
     add("")
+    _local_markdown(plan, q, add)
     add("## Readiness by domain")
     add("")
     add("| Domain | Score | Rating | What the answers show |")
@@ -149,6 +150,8 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     add("")
     for std in plan["standards"]:
         add(f"- **{std['title']}**: {len(std['actions'])} action(s), {len(std['templates'])} template(s)")
+    if not plan["standards"]:
+        add("- None: the standards in the crosswalk are each written for one kind of service or one nation, and none is written for this service as answered.")
     add("")
     if plan["ignored"]:
         add("## Answers ignored")
@@ -156,6 +159,26 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
         add("These questions were not asked for this clinic's answers, so their answers were left out: " + ", ".join(plan["ignored"]) + ".")
         add("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _local_markdown(plan: dict[str, Any], q: Questionnaire, add: Any) -> None:
+    """What applies where the service is and to whom, and what waits on an unanswered setting question."""
+    local = plan.get("local")
+    if not local or not (local["shown"] or local["pending"]):
+        return
+    add("## Where the service is and whom it serves")
+    add("")
+    for t in local["shown"]:
+        add(f"- **{t['label']}:** {t['text']}")
+    if local["shown"]:
+        add("")
+    titles = {a["id"]: a["title"] for a in plan["actions"]}
+    for p in local["pending"]:
+        uses = "; ".join(titles[a] for a in p["actions"])
+        depends = f" These actions use it: {uses}." if uses else ""
+        add(f"- *{p['title']}* is not answered yet, so the plan and the templates use neutral wording where it matters.{depends}")
+    if local["pending"]:
+        add("")
 
 
 def _planning_markdown(plan: dict[str, Any], add: Any) -> None:

@@ -406,6 +406,7 @@
     var w = walk(q, af), state = dict();
     w.steps.forEach(function (s) { state[s.question.id] = s.state; });
     var ctx = { q: q, af: af, steps: w.steps, values: w.values, state: state, overallCaps: [] };
+    ctx.terms = planTerms(ctx);
     var domains = readiness(ctx);
     var goLive = goLiveChecklist(ctx);
     var overall = overallReadiness(ctx, domains, goLive);
@@ -441,6 +442,7 @@
     // A plan a board can act on: owners, priorities, due dates, budget, risks, indicators (planning.js).
     if (q.planning) planning().addPlanning(plan, q, af, w.values, route[0], roles[0]);
     plan.standards = standardsCoverage(ctx, plan.actions, templates[0]); // in the plan's final order of actions
+    plan.local = localSummary(ctx, plan.actions);
     return plan;
   }
 
@@ -496,7 +498,7 @@
       var reasons = [bandReason(meta, score, rating)];
       rating = applyGates(ctx, d.gates, rating, reasons);
       var findings = (d.findings || []).filter(function (f) { return evaluate(f.when, ctx.values) === true; })
-        .map(function (f) { return f.text; });
+        .map(function (f) { return fill(f.text, ctx.terms); });
       domains[d.id] = {
         title: d.title, score: score, rating: rating, label: meta.ratings.labels[rating], findings: findings,
         meaning: findings.join(" "), reasons: reasons.concat(lines), unknown: unknown
@@ -606,7 +608,7 @@
         if (a.when !== undefined && a.when !== null && evaluate(a.when, ctx.values, route, roles) !== true) return;
         var doc = meta.sources[a.source.doc];
         keyed.push([[phaseIndex[a.phase], domainRank[d.id], 1, j], {
-          id: a.id, domain: d.id, phase: a.phase, owner: a.owner, title: a.title, detail: a.detail,
+          id: a.id, domain: d.id, phase: a.phase, owner: a.owner, title: a.title, detail: fill(a.detail, ctx.terms),
           source: doc.title + ": " + a.source.section, guidance: doc.page
         }]);
       });
@@ -619,7 +621,7 @@
     var reasons = dict();
     ctx.q.meta.templates.rules.forEach(function (rule) {
       if (rule.when === undefined || rule.when === null || evaluate(rule.when, ctx.values, route, roles) === true) {
-        (reasons[rule.template] = reasons[rule.template] || []).push(rule.reason);
+        (reasons[rule.template] = reasons[rule.template] || []).push(fill(rule.reason, ctx.terms));
       }
     });
     var templates = ctx.q.templates.map(function (t) { return t.id; }).filter(function (id) { return reasons[id]; });
@@ -633,13 +635,51 @@
     var q = ctx.q, tags = dict(), ttags = dict(), standards = q.meta.standards || {};
     q.domains.forEach(function (d) { (d.actions || []).forEach(function (a) { tags[a.id] = a.standards || []; }); });
     q.templates.forEach(function (t) { ttags[t.id] = t.standards || []; });
-    return Object.keys(standards).map(function (sid) {
+    return Object.keys(standards).sort().filter(function (sid) {
+      var when = standards[sid].when;
+      return when === undefined || when === null || evaluate(when, ctx.values) === true;
+    }).map(function (sid) {
       return {
         id: sid, title: standards[sid].title,
         actions: actions.filter(function (a) { return (tags[a.id] || []).indexOf(sid) >= 0; }).map(function (a) { return a.id; }),
         templates: templates.filter(function (t) { return ttags[t].indexOf(sid) >= 0; })
       };
     });
+  }
+
+  /** The local wording for these answers: each term's text for the answer given, or its neutral text while unanswered. */
+  function planTerms(ctx) {
+    var terms = (ctx.q.local && ctx.q.local.terms) || {}, out = {};
+    Object.keys(terms).sort().forEach(function (tid) {
+      var t = terms[tid], v = ctx.values[t.question];
+      out[tid] = typeof v === "string" && has(t.values, v) ? t.values[v] : t.unknown;
+    });
+    return out;
+  }
+
+  /** What applies where the service is and to whom (the terms with a label), and which of the plan's
+   * statements use neutral wording because a question they depend on is not answered yet. */
+  function localSummary(ctx, actions) {
+    var q = ctx.q, terms = (q.local && q.local.terms) || {}, ids = Object.keys(terms).sort(), byQuestion = dict(), details = dict();
+    var shown = ids.filter(function (tid) { return terms[tid].label && ctx.terms[tid]; })
+      .map(function (tid) { return { id: tid, label: terms[tid].label, text: ctx.terms[tid] }; })
+      .sort(function (a, b) { return cmp([a.label, a.id], [b.label, b.id]); });
+    ids.forEach(function (tid) { (byQuestion[terms[tid].question] = byQuestion[terms[tid].question] || []).push(tid); });
+    q.domains.forEach(function (d) { (d.actions || []).forEach(function (a) { details[a.id] = a.detail; }); });
+    var pending = [];
+    index(q).questions.forEach(function (qu) {
+      if (!byQuestion[qu.id] || ctx.state[qu.id] !== "unknown") return;
+      var mine = byQuestion[qu.id];
+      var uses = actions.filter(function (a) {
+        var fields = [], re = /\{([\p{L}\p{N}_]+)\}/gu, m, text = details[a.id] || "";
+        while ((m = re.exec(text))) fields.push(m[1]);
+        return fields.some(function (f) { return mine.indexOf(f) >= 0; });
+      }).map(function (a) { return a.id; });
+      pending.push({ question: qu.id, title: qu.title, terms: mine.slice(), actions: uses });
+    });
+    var all = {};
+    ids.forEach(function (tid) { all[tid] = ctx.terms[tid]; });
+    return { terms: all, shown: shown, pending: pending };
   }
 
   /** [answers, byId]: the answers on the clinic's path, in order, and the given answers by question id. */

@@ -65,6 +65,7 @@ window.ReadinessPlanView = (w) => {
         ].filter(Boolean)),
         h("p", null, "Why this overall rating:"), list(r.overall.reasons)),
       boardSummary(plan),
+      localSection(plan),
       fold("Readiness by area", chart, meta.domains.map((id) => {
         const d = doms[id];
         const notes = plan.answers.filter((a) => a.domain === id && a.note);
@@ -220,6 +221,19 @@ window.ReadinessPlanView = (w) => {
           h("td", { "data-label": "Value" }, h("input", { id: `rw-a-${a.id}`, type: "text", inputmode: "decimal", class: "rw-amount", value: a.value,
             onchange: (e) => setAssumption(a.id, e.target.value) }), a.overridden ? " (yours)" : ""),
           h("td", { "data-label": "Source" }, a.source + (a.date ? ` (took effect ${longDate(a.date)}${a.checked ? `; checked ${longDate(a.checked)}` : ""})` : "") + (a.note ? `. ${a.note}` : "")))))));
+  }
+
+  /** What applies where the service is and to whom, and what waits on an unanswered setting question (markdown._local_markdown). */
+  function localSection(plan) {
+    const local = plan.local;
+    if (!local || !(local.shown.length || local.pending.length)) return null;
+    const titles = {};
+    plan.actions.forEach((a) => { titles[a.id] = a.title; });
+    return section("Where the service is and whom it serves",
+      local.shown.length > 0 && h("dl", { class: "rw-about rw-local" }, local.shown.map((t) => [h("dt", null, t.label), h("dd", { "data-term": t.id }, t.text)])),
+      local.pending.length > 0 && list(local.pending.map((p) => [h("em", null, p.title),
+        " is not answered yet, so the plan and the templates use neutral wording where it matters.",
+        p.actions.length ? ` These actions use it: ${p.actions.map((id) => titles[id]).join("; ")}.` : ""])));
   }
 
   function boardDetails(plan) {

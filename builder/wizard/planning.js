@@ -99,7 +99,8 @@
 
   function budget(q, overrides, values, route, roles) {
     var costs = q.planning.costs, figs = q.planning.figures, b = costBasis(q, values), nation = figs.nations[b.nation];
-    var fill = function (text) { return text.split("{checks}").join(nation.checks); };
+    var checks = b.assumed ? figs.assumed_checks : nation.checks;
+    var fill = function (text) { return text.split("{checks}").join(checks); };
     var au = assumptionsUsed(q, b, overrides, values, route, roles), used = au.used, figOf = au.fig;
     var units = dict(), byId = dict(), cite = dict(), labels = dict(), assumptions = [];
     costs.assumptions.forEach(function (a) {

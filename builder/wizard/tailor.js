@@ -89,6 +89,7 @@
       claims: claims,
       rules: rules,
       rule_text: ruleText,
+      terms: plan.local ? plan.local.terms : {},
       doc: { id: template.id, title: template.title, version: T.doc_version, issued: enGbDate(assessed), review_date: review(assessed) },
       link_stylesheet: true
     };

@@ -1,0 +1,202 @@
+"""Where the service is and whom it serves: each nation, kind of service and under-18s, in the plan and every tailored template.
+
+Tables of words that must and must not appear. A plan for one nation names that nation's checking scheme,
+contacts and speaking-up route and nothing from another nation's system; unknown means neutral wording,
+never England's; no HIV-specific sentence reaches a plan or template for a service that is not HIV.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+import yaml
+
+from builder.core.answers import parse_answers
+from builder.core.engine import evaluate_plan
+from builder.core.schema import Questionnaire
+from builder.load.project import ROOT
+from builder.load.sources import LoadedFile
+from builder.render.documents import render_template
+from builder.render.markdown import plan_markdown
+
+BASE = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"))
+BASE["assessed_on"] = str(BASE["assessed_on"])
+
+ASSUMED_WHEN_UNKNOWN = ("Budget",)
+"""While the nation is not known, the budget costs England's figures, cites their sources (the DBS's fees among them)
+and says in a sentence that it assumed them: the one place a default nation's name may appear, and only then."""
+NOT_YET_TEMPLATES: tuple[str, ...] = ()
+
+
+def _plan(q: Questionnaire, **answers: Any) -> dict[str, Any]:
+    doc = {**BASE, "answers": {**BASE["answers"], **answers}}
+    doc["answers"] = {k: v for k, v in doc["answers"].items() if v is not None}
+    return evaluate_plan(q, parse_answers(LoadedFile("<case>", doc), q))
+
+
+def _text(html_text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text)).split())
+
+
+def _without_sections(markdown: str, titles: tuple[str, ...]) -> str:
+    for title in titles:
+        markdown = re.sub(rf"^## {re.escape(title)}\n.*?(?=^## )", "", markdown, flags=re.S | re.M)
+    return markdown
+
+
+def _everything(q: Questionnaire, plan: dict[str, Any], skip: tuple[str, ...] = (), skip_templates: tuple[str, ...] = ()) -> dict[str, str]:
+    """The plan as Markdown and every tailored template as text, by name."""
+    out = {"plan": _without_sections(plan_markdown(plan, q), skip)}
+    for t in q.templates:
+        if t.id not in skip_templates:
+            out[t.id] = _text(render_template(q, ROOT / "templates", t.id, plan))
+    return out
+
+
+def _check(docs: dict[str, str], must: dict[str, list[str]], must_not: list[str]) -> list[str]:
+    problems = [f"{where}: missing {word!r}" for where, words in must.items() for word in words if word not in docs[where]]
+    problems += [f"{where}: has {word!r}" for where, text in docs.items() for word in must_not if word in text]
+    return problems
+
+
+OTHER_NATIONS = {
+    "england": ["Freedom to Speak Up", "Local Authority Designated Officer", "LADO", "NHS 111,", "Care Quality Commission",
+                "Data Security and Protection Toolkit", "NHS Resolution"],
+    "wales": ["NHS 111 Wales", "Speaking Up Safely", "Welsh Language Standards", "Healthcare Inspectorate Wales", "Wales Safeguarding Procedures",
+              "Welsh Risk Pool", "health board"],
+    "scotland": ["PVG", "Disclosure Scotland", "NHS 24", "Independent National Whistleblowing Officer", "Healthcare Improvement Scotland",
+                 "Adult Support and Protection", "CNORIS", "NHS board"],
+    "northern_ireland": ["AccessNI", "GP Out of Hours", "Regulation and Quality Improvement Authority", "Gateway", "Department for Communities",
+                         "Personal Data Guardian", "(Northern Ireland) Order", "Health and Social Care indemnity"],
+}
+DBS = ["Disclosure and Barring Service", "DBS"]
+
+NATIONS = [
+    # nation, {where: words that must appear}, words that must not appear anywhere
+    ("england",
+     {"plan": ["Disclosure and Barring Service", "Freedom to Speak Up", "NHS 111", "Local Authority Designated Officer", "Care Quality Commission"],
+      "safeguarding": ["Local Authority Designated Officer", "Freedom to Speak Up", "NHS 111", "Care Act 2014"],
+      "recruitment": ["Disclosure and Barring Service", "Rehabilitation of Offenders Act 1974"],
+      "confidentiality": ["Data Security and Protection Toolkit", "Caldicott Guardian"],
+      "ending_support": ["Disclosure and Barring Service"],
+      "volunteer_agreement": ["Freedom to Speak Up", "Department for Work and Pensions"], "honorary_contract": ["NHS Resolution", "the Trust's policies"]},
+     OTHER_NATIONS["wales"] + OTHER_NATIONS["scotland"] + OTHER_NATIONS["northern_ireland"]),
+    ("wales",
+     {"plan": ["Disclosure and Barring Service", "Speaking Up Safely", "NHS 111 Wales", "Welsh Language Standards", "Offer the service's public forms in Welsh"],
+      "safeguarding": ["Wales Safeguarding Procedures", "Speaking Up Safely", "NHS 111 Wales"],
+      "referral_form": ["Welsh Language Standards"], "recruitment": ["Welsh Language Standards", "Disclosure and Barring Service"],
+      "volunteer_agreement": ["Welsh Language Standards", "Speaking Up Safely"], "role_description": ["Welsh Language Standards"],
+      "honorary_contract": ["Welsh Risk Pool", "the health board's policies"]},
+     OTHER_NATIONS["england"] + OTHER_NATIONS["scotland"] + OTHER_NATIONS["northern_ireland"]),
+    ("scotland",
+     {"plan": ["PVG", "Disclosure Scotland", "NHS 24", "Independent National Whistleblowing Officer", "Healthcare Improvement Scotland"],
+      "safeguarding": ["Adult Support and Protection", "National Whistleblowing Standards", "NHS 24"],
+      "recruitment": ["PVG", "Management of Offenders (Scotland) Act 2019"], "ending_support": ["Disclosure Scotland"],
+      "honorary_contract": ["PVG", "CNORIS", "the NHS board's policies"], "role_description": ["Protecting Vulnerable Groups"]},
+     OTHER_NATIONS["england"] + OTHER_NATIONS["wales"] + OTHER_NATIONS["northern_ireland"] + DBS),
+    ("northern_ireland",
+     {"plan": ["AccessNI", "GP Out of Hours", "Regulation and Quality Improvement Authority", "Adult Protection Gateway"],
+      "safeguarding": ["Gateway", "GP Out of Hours", "whistleblowing policy"],
+      "recruitment": ["AccessNI", "Rehabilitation of Offenders (Northern Ireland) Order 1978"],
+      "ending_support": ["Disclosure and Barring Service"], "confidentiality": ["Personal Data Guardian"],
+      "volunteer_agreement": ["Department for Communities"], "honorary_contract": ["Health and Social Care indemnity"]},
+     # The Department for Work and Pensions serves Great Britain; Northern Ireland's benefits are the Department for Communities'.
+     OTHER_NATIONS["england"] + OTHER_NATIONS["wales"] + OTHER_NATIONS["scotland"] + ["NHS 111", "Department for Work and Pensions"]),
+    # Unknown: neutral wording, never England's (or any nation's) by default.
+    (None,
+     {"plan": ["Nation* is not answered yet", "your nation's urgent-care telephone service"],
+      "safeguarding": ["the safeguarding law and guidance of the nation the service is in"],
+      "honorary_contract": ["the NHS indemnity arrangements of your nation", "the organisation's policies"]},
+     OTHER_NATIONS["england"] + OTHER_NATIONS["wales"] + OTHER_NATIONS["scotland"] + OTHER_NATIONS["northern_ireland"] + DBS + ["NHS 111"]),
+]
+
+
+@pytest.mark.parametrize("nation, must, must_not", NATIONS, ids=lambda v: v if isinstance(v, str) else None)
+def test_each_nation_names_its_own_system_and_no_other(q: Questionnaire, nation: str | None, must: dict[str, list[str]], must_not: list[str]) -> None:
+    plan = _plan(q, nation=nation)
+    skip = ASSUMED_WHEN_UNKNOWN if nation is None else ()
+    assert _check(_everything(q, plan, skip, NOT_YET_TEMPLATES), must, must_not) == []
+    if nation is None:
+        assert plan["budget"]["nation_assumed"] and any("is not known" in n for n in plan["budget"]["notes"])
+
+
+OTHER = {"partner_org": "other_peer_org", "partner_name": "Peer Partners"}
+"""A partner that is not an HIV organisation, so only the kind of service decides the words."""
+HIV_WORDS = ["HIV", "BHIVA", "National Standards for Peer Support"]
+MH_WORDS = ["mental distress", "Competence framework for mental health peer support workers"]
+
+KINDS = [
+    ("hiv", {"plan": ["BHIVA", "National Standards for Peer Support in HIV", "how long since diagnosis"], "role_description": ["living with HIV"],
+             "safeguarding": ["HIV status"]}, MH_WORDS),
+    ("mental_health", {"plan": MH_WORDS, "role_description": ["mental distress and of recovery"],
+                       "safeguarding": ["someone's mental health"]}, HIV_WORDS),
+    ("sexual_health", {"plan": ["sexual health issues the service sees"], "role_description": ["sexual health"]}, HIV_WORDS + MH_WORDS),
+    ("long_term_condition", {"plan": ["living with the condition the service treats"], "safeguarding": ["health condition"]}, HIV_WORDS + MH_WORDS),
+    (None, {"plan": ["Kind of service* is not answered yet"], "safeguarding": ["health condition"]}, HIV_WORDS + MH_WORDS),
+]
+
+
+@pytest.mark.parametrize("kind, must, must_not", KINDS, ids=lambda v: v if isinstance(v, str) else None)
+def test_each_kind_of_service_gets_its_own_standards_and_words(q: Questionnaire, kind: str | None, must: dict[str, list[str]], must_not: list[str]) -> None:
+    plan = _plan(q, service_kind=kind, **(OTHER if kind != "hiv" else {}))
+    assert _check(_everything(q, plan), must, must_not) == []
+
+
+def test_standards_follow_the_kind_of_service_and_the_nation(q: Questionnaire) -> None:
+    ids = lambda plan: [s["id"] for s in plan["standards"]]  # noqa: E731
+    assert ids(_plan(q, service_kind="hiv", nation="england")) == ["bhiva_care", "hiv_peer_access", "hiv_peer_standards", "nhse_volunteers"]
+    assert ids(_plan(q, service_kind="mental_health", nation="england")) == ["hee_psw", "nhse_volunteers"]
+    assert ids(_plan(q, service_kind="mental_health", nation="scotland")) == ["hee_psw"]
+    assert ids(_plan(q, service_kind=None, nation=None)) == []
+
+
+CHILDREN = ["Add the children's barred list", "The role's check includes the children's barred list", "Train peers in safeguarding children",
+            "Working with young people under 18", "When the person is under 18", "If the patient is under 18", "Young people under 18"]
+
+UNDER_18S = [
+    # under_18s, dbs_check, safety rating, overall rating at best, words that must appear, words that must not
+    ("yes", "enhanced_barred", "red", "red",
+     {"plan": ["Add the children's barred list to the role's criminal record check", "Capped at red: Peers will support under-18s",
+               "Train peers in safeguarding children and young people at Level 2", "Agree consent, parents' and carers' involvement and the move to adult services"],
+      "role_description": ["Working with young people under 18", "move to adult services", "it must include the children's barred list"],
+      "safeguarding": ["When the person is under 18", "parent or carer", "including the children's barred list"],
+      "boundaries": ["Young people under 18", "moves to adult services"],
+      "referral_form": ["If the patient is under 18", "parent or carer", "move to adult services"]}, []),
+    ("yes", "enhanced_both_barred", "green", "green",
+     {"plan": ["The role's check includes the children's barred list"], "role_description": ["checks of both the children's and the adults' barred lists"]},
+     ["Add the children's barred list to the role's criminal record check", "Capped at red: Peers will support under-18s"]),
+    ("yes", "enhanced_children_barred", "green", "green", {"plan": ["The role's check includes the children's barred list"]}, ["Capped at red: Peers will support under-18s"]),
+    ("no", "enhanced_barred", "green", "green", {}, CHILDREN + ["move to adult services"]),
+    (None, "enhanced_barred", "green", "amber", {"plan": ["Support for under-18s* is not answered yet"]}, CHILDREN + ["Capped at red: Peers will support under-18s"]),
+]
+
+
+@pytest.mark.parametrize("under_18s, dbs_check, safety, overall, must, must_not", UNDER_18S)
+def test_under_18s_need_the_childrens_barred_list(q: Questionnaire, under_18s: str | None, dbs_check: str, safety: str, overall: str,
+                                                 must: dict[str, list[str]], must_not: list[str]) -> None:
+    plan = _plan(q, under_18s=under_18s, dbs_check=dbs_check,
+                 # Riverside's other gaps aside: every other go-live item met, so the check alone decides.
+                 safeguarding_lead="agreed", risk_route="agreed", approval="approved", training="partner", supervision="partner")
+    assert plan["readiness"]["domains"]["safety"]["rating"] == safety
+    rank = {"red": 0, "amber": 1, "green": 2}
+    assert rank[plan["readiness"]["overall"]["rating"]] <= rank[overall]
+    if safety == "red":
+        assert plan["readiness"]["overall"]["rating"] == "red"
+    go_live = {g["id"]: g["status"] for g in plan["go_live"]}
+    assert go_live["recruitment_checks"] == {"red": "not_met", "green": "met"}[safety] if under_18s else go_live["recruitment_checks"] == "unknown"
+    assert _check(_everything(q, plan), must, must_not) == []
+
+
+def test_every_term_has_neutral_wording_and_each_options_wording(q: Questionnaire) -> None:
+    """Unknown never defaults to the first answer's wording (England's, HIV's); a listed term has wording for every answer."""
+    for tid, term in q.local.terms.items():
+        question = q.question(term.question)
+        assert question is not None
+        first = term.values.get(question.options[0].id)
+        if first and len(set(term.values.values())) > 1:
+            assert term.unknown != first, f"{tid}: unknown wording is {question.options[0].id}'s"
+        if term.label and term.unknown:
+            assert set(term.values) == {o.id for o in question.options}, f"{tid}: a listed term needs wording for every answer"

@@ -350,6 +350,17 @@ class Messages(Model):
     go_live_unknown: StrictStr
 
 
+class Formats(Model):
+    """How the questionnaire is named when it leaves the toolkit as XLSForm or FHIR (`readiness export --format`)."""
+
+    form_id: Id
+    """The XLSForm's form_id: KoboToolbox, ODK Central and the submissions' XML root use it."""
+    canonical: Annotated[StrictStr, Field(pattern=r"^(https?://|urn:)[^\s|#]+$")]
+    """The FHIR Questionnaire's canonical URL (its `url`); a QuestionnaireResponse cites it with `|version`."""
+    code_system: Annotated[StrictStr, Field(pattern=r"^(https?://|urn:)[^\s|#]+$")]
+    """The FHIR code system every answer option's code belongs to (option ids are its codes)."""
+
+
 class Meta(Model):
     version: StrictStr
     title: StrictStr
@@ -368,6 +379,8 @@ class Meta(Model):
     """The go-live checklist, in the order the plan shows it."""
     start_with: StrictInt = Field(default=3, ge=1)
     """How many of the weakest domains the plan names under 'Start with'."""
+    formats: Formats | None = None
+    """Names for the open-format exports; without it `readiness export --format xlsform|fhir` says what to add."""
 
 
 class Template(Model):

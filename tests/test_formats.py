@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from builder.cli.main import cli
 from builder.core.answers import AnswerFile, parse_answers
+from builder.core.engine import evaluate_plan
 from builder.core.errors import Msg, ReadinessError
 from builder.core.formats.fhir import questionnaire_resource, response_resource
-from builder.core.formats.fields import ABOUT_GROUP, Flat, answers_to_flat, field_groups, normalised, on_path
+from builder.core.formats.fields import ABOUT_GROUP, Flat, answers_to_flat, field_groups, normalised, on_path, score_name
 from builder.core.formats.xlsform import xlsform
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT, load_questionnaire
@@ -115,34 +116,60 @@ def _leaves(group: ET.Element, path: str) -> list[tuple[str, str]]:
     return out
 
 
-def xlsform_enabled(q: Questionnaire, xform: ET.Element, flat: Flat) -> set[str]:
-    """The questions whose `relevant` holds, evaluated by elementpath over an instance holding `flat` (every value given,
-    those of questions the engine skips too, so a stale value cannot leak into the routing unnoticed)."""
+def instance(xform: ET.Element, flat: Flat) -> tuple[ET.ElementTree, dict[str, str]]:
+    """A plain instance shaped like the XForm's, holding `flat`, and each leaf's absolute path -> its name."""
     ns = {"x": "http://www.w3.org/2002/xforms", "h": "http://www.w3.org/1999/xhtml"}
     template = xform.find("h:head/x:model/x:instance", ns)
     assert template is not None
     (root,) = list(template)
     name = root.tag.split("}")[-1]
-    instance = ET.Element(name)
+    top = ET.Element(name)
     nodes = {}
     for path, leaf in _leaves(root, f"/{name}"):
-        parent = instance
+        parent = top
         for part in path.split("/")[2:-1]:
             found = parent.find(part)
             parent = found if found is not None else ET.SubElement(parent, part)
-        el = ET.SubElement(parent, leaf)
         value = flat.get(leaf)
-        el.text = " ".join(value) if isinstance(value, list) else value
+        ET.SubElement(parent, leaf).text = " ".join(value) if isinstance(value, list) else value
         nodes[path] = leaf
-    doc = ET.ElementTree(instance)
+    return ET.ElementTree(top), nodes
+
+
+def xpath(doc: ET.ElementTree, expr: str) -> Any:
+    return elementpath.select(doc, expr, parser=elementpath.XPath1Parser)
+
+
+def xlsform_enabled(q: Questionnaire, xform: ET.Element, flat: Flat) -> set[str]:
+    """The questions whose `relevant` holds, evaluated by elementpath over an instance holding `flat` (every value given,
+    those of questions the engine skips too, so a stale value cannot leak into the routing unnoticed)."""
+    doc, nodes = instance(xform, flat)
     questions = {qu.id for qu in q.questions}
     enabled = set(questions)
     for bind in xform.iter("{http://www.w3.org/2002/xforms}bind"):
         leaf = nodes.get(bind.get("nodeset", ""))
-        if leaf in questions and bind.get("relevant"):
-            if not elementpath.select(doc, f"boolean({bind.get('relevant')})", parser=elementpath.XPath1Parser):
-                enabled.discard(leaf)
+        if leaf in questions and bind.get("relevant") and not xpath(doc, f"boolean({bind.get('relevant')})"):
+            enabled.discard(leaf)
     return enabled
+
+
+def xlsform_scores(q: Questionnaire, xform: ET.Element, flat: Flat) -> dict[str, int]:
+    """Each domain's `score-<domain>` calculation, evaluated by elementpath."""
+    doc, nodes = instance(xform, flat)
+    wanted = {score_name(d.id): d.id for d in q.domains}
+    out = {}
+    for bind in xform.iter("{http://www.w3.org/2002/xforms}bind"):
+        leaf = nodes.get(bind.get("nodeset", ""))
+        if leaf in wanted:
+            value = xpath(doc, f"number({bind.get('calculate')})")
+            assert float(value).is_integer(), (leaf, value)
+            out[wanted[leaf]] = int(value)
+    return out
+
+
+def engine_scores(q: Questionnaire, af: AnswerFile) -> dict[str, int]:
+    plan = evaluate_plan(q, af)
+    return {d.id: plan["readiness"]["domains"][d.id]["score"] for d in q.domains}
 
 
 def fhir_enabled(q: Questionnaire, resource: dict[str, Any], af: AnswerFile) -> set[str]:
@@ -182,11 +209,12 @@ def all_values(q: Questionnaire, af: AnswerFile) -> Flat:
 
 
 @pytest.mark.parametrize("doc", CASES)
-def test_routing_of_both_exports_equals_the_engines(q: Questionnaire, xform: ET.Element, doc: dict[str, Any]) -> None:
+def test_routing_of_both_exports_and_the_forms_scores_equal_the_engines(q: Questionnaire, xform: ET.Element, doc: dict[str, Any]) -> None:
     af = answer_file_of(q, doc)
     asked = on_path(q, af)
     assert xlsform_enabled(q, xform, all_values(q, af)) == asked
     assert fhir_enabled(q, questionnaire_resource(q), af) == asked
+    assert xlsform_scores(q, xform, all_values(q, af)) == engine_scores(q, af)
 
 
 # ---------------------------------------------------------------- answers through every export kind and back
@@ -223,9 +251,12 @@ def as_xlsx(q: Questionnaire, flats: list[Flat]) -> bytes:
     header, rows = table(q, flats, "-")
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append([v or None for v in row])
+    for r, row in enumerate([header, *rows], start=1):
+        for c, value in enumerate(row, start=1):
+            if value:
+                cell = ws.cell(r, c, value)
+                cell.data_type = "s"  # text as KoboToolbox writes it, even one that starts with '='
+
     raw = io.BytesIO()
     wb.save(raw)
     return raw.getvalue()
@@ -314,6 +345,7 @@ def test_generated_answers_route_alike_and_come_back_unchanged(q: Questionnaire,
     asked = on_path(q, af)
     assert xlsform_enabled(q, xform, all_values(q, af)) == asked
     assert fhir_enabled(q, questionnaire_resource(q), af) == asked
+    assert xlsform_scores(q, xform, all_values(q, af)) == engine_scores(q, af)
     for kind, got in round_trips(q, [af]).items():
         assert got == [normalised(q, af)], kind
 

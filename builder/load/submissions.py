@@ -212,7 +212,7 @@ def _from_xml(q: Questionnaire, display: str, raw: bytes) -> Submission:
         if not isinstance(el.tag, str) or len(el):
             continue
         name = etree.QName(el).localname
-        if name in known and name not in flat and (el.text or "").strip():
+        if name in known and name not in flat and el.text:  # a leaf's text, spaces and all, is the answer
             flat[name] = el.text or ""
             lines[name] = el.sourceline or 0
     return _submission(q, display, 1, flat, lines, root.sourceline)

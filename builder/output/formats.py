@@ -18,6 +18,12 @@ from builder.core.formats.xlsform import CHOICES_COLUMNS, SETTINGS_COLUMNS, SURV
 from builder.core.schema import Questionnaire
 from builder.output.fileio import canonical_json, check_output_file, staged_folder, write_output
 
+OPEN_FORMATS = {
+    "xlsform": "downloads/open-formats/peer-support-readiness.xlsx",
+    "fhir": "downloads/open-formats/peer-support-readiness.fhir.json",
+    "fhir-response": "downloads/open-formats/example-response.fhir.json",
+}
+"""Where the site offers the exports (guidance/open-formats.md links these names)."""
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 """Every zip entry's date: the same questionnaire gives the same workbook, byte for byte."""
 

@@ -70,6 +70,11 @@ def assumption_name(aid: str) -> str:
     return ASSUMPTION_PREFIX + aid
 
 
+def score_name(did: str) -> str:
+    """The XLSForm's calculated score of a domain."""
+    return "score-" + did
+
+
 def help_name(qid: str) -> str:
     """A FHIR display item holding the question's help."""
     return "help-" + qid
@@ -88,7 +93,8 @@ def field_groups(q: Questionnaire) -> dict[str, str]:
 
 def check_names(q: Questionnaire) -> None:
     """Refuse a questionnaire whose ids would give two fields one name (a question 'domain' beside a domain 'note'...)."""
-    names = [*field_names(q), ABOUT_GROUP, ASSUMPTIONS_GROUP, *(domain_name(d.id) for d in q.domains), *(help_name(qu.id) for qu in q.questions)]
+    names = [*field_names(q), ABOUT_GROUP, ASSUMPTIONS_GROUP, *(domain_name(d.id) for d in q.domains), *(help_name(qu.id) for qu in q.questions),
+             *(score_name(d.id) for d in q.domains), "about-scores"]
     seen: set[str] = set()
     for name in names:
         if name in seen:

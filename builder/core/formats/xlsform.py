@@ -10,8 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builder.core.formats.fields import ABOUT, ABOUT_GROUP, ASSUMPTIONS_GROUP, assumption_name, check_names, domain_name, note_name
-from builder.core.formats.xpath import Translator
+from builder.core.formats.fields import (
+    ABOUT,
+    ABOUT_GROUP,
+    ASSUMPTIONS_GROUP,
+    assumption_name,
+    check_names,
+    domain_name,
+    note_name,
+    score_name,
+)
+from builder.core.formats.xpath import Translator, domain_score
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Questionnaire
 
@@ -19,12 +28,12 @@ SURVEY_COLUMNS = ("type", "name", "label", "hint", "relevant", "required", "cons
 CHOICES_COLUMNS = ("list_name", "name", "label")
 SETTINGS_COLUMNS = ("form_title", "form_id", "version")
 
-SCORE_REASON = (
-    "Domain scores and ratings are not calculated in the form: a rating also depends on gates, the go-live "
-    "checklist and the overall caps, and a score shown without them would mislead. Bring the submissions back "
-    "with 'readiness import' or 'readiness review' for the plan."
+RATING_REASON = (
+    "Each domain's score is calculated in the form (score-<domain>), exactly as the toolkit scores it. Ratings are not: "
+    "a rating also depends on the domain's gates, the go-live checklist and the overall caps, and a colour shown "
+    "without them would mislead. Bring the submissions back with 'readiness import' or 'readiness review' for the plan."
 )
-"""Why the form carries no score calculations (the issue asks for one or a stated reason)."""
+"""Why the form calculates scores but not ratings; the form shows it as a note at its end."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,9 @@ def xlsform(q: Questionnaire) -> Sheets:
             if relevant:
                 note["relevant"] = relevant
             survey.append(note)
+        if any(qu.scored for qu in d.questions):
+            survey.append({"type": "calculate", "name": score_name(d.id), "label": f"{d.title}: score out of 100",
+                           "calculation": domain_score(tr, d)})
         survey.append({"type": "end_group", "name": domain_name(d.id)})
 
     if q.planning and q.planning.costs.assumptions:
@@ -97,5 +109,6 @@ def xlsform(q: Questionnaire) -> Sheets:
                            "constraint": ". >= 0", "constraint_message": "A number of 0 or more (at most two decimal places)."})
         survey.append({"type": "end_group", "name": ASSUMPTIONS_GROUP})
 
+    survey.append({"type": "note", "name": "about-scores", "label": RATING_REASON})
     settings = [{"form_title": q.meta.title, "form_id": q.meta.formats.form_id, "version": q.meta.version}]
     return Sheets(survey, choices, settings)

@@ -14,7 +14,21 @@ ODK Collect, Enketo and KoboToolbox on them.
 from __future__ import annotations
 
 from builder.core.conditions import question_refs
-from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Question, Questionnaire, RouteIs
+from builder.core.schema import (
+    All,
+    AnyOf,
+    Condition,
+    Domain,
+    Equals,
+    HasRole,
+    In,
+    Includes,
+    IncludesAny,
+    Not,
+    Question,
+    Questionnaire,
+    RouteIs,
+)
 
 TRUE, FALSE = "true()", "false()"
 
@@ -105,6 +119,49 @@ class Translator:
         qid, options = _leaf(cond)
         answered_otherwise = _and([self.asked(qid), f"{ref(qid)} != ''", _not(self._member(qid, options))])
         return _or([self.skipped(qid), answered_otherwise])
+
+
+def _times(flag: str, points: int) -> str:
+    """`points` while `flag` holds, else 0 (XPath 1.0 turns true into 1 in arithmetic)."""
+    if flag == FALSE or points == 0:
+        return ""
+    return str(points) if flag == TRUE else f"({flag}) * {points}"
+
+
+def _sum(parts: list[str]) -> str:
+    parts = [p for p in parts if p]
+    return " + ".join(parts) if parts else "0"
+
+
+def domain_score(tr: Translator, d: Domain) -> str:
+    """The domain's score as the engine computes it (builder/core/engine.py, readiness and _question_points), in XPath 1.0.
+
+    Per scored question: its points while answered (a multiple choice's capped at its maximum), its
+    points_when_skipped while the routing skips it, else 0; out of its maximum, unless its scored_if is
+    definitely false, when it counts for neither. Then 100 * earned / available rounded half up, 0 when
+    nothing is available.
+    """
+    earned: list[str] = []
+    available: list[str] = []
+    for qu in d.questions:
+        if not qu.scored:
+            continue
+        counts = TRUE if qu.scored_if is None else _not(tr.false_(qu.scored_if))
+        asked = tr.asked(qu.id)
+        if qu.type == "multi":
+            raw = _sum([_times(f"contains(concat(' ', {ref(qu.id)}, ' '), ' {o.id} ')", o.points or 0) for o in qu.options])
+            capped = f"({raw}) - (({raw}) > {qu.max}) * (({raw}) - {qu.max})"
+            points = f"({_times(asked, 1) or '0'}) * ({capped})" if asked != TRUE else capped
+        else:
+            points = _sum([_times(_and([asked, f"{ref(qu.id)} = '{o.id}'"]), o.points or 0) for o in qu.options])
+        if qu.points_when_skipped is not None:
+            points = _sum([points if points != "0" else "", _times(tr.skipped(qu.id), min(qu.points_when_skipped, qu.max))])
+        earned.append(f"({points})" if counts == TRUE else f"({_times(counts, 1)}) * ({points})")
+        available.append(_times(counts, qu.max))
+    e, t = _sum(earned), _sum(available)
+    # round() is XPath's half-up rounding, as the engine's; ODK (JavaRosa) has no floor(). 100 * e / t is exact
+    # whenever it ends in .5, so the halves round the same way in floating point.
+    return f"(({t}) > 0) * round(100 * ({e}) div (({t}) + (({t}) = 0)))"
 
 
 def _leaf(cond: Condition) -> tuple[str, list[str]]:

@@ -456,3 +456,29 @@ def test_a_missing_extra_is_named_in_one_line(runner, monkeypatch: pytest.Monkey
     result = runner.invoke(cli, ["export", "--format", "xlsform", "-o", str(tmp_path / "f.xlsx")])
     assert result.exit_code == 2
     assert result.stderr == "readiness: error: " + Msg.EXTRA_MISSING.format(what="the XLSForm export", extra="formats") + "\n"
+
+
+@pytest.mark.slow
+def test_the_site_offers_the_exports(built_site: Path, q: Questionnaire) -> None:
+    from builder.output.formats import OPEN_FORMATS
+
+    html = (built_site / "open-formats.html").read_text(encoding="utf-8")
+    for name in OPEN_FORMATS.values():
+        assert f'href="{name}"' in html, name
+    assert (built_site / OPEN_FORMATS["xlsform"]).read_bytes() == workbook_bytes(xlsform(q))
+    assert json.loads((built_site / OPEN_FORMATS["fhir"]).read_text(encoding="utf-8")) == questionnaire_resource(q)
+    R4B_QR.model_validate(json.loads((built_site / OPEN_FORMATS["fhir-response"]).read_text(encoding="utf-8")))
+
+
+def test_a_questionnaire_without_formats_says_what_to_add(runner, project) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import edit
+
+    path = project.root / "questionnaire" / "questionnaire.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nformats:\n") + 1
+    end = text.index("\n", text.index("  code_system:", start)) + 1
+    edit(path, text[start:end], "")
+    for fmt in ("xlsform", "fhir"):
+        result = runner.invoke(cli, ["export", "--root", str(project.root), "--format", fmt, "-o", str(project.root / "out")])
+        assert result.exit_code == 1
+        assert result.stderr == f"questionnaire/questionnaire.yaml: error: {Msg.NO_FORMATS}\n"

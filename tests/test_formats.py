@@ -373,6 +373,11 @@ def test_a_bad_value_in_an_export_is_located_at_its_row(q: Questionnaire) -> Non
     ("x.csv", b"a;b\n1;2\n", Msg.EXPORT_NO_NAME.format(column="clinic-name")),
     ("x.csv", b"about-clinic/clinic-name\n", str(Msg.EXPORT_EMPTY)),
     ("x.txt", b"hello", Msg.NOT_EXPORT.format(kind="txt")),
+    ("x.csv", b"about-clinic/clinic-name\n\"" + b"a" * 200_000 + b"\"\n",
+     Msg.EXPORT_UNREADABLE.format(kind="CSV", problem="field larger than field limit (131072)")),
+    ("x.xlsx", b"PK\x03\x04 not really a workbook", Msg.EXPORT_UNREADABLE.format(kind="an Excel workbook", problem="BadZipFile: File is not a zip file")),
+    ("x.ndjson", b'{"resourceType": "Bundle", "entry": []}\n', Msg.FHIR_NOT_RESPONSE.format(kind="Bundle")),
+    ("x.csv", b"\xff\xfe", str(Msg.NOT_UTF8)),
 ])
 def test_unreadable_exports_say_why_in_one_line(q: Questionnaire, name: str, raw: bytes, message: str) -> None:
     with pytest.raises(ReadinessError) as caught:
@@ -482,3 +487,26 @@ def test_a_questionnaire_without_formats_says_what_to_add(runner, project) -> No
         result = runner.invoke(cli, ["export", "--root", str(project.root), "--format", fmt, "-o", str(project.root / "out")])
         assert result.exit_code == 1
         assert result.stderr == f"questionnaire/questionnaire.yaml: error: {Msg.NO_FORMATS}\n"
+
+
+def test_the_guidance_page_gives_the_names_the_exports_use(q: Questionnaire) -> None:
+    page = (ROOT / "guidance" / "open-formats.md").read_text(encoding="utf-8")
+    assert q.meta.formats is not None
+    assert f"`{q.meta.formats.canonical}`" in page and f"`{q.meta.formats.code_system}`" in page
+
+
+@pytest.mark.parametrize(("condition", "why"), [
+    ({"not": {"equals": ["note_taking", "none"]}}, "'not' of a test on 'note_taking', which is not asked of every clinic"),
+    ({"any": [{"equals": ["space", "none"]}, {"all": [{"equals": ["booking", "none"]}, {"equals": ["training", "none"]}]}]},
+     "'any' over a part that needs 'all'"),
+])
+def test_fhir_refuses_a_condition_it_cannot_carry(q: Questionnaire, condition: dict[str, Any], why: str) -> None:
+    """Rather than approximate: R4's enableWhen is one flat list, and sees a skipped question as unanswered."""
+    from pydantic import TypeAdapter
+
+    from builder.core.formats.fhir import NotExpressible, enable_when
+    from builder.core.schema import Condition
+
+    with pytest.raises(NotExpressible) as caught:
+        enable_when(q, TypeAdapter(Condition).validate_python(condition))
+    assert str(caught.value) == why

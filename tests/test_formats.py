@@ -510,3 +510,18 @@ def test_fhir_refuses_a_condition_it_cannot_carry(q: Questionnaire, condition: d
     with pytest.raises(NotExpressible) as caught:
         enable_when(q, TypeAdapter(Condition).validate_python(condition))
     assert str(caught.value) == why
+
+
+def test_import_replaces_only_its_own_earlier_output(runner, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    export = tmp_path / "round1.csv"
+    export.write_bytes(as_csv(q, [answers_to_flat(q, answer_file_of(q, c["answers"])) for c in CONFORMANCE[:2]]))
+    out = tmp_path / "answers"
+    assert runner.invoke(cli, ["import", str(export), "-o", str(out)]).exit_code == 0
+    assert runner.invoke(cli, ["import", str(export), "-o", str(out)]).exit_code == 0  # again: its own files are replaced
+    assert sorted(p.name for p in out.iterdir()) == ["round1-001.yaml", "round1-002.yaml"]
+    keep = out / "riverside.yaml"
+    keep.write_bytes((ROOT / "examples" / "riverside.yaml").read_bytes())
+    result = runner.invoke(cli, ["import", str(export), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr == f"{out}: error: {Msg.IMPORT_FOREIGN.format(name='riverside.yaml')}\n"
+    assert keep.read_bytes() == (ROOT / "examples" / "riverside.yaml").read_bytes()

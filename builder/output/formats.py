@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.core.answers import AnswerFile
-from builder.core.errors import Msg, Problem, ProjectError
+from builder.core.errors import Msg, Problem, ProjectError, ReadinessError
 from builder.core.formats.extra import require
 from builder.core.formats.xlsform import CHOICES_COLUMNS, SETTINGS_COLUMNS, SURVEY_COLUMNS, Sheets, xlsform
 from builder.core.schema import Questionnaire
@@ -114,11 +114,17 @@ def write_file(output: Path, data: bytes | str, project_root: Path, inputs: Sequ
 
 
 def write_answer_files(out: Path, files: list[tuple[str, str]], project_root: Path) -> None:
-    """Write imported answer files into `out`, swapped in whole; only a folder that is new or holds nothing but
-    answer files (.yaml) is replaced, so a wrong -o never deletes anything else."""
+    """Write imported answer files into `out`, swapped in whole. Only a folder that is new, empty, or holds nothing but
+    an earlier import of the same exports (`<export>-NNN.yaml`) is replaced, so a wrong -o never deletes a clinic's files."""
     from builder.output.fileio import check_output_folder_holding
 
     check_output_folder_holding(out, project_root, (".yaml",))
+    stems = sorted({re.sub(r"-\d+(?:-\d+)?\.yaml$", "", name) for name, _ in files})
+    ours = re.compile("(?:" + "|".join(map(re.escape, stems)) + r")-\d+(?:-\d+)?\.yaml") if stems else None
+    if out.is_dir():
+        for entry in sorted(p.name for p in out.iterdir()):
+            if ours is None or not ours.fullmatch(entry):
+                raise ReadinessError([Problem(str(out), None, Msg.IMPORT_FOREIGN.format(name=entry))])
     with staged_folder(out) as stage:
         for name, text in files:
             (stage / name).write_text(text, encoding="utf-8")

@@ -158,7 +158,11 @@ def domain_score(tr: Translator, d: Domain) -> str:
             points = _sum([points if points != "0" else "", _times(tr.skipped(qu.id), min(qu.points_when_skipped, qu.max))])
         earned.append(f"({points})" if counts == TRUE else f"({_times(counts, 1)}) * ({points})")
         available.append(_times(counts, qu.max))
-    e, t = _sum(earned), _sum(available)
+    e = _sum(earned)
+    if all(a.isdigit() for a in available if a):  # no scored_if: the total is a number, known now
+        total = sum(int(a) for a in available if a)
+        return f"round(100 * ({e}) div {total})" if total else "0"
+    t = _sum(available)
     # round() is XPath's half-up rounding, as the engine's; ODK (JavaRosa) has no floor(). 100 * e / t is exact
     # whenever it ends in .5, so the halves round the same way in floating point.
     return f"(({t}) > 0) * round(100 * ({e}) div (({t}) + (({t}) = 0)))"

@@ -402,6 +402,8 @@ def test_export_import_plan_and_review_commands(runner, q: Questionnaire, tmp_pa
     result = runner.invoke(cli, ["export", "--format", "xlsform", "-o", str(tmp_path / "form.xlsx")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "form.xlsx").read_bytes() == workbook_bytes(xlsform(q))
+    result = runner.invoke(cli, ["export", "--format", "xlsform"])
+    assert result.exit_code == 2 and result.stderr == f"readiness export: error: {Msg.XLSFORM_NEEDS_OUTPUT}\n"
     result = runner.invoke(cli, ["export", "--format", "fhir"])
     assert result.exit_code == 0 and json.loads(result.stdout) == questionnaire_resource(q)
     result = runner.invoke(cli, ["plan", str(ROOT / "examples" / "riverside.yaml"), "--format", "fhir-response"])

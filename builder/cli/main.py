@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from builder import __version__
-from builder.core.errors import Problem, ProjectError, ReadinessError, printable
+from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, printable
 from builder.core.limits import MAX_SHOWN
 from builder.load.paths import ROOT, Project
 
@@ -307,7 +307,7 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
         _emit(fhir_questionnaire_json(q), output, root)
         return
     if output is None:
-        raise ReadinessError([Problem("readiness export", None, "an XLSForm is a workbook, not text: give -o FILE.xlsx")])
+        raise ReadinessError([Problem("readiness export", None, str(Msg.XLSFORM_NEEDS_OUTPUT))])
     write_file(output, workbook_for(q), Project(root).root)
     say(f"wrote {output}")
 
@@ -316,7 +316,7 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
 @root_option
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the answer files, one per submission (new, or holding only .yaml files: it is replaced whole).")
+              help="Folder for the answer files, one per submission: new, empty, or an earlier import of the same exports (it is replaced whole).")
 def import_(root: Path, exports: tuple[Path, ...], out: Path) -> None:
     """Turn ODK or KoboToolbox exports (CSV, XLSX, XForm XML) and FHIR QuestionnaireResponses (JSON, Bundle, NDJSON)
     into answer files, one per submission, each checked like any answer file."""

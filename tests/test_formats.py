@@ -385,6 +385,25 @@ def test_unreadable_exports_say_why_in_one_line(q: Questionnaire, name: str, raw
     assert [p.message for p in caught.value.problems] == [message]
 
 
+def test_a_response_may_nest_items_echo_help_texts_and_lists_unknown_items_at_their_line(q: Questionnaire) -> None:
+    af = answer_file_of(q, CONFORMANCE[3]["answers"])
+    resource = response_resource(q, af)
+    first = resource["item"][1]["item"][0]
+    # Nested under the answer, as some renderers write follow-ups, and the help text echoed: read the same.
+    first["answer"][0]["item"] = resource["item"][1]["item"][1:]
+    resource["item"][1]["item"] = [first, {"linkId": "help-" + first["linkId"], "text": "help"}]
+    (sub,) = read_export(q, "r.json", json.dumps(resource, indent=1).encode())
+    assert answer_file(q, sub) == normalised(q, af)
+    resource["item"].append({"linkId": "favourite_colour", "answer": [{"valueString": "blue"}]})
+    text = json.dumps(resource, indent=1)
+    (sub,) = read_export(q, "r.json", text.encode())
+    with pytest.raises(ReadinessError) as caught:
+        answer_file(q, sub)
+    (problem,) = caught.value.problems
+    assert problem.message == Msg.FHIR_BAD_ITEM.format(link="favourite_colour", problem="not an item of the toolkit's Questionnaire")
+    assert problem.line == next(i for i, line in enumerate(text.splitlines(), 1) if '"linkId": "favourite_colour"' in line)
+
+
 def test_a_response_to_another_questionnaire_is_refused(q: Questionnaire) -> None:
     resource = response_resource(q, answer_file_of(q, CONFORMANCE[0]["answers"]))
     resource["questionnaire"] = "http://example.org/Questionnaire/phq-9|1"

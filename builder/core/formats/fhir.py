@@ -224,7 +224,8 @@ def response_to_flat(q: Questionnaire, resource: dict[str, Any]) -> tuple[Flat, 
     from builder.core.formats.fields import field_names
 
     f = _formats(q)
-    known = set(field_names(q)) | {ABOUT_GROUP, ASSUMPTIONS_GROUP} | {domain_name(d.id) for d in q.domains}
+    # Groups and the help texts' display items carry no answers, but a form filler may echo them: known, and skipped.
+    known = set(field_names(q)) | {ABOUT_GROUP, ASSUMPTIONS_GROUP} | {domain_name(d.id) for d in q.domains} | {help_name(qu.id) for qu in q.questions}
     flat: Flat = {}
     where: dict[str, tuple[Any, ...]] = {}
     problems: list[tuple[tuple[Any, ...], str]] = []

@@ -353,6 +353,22 @@ def test_generated_answers_route_alike_and_come_back_unchanged(q: Questionnaire,
 # ---------------------------------------------------------------- bad exports: located, checked like any answer file
 
 
+def test_a_multiple_choice_exported_only_as_a_column_per_option_is_read(q: Questionnaire) -> None:
+    """KoboToolbox can export a select-many question as one column per option only: the answers must not be lost."""
+    afs = [answer_file_of(q, c["answers"]) for c in CONFORMANCE[:40]]
+    header, rows = table(q, [answers_to_flat(q, af) for af in afs], "/")
+    multis = {f"{field_groups(q)[qu.id]}/{qu.id}" for qu in q.questions if qu.type == "multi"}
+    keep = [i for i, h in enumerate(header) if h not in multis]
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows([[r[i] for i in keep] for r in [header, *rows]])
+    assert back(q, "ticks.csv", out.getvalue().encode()) == [normalised(q, af) for af in afs]
+    assert any(isinstance(a.value, list) for af in afs for a in af.answers.values())
+    bad = out.getvalue().replace(",1,", ",yes please,", 1).encode()
+    with pytest.raises(ReadinessError) as caught:
+        [answer_file(q, sub) for sub in read_export(q, "ticks.csv", bad)]
+    assert caught.value.problems[0].message.startswith("column '") and "'yes please'" in caught.value.problems[0].message
+
+
 def test_a_bad_value_in_an_export_is_located_at_its_row(q: Questionnaire) -> None:
     flats = [answers_to_flat(q, answer_file_of(q, c["answers"])) for c in CONFORMANCE[:3]]
     flats[1]["budget"] = "plenty"

@@ -84,6 +84,7 @@ class Msg(StrEnum):
     FHIR_NOT_RESPONSE = "a FHIR {kind}, not a QuestionnaireResponse (or a Bundle of them); export the responses"
     FHIR_OTHER_FORM = "answers questionnaire '{given}', not this toolkit's '{canonical}'; only responses to the toolkit's Questionnaire are read"
     FHIR_BAD_ITEM = "item '{link}': {problem}"
+    EXPORT_TICK = "column '{column}' holds '{value}'; an option's own column holds 1 (chosen) or 0"
     XLSFORM_NEEDS_OUTPUT = "an XLSForm is a workbook, not text: give -o FILE.xlsx"
     IMPORT_FOREIGN = "holds '{name}', which an import of these exports did not write; give a new or empty folder, or the one an earlier import of the same exports wrote"
     # Routing

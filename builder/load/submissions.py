@@ -184,11 +184,47 @@ def _from_rows(q: Questionnaire, display: str, rows: list[tuple[int, list[str]]]
     columns = _header_map(q, header)
     if "clinic-name" not in columns.values():
         raise _fail(display, Msg.EXPORT_NO_NAME.format(column="clinic-name"), rows[0][0])
+    ticks = _tick_columns(q, header, set(columns.values()))
     subs = []
     for n, (line, row) in enumerate(r for r in rows[1:] if any(cell.strip() for cell in r[1])):
         flat: Flat = {name: row[i] for i, name in columns.items() if i < len(row) and row[i] != ""}
-        subs.append(_submission(q, display, n + 1, flat, {}, line))
+        problems: list[Problem] = []
+        for qid, options in ticks.items():  # a multiple choice exported only as a column per option
+            chosen = []
+            for i, option in options:
+                cell = row[i].strip().lower() if i < len(row) else ""
+                if cell in TICKED:
+                    chosen.append(option)
+                elif cell not in UNTICKED:
+                    problems.append(Problem(display, line, Msg.EXPORT_TICK.format(column=header[i], value=row[i][:40])))
+            if chosen:
+                flat[qid] = chosen
+        subs.append(_submission(q, display, n + 1, flat, {}, line, problems))
     return subs
+
+
+TICKED = ("1", "true")
+UNTICKED = ("0", "false", "")
+"""How KoboToolbox marks an option in a select-many question's column per option."""
+
+
+def _tick_columns(q: Questionnaire, header: list[str], found: set[str]) -> dict[str, list[tuple[int, str]]]:
+    """Multiple-choice questions with no column of their own but a column per option (`group/question/option`)."""
+    groups = field_groups(q)
+    names: dict[str, tuple[str, str]] = {}
+    for qu in q.questions:
+        if qu.type != "multi" or qu.id in found:
+            continue
+        for o in qu.options:
+            for sep in SEPARATORS:
+                names[f"{groups[qu.id]}{sep}{qu.id}{sep}{o.id}"] = (qu.id, o.id)
+                names[f"{qu.id}{sep}{o.id}"] = (qu.id, o.id)
+    out: dict[str, list[tuple[int, str]]] = {}
+    for i, column in enumerate(header):
+        hit = names.get(column.strip())
+        if hit is not None:
+            out.setdefault(hit[0], []).append((i, hit[1]))
+    return out
 
 
 # ---------------------------------------------------------------- XForm instance XML

@@ -23,7 +23,7 @@ apt_install() {
 # Debian packages: Chromium for the browser tests, Graphviz for diagrams, poppler-utils
 # to look at PDFs, fonts and Pango for WeasyPrint, LibreOffice Writer to check the Word
 # files, python3-venv for the project's virtual environment.
-APT_PACKAGES="chromium graphviz poppler-utils fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui libreoffice-calc-nogui python3-venv"
+APT_PACKAGES="chromium graphviz poppler-utils fonts-dejavu-core fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui libreoffice-calc-nogui python3-venv default-jre-headless"
 missing=""
 for pkg in $APT_PACKAGES; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from builder import __version__
-from builder.core.errors import Problem, ProjectError, ReadinessError, printable
+from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, printable
 from builder.core.limits import MAX_SHOWN
 from builder.load.paths import ROOT, Project
 
@@ -127,7 +127,8 @@ def _emit(text: str, output: Path | None, root: Path, inputs: tuple[Path, ...] =
 @cli.command()
 @root_option
 @click.argument("answers", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="markdown", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown", "fhir-response"]), default="markdown", show_default=True,
+              help="fhir-response: the answers as a FHIR R4 QuestionnaireResponse to the toolkit's Questionnaire.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
 @click.option("--strict", is_flag=True, help="Every question on the path must be answered; answers to skipped questions are errors.")
 def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool) -> None:
@@ -136,7 +137,12 @@ def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool)
     from builder.render.markdown import plan_markdown
 
     clinic = _plan_for(root, answers, strict)
-    text = canonical_json(clinic.plan) if fmt == "json" else plan_markdown(clinic.plan, clinic.q)
+    if fmt == "fhir-response":
+        from builder.output.formats import fhir_response_json
+
+        text = fhir_response_json(clinic.q, clinic.answers)
+    else:
+        text = canonical_json(clinic.plan) if fmt == "json" else plan_markdown(clinic.plan, clinic.q)
     _emit(text, output, root, (answers,))
 
 
@@ -283,13 +289,44 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
 
 @cli.command("export")
 @root_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
-def export(root: Path, output: Path | None) -> None:
-    """Export the validated questionnaire as JSON (what the in-browser wizard evaluates)."""
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsform", "fhir"]), default="json", show_default=True,
+              help="json: what the in-browser wizard reads; xlsform: an XLSForm workbook for ODK and KoboToolbox; fhir: a FHIR R4 Questionnaire.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output (required for xlsform).")
+def export(root: Path, fmt: str, output: Path | None) -> None:
+    """Export the validated questionnaire: JSON for the wizard, an XLSForm workbook, or a FHIR R4 Questionnaire."""
     from builder.load.pipeline import load_project as load
     from builder.output.export import questionnaire_json
 
-    _emit(questionnaire_json(load(Project(root))), output, root)
+    q = load(Project(root))
+    if fmt == "json":
+        _emit(questionnaire_json(q), output, root)
+        return
+    from builder.output.formats import fhir_questionnaire_json, workbook_for, write_file
+
+    if fmt == "fhir":
+        _emit(fhir_questionnaire_json(q), output, root)
+        return
+    if output is None:
+        raise ReadinessError([Problem("readiness export", None, str(Msg.XLSFORM_NEEDS_OUTPUT))])
+    write_file(output, workbook_for(q), Project(root).root)
+    say(f"wrote {output}")
+
+
+@cli.command("import")
+@root_option
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the answer files, one per submission: new, empty, or an earlier import of the same exports (it is replaced whole).")
+def import_(root: Path, exports: tuple[Path, ...], out: Path) -> None:
+    """Turn ODK or KoboToolbox exports (CSV, XLSX, XForm XML) and FHIR QuestionnaireResponses (JSON, Bundle, NDJSON)
+    into answer files, one per submission, each checked like any answer file."""
+    from builder.load.submissions import import_exports
+    from builder.output.formats import write_answer_files
+
+    q = questionnaire_of(root)
+    files = import_exports(q, list(exports))
+    write_answer_files(out, files, Project(root).root)
+    say(f"wrote {len(files)} answer file{'s' if len(files) != 1 else ''} to {out}")
 
 
 def _terminate(signum: int, _frame: object) -> None:

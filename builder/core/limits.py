@@ -30,3 +30,7 @@ MAX_CONDITION_DEPTH = 12
 """Deepest nesting of all/any/not in one questionnaire condition."""
 MAX_SHOWN = 20
 """Most problems printed; the rest are counted ('and N more')."""
+MAX_EXPORT_BYTES = 20_000_000
+"""Largest submission export read (ODK or KoboToolbox CSV, XLSX or XML; FHIR JSON or NDJSON), in bytes (20 MB)."""
+MAX_SUBMISSIONS = 10_000
+"""Most submissions in one export; each is then held to every limit of an answer file."""

@@ -375,6 +375,17 @@ class SharedRule(Model):
     """The answers for which it applies."""
 
 
+class Formats(Model):
+    """How the questionnaire is named when it leaves the toolkit as XLSForm or FHIR (`readiness export --format`)."""
+
+    form_id: Id
+    """The XLSForm's form_id: KoboToolbox, ODK Central and the submissions' XML root use it."""
+    canonical: Annotated[StrictStr, Field(pattern=r"^(https?://|urn:)[^\s|#]+$")]
+    """The FHIR Questionnaire's canonical URL (its `url`); a QuestionnaireResponse cites it with `|version`."""
+    code_system: Annotated[StrictStr, Field(pattern=r"^(https?://|urn:)[^\s|#]+$")]
+    """The FHIR code system every answer option's code belongs to (option ids are its codes)."""
+
+
 class Meta(Model):
     version: StrictStr
     title: StrictStr
@@ -395,6 +406,8 @@ class Meta(Model):
     """How many of the weakest domains the plan names under 'Start with'."""
     shared_rules: dict[Id, SharedRule] = {}
     """Rules stated once (such as when a peer needs an honorary contract), expanded where they are used."""
+    formats: Formats | None = None
+    """Names for the open-format exports; without it `readiness export --format xlsform|fhir` says what to add."""
 
 
 class Claim(Model):

@@ -32,6 +32,8 @@ class PlannedClinic:
     plan: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
     """Answers to questions that were not asked: reported, then ignored."""
+    answers: Any = None
+    """The validated answer file (an AnswerFile) the plan was built from."""
 
 
 def plan_for(project: Project, answers: Path, strict: bool) -> PlannedClinic:
@@ -50,4 +52,4 @@ def plan_for(project: Project, answers: Path, strict: bool) -> PlannedClinic:
     errors = [p for p in ignored if not p.warning] + missing
     if errors:
         raise ReadinessError(errors)
-    return PlannedClinic(q, evaluate_plan(q, af), ignored)
+    return PlannedClinic(q, evaluate_plan(q, af), ignored, af)

@@ -32,7 +32,8 @@ def answer_messages() -> dict[str, str]:
 
 
 def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
-    data = q.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # The open formats' names are for `readiness export --format`; the browser never reads them.
+    data = q.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"meta": {"formats"}})
     # Derived numbers both engines need, computed once here so they cannot drift.
     for d_out, d in zip(data["domains"], q.domains):
         for q_out, qu in zip(d_out["questions"], d.questions):

@@ -91,6 +91,11 @@ def check_output_file(path: Path, project_root: Path, inputs: Iterable[Path] = (
 
 def check_output_folder(out: Path, project_root: Path) -> None:
     """Refuse a folder we may not replace whole: a link, not a folder, the project's own, or holding other files."""
+    check_output_folder_holding(out, project_root, PACK_SUFFIXES)
+
+
+def check_output_folder_holding(out: Path, project_root: Path, suffixes: tuple[str, ...]) -> None:
+    """check_output_folder for a folder whose files all end in one of `suffixes` (answer files, for an import)."""
     try:
         info = out.lstat()
     except (FileNotFoundError, NotADirectoryError):
@@ -105,7 +110,7 @@ def check_output_folder(out: Path, project_root: Path) -> None:
     if not stat.S_ISDIR(info.st_mode):
         raise _refuse(out, Msg.OUTPUT_NOT_FOLDER)
     for entry in sorted(os.scandir(out), key=lambda e: e.name):
-        if not entry.is_file(follow_symlinks=False) or not entry.name.endswith(PACK_SUFFIXES):
+        if not entry.is_file(follow_symlinks=False) or not entry.name.endswith(suffixes):
             raise _refuse(out, Msg.OUTPUT_FOREIGN.format(name=entry.name))
 
 

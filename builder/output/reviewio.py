@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from builder.core.errors import Msg
+from builder.core.limits import MAX_EXPORT_BYTES
 from builder.core.review import MAX_BYTES, Excluded, Rater, Review, clinic_entry, read_rater
 from builder.core.schema import Questionnaire
+from builder.load.submissions import EXPORT_SUFFIXES, is_export
 from builder.output.gcpause import collector_paused
+from builder.output.reviewexports import export_raters
 
 Item = tuple[str, str, str | None]
 """(display name, path on disk, member name inside a zip file or None)."""
@@ -57,17 +60,18 @@ _ZIPS: dict[str, zipfile.ZipFile] = {}
 
 def _read(item: Item) -> bytes | Excluded:
     display, path, member = item
+    limit = MAX_EXPORT_BYTES if display.lower().endswith(EXPORT_SUFFIXES) else MAX_BYTES  # an export holds many submissions
     try:
         if member is None:
             size = os.stat(path).st_size
-            if size > MAX_BYTES:
+            if size > limit:
                 return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
             return Path(path).read_bytes()
         zf = _ZIPS.get(path)
         if zf is None:
             zf = _ZIPS[path] = zipfile.ZipFile(path)
         size = zf.getinfo(member).file_size
-        if size > MAX_BYTES:
+        if size > limit:
             return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
         return zf.read(member)
     except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
@@ -80,7 +84,10 @@ def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
     out: list[Rater | Excluded] = []
     for item in chunk:
         raw = _read(item)
-        out.append(raw if isinstance(raw, Excluded) else read_rater(_Q, item[0], raw))
+        if isinstance(raw, bytes) and is_export(item[0], raw):
+            out.extend(export_raters(_Q, item[0], raw))  # one ODK, KoboToolbox or FHIR export: a rater per submission
+        else:
+            out.append(raw if isinstance(raw, Excluded) else read_rater(_Q, item[0], raw))
     return out
 
 

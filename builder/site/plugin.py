@@ -210,6 +210,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         for name, data in downloads.items():
             self._add(files, config, name, data)
         self._add(files, config, "templates.md", templates_markdown(q, downloads, self._example_name))
+        for name, exported in self._open_formats(q).items():
+            self._add(files, config, name, exported)
         from builder.render.crosswalk import crosswalk_markdown
 
         if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
@@ -244,6 +246,22 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
             if self.example is not None:
                 out[f"downloads/example/{self.example.stem}-plan.pdf"] = (example_dir / "plan.pdf").read_bytes()
         out[TOOLKIT] = self._toolkit(q, project)
+        return out
+
+    def _open_formats(self, q: Questionnaire) -> dict[str, bytes | str]:
+        """The questionnaire as an XLSForm and a FHIR Questionnaire, and the example's answers as a QuestionnaireResponse
+        (guidance/open-formats.md links them)."""
+        from builder.core.answers import load_answers
+        from builder.output.formats import OPEN_FORMATS, fhir_questionnaire_json, fhir_response_json, workbook_for
+
+        if q.meta.formats is None:
+            return {}
+        try:
+            out: dict[str, bytes | str] = {OPEN_FORMATS["xlsform"]: workbook_for(q), OPEN_FORMATS["fhir"]: fhir_questionnaire_json(q)}
+            if self.example is not None:
+                out[OPEN_FORMATS["fhir-response"]] = fhir_response_json(q, load_answers(self.example, q)[0])
+        except ReadinessError as exc:  # the optional extra missing, or a condition FHIR cannot carry: say so, stop
+            raise PluginError("; ".join(p.message for p in exc.problems)) from None
         return out
 
     @staticmethod

@@ -295,7 +295,7 @@ def score_by_hand(q: Questionnaire, sheet: ScoringSheet, rules: SheetRules, pape
             rating = lower(rating, g.cap or g.overall or rating)
     for cap in overall_caps:
         rating = lower(rating, cap)
-    for item in rules.go_live:  # met / not met / not known yet
+    for item in rules.go_live:  # met / planned or not met / not known yet: only met leaves the rating alone
         met = evaluate(item.met, values)
         if met is False:
             rating = lower(rating, item.cap)

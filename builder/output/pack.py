@@ -38,7 +38,7 @@ def _split(q: Questionnaire, plan: dict[str, Any], partner: dict[str, Any]) -> d
 def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The plan document as HTML, with its chart and referral diagram embedded as SVG."""
     from builder.render.charts import chart_alt, readiness_chart_svg
-    from builder.render.documents import _review, environment, partner_of
+    from builder.render.documents import en_gb_date, environment, partner_of
     from builder.render.gantt import gantt_alt, gantt_svg
 
     role_titles = {r.id: r.title for r in q.meta.roles.options}
@@ -91,7 +91,8 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "policy_rows": policy_rows,
         "split": _split(q, plan, partner),
         "partner_name": partner["name"],
-        "review_date": _review(plan["assessment"].get("assessed_on")),
+        # The plan's one review date (the engine's, as plan.md and the wizard show it), not a policy document's yearly one.
+        "review_date": en_gb_date(plan.get("review_date")),
         "golive": golive,
         "golive_find_outs": find_outs,
         "action_titles": {a["id"]: a["title"] for a in plan["actions"]},

@@ -94,6 +94,8 @@ class GoLiveLine:
     """The condition in words, with question numbers."""
     cap: str
     reason: str
+    planned_text: str | None = None
+    """When it is not met, the condition under which it is planned rather than missing (still not met), in words."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,8 @@ class SheetRules:
     """The cap while any go-live condition is not known yet (the engine's)."""
 
 
-UNKNOWN_GO_LIVE_CAP = "amber"
-"""engine.overall_readiness caps at amber while a go-live condition is not known."""
+UNKNOWN_GO_LIVE_CAP = "red"
+"""engine.overall_readiness caps at red while a go-live condition is not known (engine.GO_LIVE_CAP): not known is not ready."""
 
 
 def _leave_out(cond: Any) -> Any:
@@ -158,7 +160,10 @@ def sheet_rules(q: Questionnaire) -> SheetRules:
             first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
             scales.append(Scale(t, scores, first[0], first[1]))
         domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
-    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), g.cap, g.reason) for g in q.meta.go_live)
+    from builder.core.engine import GO_LIVE_CAP
+
+    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), GO_LIVE_CAP, g.reason,
+                               _words(g.planned, q) if g.planned is not None else None) for g in q.meta.go_live)
     return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)
 
 

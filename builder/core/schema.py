@@ -620,6 +620,9 @@ class Hazard(Model):
     residual_likelihood: Score5
     """Likelihood once every control is in place."""
     controls: HazardControls
+    procedure: list[StrictStr] = []
+    """What a peer does when the hazard arises, step by step, in the words the plan's lifting action and the
+    supporting templates print (tests/test_hazards.py holds all three to the same words)."""
     evidence: list[StrictStr] = Field(min_length=1)
     """The tests that prove the control works, as pytest node ids (file::test)."""
     source: Source

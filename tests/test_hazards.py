@@ -35,7 +35,8 @@ def _hazards(q: Questionnaire) -> list[Hazard]:
     return q.hazards.hazards
 
 
-_LOG = _hazards(load_questionnaire())
+_Q = load_questionnaire()
+_LOG = _hazards(_Q)
 HAZARD_IDS = [h.id for h in _LOG]
 PLANNED_IDS = [h.id for h in _LOG if h.planned is not None]
 
@@ -267,3 +268,70 @@ def test_plan_pdf_carries_the_clinics_safety_summary(q: Questionnaire) -> None:
         h = _hazard(q, item["hazard"])
         row = section.split(h.title.replace("'", "&#39;"))[1].split("</tr>")[0]
         assert f'go-live-{item["status"]}">{words[item["status"]]}</span>' in row
+
+
+# ------------------------------------------------------------------ the governance reviewer's cases (issue 19)
+
+
+def _ready(q: Questionnaire) -> dict[str, Answer]:
+    """Northgate with every control in place: its training completed and a boundaries policy."""
+    from builder.core.answers import load_answers
+
+    af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
+    answers = dict(af.answers)
+    policies = answers["policies_in_place"].value
+    assert isinstance(policies, list)
+    answers.update({"training_done": Answer("completed"), "safeguarding_training_done": Answer("completed"),
+                    "data_security_training": Answer("completed"), "policies_in_place": Answer([*policies, "boundaries"])})
+    return answers
+
+
+def _without(answers: dict[str, Answer], question: str, option: str) -> dict[str, Answer]:
+    value = answers[question].value
+    assert isinstance(value, list)
+    return {**answers, question: Answer([v for v in value if v != option])}
+
+
+REVIEWER_CASES = [
+    # Peers who are patients of the same small team, with no lived-experience criteria and no boundaries policy.
+    pytest.param(lambda a: {**_without(a, "policies_in_place", "boundaries"), "lived_experience_criteria": Answer(["none"]),
+                            "new_diagnoses": Answer("under_25")}, "dual_relationships", "not_met", id="dual-relationships"),
+    # Peers reading full notes and writing in the record while the DPIA is unfinished.
+    pytest.param(lambda a: {**a, "dpia": Answer("in_progress")}, "information_governance", "planned", id="dpia-in-progress"),
+    pytest.param(lambda a: {**a, "dpia": Answer("not_started")}, "information_governance", "not_met", id="dpia-not-started"),
+    # Peers in the community, or on the phone from home, with no lone-working policy.
+    pytest.param(lambda a: _without(a, "policies_in_place", "lone_working"), "lone_working", "not_met", id="community-no-lone-working"),
+    pytest.param(lambda a: {**_without(a, "policies_in_place", "lone_working"), "community_work": Answer("no"), "remote_support": Answer("yes")},
+                 "lone_working", "not_met", id="phone-no-lone-working"),
+    # No out-of-hours route after a disclosure of suicide risk.
+    pytest.param(lambda a: {**a, "out_of_hours": Answer("not_yet")}, "risk_route", "not_met", id="no-out-of-hours"),
+    # No incident-reporting cover, no indemnity.
+    pytest.param(lambda a: {**a, "incidents_complaints": Answer("partly")}, "incidents_complaints", "not_met", id="incidents-partly"),
+    pytest.param(lambda a: {**a, "indemnity": Answer("not_yet")}, "indemnity", "not_met", id="no-indemnity"),
+    # Level 2 training that "will be" arranged.
+    pytest.param(lambda a: {**a, "safeguarding_training_done": Answer("booked")}, "safeguarding_training", "planned", id="training-booked"),
+    # Every safeguarding question left unanswered.
+    pytest.param(lambda a: {k: v for k, v in a.items() if q_domain(k) != "safety"}, "safeguarding_cover", "unknown", id="safeguarding-unanswered"),
+]
+
+
+def q_domain(qid: str) -> str:
+    return _Q.domain_of(qid).id
+
+
+def test_every_control_in_place_is_ready(q: Questionnaire) -> None:
+    plan = evaluate_plan(q, AnswerFile("Clinic", answers=_ready(q), assessed_on="2026-11-02"))
+    assert {i["status"] for i in plan["go_live"]} == {"met"}
+    assert plan["readiness"]["overall"]["rating"] == "green", plan["readiness"]["overall"]["reasons"]
+
+
+@pytest.mark.parametrize(("change", "item", "status"), REVIEWER_CASES)
+def test_the_reviewers_unsafe_services_are_not_ready(q: Questionnaire, change: Any, item: str, status: str) -> None:
+    """The answer sets a governance reviewer found rated green before the hazard log: each is red now, naming its item."""
+    plan = evaluate_plan(q, AnswerFile("Clinic", answers=change(_ready(q)), assessed_on="2026-11-02"))
+    got = {i["id"]: i["status"] for i in plan["go_live"]}
+    assert got[item] == status
+    overall = plan["readiness"]["overall"]
+    assert overall["rating"] == "red" and overall["label"] == "Not ready to start"
+    h = next(h for h in _hazards(q) if h.controls.go_live.id == item)
+    _check_blocked(q, h, plan, None if status == "unknown" else True)

@@ -335,3 +335,17 @@ def test_the_reviewers_unsafe_services_are_not_ready(q: Questionnaire, change: A
     assert overall["rating"] == "red" and overall["label"] == "Not ready to start"
     h = next(h for h in _hazards(q) if h.controls.go_live.id == item)
     _check_blocked(q, h, plan, None if status == "unknown" else True)
+
+
+def test_the_clinics_safety_summary_rates_at_its_own_likelihood(q: Questionnaire) -> None:
+    from builder.core.hazards import likelihood
+    from builder.render.safety_case import rating, safety_summary
+
+    small = {**_ready(q), "new_diagnoses": Answer("under_25"), "policies_in_place": Answer(["safeguarding"])}
+    af = AnswerFile("Clinic", answers=small)
+    plan = evaluate_plan(q, af)
+    _, values = walk(q, af)
+    rows = {r["hazard"]: r for r in safety_summary(q, plan)}
+    h = _hazard(q, "dual_relationships")
+    assert likelihood(h, values) == 4 != h.likelihood, "a small service makes dual relationships likelier"
+    assert rows[h.id]["before"] == rating(q, h.severity, 4) and rows[h.id]["status"] == "not_met"

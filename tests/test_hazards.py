@@ -263,7 +263,7 @@ def test_plan_pdf_carries_the_clinics_safety_summary(q: Questionnaire) -> None:
     plan = evaluate_plan(q, af)
     html = plan_html(q, plan, ROOT / "templates")
     section = html.split('id="safety-case"')[1].split("</section>")[0]
-    words = {"met": "Met", "not_met": "Not met", "planned": "Planned, not in place", "unknown": "Not known yet"}
+    words = q.meta.messages.go_live_status.model_dump()
     for item in plan["go_live"]:
         h = _hazard(q, item["hazard"])
         row = section.split(h.title.replace("'", "&#39;"))[1].split("</tr>")[0]

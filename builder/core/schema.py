@@ -345,6 +345,18 @@ class TemplateRules(Model):
     rules: list[TemplateRule]
 
 
+class GoLiveStatus(Model):
+    """How a go-live item's status is named wherever a plan shows it (plan.md, plan.pdf, the wizard)."""
+
+    met: StrictStr
+    """In place: the hazard's cause is definitely false."""
+    not_met: StrictStr
+    planned: StrictStr
+    """Planned or booked, not in place: still not met."""
+    unknown: StrictStr
+    """Turns on an unanswered question: not known is not ready."""
+
+
 class Messages(Model):
     answered: StrictStr
     unanswered: StrictStr
@@ -357,6 +369,8 @@ class Messages(Model):
     go_live_not_met: StrictStr
     go_live_planned: StrictStr
     go_live_unknown: StrictStr
+    go_live_status: GoLiveStatus
+    """The words for each go-live status."""
 
 
 class Meta(Model):

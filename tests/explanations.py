@@ -42,16 +42,23 @@ def explanation_problems(q: Questionnaire, af: AnswerFile, plan: dict[str, Any])
                 gate = gate_lines.get(line)
                 if gate is None or evaluate(gate.when, values) is not True:
                     out.append(f"{d.id}: cap without a gate that holds: {line!r}")
+    planned: dict[str, bool] = {}
     for item in plan["go_live"]:
         spec = next(g for g in q.meta.go_live if g.id == item["id"])
         want = STATUS[evaluate(spec.met, values)]
+        planned[spec.id] = want == "not_met" and spec.planned is not None and evaluate(spec.planned, values) is True
+        if planned[spec.id]:
+            want = "planned"
         if item["status"] != want:
             out.append(f"go-live {item['id']}: status {item['status']}, the answers say {want}")
     reasons = plan["readiness"]["overall"]["reasons"]
     for g in q.meta.go_live:
-        said = fill(msgs.go_live_not_met, cap=g.cap, title=g.title, reason=g.reason) in reasons
-        if said != (evaluate(g.met, values) is False):
+        said = fill(msgs.go_live_not_met, cap="red", title=g.title, reason=g.reason) in reasons
+        if said != (evaluate(g.met, values) is False and not planned.get(g.id)):
             out.append(f"overall: {'says' if said else 'does not say'} that '{g.title}' is not met, against the answers")
+        said = fill(msgs.go_live_planned, cap="red", title=g.title, reason=g.reason) in reasons
+        if said != bool(planned.get(g.id)):
+            out.append(f"overall: {'says' if said else 'does not say'} that '{g.title}' is planned, against the answers")
     route_rules = [r for r in q.meta.routes.rules if evaluate(r.when, values) is True]
     expected_route = [route_rules[0].reason] if route_rules else [q.meta.routes.default.reason]
     if plan["route_reasons"] != expected_route:

@@ -31,7 +31,7 @@ def test_plan_has_the_contract_fields(q: Questionnaire) -> None:
     assert {"resource", "champions", "policies", "roles", "safety", "space", "booking", "information", "supervision",
             "governance", "sustainability"} == set(q.meta.domains)
     assert [(g["id"], g["title"]) for g in plan["go_live"]] == [(g.id, g.title) for g in q.meta.go_live]
-    assert all(g["status"] in ("met", "not_met", "unknown") for g in plan["go_live"])
+    assert all(g["status"] in ("met", "not_met", "planned", "unknown") for g in plan["go_live"])
     assert plan["start_with"] == sorted(q.meta.domains, key=lambda d: (plan["readiness"]["domains"][d]["score"], q.meta.domains.index(d)))[:3]
     assert plan["answers_by_id"] == {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
     for block in [plan["readiness"]["overall"], *plan["readiness"]["domains"].values()]:
@@ -50,8 +50,9 @@ SCENARIOS = {
     "riverside": dict(route="partnership", first_role="navigator", overall="red",
                       templates_in={"partnership_agreement", "confidentiality", "referral_form", "volunteer_agreement", "expenses"},
                       templates_out={"honorary_contract"}),
-    # Employed peer support workers with full notes access: staff, so no honorary contract.
-    "northgate": dict(route="in_house", first_role="mentor", overall="green",
+    # Employed peer support workers with full notes access: staff, so no honorary contract. Training is booked, not
+    # completed, and there is no boundaries policy for peers who are the team's own patients: not ready to start yet.
+    "northgate": dict(route="in_house", first_role="mentor", overall="red",
                       templates_in={"confidentiality", "lone_working"}, templates_out={"partnership_agreement", "referral_form", "supervision", "honorary_contract"}),
     "hillside": dict(route="hub_and_spoke", first_role="educator", overall="red",
                      templates_in={"supervision", "partnership_agreement"}, templates_out={"honorary_contract", "confidentiality"}),
@@ -161,7 +162,7 @@ def test_no_supervision_caps_domain_and_overall_at_red(q: Questionnaire) -> None
     plan = evaluate_plan(q, worse)
     assert plan["readiness"]["domains"]["supervision"]["rating"] == "red"
     assert plan["readiness"]["overall"]["rating"] == "red"
-    assert any("nobody is arranged to supervise peers" in r for r in plan["readiness"]["overall"]["reasons"])
+    assert any("nobody has protected time to supervise peers" in r for r in plan["readiness"]["overall"]["reasons"])
     assert plan["readiness"]["overall"]["score"] >= 70, "the score stays honest; the gate caps the rating"
 
 
@@ -247,17 +248,17 @@ def test_explanations_come_only_from_rules_that_hold(qs: Questionnaire, data: st
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_a_missing_must_have_is_never_better_than_red(qs: Questionnaire, data: st.DataObject) -> None:
+    """Any go-live item not met, planned or not known yet makes the plan red, with an action on the path to it."""
     af = AnswerFile("Clinic", answers=data.draw(answer_sets(qs)))
     plan = evaluate_plan(qs, af)
-    caps = {g.id: g.cap for g in qs.meta.go_live}
-    overall = plan["readiness"]["overall"]["rating"]
-    action_ids = {a["id"] for a in plan["actions"]}
+    overall = plan["readiness"]["overall"]
+    ids = {a["id"] for a in plan["actions"]}
+    lifts = {g.id: set(g.actions) for g in qs.meta.go_live}
     for item in plan["go_live"]:
-        if item["status"] == "not_met":
-            assert RANK[overall] <= RANK[caps[item["id"]]], item
-            assert item["action"] in action_ids, f"{item['id']} is not met but its action {item['action']} is missing"
-        if item["status"] == "unknown":
-            assert overall != "green", item
+        if item["status"] != "met":
+            assert overall["rating"] == "red" and overall["label"] == qs.meta.ratings.labels.red, item
+            assert (lifts[item["id"]] & ids) or (item["status"] == "unknown" and any(i.startswith("find_out_") for i in ids)), \
+                f"{item['id']} is {item['status']} but nothing in the plan lifts it"
 
 
 def _better_options(qu: Question, current: object) -> list[object]:

@@ -55,7 +55,7 @@ KNOWN: set[str] = {
     "builder.load.plan_data -> builder.checks.questionnaire", "builder.load.project -> builder.checks.questionnaire",
     "builder.render.pdf -> builder.output.pool", "builder.render.review -> builder.output.fileio",
     "builder.render.review -> builder.output.gcpause",
-    "cycle builder.checks.questionnaire <-> builder.load.plan_data <-> builder.load.project",
+    "cycle builder.checks.hazards <-> builder.checks.questionnaire <-> builder.load.plan_data <-> builder.load.project",
     "cycle builder.output.pack <-> builder.output.toolkit", "cycle builder.render.review <-> builder.render.workbook",
     "builder.core.review imports _Loader", "builder.core.review imports _scan_json", "builder.core.review imports _scan_yaml",
     "builder.output.pack imports _review", "builder.output.toolkit imports _round_pct", "builder.output.toolkit imports _digest",

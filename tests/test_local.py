@@ -170,7 +170,10 @@ UNDER_18S = [
      ["Add the children's barred list to the role's criminal record check", "Capped at red: Peers will support under-18s"]),
     ("yes", "enhanced_children_barred", "green", "green", {"plan": ["The role's check includes the children's barred list"]}, ["Capped at red: Peers will support under-18s"]),
     ("no", "enhanced_barred", "green", "green", {}, CHILDREN + ["move to adult services"]),
-    (None, "enhanced_barred", "green", "amber", {"plan": ["Support for under-18s* is not answered yet"]}, CHILDREN + ["Capped at red: Peers will support under-18s"]),
+    # Not known: the go-live item is not known yet, so (as for every hazard) its lifting action stays in the plan
+    # beside the Find out step; nothing else about young people is said.
+    (None, "enhanced_barred", "green", "red", {"plan": ["Support for under-18s* is not answered yet", "Add the children's barred list"]},
+     [c for c in CHILDREN if c != "Add the children's barred list"] + ["Capped at red: Peers will support under-18s"]),
 ]
 
 
@@ -185,8 +188,13 @@ def test_under_18s_need_the_childrens_barred_list(q: Questionnaire, under_18s: s
     assert rank[plan["readiness"]["overall"]["rating"]] <= rank[overall]
     if safety == "red":
         assert plan["readiness"]["overall"]["rating"] == "red"
+    # The hazard log's children_barred_list item: not met while the check misses the children's list, met when it
+    # has it or peers support no under-18s, and not known (so the plan is red: not known is not ready) while unanswered.
     go_live = {g["id"]: g["status"] for g in plan["go_live"]}
-    assert go_live["recruitment_checks"] == {"red": "not_met", "green": "met"}[safety] if under_18s else go_live["recruitment_checks"] == "unknown"
+    if under_18s is None:
+        assert go_live["children_barred_list"] == "unknown" and plan["readiness"]["overall"]["rating"] == "red"
+    else:
+        assert go_live["children_barred_list"] == {"red": "not_met", "green": "met"}[safety]
     assert _check(_everything(q, plan), must, must_not) == []
 
 

@@ -213,6 +213,15 @@ def test_pack_holds_actions_csv(tmp_path: Path, runner: CliRunner) -> None:
     first_two = " ".join((reader.pages[0].extract_text() + " " + reader.pages[1].extract_text()).split())
     assert "Cost in year one" in first_two and "First peer meets a patient" in first_two and "Go-live checklist" in first_two
     assert "Timeline and actions" in reader.pages[2].extract_text()
+    # One review date: the plan's own, in plan.md, on the board summary and in every page's footer of plan.pdf.
+    from builder.render.documents import en_gb_date
+
+    review = (out / "plan.md").read_text(encoding="utf-8").split("**Review this plan by:** ")[1].split("\n")[0]
+    when = en_gb_date(review)
+    assert when and review == add_months("2026-10-15", 3)
+    assert f"Review this plan by {when}" in first_two
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    assert all(f"Review date {when}" in p for p in pages), "every page's footer carries the plan's review date"
 
 
 # ------------------------------------------------------------------ checks on the planning data

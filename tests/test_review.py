@@ -129,13 +129,13 @@ def test_progress_between_rounds(q: Questionnaire) -> None:
 
 def test_compare_command(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     after = tmp_path / "after.yaml"
-    after.write_text(HILLSIDE.read_text(encoding="utf-8").replace("supervision: none", "supervision: in_clinic")
+    after.write_text(HILLSIDE.read_text(encoding="utf-8").replace("supervision: none", "supervision: in_clinic\n  supervisor_time: ring_fenced")
                      .replace("2026-11-20", "2027-05-01"), encoding="utf-8")
     out = tmp_path / "cmp"
     result = runner.invoke(cli, ["compare", str(HILLSIDE), str(after), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Training, support and supervision" in result.stdout
-    assert "Must-haves met since: " in result.stdout and "Someone is named to supervise peers" in result.stdout
+    assert "Must-haves met since: " in result.stdout and "A named supervisor has protected time to supervise peers" in result.stdout
     data = json.loads((out / "compare.json").read_text(encoding="utf-8"))
     sup = next(d for d in data["comparison"]["domains"] if d["domain"] == "supervision")
     assert sup["change"] > 0

@@ -295,7 +295,7 @@ def score_by_hand(q: Questionnaire, sheet: ScoringSheet, rules: SheetRules, pape
             rating = lower(rating, g.cap or g.overall or rating)
     for cap in overall_caps:
         rating = lower(rating, cap)
-    for item in rules.go_live:  # met / not met / not known yet
+    for item in rules.go_live:  # met / planned or not met / not known yet: only met leaves the rating alone
         met = evaluate(item.met, values)
         if met is False:
             rating = lower(rating, item.cap)
@@ -473,7 +473,7 @@ def test_the_book_pdf_is_tagged_with_a_full_outline_and_working_links(q: Questio
     assert reader.metadata and reader.metadata.title == "Peer Support Readiness Toolkit"
     outline = _outline(reader)
     titles = {t for _, t in outline}
-    assert [t for d, t in outline if d == 0] == ["Contents", "Guidance", "The paper questionnaire", "Scoring sheet", "Templates", "References"]
+    assert [t for d, t in outline if d == 0] == ["Contents", "Guidance", "Safety case", "The paper questionnaire", "Scoring sheet", "Templates", "References"]
     for t in q.templates:
         assert (1, t.title) in outline, t.id
     for d in q.domains:

@@ -181,7 +181,7 @@ def assert_same_plan(shown: dict[str, Any], plan: dict[str, Any], q: Questionnai
     assert shown["route"] == plan["route"]
     assert next(o.title for o in meta.routes.options if o.id == plan["route"]) in shown["summary"]
     assert shown["roles"] == plan["roles"]
-    status = {"met": "Met", "not_met": "Not met", "unknown": "Not known yet"}
+    status = meta.messages.go_live_status.model_dump()
     for g in plan["go_live"]:
         assert f"{status[g['status']]}: {g['title']}" in shown["summary"], "the plan opens with the go-live checklist"
     titles = ", ".join(next(o.title for o in meta.roles.options if o.id == r) for r in plan["roles"])

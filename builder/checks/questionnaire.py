@@ -53,8 +53,9 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
             yield Rule(f"action '{a.id}'", src, ("actions", i, "when"), a.when, None, True, "action")
     for rid, sr in q.meta.shared_rules.items():
         yield Rule(f"shared rule '{rid}'", meta, ("shared_rules", rid, "when"), sr.when, None, False, "shared")
-    for i, gl in enumerate(q.meta.go_live):
-        yield Rule(f"go-live item '{gl.id}'", meta, ("go_live", i, "met"), gl.met, None, False, "go_live")
+    from builder.checks.hazards import hazard_rules  # the hazard log's causes: the go-live checklist
+
+    yield from hazard_rules(q, sources)
     for i, g in enumerate(q.meta.overall.gates):
         yield Rule(f"overall gate '{g.id}'", meta, ("overall", "gates", i, "when"), g.when, None, False, "gate")
     for i, r in enumerate(q.meta.routes.rules):
@@ -110,12 +111,9 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
             problems.append(src.problem(("questions",), Msg.NO_POINTS.format(where=f"domain '{d.id}'")))
     for i, g in enumerate(q.meta.overall.gates):
         seen("gate", g.id, meta, ("overall", "gates", i, "id"), gate_ids)
-    go_live_ids: dict[str, str] = {}
-    for i, gl in enumerate(q.meta.go_live):
-        seen("go-live item", gl.id, meta, ("go_live", i, "id"), go_live_ids)
-        if gl.action not in action_ids:
-            problems.append(meta.problem(("go_live", i, "action"), Msg.REF_ACTION.format(
-                where=f"go-live item '{gl.id}'", action=gl.action, hint=hint(gl.action, action_ids))))
+    from builder.checks.hazards import check_hazards
+
+    problems += check_hazards(q, sources, action_ids, thorough=thorough)
     for d in q.domains:
         finding_ids: dict[str, str] = {}
         for i, f in enumerate(d.findings):

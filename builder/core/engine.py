@@ -147,7 +147,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     route, route_reasons = choose_route(ctx)
     roles, role_note, fit = choose_roles(ctx)
     start = start_with(ctx, domains)
-    actions = plan_actions(ctx, domains, route, roles)
+    actions = plan_actions(ctx, domains, route, roles, go_live)
     templates, template_reasons = plan_templates(ctx, route, roles)
     answered, by_id = plan_answers(ctx)
     coverage = standards_coverage(ctx, actions, templates)
@@ -262,12 +262,20 @@ def readiness(ctx: Context) -> dict[str, Any]:
 
 
 STATUS = {True: "met", False: "not_met", None: "unknown"}
+GO_LIVE_CAP = "red"
+"""Any go-live item not met, only planned, or not known yet: the service is not ready to start."""
 
 
 def go_live_checklist(ctx: Context) -> list[dict[str, Any]]:
-    """Each condition that must hold before the first peer meets a patient, with its status."""
-    return [{"id": g.id, "title": g.title, "status": STATUS[evaluate(g.met, ctx.values)], "action": g.action}
-            for g in ctx.q.meta.go_live]
+    """Each condition that must hold before the first peer meets a patient (one per hazard), with its status:
+    met, not_met, planned (what is missing is only planned: still not met) or unknown (not known yet)."""
+    out = []
+    for g in ctx.q.meta.go_live:
+        status = STATUS[evaluate(g.met, ctx.values)]
+        if status == "not_met" and g.planned is not None and evaluate(g.planned, ctx.values) is True:
+            status = "planned"
+        out.append({"id": g.id, "title": g.title, "status": status, "action": g.action, "hazard": g.hazard})
+    return out
 
 
 def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[str, Any]]) -> dict[str, Any]:
@@ -287,14 +295,15 @@ def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[
             reasons.append(fill(msgs.gate, cap=cap, reason=reason))
     items = {g.id: g for g in meta.go_live}
     for item in go_live:
-        if item["status"] == "not_met":
+        if item["status"] in ("not_met", "planned"):
             g = items[item["id"]]
-            rating = _cap(rating, g.cap)
-            reasons.append(fill(msgs.go_live_not_met, cap=g.cap, title=g.title, reason=g.reason))
+            rating = _cap(rating, GO_LIVE_CAP)
+            template = msgs.go_live_planned if item["status"] == "planned" else msgs.go_live_not_met
+            reasons.append(fill(template, cap=GO_LIVE_CAP, title=g.title, reason=g.reason))
     unknown = [item["title"] for item in go_live if item["status"] == "unknown"]
     if unknown:
-        rating = _cap(rating, "amber")
-        reasons.append(fill(msgs.go_live_unknown, cap="amber", titles="; ".join(unknown)))
+        rating = _cap(rating, GO_LIVE_CAP)
+        reasons.append(fill(msgs.go_live_unknown, cap=GO_LIVE_CAP, titles="; ".join(unknown)))
     red = [domains[did]["title"] for did in meta.domains if domains[did]["rating"] == "red"]
     if red:
         cap = meta.overall.any_red_caps_at
@@ -343,11 +352,20 @@ def start_with(ctx: Context, domains: dict[str, Any]) -> list[str]:
     return _weakest_first(ctx, domains)[: ctx.q.meta.start_with]
 
 
-def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[str]) -> list[dict[str, Any]]:
-    """Find-outs for unknowns, then every action whose condition holds;
-    by phase, weakest domain first (Community Readiness Model), then as written."""
+def lifting(ctx: Context, go_live: list[dict[str, Any]]) -> set[str]:
+    """The actions that lift a go-live item that is not met (planned and not known yet included)."""
+    items = {g.id: g for g in ctx.q.meta.go_live}
+    return {a for item in go_live if item["status"] != "met" for a in items[item["id"]].actions}
+
+
+def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[str],
+                 go_live: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Find-outs for unknowns, then every action whose condition holds, and every action that lifts a go-live
+    item not yet met unless its own condition is definitely false; by phase, weakest domain first
+    (Community Readiness Model), then as written."""
     q, meta = ctx.q, ctx.q.meta
     msgs = meta.messages
+    lifts = lifting(ctx, go_live or [])
     phase_index = {p.id: i for i, p in enumerate(meta.phases)}
     domain_rank = {did: i for i, did in enumerate(_weakest_first(ctx, domains))}
     keyed: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
@@ -364,7 +382,8 @@ def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[
                 "source": meta.title, "guidance": asked.guidance,
             }))
         for j, a in enumerate(d.actions):
-            if a.when is not None and evaluate(a.when, ctx.values, route, roles) is not True:
+            held = True if a.when is None else evaluate(a.when, ctx.values, route, roles)
+            if held is not True and not (held is None and a.id in lifts):
                 continue
             if not ctx.words:
                 keyed.append(((phase_index[a.phase], domain_rank[d.id], 1, j), {"id": a.id, "domain": d.id, "phase": a.phase}))

@@ -306,7 +306,7 @@ def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False)
                 "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains}}
     route, _ = choose_route(ctx)
     roles, _, _ = choose_roles(ctx)
-    actions = plan_actions(ctx, domains, route, roles)
+    actions = plan_actions(ctx, domains, route, roles, go_live)
     templates, _ = plan_templates(ctx, route, roles)
     cost = None
     p = q.planning

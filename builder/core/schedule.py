@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from builder.core.conditions import Value, evaluate
+from builder.core.hazards import lifting_actions
 from builder.core.schema import Questionnaire, Schedule
 
 FIND_OUT = "find_out_"
@@ -36,9 +37,9 @@ def add_months(iso: str, months: int) -> str:
     return dt.date(year, month, min(d.day, last)).isoformat()
 
 
-def is_must(sched: Schedule, action_id: str) -> bool:
-    """A must-do: every "find out" action, and each action the schedule marks must."""
-    if action_id.startswith(FIND_OUT):
+def is_must(sched: Schedule, action_id: str, lifts: frozenset[str] = frozenset()) -> bool:
+    """A must-do: every "find out" action, each action that lifts a go-live item (`lifts`), and each the schedule marks must."""
+    if action_id.startswith(FIND_OUT) or action_id in lifts:
         return True
     timing = sched.actions.get(action_id)
     return timing is not None and timing.must
@@ -47,7 +48,8 @@ def is_must(sched: Schedule, action_id: str) -> bool:
 def must_first(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The plan's order of actions: must-dos first in each phase; otherwise the engine's order (weakest domain first) stands."""
     phases = {p.id: i for i, p in enumerate(q.meta.phases)}
-    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"]) else 1))
+    lifts = lifting_actions(q.meta)
+    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"], lifts) else 1))
 
 
 def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], values: Mapping[str, Value],
@@ -58,15 +60,16 @@ def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], v
     """
     phases = [p.id for p in q.meta.phases]
     ids = {a["id"] for a in actions}
+    lifts = lifting_actions(q.meta)  # every action that lifts a go-live item is a must-do before the first patient
     for a in actions:
         a["owner"] = owner_for(sched, a["owner"], values, route, roles)
         timing = sched.actions.get(a["id"])
         if a["id"].startswith(FIND_OUT):
             a["weeks"], a["must"], a["after"] = sched.find_out_weeks, True, []
         elif timing is None:
-            a["weeks"], a["must"], a["after"] = sched.default_weeks, False, []
+            a["weeks"], a["must"], a["after"] = sched.default_weeks, a["id"] in lifts, []
         else:
-            a["weeks"], a["must"], a["after"] = timing.weeks, timing.must, [d for d in timing.after if d in ids]
+            a["weeks"], a["must"], a["after"] = timing.weeks, timing.must or a["id"] in lifts, [d for d in timing.after if d in ids]
     actions[:] = must_first(q, sched, actions)
 
     by_id = {a["id"]: a for a in actions}

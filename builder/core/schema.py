@@ -218,19 +218,27 @@ class Finding(Model):
 
 
 class GoLive(Model):
-    """A condition that must hold before the first peer meets a patient."""
+    """A go-live checklist line: what must hold before the first peer meets a patient.
+
+    Never written by hand: the loader derives each one from a hazard in hazards.yaml (see Hazard)."""
 
     id: Id
     title: StrictStr
     """What must be true, phrased as a statement (the checklist line)."""
     met: Condition
-    """Holds: met; does not hold: not met (the overall rating is capped at `cap`); unknown: not known yet (capped at amber)."""
-    cap: Cap = "red"
-    """Highest overall rating while this is not met."""
+    """Holds: met. Does not hold: not met, or planned (see `planned`). Unknown: not known yet. Any status but met
+    makes the overall rating red."""
+    planned: Condition | None = None
+    """While the item is not met, this holds when what is missing is only planned, not absent: shown as planned."""
     reason: StrictStr
     """Why it matters: shown with the cap when it is not met."""
     action: Id
-    """The action that lifts it; the plan lists it whenever this is not met."""
+    """The first action that lifts it (the plan's checklist line links to it)."""
+    actions: list[Id] = []
+    """Every action that lifts it: each a must-do before the first patient, listed whenever the item is not met
+    and the action's own condition does not rule it out."""
+    hazard: Id | None = None
+    """The hazard in hazards.yaml this item controls."""
 
 
 class Ratings(Model):
@@ -352,6 +360,18 @@ class TemplateRules(Model):
     rules: list[TemplateRule]
 
 
+class GoLiveStatus(Model):
+    """How a go-live item's status is named wherever a plan shows it (plan.md, plan.pdf, the wizard)."""
+
+    met: StrictStr
+    """In place: the hazard's cause is definitely false."""
+    not_met: StrictStr
+    planned: StrictStr
+    """Planned or booked, not in place: still not met."""
+    unknown: StrictStr
+    """Turns on an unanswered question: not known is not ready."""
+
+
 class Messages(Model):
     answered: StrictStr
     unanswered: StrictStr
@@ -362,7 +382,10 @@ class Messages(Model):
     find_out_detail: StrictStr
     not_scored: StrictStr
     go_live_not_met: StrictStr
+    go_live_planned: StrictStr
     go_live_unknown: StrictStr
+    go_live_status: GoLiveStatus
+    """The words for each go-live status."""
 
 
 class SharedRule(Model):
@@ -401,7 +424,8 @@ class Meta(Model):
     standards: dict[Id, Standard] = {}
     """The standards crosswalk: each action and template names the standards it helps meet."""
     go_live: list[GoLive] = []
-    """The go-live checklist, in the order the plan shows it."""
+    """The go-live checklist, in the order the plan shows it: derived by the loader from hazards.yaml, never
+    written in questionnaire.yaml."""
     start_with: StrictInt = Field(default=3, ge=1)
     """How many of the weakest domains the plan names under 'Start with'."""
     shared_rules: dict[Id, SharedRule] = {}
@@ -450,6 +474,8 @@ class Questionnaire(Model):
     """Budget, timeline, risks and indicators (questionnaire/costs.yaml and friends)."""
     local: Local = Field(default_factory=lambda: Local())
     """Wording that depends on where the service is and whom it serves (questionnaire/local.yaml)."""
+    hazards: HazardLog | None = None
+    """The hazard log (questionnaire/hazards.yaml); meta.go_live is derived from it."""
 
     @cached_property
     def questions(self) -> list[Question]:
@@ -692,6 +718,71 @@ class RiskRegister(Model):
     levels: list[RiskLevel]
     """Score bands, highest first (NHS: 15+ extreme, 8+ high, 4+ moderate, else low)."""
     risks: list[Risk]
+
+
+class HazardGoLive(Model):
+    """The go-live checklist line a hazard puts on every plan."""
+
+    id: Id
+    """The checklist item's id, as the plan's `go_live` list names it."""
+    title: StrictStr
+    """What must be true before the first peer meets a patient, as a statement."""
+    reason: StrictStr
+    """What could happen while it is not true (completes "Not ready to start because ...")."""
+
+
+class HazardControls(Model):
+    """What reduces the hazard: a go-live item, the actions that lift it and the templates that support them."""
+
+    go_live: HazardGoLive
+    """The checklist item; the checklist is built from these, in the hazard log's order."""
+    actions: list[Id] = Field(min_length=1)
+    """Actions (from the domain files) that lift the item: must-dos before the first patient."""
+    templates: list[Id] = []
+    """Templates (from templates/catalog.yaml) a clinic adapts to put the control in place."""
+
+
+class Hazard(Model):
+    """One thing a peer support service could do to harm a patient or a peer, and how the plan controls it."""
+
+    id: Id
+    title: StrictStr
+    """A short name for the hazard."""
+    harm: StrictStr
+    """What could happen, and to whom, in one or two sentences."""
+    affects: list[Literal["patient", "peer", "staff"]] = Field(min_length=1)
+    """Who could be harmed."""
+    cause: Condition
+    """Holds (or cannot be ruled out because an answer is unknown) while the hazard is uncontrolled. The go-live
+    item is met only when this is definitely false."""
+    planned: Condition | None = None
+    """While the cause holds, this holds when every missing control is at least planned (shown as planned, still not met)."""
+    severity: Score5
+    """How bad the harm would be, on the NHS 5 x 5 scale the risk register uses (5: catastrophic)."""
+    likelihood: Score5
+    """How likely it is while the cause holds, before controls (5: almost certain)."""
+    cases: list[RiskCase] = []
+    """Answers that make it more or less likely (first that holds wins), as in the risk register."""
+    residual_severity: Score5
+    """Severity once every control is in place."""
+    residual_likelihood: Score5
+    """Likelihood once every control is in place."""
+    controls: HazardControls
+    procedure: list[StrictStr] = []
+    """What a peer does when the hazard arises, step by step, in the words the plan's lifting action and the
+    supporting templates print (tests/test_hazards.py holds all three to the same words)."""
+    evidence: list[StrictStr] = Field(min_length=1)
+    """The tests that prove the control works, as pytest node ids (file::test)."""
+    source: Source
+    """The source document that names the hazard or its control."""
+
+
+class HazardLog(Model):
+    """questionnaire/hazards.yaml: the safety case's hazard log."""
+
+    method: StrictStr
+    """How the log is kept and reviewed (the clinical risk management method it follows)."""
+    hazards: list[Hazard] = Field(min_length=1)
 
 
 class Indicator(Model):

@@ -17,9 +17,9 @@ from typing import Any
 
 from builder.checks.questionnaire import witness
 from builder.core.answers import Answer, AnswerFile, load_answers
-from builder.core.conditions import SKIPPED
+from builder.core.conditions import SKIPPED, leaves, question_refs
 from builder.core.engine import evaluate_plan
-from builder.core.schema import Questionnaire
+from builder.core.schema import All, Condition, Hazard, Not, Questionnaire
 from builder.load.project import ROOT, load_questionnaire
 from builder.output.export import questionnaire_json
 from builder.output.fileio import atomic_write, canonical_json
@@ -75,6 +75,33 @@ def coverage_cases(q: Questionnaire, base: AnswerFile) -> list[tuple[str, Answer
     return cases
 
 
+def hazard_witnesses(q: Questionnaire, h: Hazard) -> list[dict[str, Any]]:
+    """Answer assignments where the hazard's cause holds, one for each way it can (each part of the cause, and its
+    'planned' case, held together with the cause), without repeats, in a fixed order."""
+    found: list[dict[str, Any]] = []
+    extra: list[Condition | None] = [None, h.planned] + [leaf for leaf, _ in leaves(h.cause)]
+    extra += [Not(**{"not": leaf}) for leaf, _ in leaves(h.cause)]
+    for cond in extra:
+        world = witness(q, h.cause if cond is None else All(all=[h.cause, cond]))
+        if world is not None and world not in found:
+            found.append(world)
+    return found
+
+
+def hazard_cases(q: Questionnaire) -> list[tuple[str, AnswerFile]]:
+    """For every hazard: each way its cause holds, and the same with the answers it hangs on left out (not known)."""
+    cases: list[tuple[str, AnswerFile]] = []
+    for h in q.hazards.hazards if q.hazards else []:
+        for i, world in enumerate(hazard_witnesses(q, h)):
+            given = {k: Answer(v) for k, v in world.items() if v is not SKIPPED and v is not None}
+            cases.append((f"hazard {h.id}: cause holds {i + 1}", AnswerFile("Hazard Clinic", answers=given, assessed_on="2026-11-02")))
+        world = hazard_witnesses(q, h)[0]
+        refs = {r[0] for r in question_refs(h.cause)}
+        unknown = {k: Answer(v) for k, v in world.items() if k not in refs and v is not SKIPPED and v is not None}
+        cases.append((f"hazard {h.id}: cause not known", AnswerFile("Hazard Clinic", answers=unknown, assessed_on="2026-11-02")))
+    return cases
+
+
 def build(q: Questionnaire) -> dict[Path, str]:
     """Every generated fixture file and its content."""
     files: dict[Path, str] = {}
@@ -96,6 +123,9 @@ def build(q: Questionnaire) -> dict[Path, str]:
     # One part of a sum overridden (an employer outside the NHS pays the full pension rate): the multiplier follows it.
     part = dataclasses.replace(base, assumptions={"pension_employer_rate": 2378, "holiday_accrual_rate": 1000})
     cases.append({"name": "riverside with an on-cost part", "answers": answer_doc(part), "plan_sha256": plan_digest(evaluate_plan(q, part))})
+    # The safety case's proof in the browser's engine: each hazard's cause holding, and not known (tests/test_hazards.py).
+    for name, af in hazard_cases(q):
+        cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     for name, af in coverage_cases(q, base):
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, hint
+from builder.core.hazards import derive_go_live
 from builder.core.limits import MAX_CONDITION_DEPTH
-from builder.core.schema import OPERATORS, Catalog, Domain, Meta, Questionnaire
+from builder.core.schema import OPERATORS, Catalog, Domain, HazardLog, Meta, Questionnaire
 from builder.load.sources import LoadedFile, expand_shared_rules, load
 
 M = TypeVar("M", bound=BaseModel)
@@ -23,8 +24,8 @@ from builder.load.paths import ROOT, Project  # noqa: E402  (re-exported: caller
 __all__ = ["ROOT", "Project", "load_questionnaire", "load_checked"]
 
 
-PLANNING_LISTS = {"assumptions": "assumption", "lines": "cost line", "risks": "risk", "indicators": "indicator"}
-"""Lists in the planning files whose items are named by id in error messages."""
+PLANNING_LISTS = {"assumptions": "assumption", "lines": "cost line", "risks": "risk", "indicators": "indicator", "hazards": "hazard"}
+"""Lists in the planning files and the hazard log whose items are named by id in error messages."""
 
 
 def describe(data: Any, loc: tuple[Any, ...]) -> str:
@@ -162,7 +163,7 @@ def _duplicate_questions(domains: list[Domain], sources: dict[str, LoadedFile]) 
 
 
 def _optional(project: Project, path: Path, model: type[M], key: str, sources: dict[str, LoadedFile], problems: list[Problem]) -> M | None:
-    """An optional file (bindings.yaml, contract.yaml): validated when present, None when absent."""
+    """An optional file (bindings.yaml, contract.yaml, hazards.yaml): validated when present, None when absent."""
     if not path.exists():
         return None
     sources[key] = load(path, project.rel(path))
@@ -206,6 +207,8 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     expand_shared_rules(meta_src, rules, problems, skip=("shared_rules",))
     meta, errs = validate(Meta, meta_src)
     problems += errs
+    if isinstance(meta_src.data, dict) and "go_live" in meta_src.data:
+        problems.append(meta_src.problem(("go_live",), Msg.GO_LIVE_WITHOUT_HAZARD))
 
     catalog_path = project.templates_dir / "catalog.yaml"
     catalog_src = load(catalog_path, project.rel(catalog_path))
@@ -245,17 +248,20 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     from builder.load.plan_data import FILES as PLANNING_FILES
     from builder.load.plan_data import load_planning
 
+    hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems)
     planning, planning_sources, errs = load_planning(project, rules)
     problems += errs
     sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", "contract", "local", *domain_ids, *PLANNING_FILES):
+        if path.stem not in ("questionnaire", "contract", "local", "hazards", *domain_ids, *PLANNING_FILES):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     problems += _duplicate_questions(domains, sources)
     if problems or meta is None or catalog is None:
         raise ProjectError(problems)
-    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning,
+    # The go-live checklist is the hazard log's: derived here, once, so no second list exists to drift.
+    meta = meta.model_copy(update={"go_live": derive_go_live(hazards)})
+    questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, hazards=hazards,
                                   bindings=bindings or Bindings(), local=local or Local())
     found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]

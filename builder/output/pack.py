@@ -38,8 +38,9 @@ def _split(q: Questionnaire, plan: dict[str, Any], partner: dict[str, Any]) -> d
 def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The plan document as HTML, with its chart and referral diagram embedded as SVG."""
     from builder.render.charts import chart_alt, readiness_chart_svg
-    from builder.render.documents import _review, environment, partner_of
+    from builder.render.documents import en_gb_date, environment, partner_of
     from builder.render.gantt import gantt_alt, gantt_svg
+    from builder.render.safety_case import safety_summary
 
     role_titles = {r.id: r.title for r in q.meta.roles.options}
     answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
@@ -91,8 +92,10 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "policy_rows": policy_rows,
         "split": _split(q, plan, partner),
         "partner_name": partner["name"],
-        "review_date": _review(plan["assessment"].get("assessed_on")),
+        # The plan's one review date (the engine's, as plan.md and the wizard show it), not a policy document's yearly one.
+        "review_date": en_gb_date(plan.get("review_date")),
         "golive": golive,
+        "safety": safety_summary(q, plan),
         "golive_find_outs": find_outs,
         "action_titles": {a["id"]: a["title"] for a in plan["actions"]},
         "gantt": {"uri": _data_uri(gantt_svg(plan, q)), "alt": gantt_alt(plan)} if "first_patient_week" in plan else None,

@@ -94,6 +94,8 @@ class GoLiveLine:
     """The condition in words, with question numbers."""
     cap: str
     reason: str
+    planned_text: str | None = None
+    """When it is not met, the condition under which it is planned rather than missing (still not met), in words."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,8 @@ class SheetRules:
     """The cap while any go-live condition is not known yet (the engine's)."""
 
 
-UNKNOWN_GO_LIVE_CAP = "amber"
-"""engine.overall_readiness caps at amber while a go-live condition is not known."""
+UNKNOWN_GO_LIVE_CAP = "red"
+"""engine.overall_readiness caps at red while a go-live condition is not known (engine.GO_LIVE_CAP): not known is not ready."""
 
 
 def _leave_out(cond: Any) -> Any:
@@ -158,7 +160,10 @@ def sheet_rules(q: Questionnaire) -> SheetRules:
             first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
             scales.append(Scale(t, scores, first[0], first[1]))
         domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
-    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), g.cap, g.reason) for g in q.meta.go_live)
+    from builder.core.engine import GO_LIVE_CAP
+
+    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), GO_LIVE_CAP, g.reason,
+                               _words(g.planned, q) if g.planned is not None else None) for g in q.meta.go_live)
     return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)
 
 
@@ -255,9 +260,13 @@ def _text(html: str) -> str:
 
 def guidance_chapter(project: Project, page: str, links: LinkMap, shift: int = 1) -> Chapter:
     """One guidance page as a chapter: the site's Markdown, the site's extensions, book links."""
+    return markdown_chapter((project.guidance_dir / page).read_text(encoding="utf-8"), page, links, shift)
+
+
+def markdown_chapter(text: str, page: str, links: LinkMap, shift: int = 1) -> Chapter:
+    """Site Markdown (a guidance page, or one the site generates, such as the safety case) as a book chapter."""
     import markdown
 
-    text = (project.guidance_dir / page).read_text(encoding="utf-8")
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={"toc": {"permalink": False}})
     body = md.convert(text)
     prefix = slug(page)
@@ -302,12 +311,22 @@ def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = 
     parts: list[Part] = []
     if plan is None:
         pages = guidance_pages(project)
-        links = LinkMap(pages)
+        from builder.render.safety_case import SAFETY_CASE_PAGE
+
+        links = LinkMap(pages + [SAFETY_CASE_PAGE])
         guidance = Part("part-guidance", "Guidance", "chapters",
                         intro="The guidance from the toolkit's website, printed from the same pages: why peer support, each area of readiness, "
                               "and how to set the service up.")
         guidance.chapters = [guidance_chapter(project, p, links) for p in pages if p != REFERENCES]
         parts.append(guidance)
+        from builder.render.safety_case import SAFETY_CASE_PAGE, safety_case_markdown
+
+        if q.hazards is not None:  # the same text as the site's safety case page
+            safety = Part("part-safety-case", "Safety case", "chapters",
+                          intro="The hazards a new peer support service can pose, how the go-live checklist controls each, and the "
+                                "evidence that the controls work; with a summary a clinic can attach to its governance paper.")
+            safety.chapters = [markdown_chapter(safety_case_markdown(q), SAFETY_CASE_PAGE, links)]
+            parts.append(safety)
         parts.append(Part("questionnaire", "The paper questionnaire", "questionnaire",
                           contents=[(f"q-domain-{i}", f"{i}. {d.title}") for i, d in enumerate(q.domains, start=1)]))
         parts.append(Part("scoring-sheet", "Scoring sheet", "scoring",

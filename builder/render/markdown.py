@@ -41,9 +41,12 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     add("")
     add("## Go-live checklist")
     add("")
-    add("All of these must hold before the first peer meets a patient.")
+    add("All of these must hold before the first peer meets a patient. Only what is in place counts as met: "
+        "planned is not yet in place, and not known is not ready.")
     add("")
-    status = {"met": "✅ met", "not_met": "❌ not met", "unknown": "❔ not known yet"}
+    words = meta.messages.go_live_status
+    marks = {"met": "✅", "not_met": "❌", "planned": "🕒", "unknown": "❔"}
+    status = {k: f"{mark} {getattr(words, k)[:1].lower()}{getattr(words, k)[1:]}" for k, mark in marks.items()}
     for g in plan["go_live"]:
         add(f"- {status[g['status']]}: {g['title']}")
     add("")

@@ -224,6 +224,8 @@ class PlanFeed:
     text: str
     actions: tuple[str, ...]
     templates: tuple[tuple[str, str], ...]
+    heading: str = "Route and roles"
+    """The row's heading on the sheet: what the statement depends on."""
 
 
 @dataclass(frozen=True)
@@ -391,8 +393,15 @@ def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[t
     for r in q.meta.templates.rules:
         if r.when is None and (r.template, titles[r.template]) not in always_t:
             always_t.append((r.template, titles[r.template]))
+    # A go-live item that is not met, only planned or not known yet brings in every action that lifts it, unless
+    # that action's own condition rules it out (engine.plan_actions): each is a must-do before the first patient.
+    action_titles = {a.id: a.title for d in q.domains for a in d.actions}
+    lifting = tuple(PlanFeed(f"“{g.title}” is not met, only planned, or not known yet (unless the action's own condition rules it out; "
+                             "each is a must-do before the first patient)",
+                             tuple(action_titles[a] for a in g.actions), (), heading="Go-live checklist")
+                    for g in q.meta.go_live)
     return (tuple(feeds), always_a, tuple(always_t),
-            tuple(PlanFeed(text, tuple(a), tuple(t)) for text, (a, t) in plan_only.items()))
+            tuple(PlanFeed(text, tuple(a), tuple(t)) for text, (a, t) in plan_only.items()) + lifting)
 
 
 __all__ = ["DomainSheet", "Feed", "PlanFeed", "RoleLine", "RouteLine", "GateLine", "Guard", "Jump", "PaperQuestion", "ScoreRow", "ScoringSheet",

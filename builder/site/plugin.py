@@ -200,7 +200,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
                 path.write_text(minify(path.name, path.read_text(encoding="utf-8")), encoding="utf-8")
 
     def _generated_pages(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
-        """The logic map and its diagram, and the templates page with its blank downloads."""
+        """The logic map and its diagram, the templates page with its blank downloads, the crosswalk and the safety case."""
         from builder.render.logicmap import decision_tree, logic_map_markdown
         from builder.render.diagrams import svg
 
@@ -216,6 +216,10 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
 
         if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
             self._add(files, config, "standards.md", crosswalk_markdown(q))
+        from builder.render.safety_case import safety_case_markdown
+
+        if q.hazards is not None:  # the safety case, from the hazard log that also builds the go-live checklist
+            self._add(files, config, "safety-case.md", safety_case_markdown(q))
 
     def _downloads(self, q: Questionnaire) -> dict[str, bytes]:
         """Blank templates (PDF, DOCX) and an example plan, rendered through the content-keyed cache."""

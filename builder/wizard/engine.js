@@ -413,7 +413,7 @@
     var route = chooseRoute(ctx);
     var roles = chooseRoles(ctx);
     var start = startWith(ctx, domains);
-    var actions = planActions(ctx, domains, route[0], roles[0]);
+    var actions = planActions(ctx, domains, route[0], roles[0], goLive);
     var templates = planTemplates(ctx, route[0], roles[0]);
     var answers = planAnswers(ctx);
     var coverage = standardsCoverage(ctx, actions, templates[0]), meta = q.meta;
@@ -508,11 +508,15 @@
   }
 
   var STATUS = { "true": "met", "false": "not_met", "null": "unknown" };
+  var GO_LIVE_CAP = "red";
 
-  /** Each condition that must hold before the first peer meets a patient, with its status. */
+  /** Each condition that must hold before the first peer meets a patient (one per hazard), with its status:
+   * met, not_met, planned (what is missing is only planned: still not met) or unknown (not known yet). */
   function goLiveChecklist(ctx) {
     return (ctx.q.meta.go_live || []).map(function (g) {
-      return { id: g.id, title: g.title, status: STATUS[String(evaluate(g.met, ctx.values))], action: g.action };
+      var status = STATUS[String(evaluate(g.met, ctx.values))];
+      if (status === "not_met" && g.planned !== undefined && g.planned !== null && evaluate(g.planned, ctx.values) === true) status = "planned";
+      return { id: g.id, title: g.title, status: status, action: g.action, hazard: g.hazard === undefined ? null : g.hazard };
     });
   }
 
@@ -530,15 +534,16 @@
     var items = dict();
     (meta.go_live || []).forEach(function (g) { items[g.id] = g; });
     goLive.forEach(function (item) {
-      if (item.status !== "not_met") return;
-      var g = items[item.id], to = g.cap || "red";
-      rating = cap(rating, to);
-      reasons.push(fill(msgs.go_live_not_met, { cap: to, title: g.title, reason: g.reason }));
+      if (item.status !== "not_met" && item.status !== "planned") return;
+      var g = items[item.id];
+      rating = cap(rating, GO_LIVE_CAP);
+      var template = item.status === "planned" ? msgs.go_live_planned : msgs.go_live_not_met;
+      reasons.push(fill(template, { cap: GO_LIVE_CAP, title: g.title, reason: g.reason }));
     });
     var unknown = goLive.filter(function (i) { return i.status === "unknown"; }).map(function (i) { return i.title; });
     if (unknown.length) {
-      rating = cap(rating, "amber");
-      reasons.push(fill(msgs.go_live_unknown, { cap: "amber", titles: unknown.join("; ") }));
+      rating = cap(rating, GO_LIVE_CAP);
+      reasons.push(fill(msgs.go_live_unknown, { cap: GO_LIVE_CAP, titles: unknown.join("; ") }));
     }
     var red = meta.domains.filter(function (id) { return domains[id].rating === "red"; }).map(function (id) { return domains[id].title; });
     if (red.length) {
@@ -589,9 +594,21 @@
     return weakestFirst(ctx, domains).slice(0, n);
   }
 
-  /** Find-outs for unknowns, then every action whose condition holds; by phase, weakest domain first, then as written. */
-  function planActions(ctx, domains, route, roles) {
+  /** The actions that lift a go-live item that is not met (planned and not known yet included). */
+  function lifting(ctx, goLive) {
+    var items = dict(), out = dict();
+    (ctx.q.meta.go_live || []).forEach(function (g) { items[g.id] = g; });
+    goLive.forEach(function (item) {
+      if (item.status !== "met") (items[item.id].actions || []).forEach(function (a) { out[a] = true; });
+    });
+    return out;
+  }
+
+  /** Find-outs for unknowns, then every action whose condition holds, and every action that lifts a go-live item
+   * not yet met unless its own condition is definitely false; by phase, weakest domain first, then as written. */
+  function planActions(ctx, domains, route, roles, goLive) {
     var q = ctx.q, meta = q.meta, msgs = meta.messages, ix = index(q), phaseIndex = dict(), domainRank = dict();
+    var lifts = lifting(ctx, goLive || []);
     meta.phases.forEach(function (p, i) { phaseIndex[p.id] = i; });
     weakestFirst(ctx, domains).forEach(function (id, i) { domainRank[id] = i; });
     var keyed = [];
@@ -605,7 +622,8 @@
         }]);
       });
       (d.actions || []).forEach(function (a, j) {
-        if (a.when !== undefined && a.when !== null && evaluate(a.when, ctx.values, route, roles) !== true) return;
+        var held = a.when === undefined || a.when === null ? true : evaluate(a.when, ctx.values, route, roles);
+        if (held !== true && !(held === null && lifts[a.id])) return;
         var doc = meta.sources[a.source.doc];
         keyed.push([[phaseIndex[a.phase], domainRank[d.id], 1, j], {
           id: a.id, domain: d.id, phase: a.phase, owner: a.owner, title: a.title, detail: fill(a.detail, ctx.terms),

@@ -52,9 +52,9 @@ window.ReadinessPlanView = (w) => {
         linkButton("Check and change answers", "#check")),
       section("Summary",
         h("h4", null, "Go-live checklist"),
-        h("p", null, "All of these must hold before the first peer meets a patient. Each status comes from your answers."),
+        h("p", null, "All of these must hold before the first peer meets a patient. Each status comes from your answers: only what is in place is met; planned, not met or not known yet means not ready to start."),
         h("ul", { class: "rw-go-live" }, plan.go_live.map((g) => h("li", { "data-status": g.status },
-          h("strong", null, { met: "Met", not_met: "Not met", unknown: "Not known yet" }[g.status] + ": "), g.title))),
+          h("strong", null, meta.messages.go_live_status[g.status] + ": "), g.title))),
         h("p", { class: "rw-overall" }, "Overall readiness: ", h("strong", null, `${r.overall.score} of 100`), " ", badge(r.overall)),
         list([
           [h("strong", null, "Route: "), route.title, ". ", plan.route_reasons[0]],

@@ -181,16 +181,24 @@
     return isoOf(d);
   }
 
+  /** Every action that lifts a go-live item (hazards.lifting_actions in Python). */
+  function liftingActions(meta) {
+    var out = dict();
+    (meta.go_live || []).forEach(function (g) { (g.actions && g.actions.length ? g.actions : [g.action]).forEach(function (a) { out[a] = true; }); });
+    return out;
+  }
+
   function schedule(q, sched, actions, values, route, roles, start) {
     var phases = q.meta.phases.map(function (p) { return p.id; }), ids = dict();
     actions.forEach(function (a) { ids[a.id] = true; });
+    var lifts = liftingActions(q.meta); // every action that lifts a go-live item is a must-do before the first patient
     actions.forEach(function (a) {
       a.owner = ownerFor(sched, a.owner, values, route, roles);
       var timing = has(sched.actions, a.id) ? sched.actions[a.id] : null;
       if (a.id.indexOf("find_out_") === 0) { a.weeks = sched.find_out_weeks; a.must = true; a.after = []; }
-      else if (!timing) { a.weeks = sched.default_weeks; a.must = false; a.after = []; }
+      else if (!timing) { a.weeks = sched.default_weeks; a.must = !!lifts[a.id]; a.after = []; }
       else {
-        a.weeks = timing.weeks; a.must = !!timing.must;
+        a.weeks = timing.weeks; a.must = !!timing.must || !!lifts[a.id];
         a.after = (timing.after || []).filter(function (d) { return ids[d]; });
       }
     });

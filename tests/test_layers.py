@@ -58,7 +58,7 @@ KNOWN: set[str] = {
     "cycle builder.checks.hazards <-> builder.checks.questionnaire <-> builder.load.plan_data <-> builder.load.project",
     "cycle builder.output.pack <-> builder.output.toolkit", "cycle builder.render.review <-> builder.render.workbook",
     "builder.core.review imports _Loader", "builder.core.review imports _scan_json", "builder.core.review imports _scan_yaml",
-    "builder.output.pack imports _review", "builder.output.toolkit imports _round_pct", "builder.output.toolkit imports _digest",
+    "builder.output.toolkit imports _round_pct", "builder.output.toolkit imports _digest",
     "builder.render.paper imports _round_pct", "builder.render.review imports _fetcher_class",
 }
 SEEN: set[str] = set()

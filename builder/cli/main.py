@@ -397,6 +397,45 @@ def schema(root: Path, output: Path | None) -> None:
     _emit(answer_schema_json(load(Project(root))), output, root)
 
 
+@cli.command("site")
+@root_option
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="A new or empty folder for the site's sources.")
+@click.option("--example", type=click.Path(dir_okay=False, path_type=Path), help="An answer file whose plan the templates page offers as a sample.")
+@click.option("--guidance/--no-guidance", default=True, show_default=True, help="Also write the guidance pages beside the generated ones.")
+@click.option("--directory-urls", is_flag=True, help="For a generator that serves page.md as page/ rather than page.html.")
+def site(root: Path, out: Path, example: Path | None, guidance: bool, directory_urls: bool) -> None:
+    """Write the site's sources as plain files: the guidance pages and everything the mkdocs plugin generates
+    (questionnaire, schema, logic map, templates page and downloads, wizard scripts), for any site generator."""
+    from builder.output.fileio import write_output
+    from builder.output.site_sources import site_files
+    from builder.render.tools import require_extra
+    from builder.site.vendor import VendorError, asset_folder
+
+    require_extra("readiness site", "pdf", "docx")
+    project = Project(root)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReadinessError([Problem(str(out), None, Msg.SITE_FOLDER_USED)])
+    if example is not None:
+        from builder.load.sources import read_bytes
+
+        read_bytes(example)  # a missing or special file is one located line, before any work
+    try:
+        assets = asset_folder()
+    except VendorError as exc:
+        raise ReadinessError([Problem("readiness site", None, str(exc).removeprefix("error: "))]) from None
+    q = questionnaire_of(root)
+    files: dict[str, str | bytes] = {}
+    if guidance and project.guidance_dir.is_dir():
+        for path in sorted(p for p in project.guidance_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            files[path.relative_to(project.guidance_dir).as_posix()] = path.read_bytes()
+    files.update(site_files(project, q, example=example, assets=assets, directory_urls=directory_urls, guidance=guidance))
+    for name, content in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        write_output(out / name, content)
+    status(f"wrote {len(files)} files to {out}")
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C: stages removed, workers killed
 

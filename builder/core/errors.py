@@ -23,6 +23,7 @@ class Msg(StrEnum):
     TOOLKIT_ZIP_NAME = "--zip writes a zip file, but this name ends in '{suffix}'; name it {fixed}, or leave out --zip for the PDF book"
     TOOLKIT_PDF_NAME = "this is where the PDF book goes, but the name ends in '.zip'; name it {fixed}, or add --zip for the zip"
     STDOUT_TERMINAL = "standard output is a terminal, not a file; redirect it (> {name}) or give -o {name}"
+    SITE_FOLDER_USED = "not a new or empty folder; give a new folder, or empty this one first"
     EXTRA_MISSING = "needs the toolkit's [{extra}] extra ({modules} not installed); install it with: pip install '{dist}[{extra}]'{instead}"
     NOT_REGULAR = "is not a regular file ({kind}); give the path of a saved YAML or JSON file"
     IS_FOLDER = "is a folder, not a file; give the path of a file"

@@ -6,7 +6,6 @@ generated files, so `mkdocs build` and `mkdocs serve` need no extra command.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from pathlib import Path
@@ -22,11 +21,11 @@ from mkdocs.utils import get_relative_url
 
 from builder.core.errors import ReadinessError
 from builder.core.schema import Questionnaire
-from builder.load.paths import PACKAGE, ROOT
+from builder.load.paths import ROOT
 from builder.load.project import Project, load_checked
+from builder.output.site_sources import TOOLKIT, WIZARD_DIR, minify, site_files, templates_markdown  # noqa: F401  (re-exported)
 from builder.site import vendor
 
-WIZARD_DIR = PACKAGE / "wizard"
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 """Served by the site itself: material's offline plugin would load it from a CDN (on_config points extra.polyfills here)."""
 STYLESHEET = "assets/stylesheets/readiness.css"
@@ -61,76 +60,6 @@ VENDORED = {uri: f"{package}/{name}" for uri, (package, name) in vendor.ASSETS.i
 answer file, nunjucks to fill in a policy template from the same Jinja2 source the command line uses. The wheel
 carries them (builder/site/_vendor); a checkout reads node_modules."""
 SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
-
-
-def minify(name: str, text: str) -> str:
-    """Minified JavaScript or CSS for the built site (the sources stay readable)."""
-    import rcssmin
-    import rjsmin
-
-    if name.endswith(".js"):
-        return str(rjsmin.jsmin(text, keep_bang_comments=True)) + "\n"
-    if name.endswith(".css"):
-        return str(rcssmin.cssmin(text, keep_bang_comments=True)) + "\n"
-    return text
-TOOLKIT = "downloads/toolkit.pdf"
-"""The whole offline toolkit as one book (builder/output/toolkit.py)."""
-
-
-def _size(data: bytes) -> str:
-    return f"{max(1, round(len(data) / 1024))} KB"
-
-
-def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: str | None = None) -> str:
-    kinds = {"policy": "Policy", "agreement": "Agreement", "form": "Form", "procedure": "Procedure"}
-    lines = [
-        "# Templates",
-        "",
-        "Most clinics already have most of the policies they need; the gaps are usually the few that are specific "
-        "to peers. Download the blank templates below and adapt them for your own use: the Word version to edit, "
-        "the PDF to read or print. In the PDF every bracketed field, such as [Clinic name], is there for you to fill in; "
-        "in the Word version each is a field to click and type in.",
-        "",
-        "The [readiness assessment](wizard.md) tells you which of these your clinic needs, and its plan offers each one "
-        "filled in with your clinic's details, ready to print. For filled-in Word versions, save your answers from the "
-        "assessment and run `readiness pack your-answers.json -o pack/`.",
-        "",
-        "## The paper questionnaire",
-        "",
-        "Every question on paper, with tick boxes and the routing written out, for a planning meeting or for anyone "
-        "working offline: [PDF, {}](downloads/blank/questionnaire.pdf){{ download }} · "
-        "[Word, {}](downloads/blank/questionnaire.docx){{ download }}.".format(
-            _size(downloads["downloads/blank/questionnaire.pdf"]), _size(downloads["downloads/blank/questionnaire.docx"])),
-        "",
-        *([
-            "## The whole toolkit as one book",
-            "",
-            "The guidance on this site, the paper questionnaire with its scoring sheet, and every template, in one PDF with "
-            "contents, bookmarks and links: for a board paper, a team away day or a clinic without reliable internet: "
-            f"[PDF, {_size(downloads[TOOLKIT])}]({TOOLKIT}){{ download }}.",
-            "",
-        ] if TOOLKIT in downloads else []),
-        "## Policy and form templates",
-        "",
-        "| Template | Type | When you need it | Download |",
-        "|---|---|---|---|",
-    ]
-    for t in q.templates:
-        pdf = f"downloads/blank/{t.id}.pdf"
-        docx = f"downloads/blank/{t.id}.docx"
-        links = f"[PDF, {_size(downloads[pdf])}]({pdf}){{ download }} · [Word, {_size(downloads[docx])}]({docx}){{ download }}"
-        lines.append(f"| **{t.title}** | {kinds[t.kind]} | {t.summary} [Guidance]({t.guidance}). | {links} |")
-    sample = next((name for name in downloads if name.startswith("downloads/example/")), None)
-    if example and sample:
-        lines += [
-            "",
-            "## A sample plan",
-            "",
-            f"See what the assessment produces: the [setup plan for a fictional clinic, {example} (PDF, {_size(downloads[sample])})]({sample}){{ download }}, "
-            "made from the example answers that come with the toolkit.",
-        ]
-    lines.append("")
-    return "\n".join(lines)
 
 
 class ReadinessPlugin(BasePlugin[ReadinessConfig]):
@@ -191,33 +120,17 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        from builder.output.export import questionnaire_json
-
+        """The toolkit's pages docs_dir lacks, then everything generated (builder/output/site_sources.py, as `readiness site`)."""
         q = self.questionnaire
         self.owned = set()
         self._guidance_pages(files, config)
-        data = questionnaire_json(q)
-        self._add(files, config, "assets/questionnaire.json", data)
-        # A classic script as well as JSON: pages opened from disk (file://) cannot fetch JSON. The second line tells
-        # the wizard how this site names its pages, for its help links.
-        site = {"directory_urls": bool(config.use_directory_urls), "guidance": self._has_guidance(files, q)}
-        self._add(files, config, "assets/questionnaire.js", f"window.READINESS_QUESTIONNAIRE = {data.rstrip()};\n"
-                  f"window.READINESS_SITE = {json.dumps(site, sort_keys=True)};\n")
-        from builder.core.answer_schema import ANSWERS_SCHEMA, answer_schema_json
-
-        self._add(files, config, f"assets/schemas/{ANSWERS_SCHEMA}", answer_schema_json(q))  # for editors and other tools
-        self._generated_pages(files, config, q)
-        if WIZARD_DIR.is_dir():
-            for path in sorted(WIZARD_DIR.iterdir()):
-                if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):
-                    self._add(files, config, f"assets/wizard/{path.name}", minify(path.name, path.read_text(encoding="utf-8")))
-        for uri, vendored in VENDORED.items():
-            # Without its source-map comment: the map is not served, so nothing asks for it.
-            text = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", (self.assets / vendored).read_text(encoding="utf-8"))
-            self._add(files, config, uri, text)
-            self._add(files, config, f"{uri.rpartition('/')[0]}/{vendored.split('/')[0]}.LICENSE.txt",
-                      (self.assets / vendored.split("/")[0] / vendor.LICENCE).read_bytes())
-        self._tailored_templates(files, config, q)
+        try:
+            generated = site_files(self.project, q, example=self.example, assets=self.assets,
+                                   directory_urls=bool(config.use_directory_urls), guidance=self._has_guidance(files, q))
+        except ReadinessError as exc:
+            raise PluginError("\n".join(p.line_text() for p in exc.problems)) from None
+        for uri, content in generated.items():
+            self._add(files, config, uri, content)
         return files
 
     def _guidance_pages(self, files: Files, config: MkDocsConfig) -> None:
@@ -244,15 +157,6 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
             markdown = _unlink_missing(markdown, src, files)
         return markdown
 
-    def _tailored_templates(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
-        """The policy templates' own sources and print stylesheet, for the wizard's tailored templates."""
-        from builder.render.tailor import templates_script
-
-        templates_dir = self.project.templates_dir
-        self._add(files, config, "assets/templates.js", templates_script(templates_dir, [t.id for t in q.templates]))
-        # The templates link "assets/print.css"; from wizard.html that is this file.
-        self._add(files, config, "assets/print.css", minify("print.css", (templates_dir / "assets" / "print.css").read_text(encoding="utf-8")))
-
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # The theme's search dialog has no accessible name (axe and Lighthouse: aria-dialog-name).
         return output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
@@ -262,63 +166,6 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         path = Path(config.site_dir) / STYLESHEET
         if path.is_file():
             path.write_text(minify(path.name, path.read_text(encoding="utf-8")), encoding="utf-8")
-
-    def _generated_pages(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:
-        """The logic map and its diagram, and the templates page with its blank downloads."""
-        from builder.render.diagrams import svg
-        from builder.render.logicmap import decision_tree, logic_map_markdown
-
-        self._add(files, config, "assets/logic-map.svg", svg(decision_tree(q)))
-        self._add(files, config, "logic-map.md", logic_map_markdown(q, "assets/logic-map.svg"))
-        downloads = self._downloads(q)
-        for name, data in downloads.items():
-            self._add(files, config, name, data)
-        self._add(files, config, "templates.md", templates_markdown(q, downloads, self._example_name))
-        from builder.core.crosswalk import crosswalk_markdown
-
-        if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
-            self._add(files, config, "standards.md", crosswalk_markdown(q))
-
-    def _downloads(self, q: Questionnaire) -> dict[str, bytes]:
-        """Blank templates (PDF, DOCX) and an example plan, rendered through the content-keyed cache."""
-        import tempfile
-
-        from builder.core.answers import load_answers
-        from builder.core.engine import evaluate_plan
-        from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
-
-        project = self.project
-        cache = Cache.for_project(project.root, project.templates_dir)
-        out: dict[str, bytes] = {}
-        with tempfile.TemporaryDirectory() as tmp:
-            blank = Path(tmp) / "blank"
-            result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], blank, project.templates_dir, cache, include_plan=False)
-            failed = list(result.failed)
-            example_dir = Path(tmp) / "example"
-            self._example_name = None
-            if self.example is not None:
-                af, _ = load_answers(self.example, q)
-                self._example_name = af.clinic_name
-                example = build_pack(q, evaluate_plan(q, af), [], example_dir, project.templates_dir, cache, include_plan=True, docx=False)
-                failed += example.failed
-            if failed:
-                raise PluginError("documents failed to render: " + "; ".join(f"{n}: {e}" for n, e in failed))
-            for path in result.written:
-                out[f"downloads/blank/{path.name}"] = path.read_bytes()
-            if self.example is not None:
-                out[f"downloads/example/{self.example.stem}-plan.pdf"] = (example_dir / "plan.pdf").read_bytes()
-        out[TOOLKIT] = self._toolkit(q, project)
-        return out
-
-    @staticmethod
-    def _toolkit(q: Questionnaire, project: Project) -> bytes:
-        """The offline toolkit book, rendered from the same guidance pages as the site (cached when unchanged)."""
-        from builder.output.toolkit import build_book
-
-        try:
-            return build_book(q, project, None)[0]
-        except Exception as exc:  # reported like the other downloads: the build stops with the reason
-            raise PluginError(f"the toolkit book failed to render: {type(exc).__name__}: {exc}") from None
 
     def _add(self, files: Files, config: MkDocsConfig, uri: str, content: str | bytes) -> None:
         existing = files.get_file_from_path(uri)

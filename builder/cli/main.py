@@ -403,10 +403,10 @@ def schema(root: Path, output: Path | None) -> None:
               help="A new or empty folder for the site's sources.")
 @click.option("--example", type=click.Path(dir_okay=False, path_type=Path), help="An answer file whose plan the templates page offers as a sample.")
 @click.option("--guidance/--no-guidance", default=True, show_default=True, help="Also write the guidance pages beside the generated ones.")
-@click.option("--directory-urls", is_flag=True, help="For a generator that serves page.md as page/ rather than page.html.")
-def site(root: Path, out: Path, example: Path | None, guidance: bool, directory_urls: bool) -> None:
+def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
     """Write the site's sources as plain files: the guidance pages and everything the mkdocs plugin generates
-    (questionnaire, schema, logic map, templates page and downloads, wizard scripts), for any site generator."""
+    (questionnaire, schema, logic map, templates page and downloads, wizard scripts), for any site generator that
+    serves page.md as page.html (the tool pages' links are written from the site's root)."""
     from builder.output.fileio import write_output
     from builder.output.site_sources import site_files
     from builder.render.tools import require_extra
@@ -429,7 +429,7 @@ def site(root: Path, out: Path, example: Path | None, guidance: bool, directory_
     if guidance and project.guidance_dir.is_dir():
         for path in sorted(p for p in project.guidance_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
             files[path.relative_to(project.guidance_dir).as_posix()] = path.read_bytes()
-    files.update(site_files(project, q, example=example, assets=assets, directory_urls=directory_urls, guidance=guidance))
+    files.update(site_files(project, q, example=example, assets=assets, directory_urls=False, guidance=guidance))
     for name, content in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         write_output(out / name, content)

@@ -59,7 +59,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def build(out: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = dict(os.environ)
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(out)],
                           capture_output=True, text=True, env=env, cwd=ROOT)
     if done.returncode != 0:

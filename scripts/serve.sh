@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-export PATH="$PWD/.venv/bin:$PATH" NO_MKDOCS_2_WARNING=1
+export PATH="$PWD/.venv/bin:$PATH"  # mkdocs-material's end-of-life notice shows on purpose: README, "The site generator"
 readiness check
 mkdocs build --strict
 ADDR="${READINESS_ADDR:-127.0.0.1:8000}"

@@ -311,3 +311,19 @@ def test_a_page_that_starts_with_a_table_breaks_before_it() -> None:
         after = after.getnext()
     assert after is not None, "the table follows it"
     assert marks[0].find(f"{W}pPr/{W}rPr/{W}sz").get(f"{W}val") == "2", "one point high"  # type: ignore[union-attr]
+
+
+def test_word_opens_it_in_its_own_mode_not_compatibility_mode() -> None:
+    """compatibilityMode 15 (Word 2013 and later) in every generated file; headings stay with what follows them."""
+    from builder.render.reference_docx import COMPATIBILITY_MODE
+
+    for doc in (reference_docx(), sample()):
+        settings = part(doc, "word/settings.xml")
+        modes = [c.get(f"{W}val") for c in settings.iter(f"{W}compatSetting") if c.get(f"{W}name") == "compatibilityMode"]
+        assert modes == [str(COMPATIBILITY_MODE)], modes
+        order = [child.tag.split("}")[1] for child in settings]
+        assert order.index("compat") < order.index("rsids"), "w:compat where the schema orders it"
+    styles = part(reference_docx(), "word/styles.xml")
+    for level in (1, 2, 3):
+        heading = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == f"Heading{level}")
+        assert heading.find(f"{W}pPr/{W}keepNext") is not None, f"Heading{level} keeps with the next paragraph"

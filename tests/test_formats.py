@@ -497,7 +497,7 @@ def test_a_missing_extra_is_named_in_one_line(runner, monkeypatch: pytest.Monkey
     monkeypatch.delitem(__import__("sys").modules, "openpyxl", raising=False)
     result = runner.invoke(cli, ["export", "--format", "xlsform", "-o", str(tmp_path / "f.xlsx")])
     assert result.exit_code == 2
-    assert result.stderr == "readiness: error: " + Msg.EXTRA_MISSING.format(what="the XLSForm export", extra="formats") + "\n"
+    assert result.stderr == "readiness: error: " + Msg.FORMATS_EXTRA_MISSING.format(what="the XLSForm export", extra="formats") + "\n"
 
 
 @pytest.mark.slow

@@ -76,7 +76,6 @@ def test_second_questionnaire_packs(mh_project: Path, tmp_path: Path, runner: Cl
 def test_second_questionnaire_builds_its_site(mh_project: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     env = {k: v for k, v in os.environ.items() if k != "READINESS_ROOT"}
-    env["NO_MKDOCS_2_WARNING"] = "1"
     run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(mh_project / "mkdocs.yml"), "-d", str(site)],
                          capture_output=True, text=True, env=env, cwd=mh_project)
     assert run.returncode == 0, run.stderr

@@ -28,7 +28,6 @@ def _without_graphviz(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "READINESS_ROOT"}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{bin_dir}"
     env["READINESS_CACHE"] = str(tmp_path / "cache")
-    env["NO_MKDOCS_2_WARNING"] = "1"
     assert shutil.which("dot", path=env["PATH"]) is None
     return env
 

@@ -17,6 +17,7 @@ from builder import __version__
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, printable
 from builder.core.limits import MAX_SHOWN
 from builder.load.paths import ROOT, Project
+from builder.load.sources import is_stdin
 
 if TYPE_CHECKING:
     from builder.core.schema import Questionnaire
@@ -28,6 +29,14 @@ EXIT_BAD_INPUT = ReadinessError.exit_code
 """A user's file or argument is wrong; nothing was written."""
 EXIT_INTERRUPTED = 130
 """Ctrl-C, as shells report SIGINT; nothing was written."""
+EXIT_PIPE_CLOSED = 141
+"""Standard output was closed before everything was written (`readiness plan a.yaml | head`), as shells report SIGPIPE."""
+EXIT_CODES = (f"Exit codes: 0 done; {EXIT_INVALID} the questionnaire or templates have errors; {EXIT_BAD_INPUT} a bad file, "
+              f"argument or output, or a missing program or extra (nothing written); {EXIT_INTERRUPTED} interrupted "
+              f"(nothing written); {EXIT_PIPE_CLOSED} standard output was closed early.")
+"""Every command's --help ends with this (ReadinessCommand)."""
+QUIET = {"on": False}
+"""--quiet: status lines and progress bars off; errors and warnings are still printed."""
 
 
 def report(problems: list[Problem], limit: int | None = MAX_SHOWN) -> list[str]:
@@ -42,12 +51,52 @@ def report(problems: list[Problem], limit: int | None = MAX_SHOWN) -> list[str]:
 
 
 def say(text: str) -> None:
-    """A status line on stderr, with anything taken from the user's files escaped."""
+    """A line on stderr, with anything taken from the user's files escaped."""
     click.echo(printable(text), err=True)
+
+
+def status(text: str) -> None:
+    """A status line ('wrote …') on stderr, unless --quiet."""
+    if not QUIET["on"]:
+        say(text)
+
+
+def interactive() -> bool:
+    """Progress bars only on a terminal, and not with --quiet."""
+    return sys.stderr.isatty() and not QUIET["on"]
+
+
+def _set_quiet(_ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    QUIET["on"] = value
+    return value
+
+
+class ReadinessCommand(click.Command):
+    """Every command: a --quiet option and its exit codes at the end of --help."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        extra = kwargs.pop("exit_codes", "")
+        kwargs.setdefault("epilog", EXIT_CODES + (f"\n\n{extra}" if extra else ""))
+        super().__init__(*args, **kwargs)
+        self.params.append(click.Option(["-q", "--quiet"], is_flag=True, expose_value=False, is_eager=True, callback=_set_quiet,
+                                        help="Print only errors and warnings: no 'wrote …' lines, no progress bars."))
+
+
+def _close_stdout() -> None:
+    """Standard output's reader has gone: point it at the null device, so Python's last flush cannot fail loudly."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (a test runner's buffer)
+        pass
 
 
 class ReadinessGroup(click.Group):
     """The one error handler for every command."""
+
+    command_class = ReadinessCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -60,6 +109,21 @@ class ReadinessGroup(click.Group):
         except KeyboardInterrupt:
             say("interrupted; nothing was written")
             ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # `readiness plan a.yaml | head`: the reader has what it wanted; end quietly
+            _close_stdout()
+            ctx.exit(EXIT_PIPE_CLOSED)
+        except ModuleNotFoundError as exc:  # an optional extra's module, reached where no command checked for it first
+            from builder.render.tools import ExtraMissing, extra_of, require_extra
+
+            extra = extra_of(exc.name or "")
+            if extra is None:
+                raise
+            try:
+                require_extra(f"readiness {ctx.invoked_subcommand or ''}".strip(), extra)
+            except ExtraMissing as missing:
+                report(missing.problems)
+                ctx.exit(missing.exit_code)
+            raise
         except OSError as exc:  # an unexpected disk error: one line, never a traceback
             say(f"{exc.filename or 'readiness'}: error: {exc.strerror or exc}; check the path and permissions")
             ctx.exit(EXIT_BAD_INPUT)
@@ -116,12 +180,12 @@ def _plan_for(root: Path, answers: Path, strict: bool) -> Any:
 def _emit(text: str, output: Path | None, root: Path, inputs: tuple[Path, ...] = ()) -> None:
     from builder.output.fileio import check_output_file, write_output
 
-    if output is None:
+    if output is None or is_stdin(output):  # -o - is standard output too
         click.echo(text if not sys.stdout.isatty() else "\n".join(printable(ln) for ln in text.split("\n")), nl=False)
     else:
         check_output_file(output, Project(root).root, inputs)
         write_output(output, text)
-        say(f"wrote {output}")
+        status(f"wrote {output}")
 
 
 @cli.command()
@@ -168,6 +232,15 @@ cache_option = click.option("--no-cache", is_flag=True, help="Render everything 
 docx_option = click.option("--docx/--no-docx", default=True, show_default=True, help="Also write each template as an editable Word file.")
 
 
+def _needs(command: str, docx: bool) -> None:
+    """Before any work: the optional extras a document command needs (pdf always; docx for Word files)."""
+    from builder.render.tools import require_extra
+
+    require_extra(f"readiness {command}", "pdf")
+    if docx:
+        require_extra(f"readiness {command}", "docx", instead="leave out the Word files with --no-docx" if command != "toolkit" else "")
+
+
 class _NoBar:
     """Stands in for the progress bar when stderr is not a terminal (CI, pipes)."""
 
@@ -187,14 +260,14 @@ def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: l
 
     total = len(names) + (1 if include_plan else 0)
     bar: Any = (click.progressbar(length=total, label="Rendering documents", file=sys.stderr, show_pos=True)
-                if sys.stderr.isatty() else _NoBar())
+                if interactive() else _NoBar())
     with bar:
         result = write_folder(Project(root), q, plan_data, names, out, include_plan=include_plan, docx=docx, jobs=jobs,
                               cache_on=not no_cache, progress=lambda _name: bar.update(1), warn=say)
     if result.whole_from_cache:
-        say(f"wrote {len(result.names)} files to {out} (all from cache: nothing has changed)")
+        status(f"wrote {len(result.names)} files to {out} (all from cache: nothing has changed)")
     else:
-        say(f"wrote {len(result.names)} files to {out} ({result.rendered} rendered, {result.cached} from cache)")
+        status(f"wrote {len(result.names)} files to {out} ({result.rendered} rendered, {result.cached} from cache)")
 
 
 @cli.command()
@@ -207,6 +280,7 @@ def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: l
 @cache_option
 def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
+    _needs("pack", docx)
     clinic = _plan_for(root, answers, strict)
     _write_folder(root, clinic.q, clinic.plan, list(clinic.plan["templates"]), out,
                   include_plan=True, docx=docx, jobs=jobs, no_cache=no_cache)
@@ -222,6 +296,7 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 @cache_option
 def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write every template (PDF and DOCX): blank, with the paper questionnaire, or tailored with --answers."""
+    _needs("templates", docx)
     from builder.load.pipeline import load_project as load
     from builder.output.pack import QUESTIONNAIRE
 
@@ -238,13 +313,15 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
 
 @cli.command()
 @root_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The PDF (or, with --zip, the zip) to write.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The PDF (or, with --zip, the zip) to write; - for standard output.")
 @click.option("--answers", type=click.Path(path_type=Path), help="A clinic's record instead: its questionnaire as answered, then its plan.")
 @click.option("--zip", "as_zip", is_flag=True, help="A zip: the book, every template as PDF and DOCX, the paper questionnaire and an example answer file.")
 @jobs_option
 @cache_option
 def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: int | None, no_cache: bool) -> None:
     """The offline toolkit as one PDF book: guidance, paper questionnaire, scoring sheet, blank templates, references."""
+    _needs("toolkit", as_zip)
     import tempfile
 
     from builder.output import toolkit as tk
@@ -252,6 +329,17 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     from builder.output.fileio import canonical_json, check_output_file, write_output
 
     project = Project(root)
+    to_stdout = is_stdin(output)
+    if to_stdout:
+        if sys.stdout.isatty():
+            raise ReadinessError([Problem("-", None, Msg.STDOUT_TERMINAL.format(name="toolkit.zip" if as_zip else "toolkit.pdf"))])
+        staging = tempfile.TemporaryDirectory()
+        output = Path(staging.name) / ("toolkit.zip" if as_zip else "toolkit.pdf")
+    elif as_zip and output.suffix.lower() != ".zip":
+        raise ReadinessError([Problem(str(output), None, Msg.TOOLKIT_ZIP_NAME.format(suffix=output.suffix or "(nothing)",
+                                                                                     fixed=output.with_suffix(".zip").name))])
+    elif not as_zip and output.suffix.lower() == ".zip":
+        raise ReadinessError([Problem(str(output), None, Msg.TOOLKIT_PDF_NAME.format(fixed=output.with_suffix(".pdf").name))])
     check_output_file(output, project.root, [answers] if answers is not None else [])
     # The answers are validated before anything else, the cache included: the key is the validated plan.
     if answers is not None:
@@ -260,14 +348,17 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     else:
         q = questionnaire_of(root)
         plan_data = None
-    folder = None if no_cache else open_cache(lambda line: click.echo(printable(line), err=True))
+    folder = None if no_cache else open_cache(say)
     digest = tk.input_digest(project, canonical_json(plan_data) if plan_data is not None else "blank", f"toolkit zip={as_zip} name={output.name}")
     if folder is not None:
         with tempfile.TemporaryDirectory() as tmp:
             if restore_pack(folder, digest, Path(tmp)) == [output.name]:
                 # Nothing that shapes the toolkit has changed: copy it out.
                 write_output(output, (Path(tmp) / output.name).read_bytes())
-                click.echo(printable(f"wrote {output} (from cache: nothing has changed)"), err=True)
+                if to_stdout:
+                    sys.stdout.buffer.write(output.read_bytes())
+                else:
+                    status(f"wrote {output} (from cache: nothing has changed)")
                 return
     try:
         book, pages = tk.build_book(q, project, plan_data, cache_on=not no_cache)
@@ -282,9 +373,12 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
                                 for name, err in failed])
     else:
         write_output(output, book)
-    click.echo(printable(f"{output}: {pages} pages in the book"), err=True)
     if folder is not None:
         remember_pack(folder, digest, output.parent, [output.name])
+    if to_stdout:
+        sys.stdout.buffer.write(output.read_bytes())
+    else:
+        status(f"{output}: {pages} pages in the book")
 
 
 @cli.command("export")
@@ -329,6 +423,56 @@ def import_(root: Path, exports: tuple[Path, ...], out: Path) -> None:
     say(f"wrote {len(files)} answer file{'s' if len(files) != 1 else ''} to {out}")
 
 
+@cli.command("schema")
+@root_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+def schema(root: Path, output: Path | None) -> None:
+    """The JSON Schema of this questionnaire's answer files (for editors: the examples name it in their first line)."""
+    from builder.core.answer_schema import answer_schema_json
+    from builder.load.pipeline import load_project as load
+
+    _emit(answer_schema_json(load(Project(root))), output, root)
+
+
+@cli.command("site")
+@root_option
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="A new or empty folder for the site's sources.")
+@click.option("--example", type=click.Path(dir_okay=False, path_type=Path), help="An answer file whose plan the templates page offers as a sample.")
+@click.option("--guidance/--no-guidance", default=True, show_default=True, help="Also write the guidance pages beside the generated ones.")
+def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
+    """Write the site's sources as plain files: the guidance pages and everything the mkdocs plugin generates
+    (questionnaire, schema, logic map, templates page and downloads, wizard scripts), for any site generator that
+    serves page.md as page.html (the tool pages' links are written from the site's root)."""
+    from builder.output.fileio import write_output
+    from builder.output.site_sources import site_files
+    from builder.output.vendor import VendorError, asset_folder
+    from builder.render.tools import require_extra
+
+    require_extra("readiness site", "pdf", "docx")
+    project = Project(root)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise ReadinessError([Problem(str(out), None, Msg.SITE_FOLDER_USED)])
+    if example is not None:
+        from builder.load.sources import read_bytes
+
+        read_bytes(example)  # a missing or special file is one located line, before any work
+    try:
+        assets = asset_folder()
+    except VendorError as exc:
+        raise ReadinessError([Problem("readiness site", None, str(exc).removeprefix("error: "))]) from None
+    q = questionnaire_of(root)
+    files: dict[str, str | bytes] = {}
+    if guidance and project.guidance_dir.is_dir():
+        for path in sorted(p for p in project.guidance_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            files[path.relative_to(project.guidance_dir).as_posix()] = path.read_bytes()
+    files.update(site_files(project, q, example=example, assets=assets, directory_urls=False, guidance=guidance))
+    for name, content in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        write_output(out / name, content)
+    status(f"wrote {len(files)} files to {out}")
+
+
 def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds like Ctrl-C: stages removed, workers killed
 
@@ -339,22 +483,23 @@ EXIT_LEFT_OUT = 3
 """`readiness review`: the review was written, but some files were left out (listed on stderr and in the report)."""
 
 
-@cli.command()
+@cli.command(exit_codes=f"It also exits {EXIT_LEFT_OUT} when the review was written but some files were left out (each is named).")
 @root_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder for review.html (and its rows file), .pdf, .xlsx, .csv and .json.")
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write review.pdf, the panel report (the same length at any number of clinics).")
 @jobs_option
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
-    """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress.
-
-    Exit code 0: every file included; 3: the review was written but some files were left out;
-    2: no file could be included (nothing written)."""
+    """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress."""
     from builder.output.reviewio import collect
     from builder.render.review import plural, review_outputs
 
+    if pdf:
+        from builder.render.tools import require_extra
+
+        require_extra("readiness review", "pdf", instead="leave out review.pdf with --no-pdf")
     q = questionnaire_of(root)
-    show = sys.stderr.isatty()
+    show = interactive()
     bar_box: list[Any] = []
 
     def say_excluded(e: Any) -> None:
@@ -389,8 +534,8 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         click.echo(f"error: {what}; nothing written. Fix the files above and run again.", err=True)
         sys.exit(EXIT_BAD_INPUT)
     written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf)
-    click.echo(f"wrote {', '.join(written)} to {out}: {plural(len(data['clinics']), 'clinic')} from {plural(data['files']['included'], 'file')}"
-               + (f"; {plural(n_left, 'file')} not included (listed above and in the report)" if n_left else ""), err=True)
+    status(f"wrote {', '.join(written)} to {out}: {plural(len(data['clinics']), 'clinic')} from {plural(data['files']['included'], 'file')}"
+           + (f"; {plural(n_left, 'file')} not included (listed above and in the report)" if n_left else ""))
     if n_left:
         sys.exit(EXIT_LEFT_OUT)
 
@@ -407,7 +552,10 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     from builder.core.review import clinic_key, comparison
     from builder.output.fileio import canonical_json
     from builder.render.review import compare_outputs, compare_text
+    from builder.render.tools import require_extra
 
+    if out is not None:
+        require_extra("readiness compare", "pdf", instead="leave out -o for the comparison on the terminal")
     q = questionnaire_of(root)
     problems: list[Problem] = []
     loaded = []
@@ -425,14 +573,18 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     click.echo(canonical_json(result) if fmt == "json" else compare_text(result), nl=False)
     if out is not None:
         written = compare_outputs(result, Project(root).templates_dir, out)
-        click.echo(f"wrote {', '.join(written)} to {out}", err=True)
+        status(f"wrote {', '.join(written)} to {out}")
 
 
 def main() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _terminate)
-    cli(prog_name="readiness")
+    try:
+        cli(prog_name="readiness")
+    except BrokenPipeError:  # closed while click itself wrote (--help | head)
+        _close_stdout()
+        sys.exit(EXIT_PIPE_CLOSED)
 
 
 if __name__ == "__main__":

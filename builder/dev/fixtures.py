@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.checks.questionnaire import witness
+from builder.core.answer_schema import ANSWERS_SCHEMA, answer_schema_json
 from builder.core.answers import Answer, AnswerFile, load_answers
 from builder.core.conditions import SKIPPED, leaves, question_refs
 from builder.core.engine import evaluate_plan
@@ -27,6 +28,8 @@ from builder.render.markdown import plan_markdown
 
 GOLDEN = ROOT / "tests" / "golden"
 CONFORMANCE = ROOT / "tests" / "fixtures" / "conformance.json"
+SCHEMAS = ROOT / "schemas"
+"""Published JSON Schemas (the wheel carries them, the site serves them); the example answer files name answers.schema.json."""
 
 
 def answer_doc(af: AnswerFile) -> dict[str, Any]:
@@ -128,6 +131,7 @@ def build(q: Questionnaire) -> dict[Path, str]:
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     for name, af in coverage_cases(q, base):
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
+    files[SCHEMAS / ANSWERS_SCHEMA] = answer_schema_json(q)
     digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()
     files[CONFORMANCE] = json.dumps({"questionnaire_sha256": digest, "cases": cases}, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
     return files

@@ -12,8 +12,8 @@ PACKAGE = Path(__file__).resolve().parent.parent
 CHECKOUT = PACKAGE.parent
 """The folder above the package: the project's working copy when run from a checkout."""
 
-DATA_DIRS = ("questionnaire", "templates", "guidance", "examples")
-"""The project's data folders. A wheel carries a copy of each under builder/_data (see setup.py)."""
+DATA_DIRS = ("questionnaire", "templates", "guidance", "examples", "schemas")
+"""The project's data folders. A wheel carries a copy of each under builder/_data (hatch_build.py)."""
 
 
 def is_checkout(path: Path) -> bool:

@@ -389,12 +389,34 @@ def file_kind(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "a file")
 
 
+STDIN = "-"
+"""The file name that means standard input (`readiness plan - < answers.yaml`); a file really named - is ./-."""
+STDIN_DISPLAY = "<stdin>"
+
+
+def is_stdin(path: Path | str) -> bool:
+    return str(path) == STDIN
+
+
+def read_stdin(limit: int = limits.MAX_BYTES) -> bytes:
+    """Standard input's bytes, held to the same size limit as a file (read no further than one byte past it)."""
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
+    if len(raw) > limit:
+        raise ReadinessError([Problem(STDIN_DISPLAY, None, Msg.TOO_LARGE.format(size=f"more than {limit}", limit=limit))])
+    return bytes(raw)
+
+
 def read_bytes(path: Path, display: str | None = None, limit: int = limits.MAX_BYTES) -> bytes:
     """A regular file's bytes, at most `limit` of them; anything else is one located error.
 
     Opened without blocking and checked with fstat, so a named pipe or a device is refused
-    at once instead of hanging or reading forever.
+    at once instead of hanging or reading forever. `-` is standard input, which may be a pipe.
     """
+    if is_stdin(path):
+        return read_stdin(limit)
     display = display or str(path)
     try:
         mode = os.stat(path).st_mode  # before opening: opening a socket fails, a pipe may block
@@ -425,7 +447,7 @@ def read_bytes(path: Path, display: str | None = None, limit: int = limits.MAX_B
 
 
 def read_text(path: Path, display: str | None = None) -> str:
-    display = display or str(path)
+    display = display or (STDIN_DISPLAY if is_stdin(path) else str(path))
     raw = read_bytes(path, display)
     try:
         return raw.decode("utf-8-sig")
@@ -435,7 +457,11 @@ def read_text(path: Path, display: str | None = None) -> str:
 
 
 def load(path: Path, display: str | None = None) -> LoadedFile:
-    """Load a YAML or (by extension) JSON file."""
+    """Load a YAML or (by extension) JSON file; standard input (`-`) is JSON when it starts with `{`, else YAML."""
+    if is_stdin(path):
+        display = STDIN_DISPLAY if display in (None, STDIN) else display
+        text = read_text(path, display)
+        return parse_json(text, display) if text.lstrip().startswith("{") else parse_yaml(text, display)
     display = display or str(path)
     text = read_text(path, display)
     if path.suffix.lower() == ".json":

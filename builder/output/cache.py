@@ -45,6 +45,7 @@ def cache_dir() -> Path:
 def open_cache(warn: Callable[[str], None] | None = None) -> Path | None:
     """The cache folder, created private; None (with a warning) if it is not safe to trust."""
     from builder.core.errors import Msg
+    from builder.output.portable import owned_by_me
 
     folder = cache_dir()
     try:
@@ -55,7 +56,7 @@ def open_cache(warn: Callable[[str], None] | None = None) -> Path | None:
     why = None
     if not stat.S_ISDIR(info.st_mode):
         why = "not a folder"
-    elif info.st_uid != os.getuid():
+    elif not owned_by_me(info):
         why = "owned by another user"
     elif info.st_mode & 0o022:
         why = "writable by others"

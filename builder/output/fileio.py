@@ -5,7 +5,6 @@ A reader, a crash or an interrupt never sees a half-written file or a half-repla
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -19,6 +18,7 @@ from typing import Any
 
 from builder.core.errors import Msg, Problem, ReadinessError
 from builder.load.sources import file_kind
+from builder.output.portable import folder_lock, pid_alive
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -158,18 +158,13 @@ def _remove_stale_stages(out: Path) -> None:
         m = pattern.fullmatch(entry.name)
         if not m or not entry.is_dir() or entry.is_symlink():
             continue
-        try:
-            os.kill(int(m.group(1)), 0)
-        except ProcessLookupError:
+        if not pid_alive(int(m.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
-        except (PermissionError, OverflowError, ValueError):
-            pass
 
 
-def _swap_in(stage: Path, out: Path) -> None:
-    fd = os.open(out.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+def _swap_in(stage: Path, out: Path, lock: str | None = None) -> None:
+    """`lock`: a method from portable.lock_methods() (tests run the fallback); by default the best this OS has."""
+    with folder_lock(out.parent, out.name, lock):
         old = None
         try:
             if out.exists() or out.is_symlink():
@@ -183,5 +178,3 @@ def _swap_in(stage: Path, out: Path) -> None:
         finally:
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
-    finally:
-        os.close(fd)  # closing releases the lock

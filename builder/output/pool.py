@@ -1,7 +1,8 @@
 """A process pool whose workers die with the process that started them.
 
-Workers are forked from a forkserver (WeasyPrint imported once, no threads inherited).
-Each worker watches the parent through a pidfd and exits the moment it is gone, even
+Workers are forked from a forkserver (WeasyPrint imported once, no threads inherited), or spawned where
+the OS has none. Each worker watches the parent (a pidfd on Linux; builder/output/portable.py has the other
+systems' ways and a polling fallback) and exits the moment it is gone, even
 when the parent was killed with SIGKILL and could clean nothing up; the forkserver and
 the resource tracker exit once the last worker has closed their pipes. Workers ignore
 Ctrl-C: the parent handles it, kills its workers and exits 130.
@@ -10,7 +11,6 @@ Ctrl-C: the parent handles it, kills its workers and exits 130.
 from __future__ import annotations
 
 import os
-import select
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -18,21 +18,19 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from builder.output.portable import pid_alive, signals_held, start_method, wait_for_exit
 
-def _exit_with(parent: int) -> None:
-    try:
-        fd = os.pidfd_open(parent)
-    except OSError:  # already gone before we could watch it
-        os._exit(1)
-    select.select([fd], [], [])  # a pidfd becomes readable when its process exits
+
+def _exit_with(parent: int, method: str | None = None) -> None:
+    wait_for_exit(parent, method)  # pidfd, kqueue or a process handle where the OS has one; else polling
     os._exit(1)
 
 
-def _init(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _init(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...], watch: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if os.getppid() == 1:  # orphaned before we started
+    if not pid_alive(parent):  # orphaned before we started
         os._exit(1)
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True, name="parent-watch").start()
+    threading.Thread(target=_exit_with, args=(parent, watch), daemon=True, name="parent-watch").start()
     if initializer is not None:
         initializer(*initargs)
 
@@ -58,11 +56,8 @@ class _Pool(ProcessPoolExecutor):
     """
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        try:
+        with signals_held(_STOP_SIGNALS):
             return super().submit(fn, *args, **kwargs)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _start_forkserver() -> None:
@@ -77,32 +72,37 @@ def _start_forkserver() -> None:
     from multiprocessing import forkserver
 
     old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     saved = os.dup(2)
     null = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(null, 2)
-        forkserver.ensure_running()
+        with signals_held(_STOP_SIGNALS):
+            forkserver.ensure_running()
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(null)
         signal.signal(signal.SIGINT, old_int)
-        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
 
 
 @contextmanager
 def worker_pool(workers: int, preload: list[str], initializer: Callable[..., None] | None = None,
-                initargs: tuple[Any, ...] = ()) -> Iterator[ProcessPoolExecutor]:
-    """A ProcessPoolExecutor that leaves no process behind: on any exception (Ctrl-C included) its workers are killed."""
+                initargs: tuple[Any, ...] = (), *, method: str | None = None, watch: str | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A ProcessPoolExecutor that leaves no process behind: on any exception (Ctrl-C included) its workers are killed.
+
+    method (forkserver or spawn) and watch (how a worker waits for its parent: portable.wait_methods()) default to the
+    best this OS has; tests pass the fallbacks."""
     import multiprocessing
 
     # forkserver: workers start from a clean, single-threaded server that has the renderer
-    # imported already; forking this (possibly threaded) process could deadlock.
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(preload)
-    _start_forkserver()
-    pool = _Pool(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(os.getpid(), initializer, initargs))
+    # imported already; forking this (possibly threaded) process could deadlock. Where there is
+    # none (Windows), spawn: each worker starts a fresh interpreter and imports the renderer itself.
+    how = method or start_method()
+    ctx = multiprocessing.get_context(how)
+    if how == "forkserver":
+        ctx.set_forkserver_preload(preload)
+        _start_forkserver()
+    pool = _Pool(max_workers=workers, mp_context=ctx, initializer=_init, initargs=(os.getpid(), initializer, initargs, watch))
     try:
         yield pool
     except BaseException:

@@ -235,6 +235,26 @@ def rezip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
     return out.getvalue()
 
 
+COMPATIBILITY_MODE = 15
+"""Word 2013 and later. Without it Word opens a file in Compatibility Mode (pandoc's reference document names none)."""
+
+
+def _compatibility(settings_xml: bytes) -> bytes:
+    """word/settings.xml with w:compat/compatibilityMode, placed where the schema orders it (before w:rsids)."""
+    root = etree.fromstring(settings_xml)
+    for old in root.findall(f"{W}compat"):
+        root.remove(old)
+    compat = _w(f'<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" '
+                f'w:val="{COMPATIBILITY_MODE}"/></w:compat>')
+    after = [f"{W}{n}" for n in ("rsids", "docVars")]
+    anchor = next((child for child in root if child.tag in after or child.tag.startswith("{http://schemas.openxmlformats.org/officeDocument/2006/math}")), None)
+    if anchor is not None:
+        anchor.addprevious(compat)
+    else:
+        root.append(compat)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
 @lru_cache(maxsize=1)
 def reference_docx() -> bytes:
     """The house-style reference document pandoc reads with --reference-doc."""
@@ -242,7 +262,8 @@ def reference_docx() -> bytes:
     with zipfile.ZipFile(io.BytesIO(base)) as z:
         styles = z.read("word/styles.xml")
         document = z.read("word/document.xml")
-    return rezip(base, {"word/styles.xml": _restyle(styles), "word/document.xml": _a4(document)})
+        settings = z.read("word/settings.xml")
+    return rezip(base, {"word/styles.xml": _restyle(styles), "word/document.xml": _a4(document), "word/settings.xml": _compatibility(settings)})
 
 
 def main(argv: list[str]) -> int:

@@ -4,7 +4,7 @@
  * script, not a module. Untrusted text only ever goes into the page through textContent and DOM APIs. */
 window.ReadinessPlanView = (w) => {
   "use strict";
-  const { E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, changeLink, errorSummary,
+  const { E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, siteUrl, changeLink, errorSummary,
     setTitle, alertBox, loadScript, changed, render, announce, snapshot } = w;
 
   // ------------------------------------------------------------ the plan
@@ -93,8 +93,8 @@ window.ReadinessPlanView = (w) => {
             h("strong", null, t.title), ` (${t.kind}). `, plan.template_reasons[id].join(" "),
             h("span", { class: "rw-downloads" },
               button("Filled in for your clinic", () => openTailored(t, plan), false, { class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }), " ",
-              h("a", { href: `downloads/blank/${id}.pdf`, "aria-label": `${t.title}, blank PDF` }, "Blank PDF"), " · ",
-              h("a", { href: `downloads/blank/${id}.docx`, "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
+              h("a", { href: siteUrl(`downloads/blank/${id}.pdf`), "aria-label": `${t.title}, blank PDF` }, "Blank PDF"), " · ",
+              h("a", { href: siteUrl(`downloads/blank/${id}.docx`), "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
       unknown.length > 0 && section("Still to find out", list(unknown)),
       section("Your answers", h("table", { class: "rw-answers" },
@@ -172,7 +172,7 @@ window.ReadinessPlanView = (w) => {
             h("th", { scope: "row" }, a.must && h("span", { class: "rw-must" }, "Must-do "), h("span", { class: "rw-action-title" }, a.title),
               h("span", { class: "rw-action-detail" }, a.detail),
               a.after.length > 0 && h("span", { class: "rw-action-detail" }, "Waits for: " + a.after.map((d) => titles[d]).join("; ")),
-              h("a", { class: "rw-action-detail", href: html(a.guidance) }, a.source)),
+              html(a.guidance) ? h("a", { class: "rw-action-detail", href: html(a.guidance) }, a.source) : h("span", { class: "rw-action-detail" }, a.source)),
             h("td", { "data-label": "Owner" }, a.owner),
             h("td", { "data-label": "Due" }, dueText(a), h("span", { class: "rw-action-detail" }, `${a.weeks} week${a.weeks === 1 ? "" : "s"}`)),
             h("td", { "data-label": "When", class: "rw-gantt" },

@@ -18,7 +18,18 @@
   const SCRIPT = document.currentScript && document.currentScript.src;
   const ix = E.index(Q), meta = Q.meta;
   const byId = (list, id) => list.find((x) => x.id === id);
-  const html = (path) => path.replace(/\.md(#|$)/, ".html$1"); // use_directory_urls: false
+  /** How the site names its pages (the mkdocs plugin writes it beside the questionnaire): links work in either URL style. */
+  const SITE = Object.assign({ directory_urls: false, guidance: true }, window.READINESS_SITE || {});
+  const ROOT = SCRIPT ? new URL("../../", SCRIPT).href : ""; // this file is assets/wizard/ui.js
+  /** A file of the site, from its root. */
+  const siteUrl = (path) => ROOT + path;
+  /** A guidance page (`domains/space.md#anchor`) as this site names it; null when the site has no guidance pages. */
+  const html = (path) => {
+    if (!SITE.guidance) return null;
+    const [file, anchor] = path.split("#");
+    const page = SITE.directory_urls ? file.replace(/(^|\/)index\.md$/, "$1").replace(/\.md$/, "/") : file.replace(/\.md$/, ".html");
+    return siteUrl(page) + (anchor ? "#" + anchor : "");
+  };
   const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   /** The answer-file limits the command line enforces too (the export carries them when it defines them). */
   const LIMITS = Object.assign({ bytes: 1048576, depth: 20, keys: 10000, string: 100000 }, meta.limits || {});
@@ -532,7 +543,7 @@
         h("fieldset", { "aria-describedby": "rw-help" },
           h("legend", null, Object.assign(heading(2, qu.text), { id: "rw-q" })),
           h("p", { id: "rw-help", class: "rw-help" }, qu.help),
-          h("p", { class: "rw-guide" }, h("a", { href: html(qu.guidance), target: "_blank", rel: "noopener" }, `Guidance: ${qu.title} (opens in a new tab)`)),
+          html(qu.guidance) && h("p", { class: "rw-guide" }, h("a", { href: html(qu.guidance), target: "_blank", rel: "noopener" }, `Guidance: ${qu.title} (opens in a new tab)`)),
           control,
           h("div", { class: "rw-field rw-note" },
             h("label", { for: "rw-note" }, "Note (optional)"),
@@ -595,7 +606,7 @@
   // timeline, risks and indicators) load then, or early, from the check page.
   let planView = null;
   const loadPlan = () => Promise.all([loadScript("planning.js", "plan's script"), loadScript("plan.js", "plan's script")]).then(() => {
-    planView = planView || window.ReadinessPlanView({ E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html,
+    planView = planView || window.ReadinessPlanView({ E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, siteUrl,
       changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, state: () => state });
   });
 

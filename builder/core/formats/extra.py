@@ -15,4 +15,4 @@ def require(module: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError:
-        raise ReadinessError([Problem("readiness", None, Msg.EXTRA_MISSING.format(what=what, extra=EXTRA))]) from None
+        raise ReadinessError([Problem("readiness", None, Msg.FORMATS_EXTRA_MISSING.format(what=what, extra=EXTRA))]) from None

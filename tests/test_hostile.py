@@ -522,3 +522,42 @@ def test_the_depth_limit_is_the_toolkits_whatever_the_yaml_library(data: object,
         except ReadinessError as exc:
             refused = exc.problems[0].message
         assert (refused == Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH)) == too_deep, (candidate, refused)
+
+
+def _forward_domain(project: Project, n: int, width: int, cycle: bool) -> None:
+    """Append `n` questions to space.yaml, each asked if any of the next `width - 1` has answer 'a' (the last, with
+    `cycle`, if the first has): every path through them doubles with each question, so enumerating paths never ends."""
+    rows = []
+    for i in range(n):
+        later = [f"fwd_{j}" for j in range(i + 1, min(n, i + width))] + (["fwd_0"] if cycle and i == n - 1 else [])
+        rows.append(f'  - id: fwd_{i}\n    type: single\n    title: "F{i}"\n    text: "F{i}?"\n    help: "h"\n'
+                    f'    guidance: "domains/space.md#space"\n'
+                    + (("    ask_if: {any: [" + ", ".join(f"{{equals: [{x}, a]}}" for x in later) + "]}\n") if later else "")
+                    + '    options:\n      - {id: a, label: "A"}\n      - {id: b, label: "B"}\n')
+    edit(project.questionnaire_dir / "space.yaml", "findings:", "".join(rows) + "findings:")
+
+
+FORWARD_REFS = sum(min(200, i + 10) - i - 1 for i in range(200))
+
+
+@pytest.mark.parametrize("cycle", [False, True], ids=["forward", "cycle"])
+def test_routing_order_and_cycle_checks_are_polynomial(project: Project, cycle: bool) -> None:
+    """200 questions, each asked if one of the next nine has a given answer: paths number in the billions, yet the
+    check (a breadth-first search with a visited set per question) finishes in about a second."""
+    from builder.load.project import load_checked
+
+    _forward_domain(project, 200, 10, cycle)
+    started = time.monotonic()
+    with pytest.raises(ReadinessError) as err:
+        load_checked(project)
+    took = time.monotonic() - started
+    assert took < 5, f"{took:.1f} s"
+    messages = [p.message for p in err.value.problems]
+    if cycle:
+        cycles = [m for m in messages if "routing cycle" in m]
+        assert len(cycles) == len(messages) == FORWARD_REFS, messages[:3]  # every question lies on a cycle through fwd_199 -> fwd_0
+        assert cycles[0] == Msg.REF_CYCLE.format(where="question 'fwd_0': ask_if", cycle="fwd_0 -> " + " -> ".join(
+            ["fwd_1"] + [f"fwd_{j}" for j in range(10, 200, 9)] + ["fwd_0"])), cycles[0]
+    else:
+        assert messages[0] == Msg.REF_FORWARD.format(where="question 'fwd_0': ask_if", question="fwd_1")
+        assert len(messages) == FORWARD_REFS  # one per forward reference

@@ -117,10 +117,25 @@ FILES = [
     pytest.param("keys.yaml", many_keys(6000), limits.MAX_KEYS, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS), id="too-many-keys"),
     pytest.param("date.yaml", HEADER + "assessed_on: 9999-12-31\n", 3, Msg.DATE_RANGE.format(key="assessed_on", first=2000, last=2199), id="date-9999"),
     pytest.param("nul.yaml", HEADER + "answers: {budget: \"\x00\"}\n", 3, "malformed YAML", id="nul-byte"),
+    # The untrusted-text gate at parse time (builder/core/text.py): the same verdict in every command.
+    pytest.param("c0.yaml", 'version: 1\nclinic: {name: "Hill\\u0001side"}\n', 2,
+                 Msg.UNSAFE_CHAR.format(key="name", kind="control", char="U+0001"), id="control-character-in-name"),
+    pytest.param("c1.json", '{"version": 1,\n "clinic": {"name": "Hill\\u009b2Jside"}}', 2,
+                 Msg.UNSAFE_CHAR.format(key="name", kind="control", char="U+009B"), id="c1-control-in-name"),
+    pytest.param("rlo.yaml", 'version: 1\nclinic: {name: "Hill\\u202eedis"}\n', 2,
+                 Msg.UNSAFE_CHAR.format(key="name", kind="invisible or direction-changing", char="U+202E"), id="bidi-override-in-name"),
+    pytest.param("zw.yaml", HEADER + 'answers: {space: {answer: none, note: "see\\u200b below\\e[2J"}}\n', 3,
+                 Msg.UNSAFE_CHAR.format(key="note", kind="invisible or direction-changing", char="U+200B"), id="zero-width-in-note"),
+    pytest.param("int.yaml", 'version: 1\nclinic: {name: !!int "' + "9" * 4000 + '"}\n', 2,
+                 Msg.YAML_TAG.format(tag="!!int"), id="yaml-int-tag-4000-digits"),
+    pytest.param("obj.yaml", 'version: 1\nclinic: {name: !!python/object:os.system "x"}\n', 2,
+                 Msg.YAML_TAG.format(tag="!!python/object:os.system"), id="yaml-python-tag"),
+    pytest.param("inf.json", '{"version": 1,\n "clinic": {"name": 1e999}}', 2, Msg.NOT_A_NUMBER.format(value="1e999"), id="json-1e999"),
 ]
 
 
-PACK_TOO = {"alias-bomb-9x9", "deep-json", "json-file-holding-yaml", "long-clinic-name", "date-9999"}
+PACK_TOO = {"alias-bomb-9x9", "deep-json", "json-file-holding-yaml", "long-clinic-name", "date-9999", "control-character-in-name",
+            "bidi-override-in-name", "yaml-int-tag-4000-digits", "yaml-python-tag", "json-1e999"}
 """pack reads answer files through the same code as plan: these cases check that it does."""
 CASES = [pytest.param("plan", *case.values, id=f"plan-{case.id}") for case in FILES] + [
     pytest.param("pack", *case.values, id=f"pack-{case.id}") for case in FILES if case.id in PACK_TOO]
@@ -561,3 +576,35 @@ def test_routing_order_and_cycle_checks_are_polynomial(project: Project, cycle: 
     else:
         assert messages[0] == Msg.REF_FORWARD.format(where="question 'fwd_0': ask_if", question="fwd_1")
         assert len(messages) == FORWARD_REFS  # one per forward reference
+
+
+# ------------------------------------------------------------------ the untrusted-text gate: every command, one verdict
+
+CONTROL_NAME = 'version: 1\nclinic: {name: "Hill\\u0001side \\e]0;owned\\a"}\n'
+
+
+@pytest.mark.parametrize("args", [
+    ["plan", "bad.yaml"], ["pack", "bad.yaml", "-o", "out"], ["templates", "--answers", "bad.yaml", "-o", "out"],
+    ["toolkit", "--answers", "bad.yaml", "-o", "book.pdf"], ["compare", "good.yaml", "bad.yaml"], ["assess", "--resume", "bad.yaml"],
+], ids=lambda a: a[0])
+def test_control_characters_get_exit_2_in_every_command(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "bad.yaml").write_text(CONTROL_NAME)
+    shutil.copy(ANSWERS, tmp_path / "good.yaml")
+    before = snapshot(tmp_path)
+    result = run(*args, cwd=tmp_path, env={"READINESS_CACHE": str(tmp_path / "cache")})
+    assert_one_error(result, "bad.yaml:2", Msg.UNSAFE_CHAR.format(key="name", kind="control", char="U+0001"))
+    assert {k: v for k, v in snapshot(tmp_path).items() if not k.startswith("cache")} == before
+
+
+def test_review_leaves_out_a_file_with_control_characters_and_echoes_nothing_raw(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(ANSWERS, folder / "good.yaml")
+    (folder / "bad.yaml").write_text(CONTROL_NAME)
+    (folder / "odd\x1b[2J.yaml").write_text(CONTROL_NAME)
+    result = run("review", "in", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr and "\x1b" not in result.stderr and "\x07" not in result.stderr
+    reason = Msg.UNSAFE_CHAR.format(key="name", kind="control", char="U+0001")
+    assert f"in/bad.yaml:2: error: not included: {reason}" in result.stderr
+    assert "in/odd\\x1b[2J.yaml:2: error: not included: " in result.stderr  # escaped, not stripped (click strips only off a terminal)

@@ -11,6 +11,7 @@ import click
 from builder.core.answers import Answer, AnswerFile, dump_answers, load_answers
 from builder.core.engine import walk
 from builder.core.schema import Question, Questionnaire
+from builder.core.text import terminal
 from builder.output.fileio import atomic_write
 
 HELP_LINE = "Enter {choice}, or: b = back, s = skip for now, n = add a note, q = save and quit"
@@ -59,9 +60,9 @@ def _show_current(question: Question, answer: Answer | None) -> str:
 def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
     if resume is not None:
         af, _ = load_answers(resume, q, str(resume))
-        click.echo(f"Resuming {resume}: {len(af.answers)} answers so far. Saving to {output}.")
+        click.echo(terminal(f"Resuming {resume}: {len(af.answers)} answers so far. Saving to {output}."))
     else:
-        click.echo(f"{q.meta.title} {q.meta.version}. Answers are saved to {output} after every answer.")
+        click.echo(terminal(f"{q.meta.title} {q.meta.version}. Answers are saved to {output} after every answer."))
         name = click.prompt("Clinic name").strip()
         organisation = click.prompt("Organisation (Enter to leave blank)", default="", show_default=False).strip() or None
         role = click.prompt("Your role (Enter to leave blank)", default="", show_default=False).strip() or None
@@ -91,12 +92,12 @@ def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
         else:
             choice = "the text"
         if current and current.note:
-            click.echo(click.style(f"  note: {current.note}", dim=True))
+            click.echo(click.style(terminal(f"  note: {current.note}"), dim=True))  # a note from the resumed file
         click.echo(click.style(HELP_LINE.format(choice=choice), dim=True))
-        default = _show_current(question, current)
+        default = _show_current(question, current)  # gated at parse time: at most tabs and line ends
         raw = click.prompt(">", default=default, show_default=bool(default), prompt_suffix=" ").strip()
         if raw == "q":
-            click.echo(f"Saved {output}. Carry on later with: readiness assess --resume {output}")
+            click.echo(terminal(f"Saved {output}. Carry on later with: readiness assess --resume {output}"))
             return
         if raw == "b":
             index = max(index - 1, 0)

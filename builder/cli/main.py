@@ -322,7 +322,7 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
 
     def say_excluded(e: Any) -> None:
         where = f"{e.file}:{e.line}" if e.line else e.file
-        line = f"{where}: error: not included: {e.reason}"
+        line = printable(f"{where}: error: not included: {e.reason}")
         if bar_box:
             click.echo("\r\033[K" + line, err=True)  # above the bar, not through it
         else:
@@ -347,11 +347,11 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]
     if not data["clinics"]:
-        click.echo(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.", err=True)
+        say(f"error: none of the {data['files']['read']} files could be included; nothing written. Fix the files above and run again.")
         sys.exit(EXIT_BAD_INPUT)
     written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf)
-    click.echo(f"wrote {', '.join(written)} to {out}: {len(data['clinics'])} clinics from {data['files']['included']} files"
-               + (f"; {n_left} file{'s' if n_left != 1 else ''} not included (listed above and in the report)" if n_left else ""), err=True)
+    say(f"wrote {', '.join(written)} to {out}: {len(data['clinics'])} clinics from {data['files']['included']} files"
+        + (f"; {n_left} file{'s' if n_left != 1 else ''} not included (listed above and in the report)" if n_left else ""))
     if n_left:
         sys.exit(EXIT_LEFT_OUT)
 
@@ -381,12 +381,13 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
         raise ReadinessError(problems)
     a, b = loaded
     if clinic_key(a) != clinic_key(b):
-        click.echo(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway", err=True)
+        say(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway")
     result = comparison(q, a, str(before), b, str(after))
-    click.echo(canonical_json(result) if fmt == "json" else compare_text(result), nl=False)
+    text = canonical_json(result) if fmt == "json" else compare_text(result)
+    click.echo("\n".join(printable(ln) for ln in text.split("\n")), nl=False)  # names and paths from the files, escaped
     if out is not None:
         written = compare_outputs(result, Project(root).templates_dir, out)
-        click.echo(f"wrote {', '.join(written)} to {out}", err=True)
+        say(f"wrote {', '.join(written)} to {out}")
 
 
 def main() -> None:

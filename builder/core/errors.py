@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import StrEnum
 from typing import ClassVar
+
+from builder.core.text import terminal
 
 
 class Msg(StrEnum):
@@ -31,6 +32,8 @@ class Msg(StrEnum):
     ALIAS_LOOP = "an alias (*name) refers to a value that contains itself; write the value out instead"
     BIG_NUMBER = "a number of {digits} digits; write it as text in quotes, or a number of up to {limit} digits"
     NOT_A_NUMBER = "'{value}' is not a number JSON allows; write a number, or text in quotes"
+    YAML_TAG = "the YAML tag '{tag}' is not read; remove it and write a plain value (text in quotes, or a number)"
+    UNSAFE_CHAR = "'{key}' holds the {kind} character {char}, which can hide or rewrite text on screens and in documents; remove it"
     SURROGATE = "the text contains a lone surrogate escape ({escape}), which is not a character; remove it"
     # Outputs
     OUTPUT_SPECIAL = "is a {kind}, not a regular file or folder; give a new path for the output"
@@ -173,19 +176,8 @@ class ProjectError(ReadinessError):
 
 
 def printable(text: str) -> str:
-    """`text` safe for a terminal: control and format characters (escape sequences, bidi overrides) escaped."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch.isprintable() or (ch == " "):
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Zs",):
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
+    """`text` safe for a terminal: see builder.core.text.terminal, the one escaping function."""
+    return terminal(text)
 
 
 def hint(word: str, choices: Iterable[str]) -> str:

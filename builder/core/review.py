@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,10 +137,18 @@ def _load_fast(text: str, file: str, is_json: bool) -> Any:
         raise ReadinessError([Problem(file, None, Msg.TOO_LARGE.format(size=len(text.encode("utf-8")), limit=limits.MAX_BYTES))])
     try:
         (_scan_json if is_json else _scan_yaml)(text, file)
-        return json.loads(text) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+        return json.loads(text, parse_float=_finite) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
     except (ValueError, yaml.YAMLError):
         (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
         raise
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; 1e999 (inf to Python) is refused, as parse_json refuses it, with its line."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def digest_of(data: Any) -> bytes:

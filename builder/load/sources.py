@@ -95,6 +95,8 @@ def _scan_yaml(text: str, file: str) -> None:
                     if keys > limits.MAX_KEYS:
                         raise fail(event, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
                 top[1] = not top[1]
+        if kind != _ALIAS and event.tag is not None:  # !!int, !!float, !!python/...: values only as plain YAML writes them
+            raise fail(event, Msg.YAML_TAG.format(tag=_short_tag(event.tag)))
         nodes += 1
         if nodes > limits.MAX_NODES:
             raise fail(event, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
@@ -114,6 +116,11 @@ def _scan_yaml(text: str, file: str) -> None:
                 raise fail(event, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))
             mapping = kind == _MAPPING
             open_.append([mapping, mapping])
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as it was written: 'tag:yaml.org,2002:int' is '!!int'."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 _BLOCK_SCALAR = re.compile(r"(?:^|[\s:?-])[|>][0-9+-]*\s*(?:#.*)?$")
@@ -358,16 +365,22 @@ def parse_json(text: str, file: str) -> LoadedFile:
         raise _JsonIssue(Msg.NOT_A_NUMBER.format(value=value), value)
 
     def number(value: str) -> Any:
-        return float(value) if any(c in value for c in ".eE") else int(value)
+        if not any(c in value for c in ".eE"):
+            return int(value)
+        result = float(value)
+        if not math.isfinite(result):  # 1e999: past a float's range, Python would make it inf
+            raise _JsonIssue(Msg.NOT_A_NUMBER.format(value=value), value)
+        return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=number)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=number, parse_float=number)
     except json.JSONDecodeError as exc:
         raise ReadinessError([Problem(file, exc.lineno, Msg.JSON_SYNTAX.format(problem=exc.msg))]) from None
     except _JsonIssue as issue:
         line = None
         if issue.needle:
-            hits = [m.start() for m in re.finditer(re.escape(issue.needle) + r"\s*:", text)]
+            hits = [m.start() for m in re.finditer(re.escape(issue.needle) + r"\s*:", text)] or [text.find(issue.needle)]
+            hits = [h for h in hits if h >= 0]
             line = _line_at(text, hits[-1]) if hits else None
         raise ReadinessError([Problem(file, line, issue.message)]) from None
     if isinstance(data, float) and not math.isfinite(data):

@@ -8,6 +8,7 @@ from builder.core.answers import FIRST_YEAR, LAST_YEAR
 from builder.core.errors import Msg
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Questionnaire
+from builder.core.text import text_rules
 from builder.output.fileio import canonical_json
 
 ANSWER_MESSAGES = (
@@ -21,6 +22,8 @@ ANSWER_MESSAGES = (
     "FIELD_TOO_LONG",
     # Read limits the CLI holds answer files to (builder/core/answers.py), so the browser refuses what the CLI refuses.
     "DATE_RANGE",
+    # The untrusted-text gate (builder/core/text.py) and numbers past a float's range (1e999).
+    "UNSAFE_CHAR", "NOT_A_NUMBER",
 )
 """The builder/core/errors.py Msg templates engine.js fills when it reads an answer file."""
 
@@ -41,6 +44,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     data["answer_messages"] = answer_messages()
     # The limits answers.py reads answer files with: the wizard's form and engine.js's reader hold texts and dates to them.
     data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    # The untrusted-text gate's character ranges: engine.js refuses the same characters in the same fields.
+    data["text_rules"] = text_rules()
     return data
 
 

@@ -608,3 +608,149 @@ def test_review_leaves_out_a_file_with_control_characters_and_echoes_nothing_raw
     reason = Msg.UNSAFE_CHAR.format(key="name", kind="control", char="U+0001")
     assert f"in/bad.yaml:2: error: not included: {reason}" in result.stderr
     assert "in/odd\\x1b[2J.yaml:2: error: not included: " in result.stderr  # escaped, not stripped (click strips only off a terminal)
+
+
+# ------------------------------------------------------------------ the input gate: review folders, zip files, cache, templates
+
+
+def review_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    assert "Traceback" not in result.stderr, result.stderr
+    return [ln for ln in result.stderr.splitlines() if ln.strip()]
+
+
+def test_review_leaves_out_devices_and_pipes_at_once_whatever_their_names(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(ANSWERS, folder / "good.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")  # read whole, it would grow memory until killed
+    os.mkfifo(folder / "pipe.yaml")
+    os.mkfifo(tmp_path / "x.zip")  # opened as a zip, it would block for ever
+    started = time.monotonic()
+    result = run("review", "in", "x.zip", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert time.monotonic() - started < TIMEOUT
+    assert result.returncode == 3, result.stderr
+    lines = review_lines(result)
+    assert f"in/zero.yaml: error: not included: {Msg.NOT_REGULAR.format(kind='a device')}" in lines
+    assert f"in/pipe.yaml: error: not included: {Msg.NOT_REGULAR.format(kind='a named pipe')}" in lines
+    assert f"x.zip: error: not included: {Msg.NOT_REGULAR.format(kind='a named pipe')}" in lines
+
+
+def test_review_reads_a_file_whose_name_is_not_utf8_and_shows_it_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(ANSWERS, os.fsencode(folder) + b"/clinic\xff.yaml")
+    (folder / "not-answers.txt").write_text("x")
+    result = run("review", "in", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "in/not-answers.txt: error: not included" in result.stderr
+    report = json.loads((tmp_path / "rev" / "review.json").read_text(encoding="utf-8"))
+    assert report["clinics"][0]["files"] == ["in/clinic\\xff.yaml"], "included, under its escaped name"
+
+
+def _zip_with_bad_member_name(path: Path) -> None:
+    """A zip whose one member claims a UTF-8 name (flag bit 11) that is not UTF-8."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a.yaml", ANSWERS.read_text())
+    data = bytearray(path.read_bytes())
+    for at in [i for i in range(len(data)) if data.startswith(b"a.yaml", i)]:
+        data[at] = 0xFF
+    central = data.find(b"PK\x01\x02")
+    data[7] |= 0x08
+    data[central + 9] |= 0x08
+    path.write_bytes(bytes(data))
+
+
+def test_a_zip_whose_member_name_is_not_utf8_is_one_reason(tmp_path: Path) -> None:
+    _zip_with_bad_member_name(tmp_path / "bad.zip")
+    shutil.copy(ANSWERS, tmp_path / "good.yaml")
+    result = run("review", "bad.zip", "good.yaml", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    lines = review_lines(result)
+    assert lines[0].startswith("bad.zip: error: not included: not a readable zip file: "), lines
+
+
+def test_a_zip_bomb_stops_at_the_inflation_limits_with_flat_memory(tmp_path: Path) -> None:
+    """200 members of 1.9 MB of zeros: a 2 MB zip that would inflate to 380 MB. Each member stops at the ratio limit."""
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        block = b"#" * 1_900_000
+        for i in range(200):
+            zf.writestr(f"clinic{i:03}.yaml", block)
+    assert (tmp_path / "bomb.zip").stat().st_size < 2_000_000
+    started = time.monotonic()
+    result = run("review", "bomb.zip", "-o", "rev", "--no-pdf", "-j", "1", cwd=tmp_path)
+    assert time.monotonic() - started < TIMEOUT
+    assert result.returncode == 2, result.stderr
+    lines = review_lines(result)
+    assert lines[0] == f"bomb.zip!clinic000.yaml: error: not included: {Msg.ARCHIVE_RATIO.format(limit=limits.MAX_ARCHIVE_RATIO)}"
+    assert len(lines) == limits.MAX_SHOWN + 2, lines[-3:]  # twenty, the count, and 'none could be included'
+    assert lines[limits.MAX_SHOWN] == f"... and {200 - limits.MAX_SHOWN} more not included (every one is listed in the report)"
+
+
+def test_a_zip_of_too_many_entries_is_one_reason_and_a_flood_of_left_out_files_prints_twenty(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "huge.zip", "w") as zf:
+        for i in range(limits.MAX_ARCHIVE_ENTRIES + 1):
+            zf.writestr(f"n{i}.txt", "")
+    with zipfile.ZipFile(tmp_path / "many.zip", "w") as zf:
+        for i in range(500):
+            zf.writestr(f"n{i:03}.txt", "not an answer file")
+    shutil.copy(ANSWERS, tmp_path / "good.yaml")
+    result = run("review", "huge.zip", "many.zip", "good.yaml", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    lines = review_lines(result)
+    assert lines[0] == "huge.zip: error: not included: " + Msg.ARCHIVE_ENTRIES.format(count=limits.MAX_ARCHIVE_ENTRIES + 1, limit=limits.MAX_ARCHIVE_ENTRIES)
+    assert len(lines) == limits.MAX_SHOWN + 2, lines  # twenty, the count, and 'wrote ...'
+    assert lines[limits.MAX_SHOWN] == f"... and {501 - limits.MAX_SHOWN} more not included (every one is listed in the report)"
+    report = json.loads((tmp_path / "rev" / "review.json").read_text(encoding="utf-8"))
+    assert report["files"]["excluded"] == 501
+
+
+@pytest.mark.parametrize("plant", ["fifo", "dev-zero"])
+def test_a_cache_entry_replaced_by_a_pipe_or_a_link_to_a_device_is_a_miss(tmp_path: Path, plant: str) -> None:
+    from builder.output.cache import BlobStore, remember_pack, restore_pack
+    from builder.output.pack import Cache
+
+    cache, built = tmp_path / "cache", tmp_path / "built"
+    built.mkdir()
+    (built / "plan.pdf").write_bytes(b"%PDF real")
+    remember_pack(cache, "e" * 64, built, ["plan.pdf"])
+    sha = json.loads((cache / "packs" / f"{'e' * 64}.json").read_text())["outputs"]["plan.pdf"]
+    docs = Cache(cache, "salt")
+    key = docs.key("document", "plan", "x")
+    docs.put(key, "pdf", b"%PDF real")
+    targets = [cache / "blobs" / sha[:2] / sha, cache / "packs" / f"{'e' * 64}.json", cache / "documents" / key[:2] / f"{key}.pdf"]
+    for target in targets:
+        target.unlink()
+        if plant == "fifo":
+            os.mkfifo(target)
+        else:
+            target.symlink_to("/dev/zero")
+    assert BlobStore(cache).get(sha) is None
+    out = tmp_path / "out"
+    out.mkdir()
+    assert restore_pack(cache, "e" * 64, out) is None and list(out.iterdir()) == []
+    assert docs.get(key, "pdf") is None
+
+
+def test_a_template_cannot_include_a_file_outside_the_templates_folder(project: Project, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("THE-SECRET")
+    (project.templates_dir / "leak.html").symlink_to(secret)
+    (project.templates_dir / "policies" / "leaky.html.j2").write_text("<p>{% include 'leak.html' %}</p>\n")
+    result = run("check", "--root", str(project.root), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert f"templates/leak.html: error: {Msg.TEMPLATE_OUTSIDE.format(name='leak.html')}" in result.stderr
+    from builder.load.template_loader import ContainedLoader, TemplateOutside
+    from builder.render.documents import environment
+
+    env = environment(project.templates_dir)
+    assert isinstance(env.loader, ContainedLoader)
+    with pytest.raises(TemplateOutside):
+        env.get_template("policies/leaky.html.j2").render()
+    with pytest.raises(TemplateOutside):
+        env.get_template("../secret.txt")

@@ -320,7 +320,12 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     show = sys.stderr.isatty()
     bar_box: list[Any] = []
 
+    left_out = [0]
+
     def say_excluded(e: Any) -> None:
+        left_out[0] += 1
+        if left_out[0] > MAX_SHOWN:  # the rest are counted below, and every one is listed in the report
+            return
         where = f"{e.file}:{e.line}" if e.line else e.file
         line = printable(f"{where}: error: not included: {e.reason}")
         if bar_box:
@@ -343,6 +348,8 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     finally:
         if bar_box:
             bar_box.pop().__exit__(None, None, None)
+    if left_out[0] > MAX_SHOWN:
+        say(f"... and {left_out[0] - MAX_SHOWN} more not included (every one is listed in the report)")
     if show:
         click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]

@@ -34,6 +34,11 @@ class Msg(StrEnum):
     NOT_A_NUMBER = "'{value}' is not a number JSON allows; write a number, or text in quotes"
     YAML_TAG = "the YAML tag '{tag}' is not read; remove it and write a plain value (text in quotes, or a number)"
     UNSAFE_CHAR = "'{key}' holds the {kind} character {char}, which can hide or rewrite text on screens and in documents; remove it"
+    CANNOT_READ = "cannot read the file: {problem}; check the path and permissions"
+    ARCHIVE_ENTRIES = "the zip file holds {count:,} entries; at most {limit:,} are read from one zip (split it)"
+    ARCHIVE_BYTES = "the zip file inflates to more than {limit:,} bytes; the rest of it is not read (split it)"
+    ARCHIVE_RATIO = "inflates to more than {limit} times its stored size, as a zip bomb does; an answer file is not packed like that"
+    TEMPLATE_OUTSIDE = "'{name}' is outside the templates folder (a symbolic link or '..'); templates may only include files inside it"
     SURROGATE = "the text contains a lone surrogate escape ({escape}), which is not a character; remove it"
     # Outputs
     OUTPUT_SPECIAL = "is a {kind}, not a regular file or folder; give a new path for the output"

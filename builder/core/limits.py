@@ -30,3 +30,9 @@ MAX_CONDITION_DEPTH = 12
 """Deepest nesting of all/any/not in one questionnaire condition."""
 MAX_SHOWN = 20
 """Most problems printed; the rest are counted ('and N more')."""
+MAX_ARCHIVE_ENTRIES = 100_000
+"""Most entries read from one zip file (a review of 100,000 answer files fits in one)."""
+MAX_ARCHIVE_BYTES = 512_000_000
+"""Most bytes inflated from one zip file, counted as they are read (never trusting the sizes it claims): a zip bomb stops here."""
+MAX_ARCHIVE_RATIO = 200
+"""Most a zip member may inflate to per byte stored: answer files compress about 5 to 1, a bomb 1,000 to 1."""

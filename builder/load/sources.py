@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import yaml
 
 from builder.core import limits
 from builder.core.errors import Msg, Problem, ReadinessError
+from builder.load.gate import read_text
 
 Path_ = tuple[str | int, ...]
 
@@ -390,61 +389,6 @@ def parse_json(text: str, file: str) -> LoadedFile:
     except ReadinessError:
         lines = {}
     return LoadedFile(file, data, lines)
-
-
-_KINDS = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")]
-
-
-def file_kind(mode: int) -> str:
-    """'a named pipe', 'a device', 'a socket', 'a folder' or 'a file' for a stat mode."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return next((name for test, name in _KINDS if test(mode)), "a file")
-
-
-def read_bytes(path: Path, display: str | None = None, limit: int = limits.MAX_BYTES) -> bytes:
-    """A regular file's bytes, at most `limit` of them; anything else is one located error.
-
-    Opened without blocking and checked with fstat, so a named pipe or a device is refused
-    at once instead of hanging or reading forever.
-    """
-    display = display or str(path)
-    try:
-        mode = os.stat(path).st_mode  # before opening: opening a socket fails, a pipe may block
-        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            raise ReadinessError([Problem(display, None, Msg.NOT_REGULAR.format(kind=file_kind(mode)))])
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise ReadinessError([Problem(display, None, Msg.NOT_FOUND)]) from None
-    except IsADirectoryError:
-        raise ReadinessError([Problem(display, None, Msg.IS_FOLDER)]) from None
-    except OSError as exc:
-        raise ReadinessError([Problem(display, None, f"cannot read the file: {exc.strerror}; check the path and permissions")]) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ReadinessError([Problem(display, None, Msg.IS_FOLDER)])
-        if not stat.S_ISREG(info.st_mode):
-            raise ReadinessError([Problem(display, None, Msg.NOT_REGULAR.format(kind=file_kind(info.st_mode)))])
-        if info.st_size > limit:
-            raise ReadinessError([Problem(display, None, Msg.TOO_LARGE.format(size=info.st_size, limit=limit))])
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            raw = fh.read(limit + 1)  # the file may have grown since fstat
-        if len(raw) > limit:
-            raise ReadinessError([Problem(display, None, Msg.TOO_LARGE.format(size=f"more than {limit}", limit=limit))])
-        return raw
-    finally:
-        os.close(fd)
-
-
-def read_text(path: Path, display: str | None = None) -> str:
-    display = display or str(path)
-    raw = read_bytes(path, display)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ReadinessError([Problem(display, line, Msg.NOT_UTF8)]) from None
 
 
 def load(path: Path, display: str | None = None) -> LoadedFile:

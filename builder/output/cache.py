@@ -23,12 +23,19 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from builder.core.errors import Msg, ReadinessError
+from builder.load.gate import read_bytes
 from builder.load.paths import PACKAGE, Project
 from builder.output.fileio import atomic_write
 
 CODE = PACKAGE
 
 RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2", "python-docx", "lxml")
+
+MAX_BLOB = 1 << 30
+"""Largest cached document read back (1 GB): far above any PDF the toolkit makes, a bound on a planted file."""
+MAX_MANIFEST = 1_000_000
+"""Largest pack manifest or document entry read back: a few hundred bytes each in practice."""
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
@@ -44,8 +51,6 @@ def cache_dir() -> Path:
 
 def open_cache(warn: Callable[[str], None] | None = None) -> Path | None:
     """The cache folder, created private; None (with a warning) if it is not safe to trust."""
-    from builder.core.errors import Msg
-
     folder = cache_dir()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -80,8 +85,9 @@ class BlobStore:
             return None
         path = self._path(sha)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_bytes(path, limit=MAX_BLOB, follow=False)  # a link, a pipe or a device planted here is a miss
+        except ReadinessError:
+            _discard(path)
             return None
         if hashlib.sha256(data).hexdigest() != sha:  # tampered or truncated: a miss, and gone
             _discard(path)
@@ -113,6 +119,13 @@ def _best_effort(write: Callable[[], None]) -> None:
 # ------------------------------------------------------------------ digests
 
 
+def project_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str:
     h = hashlib.sha256()
     for item in extra:
@@ -121,7 +134,7 @@ def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str
     for path in paths:
         h.update(str(path.relative_to(root)).encode())
         h.update(b"\0")
-        h.update(path.read_bytes())
+        h.update(read_bytes(path, project_path(path, root), MAX_BLOB))  # a link to a device or pipe is one located line, not a hang
     return h.hexdigest()
 
 
@@ -156,11 +169,13 @@ def restore_pack(folder: Path, digest: str, out: Path) -> list[str] | None:
     """Copy a cached pack into `out` (a fresh folder): the names written, or None on any miss."""
     manifest = folder / "packs" / f"{digest}.json"
     try:
-        outputs = json.loads(manifest.read_text(encoding="utf-8"))["outputs"]
+        outputs = json.loads(read_bytes(manifest, limit=MAX_MANIFEST, follow=False))["outputs"]
         entries = sorted(outputs.items())
         if not entries or not all(isinstance(n, str) and isinstance(s, str) and _PLAIN_NAME.fullmatch(n) for n, s in entries):
             raise ValueError("not a manifest")
-    except FileNotFoundError:
+    except ReadinessError as exc:
+        if exc.problems[0].message != Msg.NOT_FOUND:
+            _discard(manifest)  # a link, pipe or device in its place: a miss, and gone
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):  # corrupt: a miss, and gone
         _discard(manifest)

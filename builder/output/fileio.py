@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.core.errors import Msg, Problem, ReadinessError
-from builder.load.sources import file_kind
+from builder.load.gate import file_kind
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:

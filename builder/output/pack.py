@@ -142,14 +142,16 @@ class Cache:
         return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{plan_digest}".encode()).hexdigest()
 
     def get(self, key: str, ext: str) -> bytes | None:
-        from builder.output.cache import BlobStore
+        from builder.core.errors import ReadinessError
+        from builder.load.gate import read_bytes
+        from builder.output.cache import MAX_MANIFEST, BlobStore
 
         if self.folder is None:
             return None
         entry = self.folder / "documents" / key[:2] / f"{key}.{ext}"
         try:
-            sha = entry.read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
+            sha = read_bytes(entry, limit=MAX_MANIFEST, follow=False).decode("ascii").strip()
+        except (ReadinessError, UnicodeDecodeError):  # missing, or a link, pipe or device planted in its place
             return None
         data = BlobStore(self.folder).get(sha)
         if data is None:  # tampered, truncated or missing blob: a miss, and the entry goes

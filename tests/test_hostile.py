@@ -754,3 +754,122 @@ def test_a_template_cannot_include_a_file_outside_the_templates_folder(project: 
         env.get_template("policies/leaky.html.j2").render()
     with pytest.raises(TemplateOutside):
         env.get_template("../secret.txt")
+
+
+# ------------------------------------------------------------------ the output gate: the same refusals for every command that writes
+
+
+@pytest.mark.parametrize("folder", ["templates", "guidance", "questionnaire"])
+def test_review_and_compare_never_write_into_the_toolkits_folders(project: Project, tmp_path: Path, answers_copy: Path, folder: str) -> None:
+    shutil.copy(ROOT / "examples" / "hillside.yaml", tmp_path / "hillside.yaml")
+    before = snapshot(project.root / folder)
+    for args in (["review", "answers.yaml", "-o", str(project.root / folder), "--no-pdf"],
+                 ["compare", "answers.yaml", "hillside.yaml", "-o", str(project.root / folder / "cmp")]):
+        result = run(*args, "--root", str(project.root), cwd=tmp_path)
+        assert_one_error(result, args[args.index("-o") + 1], Msg.OUTPUT_PROTECTED.format(folder=folder))
+    assert snapshot(project.root / folder) == before
+
+
+def _as_json(src: Path, dst: Path) -> None:
+    dst.write_text(json.dumps(yaml.safe_load(src.read_text()), default=str))
+
+
+@pytest.mark.parametrize("command", ["review", "compare"])
+def test_review_and_compare_never_overwrite_their_input(tmp_path: Path, answers_copy: Path, command: str) -> None:
+    name = f"{command}.json"
+    _as_json(answers_copy, tmp_path / name)
+    before = snapshot(tmp_path)
+    args = ["review", name, "-o", ".", "--no-pdf"] if command == "review" else ["compare", "answers.yaml", name, "-o", "."]
+    result = run(*args, cwd=tmp_path)
+    assert_one_error(result, name, Msg.OUTPUT_IS_INPUT.value)
+    assert snapshot(tmp_path) == before, "nothing written, no temporary file left"
+
+
+def test_pack_refuses_a_folder_of_the_users_own_pdfs_and_replaces_only_its_own(tmp_path: Path, answers_copy: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.pdf").write_bytes(b"%PDF my own work")
+    (mine / "notes.md").write_text("mine")
+    before = snapshot(tmp_path)
+    result = run("templates", "-o", "mine", "--no-docx", cwd=tmp_path, cap=False, timeout=300)
+    assert_one_error(result, "mine", Msg.OUTPUT_FOREIGN.format(name="notes.md"))
+    assert snapshot(tmp_path) == before
+    from builder.output.gate import MARKER, check_folder, mark
+
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "plan.pdf").write_bytes(b"%PDF")
+    mark(ours)
+    assert (ours / MARKER).read_text() == "plan.pdf\n"
+    check_folder(ours, ROOT)  # the toolkit's own: may be replaced
+    (ours / "added-meanwhile.pdf").write_bytes(b"%PDF the user's")
+    with pytest.raises(ReadinessError) as err:
+        check_folder(ours, ROOT)
+    assert err.value.problems[0].message == Msg.OUTPUT_FOREIGN.format(name="added-meanwhile.pdf")
+
+
+def test_a_pack_rechecks_its_folder_under_the_lock_and_never_deletes_a_file_made_meanwhile(tmp_path: Path) -> None:
+    from builder.output.fileio import check_output_folder, staged_folder
+
+    out = tmp_path / "out"
+    with pytest.raises(ReadinessError) as err:
+        with staged_folder(out, recheck=lambda: check_output_folder(out, ROOT)) as stage:
+            (stage / "plan.md").write_text("new")
+            out.mkdir()
+            (out / "made-meanwhile.docx").write_text("the user's")  # after the first check, before the swap
+    assert err.value.problems[0].message == Msg.OUTPUT_FOREIGN.format(name="made-meanwhile.docx")
+    assert (out / "made-meanwhile.docx").read_text() == "the user's"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "the stage is gone"
+
+
+def test_a_failed_rename_part_way_puts_back_every_file_and_names_the_users_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.output import gate
+    from builder.render.review import _write_all
+
+    out = tmp_path / "rev"
+    out.mkdir()
+    for name in ("a.json", "b.csv", "c.html"):
+        (out / name).write_text(f"old {name}")
+    real = os.replace
+    calls = []
+
+    def flaky(src: object, dst: object) -> None:
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gate.os, "replace", flaky)
+    with pytest.raises(ReadinessError) as err:
+        _write_all(out, {"a.json": ["new"], "b.csv": ["new"], "c.html": ["new"]})
+    monkeypatch.undo()
+    assert str(err.value.problems[0]) == f"{out}: " + Msg.OUTPUT_OS.format(reason="no space left on device")
+    assert {p.name: p.read_text() for p in out.iterdir()} == {n: f"old {n}" for n in ("a.json", "b.csv", "c.html")}
+
+
+def test_temporary_files_of_a_killed_run_are_swept_and_no_other_file_is(tmp_path: Path, answers_copy: Path) -> None:
+    dead = 2**22 + 11
+    (tmp_path / f".plan.md.{dead}.abc123.tmp").write_text("left by a killed run")
+    (tmp_path / f".notes.md.{dead}.abc123.tmp").write_text("not ours to touch")
+    result = run("plan", "answers.yaml", "-o", "plan.md", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [f".notes.md.{dead}.abc123.tmp", "answers.yaml", "plan.md"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = ANSWERS.read_text()
+    for i in range(6000):
+        (folder / f"c{i:05}.yaml").write_text(text.replace("Riverside Sexual Health Clinic", f"Clinic {i}"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(3)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group, workers included
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 130, err
+    assert [ln for ln in err.splitlines() if ln.strip()] == ["interrupted; nothing was written"], err
+    assert not (tmp_path / "rev").exists()

@@ -17,6 +17,8 @@ from builder import __version__
 from builder.core.errors import Problem, ProjectError, ReadinessError, printable
 from builder.core.limits import MAX_SHOWN
 from builder.load.paths import ROOT, Project
+from builder.output.gate import check_files_in
+from builder.output.gate import this_run as _this_run
 
 if TYPE_CHECKING:
     from builder.core.schema import Questionnaire
@@ -63,6 +65,11 @@ class ReadinessGroup(click.Group):
         except OSError as exc:  # an unexpected disk error: one line, never a traceback
             say(f"{exc.filename or 'readiness'}: error: {exc.strerror or exc}; check the path and permissions")
             ctx.exit(EXIT_BAD_INPUT)
+
+
+def this_run(root: Path, inputs: Any = ()) -> None:
+    """Tell the output gate this command's project folder and inputs: no output may land in the one or over the others."""
+    _this_run(Project(root).root, [Path(p) for p in inputs])
 
 
 def questionnaire_of(root: Path) -> Questionnaire:
@@ -135,6 +142,7 @@ def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool)
     from builder.output.fileio import canonical_json
     from builder.render.markdown import plan_markdown
 
+    this_run(root, [answers])
     clinic = _plan_for(root, answers, strict)
     text = canonical_json(clinic.plan) if fmt == "json" else plan_markdown(clinic.plan, clinic.q)
     _emit(text, output, root, (answers,))
@@ -151,6 +159,7 @@ def assess(root: Path, resume: Path | None, output: Path | None) -> None:
     from builder.load.pipeline import load_project as load
     from builder.output.fileio import check_output_file
 
+    this_run(root)  # saving back over --resume is the point
     q = load(Project(root))
     target = output or resume or Path("answers.yaml")
     check_output_file(target, Project(root).root)  # saving back over --resume is the point; specials are not
@@ -201,6 +210,7 @@ def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: l
 @cache_option
 def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
+    this_run(root, [answers])
     clinic = _plan_for(root, answers, strict)
     _write_folder(root, clinic.q, clinic.plan, list(clinic.plan["templates"]), out,
                   include_plan=True, docx=docx, jobs=jobs, no_cache=no_cache)
@@ -219,6 +229,7 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
     from builder.load.pipeline import load_project as load
     from builder.output.pack import QUESTIONNAIRE
 
+    this_run(root, [answers] if answers is not None else [])
     if answers is not None:
         clinic = _plan_for(root, answers, False)
         q, plan_data = clinic.q, clinic.plan
@@ -246,6 +257,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     from builder.output.fileio import canonical_json, check_output_file, write_output
 
     project = Project(root)
+    this_run(root, [answers] if answers is not None else [])
     check_output_file(output, project.root, [answers] if answers is not None else [])
     # The answers are validated before anything else, the cache included: the key is the validated plan.
     if answers is not None:
@@ -289,6 +301,7 @@ def export(root: Path, output: Path | None) -> None:
     from builder.load.pipeline import load_project as load
     from builder.output.export import questionnaire_json
 
+    this_run(root)
     _emit(questionnaire_json(load(Project(root))), output, root)
 
 
@@ -316,6 +329,8 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     from builder.output.reviewio import collect
     from builder.render.review import review_outputs
 
+    this_run(root, paths)
+    check_files_in(out, [], Project(root).root, paths)  # the folder itself, before the work; each file again as it is written
     q = questionnaire_of(root)
     show = sys.stderr.isatty()
     bar_box: list[Any] = []
@@ -376,6 +391,9 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     from builder.output.fileio import canonical_json
     from builder.render.review import compare_outputs, compare_text
 
+    this_run(root, [before, after])
+    if out is not None:
+        check_files_in(out, [], Project(root).root, [before, after])  # each file again as it is written
     q = questionnaire_of(root)
     problems: list[Problem] = []
     loaded = []
@@ -390,10 +408,10 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     if clinic_key(a) != clinic_key(b):
         say(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway")
     result = comparison(q, a, str(before), b, str(after))
+    written = compare_outputs(result, Project(root).templates_dir, out) if out is not None else []  # refused: nothing printed
     text = canonical_json(result) if fmt == "json" else compare_text(result)
     click.echo("\n".join(printable(ln) for ln in text.split("\n")), nl=False)  # names and paths from the files, escaped
-    if out is not None:
-        written = compare_outputs(result, Project(root).templates_dir, out)
+    if written:
         say(f"wrote {', '.join(written)} to {out}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -110,6 +111,11 @@ def _entries(span: tuple[int, int]) -> list[dict[str, Any]]:
     return [clinic_entry(_Q, raters) for raters in _GROUPS[span[0]:span[1]]]
 
 
+def quiet_worker() -> None:
+    """In a pool worker: Ctrl-C is the parent's to handle (one line, exit 130); the worker is then terminated, silently."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _init(q: Questionnaire) -> None:
     global _Q
     _Q = q
@@ -163,7 +169,7 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
         _GROUPS = groups
         try:
             with contextlib.ExitStack() as stack:
-                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers)).imap(_entries, spans)
+                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers, initializer=quiet_worker)).imap(_entries, spans)
                 for (a, b), part in zip(spans, parts):
                     for raters in groups[a:b]:
                         raters.clear()
@@ -182,7 +188,7 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
             take(_read_chunk(chunk))
         _close_zips()
     else:
-        with ctx.Pool(workers) as pool:
+        with ctx.Pool(workers, initializer=quiet_worker) as pool:
             for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
                 take(results)
     return review.build(plan_clinics)

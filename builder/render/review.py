@@ -16,6 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from builder.output.fileio import canonical_json
+from builder.output.gate import swap_files, sweep_stale, temp_prefix
 from builder.render.charts import COLOURS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -306,12 +307,13 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
     large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
     its death) and any child that fails fails the whole write, leaving nothing renamed."""
     out.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out, outputs)  # temporary files a killed run left
     temps: list[tuple[str, Path]] = []
     children: list[tuple[str, int]] = []
     try:
         names = list(outputs)
         for i, name in enumerate(names):
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
             temps.append((name, Path(tmp_name)))
             os.chmod(tmp_name, 0o644)
             if parallel and i < len(names) - 1 and hasattr(os, "fork"):
@@ -331,8 +333,7 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
                 failed.append(name)
         if failed:
             raise OSError(f"could not write {', '.join(failed)} in {out}")
-        for name, done in temps:
-            os.replace(done, out / name)
+        swap_files(out, dict(temps))  # the output gate: checked again under the folder's lock, all renamed or none
     except BaseException:
         for _, pid in children:
             try:
@@ -389,11 +390,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:
     import datetime as dt
 
-    from builder.output.fileio import atomic_write
-
     page = compare_html(result, templates_dir, generated_on=dt.date.today().isoformat())
     files: dict[str, bytes | str] = {"compare.json": canonical_json(result), "compare.html": page,
                                      "compare.svg": compare_chart_svg(result["comparison"]), "compare.pdf": html_to_pdf(page, templates_dir)}
-    for name, data in files.items():
-        atomic_write(out / name, data)
-    return list(files)
+    return _write_all(out, {name: [data] for name, data in files.items()})  # staged, then swapped in whole

@@ -873,3 +873,59 @@ def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -
     assert proc.returncode == 130, err
     assert [ln for ln in err.splitlines() if ln.strip()] == ["interrupted; nothing was written"], err
     assert not (tmp_path / "rev").exists()
+
+
+# ------------------------------------------------------------------ spreadsheet-safe under any separator
+
+FORMULA_NAMES = ["x;=cmd|' /C calc'!A0;=1+1", "\uff1d1+1", "  @SUM(A1)", "Hill, \"side\"; +44", "\u3000-2"]
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_every_review_csv_cell_is_quoted_and_formula_safe_under_any_separator(q_review_csv: str, separator: str) -> None:
+    """Read with ';' (European locales) or any other separator, a name stays one cell and never starts a formula."""
+    import csv
+    import io
+    import unicodedata
+
+    body = q_review_csv.removeprefix("\ufeff")
+    for line in body.split("\r\n"):
+        if line:
+            assert line.startswith('"') and line.endswith('"'), line  # every cell quoted, the numbers too
+    for row in csv.reader(io.StringIO(body, newline=""), delimiter=separator):
+        for cell in row:  # read with the wrong separator, a quoted cell can split: no piece may start a formula
+            folded = unicodedata.normalize("NFKC", cell.lstrip('"')).lstrip()
+            assert not folded.startswith(("=", "+", "@", "-")), (separator, cell)
+
+
+@pytest.fixture(scope="module")
+def q_review_csv() -> str:
+    from builder.core.review import review_files
+    from builder.load.project import load_checked
+    from builder.render.review import review_csv
+
+    q, _ = load_checked(thorough=False)
+    base = yaml.safe_load(ANSWERS.read_text())
+    files = []
+    for i, name in enumerate(FORMULA_NAMES):
+        doc = {**base, "clinic": {"name": name, "organisation": "Trust;=2+2"}}
+        files.append((f"{i}.json", json.dumps(doc, default=str).encode()))
+    review = review_files(q, files)
+    assert len(review["clinics"]) == len(FORMULA_NAMES)
+    return review_csv(review).decode("utf-8")
+
+
+SPREADSHEET_CASES = ["=1", "+1", "-1", "@x", "\uff1dx", "\uff0bx", "\ufe63x", "\uff20x", "  =x", "\u3000=x", "\u00a0\u00a0@x", "\u2003\uff0d1",
+                     "x=1", "Ａ", "", "\u0301=", "\ufb01=", "clinic", "\u2060=x", "\u00bd", "\ufe6b", "Trust;=2+2", "a, -b", "a;\u3000\uff0b1",
+                     "a|@b", "\t=x", "a;;=1", "\U0001d7ce=", "x;\U0001d7ce"]
+
+
+def test_the_browser_review_neutralises_formulas_as_python_does() -> None:
+    """review.js's safeCell and builder/core/text.py's spreadsheet_safe agree on every case, Unicode forms included."""
+    from builder.core.text import spreadsheet_safe
+
+    script = "const R = require(process.argv[1]); process.stdout.write(JSON.stringify(JSON.parse(process.argv[2]).map(R.safeCell)));"
+    out = subprocess.run(["node", "-e", script, str(ROOT / "builder" / "wizard" / "review.js"), json.dumps(SPREADSHEET_CASES)],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [spreadsheet_safe(c) for c in SPREADSHEET_CASES]
+    assert sum(1 for c in SPREADSHEET_CASES if spreadsheet_safe(c) != c) == 19

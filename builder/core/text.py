@@ -58,3 +58,63 @@ def terminal(text: str) -> str:
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
     return "".join(out)
+
+
+# ------------------------------------------------------------------ spreadsheets
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""What makes a spreadsheet run a cell as a formula (OWASP's CSV-injection list, with the line ends)."""
+
+
+LEADING_SPACES = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+"""Spaces a spreadsheet may pass over before it sees a formula's first character (after NFKC most fold to ' ')."""
+
+
+CELL_SEPARATORS = ",;\t|"
+"""Characters a spreadsheet may split cells on (comma; semicolon in European locales; tab; pipe). A spreadsheet that
+splits on one the file was not written with can start a new cell inside a quoted one, so a formula start after any
+of them is neutralised too."""
+
+
+def _formula_char(ch: str) -> bool | None:
+    """True: `ch` starts a formula (after NFKC: '＝' is '='); None: a space to pass over; False: anything else."""
+    folded = unicodedata.normalize("NFKC", ch)
+    if not folded or folded in LEADING_SPACES or ch in LEADING_SPACES:
+        return None
+    return folded[0] in FORMULA_START
+
+
+def formula_like(text: str) -> bool:
+    """True when a spreadsheet could run `text` as a formula: it starts with = + - @ (or a tab or line end) once
+    full-width and other compatibility forms are folded and leading spaces are passed over."""
+    return _neutralised(text).startswith("'") and not text.startswith("'")
+
+
+def _neutralised(text: str) -> str:
+    """`text` with an apostrophe wherever a cell could start with a formula: at its start, and right after each
+    separator, when the next character that is not a space starts a formula."""
+    out: list[str] = []
+    mark: int | None = 0  # where a cell could begin (in `out`), while only spaces have followed
+    for ch in text:
+        if mark is not None:
+            kind = True if ch in FORMULA_START else _formula_char(ch)
+            if kind is True:
+                out.insert(mark, "'")
+            if kind is not None:
+                mark = None
+        out.append(ch)
+        if ch in CELL_SEPARATORS:
+            mark = len(out)
+    return "".join(out)
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell for a CSV or spreadsheet file: text that could run as a formula gets an apostrophe before the formula's
+    first character — at the start (so the cell is text) and after any separator a spreadsheet might split on — so a
+    clinic name cannot run code under any separator; numbers stay numbers, None is an empty cell. Every CSV and workbook
+    the toolkit writes uses it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _neutralised(value)
+    return value

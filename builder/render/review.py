@@ -15,11 +15,12 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from builder.core.text import FORMULA_START as FORMULA_START  # re-exported: the tests and the review read it here
+from builder.core.text import spreadsheet_safe
 from builder.output.fileio import canonical_json
 from builder.output.gate import swap_files, sweep_stale, temp_prefix
 from builder.render.charts import COLOURS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
 TEXT_ON = {"green": "#ffffff", "amber": "#ffffff", "red": "#ffffff"}
 LETTER = {"green": "G", "amber": "A", "red": "R"}
@@ -31,10 +32,9 @@ BADGE = {r: Markup(f'<span class="rating rating-{r}">{r.capitalize()}</span>') f
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that starts like a formula gets a leading apostrophe, so a clinic name cannot run code in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text that could run as a formula gets a leading apostrophe (builder/core/text.py: full-width forms and leading
+    spaces included), so a clinic name cannot run code in a spreadsheet."""
+    return spreadsheet_safe(value)
 
 
 def csv_header(review: dict[str, Any]) -> list[str]:
@@ -54,9 +54,10 @@ def csv_row(review: dict[str, Any], c: dict[str, Any]) -> list[Any]:
 
 
 def review_csv(review: dict[str, Any]) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, fields quoted where needed."""
+    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, every field quoted (so a name holding ';'
+    stays one cell when a spreadsheet splits on ';', as European locales do)."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(csv_header(review))
     for c in review["clinics"]:
         writer.writerow([safe_cell(v) for v in csv_row(review, c)])

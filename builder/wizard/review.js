@@ -378,11 +378,36 @@
 
   // ---------------------------------------------------------------- CSV (builder/render/review.py)
 
-  var FORMULA_START = ["=", "+", "-", "@", "\t", "\r"];
-  function safeCell(v) { return typeof v === "string" && FORMULA_START.indexOf(v.charAt(0)) >= 0 ? "'" + v : v; }
-  function csvField(v) {
+  // builder/core/text.py's spreadsheet rule, the same characters and steps (tests/test_hostile.py checks parity in Node):
+  // an apostrophe where a cell could start with a formula, at the start and right after any separator a spreadsheet
+  // might split on, looking past spaces and folding compatibility forms (NFKC: a full-width equals sign is "=").
+  var FORMULA_START = ["=", "+", "-", "@", "\t", "\r", "\n"];
+  var LEADING_SPACES = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000";
+  var CELL_SEPARATORS = ",;\t|";
+  function formulaChar(ch) {  // true: starts a formula; null: a space to pass over; false: anything else
+    if (FORMULA_START.indexOf(ch) >= 0) return true;
+    var folded = ch.normalize("NFKC");
+    if (!folded || LEADING_SPACES.indexOf(folded) >= 0 || LEADING_SPACES.indexOf(ch) >= 0) return null;
+    return FORMULA_START.indexOf(folded.charAt(0)) >= 0;
+  }
+  function safeCell(v) {
+    if (v === null || v === undefined) return "";
+    if (typeof v !== "string") return v;
+    var out = [], mark = 0;
+    Array.from(v).forEach(function (ch) {
+      if (mark !== null) {
+        var kind = formulaChar(ch);
+        if (kind === true) out.splice(mark, 0, "'");
+        if (kind !== null) mark = null;
+      }
+      out.push(ch);
+      if (CELL_SEPARATORS.indexOf(ch) >= 0) mark = out.length;
+    });
+    return out.join("");
+  }
+  function csvField(v) {  // every field quoted, as csv.QUOTE_ALL does: a ';' in a name stays in its cell
     var s = v === null || v === undefined ? "" : String(v);
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    return '"' + s.replace(/"/g, '""') + '"';
   }
   function csvHeader(rv) {
     var head = ["rank", "clinic", "organisation", "clinic_id", "area", "assessed_on", "raters", "overall_score", "overall_rating"];
@@ -396,7 +421,7 @@
     return row.concat([c.route, c.roles.join("; "), c.actions.length, c.templates.join("; "), c.must_haves.length,
       c.disagreements.length, c.budget === null ? "" : c.budget]);
   }
-  /** The same bytes as review.csv: a byte-order mark, CRLF rows, minimal quoting, formulas neutralised. */
+  /** The same bytes as review.csv: a byte-order mark, CRLF rows, every field quoted, formulas neutralised. */
   function reviewCsv(rv) {
     var lines = [csvHeader(rv).map(csvField).join(",")];
     rv.clinics.forEach(function (c) { lines.push(csvRow(rv, c).map(safeCell).map(csvField).join(",")); });

@@ -929,3 +929,58 @@ def test_the_browser_review_neutralises_formulas_as_python_does() -> None:
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [spreadsheet_safe(c) for c in SPREADSHEET_CASES]
     assert sum(1 for c in SPREADSHEET_CASES if spreadsheet_safe(c) != c) == 19
+
+
+# ------------------------------------------------------------------ cache keys cover every input of a document
+
+KEY_EDITS = [
+    ("questionnaire/questionnaire.yaml", "share the work, each leading", "share the work, each one leading"),  # a route summary
+    ("questionnaire/space.yaml", 'label: "Yes, a room we can set aside"', 'label: "Yes, a room set aside"'),  # an option label
+    ("templates/policies/boundaries.html.j2", "{% block content %}", "{% block content %}<!-- edited -->"),
+    ("templates/assets/print.css", "", "\n/* edited */\n"),
+    ("templates/catalog.yaml", "", "\n# edited\n"),
+    ("templates/bindings.yaml", "", "\n# edited\n"),
+    ("templates/assets/logo.svg", None, "<svg xmlns='http://www.w3.org/2000/svg'/>"),  # a new file of any kind
+]
+
+
+def test_the_document_key_changes_with_every_input_kind(project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each edit, one at a time, gives every document a new key: a cached document is never served after any input changed."""
+    from builder.output.pack import Cache
+
+    monkeypatch.setenv("READINESS_CACHE", str(tmp_path / "cache"))
+
+    def key() -> str:
+        cache = Cache.for_project(project.root, project.templates_dir, questionnaire_dir=project.questionnaire_dir)
+        return cache.key("pdf", "plan", "the same plan")
+
+    keys = [key()]
+    assert key() == keys[0], "unchanged inputs: the same key (the cache is used)"
+    for rel, old, new in KEY_EDITS:
+        path = project.root / rel
+        if old is None:
+            path.write_text(new)
+        elif old == "":
+            path.write_text(path.read_text() + new)
+        else:
+            edit(path, old, new)
+        keys.append(key())
+        assert keys[-1] != keys[-2], f"an edit to {rel} did not change the key"
+    assert len(set(keys)) == len(keys)
+
+
+@pytest.mark.slow
+def test_a_questionnaire_edit_rebuilds_the_cached_plan_pdf(project: Project, tmp_path: Path) -> None:
+    """The case found: after an edit to a route summary, pack served plan.pdf from the cache unchanged while plan.md had the edit."""
+    from .test_documents import pdf_text
+
+    env = {"READINESS_CACHE": str(tmp_path / "cache")}
+    shutil.copy(ROOT / "examples" / "hillside.yaml", tmp_path / "clinic.yaml")
+    args = ["pack", "clinic.yaml", "-o", "out", "--no-docx", "--root", str(project.root)]
+    first = run(*args, cwd=tmp_path, cap=False, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr
+    edit(project.questionnaire_dir / "questionnaire.yaml", "pool training, supervision", "pool EDITED training, supervision")
+    second = run(*args, cwd=tmp_path, cap=False, env=env, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert "EDITED" in (tmp_path / "out" / "plan.md").read_text()
+    assert "EDITED" in pdf_text(tmp_path / "out" / "plan.pdf")

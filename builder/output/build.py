@@ -54,7 +54,7 @@ def write_folder(
     from builder.output.pack import Cache, build_pack
 
     check_output_folder(out, project.root, this_runs_inputs())
-    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, warn=warn)
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, warn=warn, questionnaire_dir=project.questionnaire_dir)
     result = FolderResult()
     with staged_folder(out, recheck=lambda: check_output_folder(out, project.root, this_runs_inputs())) as stage:
         digest = None

@@ -138,9 +138,35 @@ def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str
     return h.hexdigest()
 
 
-@lru_cache(maxsize=8)
+def _files_under(folder: Path) -> list[Path]:
+    """Every file under `folder` (links to files included, hidden names skipped), sorted: nothing in it goes unkeyed."""
+    return sorted(p for p in folder.rglob("*") if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+                  and p.is_file())
+
+
+def _signature(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and change times: when none has changed the digest is reused (a long process, such as the site's
+    live preview, sees an edit at once; one command hashes each file once)."""
+    out = []
+    for p in paths:
+        try:
+            info = p.stat()
+            out.append((str(p), info.st_size, info.st_mtime_ns))
+        except OSError:
+            out.append((str(p), -1, -1))
+    return tuple(out)
+
+
 def renderer_digest(templates_dir: Path) -> str:
-    """Everything that shapes a document besides its plan: templates, rendering code, library versions."""
+    """Everything that shapes a document besides its plan and questionnaire: every file in templates/ (stylesheets,
+    images and data too), all of the toolkit's code (the renderers call the core), library versions."""
+    files = _files_under(templates_dir)
+    code = sorted(CODE.rglob("*.py"))
+    return _renderer_digest(templates_dir, _signature(files), _signature(code))
+
+
+@lru_cache(maxsize=8)
+def _renderer_digest(templates_dir: Path, files: tuple[tuple[str, int, int], ...], code: tuple[tuple[str, int, int], ...]) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = []
@@ -149,9 +175,14 @@ def renderer_digest(templates_dir: Path) -> str:
             versions.append(f"{lib} {version(lib)}")
         except PackageNotFoundError:  # pragma: no cover - versions only sharpen the key
             pass
-    files = [p for pattern in ("*.j2", "*.css", "*.yaml") for p in sorted(templates_dir.rglob(pattern))]
-    code = sorted((CODE / "render").glob("*.py"))
-    return _digest(files, templates_dir, versions) + _digest(code, CODE)
+    return _digest([Path(f[0]) for f in files], templates_dir, versions) + _digest([Path(c[0]) for c in code], CODE)
+
+
+def document_digest(project: Project) -> str:
+    """The per-document key's salt: the renderer (above) and the questionnaire, whose titles, labels and route
+    summaries a document's text is made from (a questionnaire edit must rebuild every cached document)."""
+    files = sorted(project.questionnaire_dir.glob("*.yaml"))
+    return renderer_digest(project.templates_dir) + _digest(files, project.questionnaire_dir)
 
 
 def pack_digest(project: Project, plan_json: str, options: str) -> str:

@@ -130,13 +130,16 @@ class Cache:
     salt: str = ""
 
     @classmethod
-    def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True, warn: Callable[[str], None] | None = None) -> Cache:
-        from builder.output.cache import open_cache, renderer_digest
+    def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True, warn: Callable[[str], None] | None = None,
+                    questionnaire_dir: Path | None = None) -> Cache:
+        from builder.load.paths import Project
+        from builder.output.cache import document_digest, open_cache
 
         folder = open_cache(warn) if enabled else None
         if folder is None:
             return cls(None)
-        return cls(folder, renderer_digest(templates_dir.resolve()) + __version__)
+        project = Project(root, templates_dir=templates_dir, questionnaire_dir=questionnaire_dir)
+        return cls(folder, document_digest(project) + __version__)
 
     def key(self, kind: str, name: str, plan_digest: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{plan_digest}".encode()).hexdigest()

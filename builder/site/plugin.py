@@ -224,7 +224,7 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
 
         project = self.project
-        cache = Cache.for_project(project.root, project.templates_dir)
+        cache = Cache.for_project(project.root, project.templates_dir, questionnaire_dir=project.questionnaire_dir)
         out: dict[str, bytes] = {}
         with tempfile.TemporaryDirectory() as tmp:
             blank = Path(tmp) / "blank"

@@ -984,3 +984,63 @@ def test_a_questionnaire_edit_rebuilds_the_cached_plan_pdf(project: Project, tmp
     assert second.returncode == 0, second.stderr
     assert "EDITED" in (tmp_path / "out" / "plan.md").read_text()
     assert "EDITED" in pdf_text(tmp_path / "out" / "plan.pdf")
+
+
+# ------------------------------------------------------------------ clinic identity a stranger cannot take over
+
+
+def test_a_strangers_file_with_a_clinics_id_cannot_take_it_over(tmp_path: Path) -> None:
+    """Same clinic id, another organisation, a later date and a perfect score: reviewed apart and flagged, never merged."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    hillside = yaml.safe_load((ROOT / "examples" / "hillside.yaml").read_text())
+    hillside["clinic"]["id"] = "HILL-01"
+    (folder / "hillside.yaml").write_text(yaml.safe_dump(hillside))
+    stranger = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text())
+    stranger["clinic"] = {"name": hillside["clinic"]["name"], "organisation": "Someone Else Ltd", "id": "hill-01"}
+    (folder / "stranger.yaml").write_text(yaml.safe_dump(stranger))
+    result = run("review", "in", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "rev" / "review.json").read_text(encoding="utf-8"))
+    orgs = sorted(c["organisation"] for c in report["clinics"])
+    assert orgs == sorted([hillside["clinic"]["organisation"], "Someone Else Ltd"]), "two clinics, each its own organisation"
+    genuine = next(c for c in report["clinics"] if c["organisation"] == hillside["clinic"]["organisation"])
+    assert genuine["files"] == ["in/hillside.yaml"], "the stranger's answers are not the clinic's"
+    assert [c["organisation"] for c in report["identity_conflicts"][0]["clinics"]] == [c["organisation"] for c in report["clinics"]]
+    assert report["identity_conflicts"][0]["clinic_id"] in ("HILL-01", "hill-01")
+    warning = [ln for ln in result.stderr.splitlines() if "warning: clinic id" in ln]
+    assert len(warning) == 1 and "Someone Else Ltd" in warning[0] and "reviewed apart" in warning[0], result.stderr
+    page = (tmp_path / "rev" / "review.html").read_text(encoding="utf-8")
+    assert 'id="identity-conflicts"' in page and "<bdi>Someone Else Ltd</bdi>" in page
+
+
+def test_the_browser_review_splits_a_borrowed_id_as_python_does(tmp_path: Path) -> None:
+    """review.js applies the same identity rule: the same clinics, keys and identity_conflicts as builder/core/review.py."""
+    from builder.core.review import review_files
+    from builder.load.project import load_checked
+    from builder.output.export import questionnaire_json
+
+    q, _ = load_checked(thorough=False)
+    base = yaml.safe_load((ROOT / "examples" / "hillside.yaml").read_text())
+    docs = {
+        "a.json": {**base, "clinic": {"name": "Hillside", "organisation": "Hill Trust", "id": "H-1"}},
+        "b.json": {**base, "clinic": {"name": "Hillside", "id": "h-1"}, "respondent_role": "Nurse"},  # no organisation: joins a.json
+        "c.json": {**base, "clinic": {"name": "Hillside", "organisation": "Someone Else", "id": "H-1"}, "respondent_role": "Other"},
+    }
+    files = [(name, json.dumps(d, default=str).encode()) for name, d in docs.items()]
+    python = review_files(q, files)
+    (tmp_path / "q.json").write_text(questionnaire_json(q), encoding="utf-8")
+    (tmp_path / "files.json").write_text(json.dumps([{"name": n, "text": b.decode()} for n, b in files]), encoding="utf-8")
+    wizard = ROOT / "builder" / "wizard"
+    script = ("for (const f of ['engine.js', 'planning.js']) require(process.argv[1] + '/' + f);"
+              "const R = require(process.argv[1] + '/review.js'); const fs = require('fs');"
+              "const Q = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+              "const r = R.review(Q, JSON.parse(fs.readFileSync(process.argv[3], 'utf8')));"
+              "process.stdout.write(JSON.stringify({conflicts: r.identity_conflicts, clinics: r.clinics.map(c => [c.key, c.files])}));")
+    out = subprocess.run(["node", "-e", script, str(wizard), str(tmp_path / "q.json"), str(tmp_path / "files.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    js = json.loads(out.stdout)
+    assert js["conflicts"] == python["identity_conflicts"] and len(python["identity_conflicts"]) == 1
+    assert js["clinics"] == [[c["key"], c["files"]] for c in python["clinics"]]
+    assert sorted(map(len, (c["files"] for c in python["clinics"]))) == [1, 2]

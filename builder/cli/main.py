@@ -365,6 +365,10 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
             bar_box.pop().__exit__(None, None, None)
     if left_out[0] > MAX_SHOWN:
         say(f"... and {left_out[0] - MAX_SHOWN} more not included (every one is listed in the report)")
+    for clash in data.get("identity_conflicts", []):  # a borrowed clinic id: reviewed apart, said here and in the report
+        orgs = "; ".join(f"{c['name']!r} of {c['organisation'] or 'no organisation'!r} (rank {c['rank']})" for c in clash["clinics"])
+        say(f"warning: clinic id {clash['clinic_id']!r} is given by files of different organisations, so they are reviewed apart: "
+            f"{orgs}; check which files are genuine")
     if show:
         click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]

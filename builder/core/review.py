@@ -202,7 +202,9 @@ def _excluded(file: str, exc: ReadinessError) -> Excluded:
 
 
 def clinic_key(af: AnswerFile) -> str:
-    """Files of one clinic: the same explicit clinic id, or else the same name and organisation (any case)."""
+    """Files of one clinic: the same explicit clinic id, or else the same name and organisation (any case).
+
+    Files that share an id but name different organisations are then split apart (split_by_organisation)."""
     if af.clinic_id:
         return "id:" + af.clinic_id.casefold()
     return "name:" + " ".join(af.clinic_name.casefold().split()) + "|" + " ".join((af.organisation or "").casefold().split())
@@ -484,7 +486,27 @@ class Review:
 
     def build(self, mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
         """The review; `mapper` may spread the clinics (their plans) over worker processes."""
-        return build_review(self.q, self.clinics, self.excluded, self.files, mapper)
+        return build_review(self.q, split_by_organisation(self.clinics), self.excluded, self.files, mapper)
+
+
+def _org_words(organisation: str | None) -> str:
+    return " ".join((organisation or "").casefold().split())
+
+
+def split_by_organisation(clinics: dict[str, list[Rater]]) -> dict[str, list[Rater]]:
+    """IDENTITY_RULE: files that give one clinic id but different organisations become one clinic per organisation
+    (keyed 'id:...|organisation'); a file of that id that names no organisation joins the first file read that names one."""
+    out: dict[str, list[Rater]] = {}
+    for key, raters in clinics.items():
+        orgs = [_org_words(r.organisation) for r in raters]
+        named = [o for o in orgs if o]
+        if not key.startswith("id:") or len(set(named)) <= 1:
+            out[key] = raters
+            continue
+        for r, org in zip(raters, orgs):
+            r.key = f"{key}|{org or named[0]}"
+            out.setdefault(r.key, []).append(r)
+    return out
 
 
 def _round_key(date: str | None) -> str:
@@ -579,7 +601,24 @@ def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: li
         "opportunities": opportunities(entries),
         "cost": {"total": sum(budgets), "clinics_with_budget": len(budgets), "clinics": len(entries)} if budgets else None,
         "not_included": [{"file": e.file, "line": e.line, "reason": str(e.reason)} for e in sorted(excluded, key=lambda e: e.file)],
+        "identity_conflicts": identity_conflicts(entries),
     }
+
+
+IDENTITY_RULE = ("Files that give the same clinic id but different organisations are not merged: each organisation's files "
+                 "are reviewed as a clinic of their own, and the clash is listed, so a file that borrows a clinic's id cannot "
+                 "replace that clinic's answers or organisation.")
+
+
+def identity_conflicts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clinic ids that more than one organisation's files give: [{clinic_id, clinics: [{rank, name, organisation}]}]."""
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for c in entries:
+        if c["clinic_id"]:
+            by_id.setdefault(c["clinic_id"].casefold(), []).append(c)
+    return [{"clinic_id": group[0]["clinic_id"],
+             "clinics": [{"rank": c["rank"], "name": c["name"], "organisation": c["organisation"]} for c in group]}
+            for _, group in sorted(by_id.items()) if len(group) > 1]
 
 
 def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

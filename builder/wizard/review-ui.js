@@ -172,6 +172,15 @@
           "; actions done: " + cmp.actions_done.length + "; new actions: " + cmp.new_actions.length + "."));
       });
     }
+    if (rv.identity_conflicts && rv.identity_conflicts.length) {  // as templates/review.html.j2 shows them
+      add(h("h2", { id: "rv-identity-conflicts" }, "Clinic ids given by more than one organisation"));
+      add(h("p", {}, "Files that give the same clinic id but different organisations are not merged: each organisation's files are reviewed as a clinic of their own, so a file that borrows a clinic's id cannot replace its answers. Check which files are genuine."));
+      var clashRows = [];
+      rv.identity_conflicts.forEach(function (clash) {
+        clash.clinics.forEach(function (c) { clashRows.push([clash.clinic_id, c.name, c.organisation || "", String(c.rank)]); });
+      });
+      add(table("Clinic ids that files of different organisations give", ["Clinic id", "Clinic", "Organisation", "Rank"], clashRows));
+    }
     add(h("h2", { id: "rv-not-included" }, "Not included"));
     add(rv.not_included.length ? table("Files left out, and why", ["File", "Reason"], rv.not_included.map(function (e) { return [e.file, e.reason]; }))
       : h("p", {}, "Every file was included."));

@@ -264,7 +264,24 @@
     this.excluded.push(item);
     return item;
   };
-  Review.prototype.build = function () { return buildReview(this.q, Array.from(this.clinics.values()), this.excluded, this.files); };
+  Review.prototype.build = function () { return buildReview(this.q, Array.from(splitByOrganisation(this.clinics).values()), this.excluded, this.files); };
+
+  /** builder/core/review.py's split_by_organisation: one clinic id given by files of different organisations is one
+   * clinic per organisation; a file of that id naming no organisation joins the first file read that names one. */
+  function splitByOrganisation(clinics) {
+    var out = new Map();
+    clinics.forEach(function (raters, key) {
+      var orgs = raters.map(function (r) { return words(r.organisation || ""); });
+      var named = orgs.filter(Boolean);
+      if (key.indexOf("id:") !== 0 || new Set(named).size <= 1) { out.set(key, raters); return; }
+      raters.forEach(function (r, i) {
+        r.key = key + "|" + (orgs[i] || named[0]);
+        if (!out.has(r.key)) out.set(r.key, []);
+        out.get(r.key).push(r);
+      });
+    });
+    return out;
+  }
 
   function clinicEntry(q, raters) {
     raters = raters.slice().sort(function (a, b) { return cmp([a.assessed_on || "", a.file], [b.assessed_on || "", b.file]); });
@@ -342,8 +359,27 @@
       opportunities: opportunities(entries),
       cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
       not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
-        .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; })
+        .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; }),
+      identity_conflicts: identityConflicts(entries)
     };
+  }
+
+  /** builder/core/review.py's identity_conflicts: clinic ids that more than one organisation's files give. */
+  function identityConflicts(entries) {
+    var byId = new Map();
+    entries.forEach(function (c) {
+      if (!c.clinic_id) return;
+      var k = fold(c.clinic_id);
+      if (!byId.has(k)) byId.set(k, []);
+      byId.get(k).push(c);
+    });
+    return Array.from(byId.keys()).sort(function (a, b) { return cmp([a], [b]); })
+      .filter(function (k) { return byId.get(k).length > 1; })
+      .map(function (k) {
+        var group = byId.get(k);
+        return { clinic_id: group[0].clinic_id,
+          clinics: group.map(function (c) { return { rank: c.rank, name: c.name, organisation: c.organisation }; }) };
+      });
   }
 
   function opportunities(entries) {

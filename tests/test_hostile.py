@@ -1044,3 +1044,34 @@ def test_the_browser_review_splits_a_borrowed_id_as_python_does(tmp_path: Path) 
     assert js["conflicts"] == python["identity_conflicts"] and len(python["identity_conflicts"]) == 1
     assert js["clinics"] == [[c["key"], c["files"]] for c in python["clinics"]]
     assert sorted(map(len, (c["files"] for c in python["clinics"]))) == [1, 2]
+
+
+def test_the_browser_review_applies_the_clis_size_limits(tmp_path: Path) -> None:
+    """A 30 MB file is left out by review.js as by the CLI, in the same words, without being read; so is a text past 1 MB."""
+    from builder.core.review import MAX_BYTES, read_rater
+    from builder.load.project import load_checked
+    from builder.output.export import questionnaire_json
+
+    q, _ = load_checked(thorough=False)
+    (tmp_path / "q.json").write_text(questionnaire_json(q), encoding="utf-8")
+    big_text = HEADER + "# x\n" * 300_000
+    wizard = ROOT / "builder" / "wizard"
+    script = ("for (const f of ['engine.js', 'planning.js']) require(process.argv[1] + '/' + f);"
+              "const R = require(process.argv[1] + '/review.js'); const fs = require('fs');"
+              "const Q = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+              "const long = fs.readFileSync(process.argv[3], 'utf8');"
+              "const a = R.review(Q, [{name: 'huge.yaml', text: null, size: 30000000}, {name: 'long.yaml', text: long, size: 1}]);"
+              "process.stdout.write(JSON.stringify(a.not_included.map(e => e.reason)));")
+    (tmp_path / "long.yaml").write_text(big_text, encoding="utf-8")
+    out = subprocess.run(["node", "-e", script, str(wizard), str(tmp_path / "q.json"), str(tmp_path / "long.yaml")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as fh:
+        fh.truncate(30_000_000)
+    from builder.output.reviewio import _read
+
+    cli_huge = _read(("huge.yaml", str(huge), None))
+    cli_long = read_rater(q, "long.yaml", big_text.encode())
+    assert json.loads(out.stdout) == [cli_huge.reason, cli_long.reason]  # type: ignore[union-attr]
+    assert MAX_BYTES < 30_000_000 and "30,000,000 bytes" in cli_huge.reason  # type: ignore[union-attr]

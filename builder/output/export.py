@@ -6,7 +6,8 @@ from typing import Any
 
 from builder.core.answers import FIRST_YEAR, LAST_YEAR
 from builder.core.errors import Msg
-from builder.core.limits import MAX_NAME, MAX_NOTE
+from builder.core.limits import MAX_BYTES, MAX_NAME, MAX_NOTE
+from builder.core.review import MAX_BYTES as REVIEW_MAX_BYTES
 from builder.core.schema import Questionnaire
 from builder.core.text import text_rules
 from builder.output.fileio import canonical_json
@@ -24,13 +25,15 @@ ANSWER_MESSAGES = (
     "DATE_RANGE",
     # The untrusted-text gate (builder/core/text.py) and numbers past a float's range (1e999).
     "UNSAFE_CHAR", "NOT_A_NUMBER",
+    # The review page's size limits: the same files left out, in the same words, as the command line leaves out.
+    "FILE_TOO_LARGE", "TOO_LARGE",
 )
 """The builder/core/errors.py Msg templates engine.js fills when it reads an answer file."""
 
 
 def answer_messages() -> dict[str, str]:
     """Those templates as engine.js fills them: {name} fields only ('!r' is applied by the caller)."""
-    return {name: Msg[name].value.replace("!r}", "}") for name in ANSWER_MESSAGES}
+    return {name: Msg[name].value.replace("!r}", "}").replace(":,}", "}") for name in ANSWER_MESSAGES}
 
 
 def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
@@ -46,6 +49,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
     # The untrusted-text gate's character ranges: engine.js refuses the same characters in the same fields.
     data["text_rules"] = text_rules()
+    # The review's read limits (builder/output/reviewio.py, builder/core/review.py): review.js leaves out what the CLI does.
+    data["review_limits"] = {"file_bytes": REVIEW_MAX_BYTES, "text_bytes": MAX_BYTES}
     return data
 
 

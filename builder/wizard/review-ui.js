@@ -60,11 +60,13 @@
     var files = Array.prototype.slice.call(list);
     return Promise.all(files.map(function (f) {
       var name = f.webkitRelativePath || f.name;
+      // A file past the command line's limit is never read into memory: it is left out, as the CLI leaves it out.
+      if (Q.review_limits && f.size > Q.review_limits.file_bytes) return Promise.resolve({ name: name, text: null, size: f.size });
       return f.arrayBuffer().then(function (buf) {
         var text = null;
         try { text = new TextDecoder("utf-8", { fatal: true }).decode(buf); } catch (e) { text = null; }
-        return { name: name, text: text };
-      }, function () { return { name: name, text: null }; });
+        return { name: name, text: text, size: f.size };
+      }, function () { return { name: name, text: null, size: f.size }; });
     })).then(function (read) { return read.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; }); });
   }
 

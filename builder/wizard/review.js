@@ -49,12 +49,20 @@
   }
 
   /** One file -> a rater, or the reason it is left out. `text` is null when the bytes were not UTF-8. */
-  function readRater(q, file, text) {
+  function readRater(q, file, text, size) {
     var lower = fold(file);
     if (!ANSWER_SUFFIXES.some(function (s) { return lower.slice(-s.length) === s; })) {
       return excluded(file, lower.slice(-4) === ".zip" ? NOT_ZIP : q.answer_messages.NOT_ANSWER_SUFFIX);
     }
+    // The limits the command line reads with (builder/output/reviewio.py, builder/core/limits.py), from the export.
+    var limit = q.review_limits;
+    if (limit && size !== undefined && size > limit.file_bytes) {
+      return excluded(file, E.fill(q.answer_messages.FILE_TOO_LARGE, { size: size.toLocaleString("en-GB") }));
+    }
     if (text === null) return excluded(file, q.answer_messages.NOT_UTF8);
+    if (limit && text.length > limit.text_bytes) {  // as core/review.py's _load_fast: characters first, then the bytes told
+      return excluded(file, E.fill(q.answer_messages.TOO_LARGE, { size: new TextEncoder().encode(text).length, limit: limit.text_bytes }));
+    }
     var isJson = lower.slice(-5) === ".json", data;
     try {
       data = isJson ? JSON.parse(text) : root.jsyaml.load(text, { schema: root.jsyaml.CORE_SCHEMA });
@@ -408,7 +416,7 @@
   /** [{name, text}] (text null when not UTF-8) -> the review, as `readiness review` makes it. */
   function review(q, files) {
     var r = new Review(q);
-    files.forEach(function (f) { r.add(readRater(q, f.name, f.text)); });
+    files.forEach(function (f) { r.add(readRater(q, f.name, f.text, f.size)); });
     return r.build();
   }
 

@@ -1075,3 +1075,17 @@ def test_the_browser_review_applies_the_clis_size_limits(tmp_path: Path) -> None
     cli_long = read_rater(q, "long.yaml", big_text.encode())
     assert json.loads(out.stdout) == [cli_huge.reason, cli_long.reason]  # type: ignore[union-attr]
     assert MAX_BYTES < 30_000_000 and "30,000,000 bytes" in cli_huge.reason  # type: ignore[union-attr]
+
+
+def test_the_readme_names_the_limits_the_code_holds() -> None:
+    """The README's promises and builder/core/limits.py name the same numbers."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for value in (limits.MAX_ARCHIVE_ENTRIES, limits.MAX_ARCHIVE_BYTES, limits.MAX_STRING, limits.MAX_KEYS, limits.MAX_NODES):
+        assert f"{value:,}" in readme, value
+    import re
+
+    for value in (limits.MAX_ARCHIVE_RATIO, limits.MAX_DEPTH, limits.MAX_ALIASES, limits.MAX_DIGITS, limits.MAX_SHOWN):
+        assert re.search(rf"(?<![0-9,.]){value}(?![0-9,])", readme), value
+    from builder.output.gate import MARKER
+
+    assert f"`{MARKER}`" in readme and "identity_conflicts" in readme

@@ -131,11 +131,13 @@ FILES = [
     pytest.param("obj.yaml", 'version: 1\nclinic: {name: !!python/object:os.system "x"}\n', 2,
                  Msg.YAML_TAG.format(tag="!!python/object:os.system"), id="yaml-python-tag"),
     pytest.param("inf.json", '{"version": 1,\n "clinic": {"name": 1e999}}', 2, Msg.NOT_A_NUMBER.format(value="1e999"), id="json-1e999"),
+    pytest.param("future.yaml", HEADER + "assessed_on: 2199-12-31\n", 3, Msg.DATE_FUTURE.format(key="assessed_on", date="2199-12-31"),
+                 id="date-in-the-future"),
 ]
 
 
 PACK_TOO = {"alias-bomb-9x9", "deep-json", "json-file-holding-yaml", "long-clinic-name", "date-9999", "control-character-in-name",
-            "bidi-override-in-name", "yaml-int-tag-4000-digits", "yaml-python-tag", "json-1e999"}
+            "bidi-override-in-name", "yaml-int-tag-4000-digits", "yaml-python-tag", "json-1e999", "date-in-the-future"}
 """pack reads answer files through the same code as plan: these cases check that it does."""
 CASES = [pytest.param("plan", *case.values, id=f"plan-{case.id}") for case in FILES] + [
     pytest.param("pack", *case.values, id=f"pack-{case.id}") for case in FILES if case.id in PACK_TOO]

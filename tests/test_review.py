@@ -130,7 +130,7 @@ def test_progress_between_rounds(q: Questionnaire) -> None:
 def test_compare_command(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     after = tmp_path / "after.yaml"
     after.write_text(HILLSIDE.read_text(encoding="utf-8").replace("supervision: none", "supervision: in_clinic")
-                     .replace("2026-11-20", "2027-05-01"), encoding="utf-8")
+                     .replace("2026-11-20", "2026-12-01"), encoding="utf-8")
     out = tmp_path / "cmp"
     result = runner.invoke(cli, ["compare", str(HILLSIDE), str(after), "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -23,6 +23,9 @@ RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
 FIRST_YEAR, LAST_YEAR = 2000, 2199
 """Assessment dates outside these years are typing mistakes (and would overflow review dates)."""
+FUTURE_SLACK = dt.timedelta(days=1)
+"""An assessment date may be at most this far after today (the machine's clock): a day for time zones; any later
+date is refused, so a file cannot make itself a clinic's latest round by claiming a date to come."""
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ class _Reader:
                 return qversion, None, role
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 self.add(("assessed_on",), Msg.DATE_RANGE.format(key="assessed_on", first=FIRST_YEAR, last=LAST_YEAR))
+            elif day > dt.date.today() + FUTURE_SLACK:  # a file from the future would be every review's latest round
+                self.add(("assessed_on",), Msg.DATE_FUTURE.format(key="assessed_on", date=day.isoformat()))
             assessed = day.isoformat()
         return qversion, assessed, role
 

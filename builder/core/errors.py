@@ -59,6 +59,7 @@ class Msg(StrEnum):
     WRONG_TYPE = "'{key}' should be {expected}, not {got}"
     BAD_DATE = "'{key}' should be a date written YYYY-MM-DD, such as 2026-11-23"
     DATE_RANGE = "'{key}' should be a date between {first} and {last}; check the year"
+    DATE_FUTURE = "'{key}' is {date}, after today; give the day the assessment was made"
     FIELD_TOO_LONG = "'{key}' is {length} characters long; shorten it to at most {limit}"
     UNKNOWN_QUESTION = "unknown question '{question}'{hint}; see questionnaire/README.md for the question ids"
     UNKNOWN_OPTION = "'{value}' is not an option of '{question}'; choose one of: {options}"

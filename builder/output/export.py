@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.core.answers import FIRST_YEAR, LAST_YEAR
+from builder.core.answers import FIRST_YEAR, FUTURE_SLACK, LAST_YEAR
 from builder.core.errors import Msg
 from builder.core.limits import MAX_BYTES, MAX_NAME, MAX_NOTE
 from builder.core.review import MAX_BYTES as REVIEW_MAX_BYTES
@@ -22,7 +22,7 @@ ANSWER_MESSAGES = (
     # The wizard's About your clinic screen, for a name, role, area or reference too long for the CLI to read.
     "FIELD_TOO_LONG",
     # Read limits the CLI holds answer files to (builder/core/answers.py), so the browser refuses what the CLI refuses.
-    "DATE_RANGE",
+    "DATE_RANGE", "DATE_FUTURE",
     # The untrusted-text gate (builder/core/text.py) and numbers past a float's range (1e999).
     "UNSAFE_CHAR", "NOT_A_NUMBER",
     # The review page's size limits: the same files left out, in the same words, as the command line leaves out.
@@ -46,7 +46,8 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
                 q_out["max"] = qu.max
     data["answer_messages"] = answer_messages()
     # The limits answers.py reads answer files with: the wizard's form and engine.js's reader hold texts and dates to them.
-    data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR}
+    data["answer_limits"] = {"name": MAX_NAME, "note": MAX_NOTE, "first_year": FIRST_YEAR, "last_year": LAST_YEAR,
+                             "future_days": FUTURE_SLACK.days}
     # The untrusted-text gate's character ranges: engine.js refuses the same characters in the same fields.
     data["text_rules"] = text_rules()
     # The review's read limits (builder/output/reviewio.py, builder/core/review.py): review.js leaves out what the CLI does.

@@ -217,6 +217,14 @@
     return null;
   }
 
+  /** Today plus `days` as YYYY-MM-DD, by this device's clock (answers.py's FUTURE_SLACK: the latest assessment date read). */
+  function latestDay(days) {
+    var d = new Date();
+    d.setDate(d.getDate() + days);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
   /** Validate an answer-file object as answers.parse_answers does.
    * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}. */
   function parseAnswers(data, q) {
@@ -256,6 +264,7 @@
       else {
         var year = +iso.slice(0, 4);
         if (year < LIMIT.first_year || year > LIMIT.last_year) say("DATE_RANGE", { key: "assessed_on", first: LIMIT.first_year, last: LIMIT.last_year });
+        else if (iso > latestDay(LIMIT.future_days || 0)) say("DATE_FUTURE", { key: "assessed_on", date: iso });
         assessed = iso;
       }
     }

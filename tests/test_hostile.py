@@ -1091,3 +1091,44 @@ def test_the_readme_names_the_limits_the_code_holds() -> None:
     from builder.output.gate import MARKER
 
     assert f"`{MARKER}`" in readme and "identity_conflicts" in readme
+
+
+def test_lookalike_names_are_flagged_not_merged_the_same_in_python_and_the_browser(tmp_path: Path) -> None:
+    """Hillside in Latin letters, with a Cyrillic 'і', and in full-width letters: three clinics, one look-alike cluster."""
+    from builder.core.review import review_files
+    from builder.load.project import load_checked
+    from builder.output.export import questionnaire_json
+
+    q, _ = load_checked(thorough=False)
+    base = yaml.safe_load((ROOT / "examples" / "hillside.yaml").read_text())
+    names = ["Hillside Clinic", "H\u0456llside Clinic", "\uff28illside  Clinic", "Riverside Clinic"]
+    files = [(f"{i}.json", json.dumps({**base, "clinic": {"name": n, "organisation": "Trust"}}, default=str).encode())
+             for i, n in enumerate(names)]
+    python = review_files(q, files)
+    assert len(python["clinics"]) == 4, "look-alikes are never merged"
+    assert [sorted(c["name"] for c in cl["clinics"]) for cl in python["lookalike_names"]] == [sorted(names[:3])]
+    (tmp_path / "q.json").write_text(questionnaire_json(q), encoding="utf-8")
+    (tmp_path / "files.json").write_text(json.dumps([{"name": n, "text": b.decode()} for n, b in files]), encoding="utf-8")
+    wizard = ROOT / "builder" / "wizard"
+    script = ("for (const f of ['engine.js', 'planning.js']) require(process.argv[1] + '/' + f);"
+              "const R = require(process.argv[1] + '/review.js'); const fs = require('fs');"
+              "const Q = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));"
+              "process.stdout.write(JSON.stringify(R.review(Q, JSON.parse(fs.readFileSync(process.argv[3], 'utf8'))).lookalike_names));")
+    out = subprocess.run(["node", "-e", script, str(wizard), str(tmp_path / "q.json"), str(tmp_path / "files.json")],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == python["lookalike_names"]
+
+
+def test_review_says_which_names_look_alike_on_stderr_and_in_the_report(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    base = yaml.safe_load((ROOT / "examples" / "hillside.yaml").read_text())
+    for i, name in enumerate(["Hillside Clinic", "H\u0456llside Clinic"]):
+        (folder / f"{i}.yaml").write_text(yaml.safe_dump({**base, "clinic": {"name": name, "organisation": "Trust"}}, allow_unicode=True))
+    result = run("review", "in", "-o", "rev", "--no-pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    warning = [ln for ln in result.stderr.splitlines() if "look alike" in ln]
+    assert len(warning) == 1 and "'H\u0456llside Clinic'" in warning[0], result.stderr
+    page = (tmp_path / "rev" / "review.html").read_text(encoding="utf-8")
+    assert 'id="lookalike-names"' in page and "<bdi>H\u0456llside Clinic</bdi>" in page

@@ -369,6 +369,10 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         orgs = "; ".join(f"{c['name']!r} of {c['organisation'] or 'no organisation'!r} (rank {c['rank']})" for c in clash["clinics"])
         say(f"warning: clinic id {clash['clinic_id']!r} is given by files of different organisations, so they are reviewed apart: "
             f"{orgs}; check which files are genuine")
+    for cluster in data.get("lookalike_names", []):  # names that look the same but are not: flagged, never merged
+        names = "; ".join(f"{c['name']!r} (rank {c['rank']})" for c in cluster["clinics"])
+        say(f"warning: these clinics' names look alike but differ in their characters, so they are reviewed apart: {names}; "
+            "check whether they are one clinic")
     if show:
         click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]

@@ -45,6 +45,7 @@ from builder.core.engine import (
 from builder.core.errors import Msg, Problem, ReadinessError
 from builder.core.schedule import must_first
 from builder.core.schema import Question, Questionnaire
+from builder.core.text import skeleton
 from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
 REVIEW_VERSION = 1
@@ -602,7 +603,18 @@ def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: li
         "cost": {"total": sum(budgets), "clinics_with_budget": len(budgets), "clinics": len(entries)} if budgets else None,
         "not_included": [{"file": e.file, "line": e.line, "reason": str(e.reason)} for e in sorted(excluded, key=lambda e: e.file)],
         "identity_conflicts": identity_conflicts(entries),
+        "lookalike_names": lookalike_names(entries),
     }
+
+
+def lookalike_names(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clinics reviewed apart whose names and organisations look the same (builder/core/text.py's skeleton: a Cyrillic
+    'а' for a Latin 'a', a full-width letter): flagged, never merged, so the reader decides whether they are one."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in entries:
+        groups.setdefault(skeleton(c["name"]) + "|" + skeleton(c["organisation"] or ""), []).append(c)
+    return [{"clinics": [{"rank": c["rank"], "name": c["name"], "organisation": c["organisation"]} for c in group]}
+            for _, group in sorted(groups.items()) if len(group) > 1]
 
 
 IDENTITY_RULE = ("Files that give the same clinic id but different organisations are not merged: each organisation's files "

@@ -40,8 +40,9 @@ def unsafe_char(text: str, *, multiline: bool = False) -> tuple[str, str] | None
 
 
 def text_rules() -> dict[str, object]:
-    """The rule as data for the browser (builder/output/export.py): the same ranges, the same verdicts."""
-    return {"control": [list(r) for r in CONTROL], "line_breaks": list(LINE_BREAKS), "hidden": [list(r) for r in HIDDEN]}
+    """The rules as data for the browser (builder/output/export.py): the same ranges and table, the same verdicts."""
+    return {"control": [list(r) for r in CONTROL], "line_breaks": list(LINE_BREAKS), "hidden": [list(r) for r in HIDDEN],
+            "confusables": dict(sorted(CONFUSABLES.items()))}
 
 
 def terminal(text: str) -> str:
@@ -118,3 +119,28 @@ def spreadsheet_safe(value: object) -> object:
     if isinstance(value, str):
         return _neutralised(value)
     return value
+
+
+# ------------------------------------------------------------------ names that look alike
+
+CONFUSABLES = {
+    # Cyrillic letters drawn like Latin ones (a subset of Unicode's confusables table, UTS #39, for the scripts a
+    # clinic name in this toolkit's countries is written in): lower case, as skeletons are folded first.
+    "\u0430": "a", "\u0432": "b", "\u0435": "e", "\u0451": "e", "\u043a": "k", "\u043c": "m", "\u043d": "h", "\u043e": "o",
+    "\u0440": "p", "\u0441": "c", "\u0442": "t", "\u0443": "y", "\u0445": "x", "\u0456": "i", "\u0457": "i", "\u0458": "j",
+    "\u0455": "s", "\u04bb": "h", "\u0501": "d", "\u051b": "q", "\u051d": "w", "\u0491": "r", "\u04cf": "l",
+    # Greek letters drawn like Latin ones.
+    "\u03b1": "a", "\u03b2": "b", "\u03b5": "e", "\u03b9": "i", "\u03ba": "k", "\u03bd": "v", "\u03bf": "o", "\u03c1": "p",
+    "\u03c4": "t", "\u03c5": "u", "\u03c7": "x", "\u03b7": "n", "\u03bc": "u", "\u03c9": "w",
+    # Digits and letters drawn alike, and the dotless i.
+    "0": "o", "1": "l", "|": "l", "\u0131": "i",
+}
+"""Look-alike characters mapped to the Latin letter they pass for; the browser reads the same table (the export)."""
+
+
+def skeleton(text: str) -> str:
+    """The form two names are compared in for look-alikes: compatibility forms folded (NFKC), lower case, invisible
+    joiners dropped, look-alike letters mapped to the Latin ones they pass for, runs of spaces made one."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    mapped = "".join(CONFUSABLES.get(ch, ch) for ch in folded if ch not in "\u200c\u200d")
+    return " ".join(mapped.split())

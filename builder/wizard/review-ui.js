@@ -183,6 +183,15 @@
       });
       add(table("Clinic ids that files of different organisations give", ["Clinic id", "Clinic", "Organisation", "Rank"], clashRows));
     }
+    if (rv.lookalike_names && rv.lookalike_names.length) {  // as templates/review.html.j2 shows them
+      add(h("h2", { id: "rv-lookalike-names" }, "Names that look alike"));
+      add(h("p", {}, "These clinics' names look the same on screen but are written with different characters (such as a Cyrillic letter for a Latin one), so they are reviewed apart. Check whether they are one clinic."));
+      var alikeRows = [];
+      rv.lookalike_names.forEach(function (cluster, i) {
+        cluster.clinics.forEach(function (c) { alikeRows.push([String(i + 1), c.name, c.organisation || "", String(c.rank)]); });
+      });
+      add(table("Clinics whose names and organisations look alike", ["Group", "Clinic", "Organisation", "Rank"], alikeRows));
+    }
     add(h("h2", { id: "rv-not-included" }, "Not included"));
     add(rv.not_included.length ? table("Files left out, and why", ["File", "Reason"], rv.not_included.map(function (e) { return [e.file, e.reason]; }))
       : h("p", {}, "Every file was included."));

@@ -368,8 +368,33 @@
       cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
       not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
         .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; }),
-      identity_conflicts: identityConflicts(entries)
+      identity_conflicts: identityConflicts(entries),
+      lookalike_names: lookalikeNames(q, entries)
     };
+  }
+
+  /** builder/core/text.py's skeleton, over the table the export carries: NFKC, lower case, joiners dropped, look-alikes mapped. */
+  function skeleton(q, text) {
+    var table = q.text_rules.confusables;
+    var mapped = Array.from(text.normalize("NFKC").toLowerCase())
+      .filter(function (ch) { return ch !== "\u200c" && ch !== "\u200d"; })
+      .map(function (ch) { return Object.prototype.hasOwnProperty.call(table, ch) ? table[ch] : ch; }).join("");
+    return mapped.split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  /** builder/core/review.py's lookalike_names: clinics reviewed apart whose names and organisations look the same. */
+  function lookalikeNames(q, entries) {
+    var groups = new Map();
+    entries.forEach(function (c) {
+      var k = skeleton(q, c.name) + "|" + skeleton(q, c.organisation || "");
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(c);
+    });
+    return Array.from(groups.keys()).sort(function (a, b) { return cmp([a], [b]); })
+      .filter(function (k) { return groups.get(k).length > 1; })
+      .map(function (k) {
+        return { clinics: groups.get(k).map(function (c) { return { rank: c.rank, name: c.name, organisation: c.organisation }; }) };
+      });
   }
 
   /** builder/core/review.py's identity_conflicts: clinic ids that more than one organisation's files give. */

@@ -1132,3 +1132,22 @@ def test_review_says_which_names_look_alike_on_stderr_and_in_the_report(tmp_path
     assert len(warning) == 1 and "'H\u0456llside Clinic'" in warning[0], result.stderr
     page = (tmp_path / "rev" / "review.html").read_text(encoding="utf-8")
     assert 'id="lookalike-names"' in page and "<bdi>H\u0456llside Clinic</bdi>" in page
+
+
+@pytest.mark.slow
+def test_a_folder_of_50000_files_is_reviewed_with_twenty_lines_on_stderr(tmp_path: Path) -> None:
+    """50,000 files that are not answer files beside one that is: flat memory, in time, twenty lines and a count."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(50_000):
+        (folder / f"n{i:05}.txt").write_bytes(b"")
+    shutil.copy(ANSWERS, folder / "good.yaml")
+    started = time.monotonic()
+    result = run("review", "in", "-o", "rev", "--no-pdf", cwd=tmp_path, timeout=120)
+    assert time.monotonic() - started < 120
+    assert result.returncode == 3, result.stderr[-2000:]
+    lines = review_lines(result)
+    assert len(lines) == limits.MAX_SHOWN + 2, lines[-3:]
+    assert lines[limits.MAX_SHOWN] == f"... and {50_000 - limits.MAX_SHOWN} more not included (every one is listed in the report)"
+    report = json.loads((tmp_path / "rev" / "review.json").read_text(encoding="utf-8"))
+    assert report["files"] == {"read": 50_001, "included": 1, "excluded": 50_000}

@@ -13,6 +13,7 @@ d001/, ...), four in five as JSON (what the wizard saves) and one in five as YAM
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import sys
@@ -92,7 +93,7 @@ def files(q: Questionnaire, n: int, seed: int = 1) -> Iterator[tuple[str, str]]:
         for year, level in rounds:
             base = answers_for(q, rng, level, None, 0)
             raters = rng.choice([1, 1, 2, 3])
-            date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            date = min(f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", dt.date.today().isoformat())  # never after today
             for role, person in ROLES[:raters]:
                 if made >= n:
                     return

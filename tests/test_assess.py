@@ -75,3 +75,13 @@ def test_a_bad_resume_file_is_a_clear_error(tmp_path: Path, runner: CliRunner) -
     result = runner.invoke(cli, ["assess", "--resume", str(bad)], input="q\n")
     assert result.exit_code == 2
     assert "Traceback" not in result.output and "version 3 is not supported" in result.output
+
+
+def test_a_typed_control_character_is_asked_again_so_the_file_saved_always_reads(tmp_path: Path, runner: CliRunner, q: Questionnaire) -> None:
+    out = tmp_path / "answers.yaml"
+    keys = "\n".join(["Bad\x1b[2JClinic", "Good Clinic", "Trust\u202e", "Trust", "", "q"]) + "\n"
+    result = runner.invoke(cli, ["assess", "-o", str(out)], input=keys)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("control or invisible character") == 2
+    af, _ = load_answers(out, q)
+    assert af.clinic_name == "Good Clinic" and af.organisation == "Trust"

@@ -196,7 +196,11 @@ def test_actions_csv_opens_in_excel(q: Questionnaire) -> None:
 
 
 @pytest.mark.parametrize(("value", "expected"), [("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-x", "'-x"), ("@SUM", "'@SUM"),
-                                                 ("\tcmd", "'\tcmd"), ("Service lead", "Service lead"), (None, "")])
+                                                 ("\tcmd", "'\tcmd"), ("Service lead", "Service lead"), (None, ""),
+                                                 # after Unicode normalisation (full-width forms) and leading spaces
+                                                 ("\uff1dcmd|' /C calc'!A0", "'\uff1dcmd|' /C calc'!A0"), ("  =1+1", "'  =1+1"),
+                                                 ("\u3000\uff0b1", "'\u3000\uff0b1"), ("\ufe62x", "'\ufe62x"), ("\uff20SUM", "'\uff20SUM"),
+                                                 ("\nx", "'\nx"), ("a = b", "a = b"), ("Ａ clinic", "Ａ clinic")])
 def test_formula_injection_is_neutralised(value: str | None, expected: str) -> None:
     assert safe_cell(value) == expected
 

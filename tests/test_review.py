@@ -130,7 +130,7 @@ def test_progress_between_rounds(q: Questionnaire) -> None:
 def test_compare_command(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     after = tmp_path / "after.yaml"
     after.write_text(HILLSIDE.read_text(encoding="utf-8").replace("supervision: none", "supervision: in_clinic\n  supervisor_time: ring_fenced")
-                     .replace("2026-11-20", "2027-05-01"), encoding="utf-8")
+                     .replace("2026-11-20", "2026-12-01"), encoding="utf-8")
     out = tmp_path / "cmp"
     result = runner.invoke(cli, ["compare", str(HILLSIDE), str(after), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -236,7 +236,7 @@ def test_folder_and_zip_give_the_same_review(runner, tmp_path: Path) -> None:  #
 # ---------------------------------------------------------------- outputs
 
 
-NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+44 clinic", "-minus", "@SUM(A1)", "Comma, \"quoted\"\nand a line break", "<script>alert(1)</script>"]
+NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+44 clinic", "-minus", "@SUM(A1)", "Comma, \"quoted\"; and a semicolon", "<script>alert(1)</script>"]
 
 
 def test_csv_is_excel_safe(q: Questionnaire) -> None:
@@ -245,14 +245,14 @@ def test_csv_is_excel_safe(q: Questionnaire) -> None:
     raw = review_csv(review)
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert text.count("\r\n") == len(NASTY) + 1  # header and rows; the line break inside a cell stays inside its quotes
+    assert text.count("\r\n") == len(NASTY) + 1  # header and rows (a line break in a name is refused at parse time)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     names = sorted(r["Clinic"] for r in rows)
     assert names == sorted(safe_cell(n) for n in NASTY)
     for r in rows:
         assert not r["Clinic"].startswith(FORMULA_START)
         assert r["Overall score"].isdigit()  # numbers stay numbers
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "Comma, \"quoted\"\nand a line break" in names
+    assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "Comma, \"quoted\"; and a semicolon" in names
 
 
 def test_html_escapes_untrusted_text(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

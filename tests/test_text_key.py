@@ -70,8 +70,9 @@ def test_review_js_gives_every_generated_name_the_same_key() -> None:
 
 
 def test_the_review_counts_unicode_names_as_one_clinic(q: Questionnaire) -> None:
+    """(A name cannot hold NEL or another control character: the untrusted-text gate refuses it, so an em space stands in.)"""
     files = [(f"{i}.json", as_bytes(doc(clinic={"name": name, "organisation": org}, respondent={"name": f"R{i}", "role": "Nurse"})))
-             for i, (name, org) in enumerate([("Straße Clinic", "Nord Trust"), ("STRASSE\u0085CLINIC", "nord\u00a0trust"),
+             for i, (name, org) in enumerate([("Straße Clinic", "Nord Trust"), ("STRASSE\u2003CLINIC", "nord\u00a0trust"),
                                                ("Cafe\u0301 Clinic", "X"), ("CAFÉ  clinic", "x")])]
     review = review_files(q, files)
     assert sorted(len(c["raters"]) for c in review["clinics"]) == [2, 2], [c["name"] for c in review["clinics"]]

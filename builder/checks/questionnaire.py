@@ -289,16 +289,37 @@ def _routing_order(q: Questionnaire, sources: dict[str, LoadedFile], index: dict
     problems: list[Problem] = []
     deps = {qu.id: [r[0] for r in question_refs(qu.ask_if) if r[0] in index] for qu in q.questions}
 
+    cycles: dict[str, list[str] | None] = {}
+
     def cycle_from(start: str) -> list[str] | None:
-        stack: list[tuple[str, list[str]]] = [(start, [start])]
-        while stack:
-            node, trail = stack.pop()
-            for nxt in deps.get(node, []):
-                if nxt == start:
-                    return trail + [start]
-                if nxt not in trail:
-                    stack.append((nxt, trail + [nxt]))
-        return None
+        """The shortest routing cycle through `start`, or None: a breadth-first search with a visited set,
+        so each question is looked at once per start (never every path, which doubles with each question)."""
+        if start in cycles:
+            return cycles[start]
+        parent: dict[str, str] = {}
+        frontier = [start]
+        found: str | None = None
+        while frontier and found is None:
+            nxt_frontier: list[str] = []
+            for node in frontier:
+                for nxt in deps.get(node, []):
+                    if nxt == start:
+                        found = node
+                        break
+                    if nxt not in parent:
+                        parent[nxt] = node
+                        nxt_frontier.append(nxt)
+                if found is not None:
+                    break
+            frontier = nxt_frontier
+        cycle = None
+        if found is not None:
+            trail = [found]
+            while trail[-1] != start:
+                trail.append(parent[trail[-1]])
+            cycle = trail[::-1] + [start]
+        cycles[start] = cycle
+        return cycle
 
     for d in q.domains:
         src = sources[d.id]

@@ -13,10 +13,12 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from builder.core.errors import Msg, Problem, hint
+from builder.core.errors import Msg, Problem, ReadinessError, hint
 from builder.core.schema import Questionnaire
+from builder.load.gate import read_text
 from builder.load.paths import Project
 from builder.load.sources import LoadedFile
+from builder.load.template_loader import MAX_TEMPLATE, inside, links_outside
 
 ANSWERS = "answers"
 """The name under which every template sees the clinic's answers, by question id."""
@@ -112,16 +114,20 @@ def _format_fields(text: str) -> list[str]:
 def check_templates(q: Questionnaire, project: Project, catalog: LoadedFile | None = None) -> list[Problem]:
     """Every template parses, and every answer id and option it reads exists in the questionnaire."""
     problems: list[Problem] = []
+    for rel in links_outside(project.templates_dir):  # the renderer refuses them; say so before anything renders
+        problems.append(Problem(f"{project.rel(project.templates_dir)}/{rel}", None, Msg.TEMPLATE_OUTSIDE.format(name=rel)))
     env = SandboxedEnvironment()
     for path in sorted(project.templates_dir.rglob("*.j2")):
         rel = project.rel(path)
+        if inside(project.templates_dir, path.relative_to(project.templates_dir).as_posix()) is None:
+            continue  # reported above
         try:
-            tree = env.parse(path.read_text(encoding="utf-8"), name=rel, filename=str(path))
+            tree = env.parse(read_text(path, rel, MAX_TEMPLATE), name=rel, filename=str(path))
         except TemplateSyntaxError as exc:
             problems.append(Problem(rel, exc.lineno, Msg.TEMPLATE_SYNTAX.format(problem=exc.message or "syntax error")))
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(rel, None, Msg.TEMPLATE_SYNTAX.format(problem=str(exc))))
+        except ReadinessError as exc:
+            problems += exc.problems
             continue
         problems += _answer_refs(q, rel, tree)
         tid = path.name.removesuffix(".html.j2") if path.parent.name == "policies" else None

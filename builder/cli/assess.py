@@ -11,6 +11,7 @@ import click
 from builder.core.answers import Answer, AnswerFile, dump_answers, load_answers
 from builder.core.engine import walk
 from builder.core.schema import Question, Questionnaire
+from builder.core.text import terminal, unsafe_char
 from builder.output.fileio import atomic_write
 
 HELP_LINE = "Enter {choice}, or: b = back, s = skip for now, n = add a note, q = save and quit"
@@ -56,15 +57,28 @@ def _show_current(question: Question, answer: Answer | None) -> str:
     return ", ".join(str(i + 1) for i, o in enumerate(question.options) if o.id in ids)
 
 
+_UNSAFE = "That holds a control or invisible character, which answer files do not allow; type it again."
+
+
+def _ask(prompt: str, default: str | None, multiline: bool = False) -> str:
+    """A typed text, asked again until it passes the untrusted-text gate every reader applies (builder/core/text.py),
+    so what is saved here is never refused by `plan` later."""
+    while True:
+        text = str(click.prompt(prompt) if default is None else click.prompt(prompt, default=default, show_default=False)).strip()
+        if not unsafe_char(text, multiline=multiline):
+            return text
+        click.echo(click.style(_UNSAFE, fg="red"))
+
+
 def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
     if resume is not None:
         af, _ = load_answers(resume, q, str(resume))
-        click.echo(f"Resuming {resume}: {len(af.answers)} answers so far. Saving to {output}.")
+        click.echo(terminal(f"Resuming {resume}: {len(af.answers)} answers so far. Saving to {output}."))
     else:
-        click.echo(f"{q.meta.title} {q.meta.version}. Answers are saved to {output} after every answer.")
-        name = click.prompt("Clinic name").strip()
-        organisation = click.prompt("Organisation (Enter to leave blank)", default="", show_default=False).strip() or None
-        role = click.prompt("Your role (Enter to leave blank)", default="", show_default=False).strip() or None
+        click.echo(terminal(f"{q.meta.title} {q.meta.version}. Answers are saved to {output} after every answer."))
+        name = _ask("Clinic name", None)
+        organisation = _ask("Organisation (Enter to leave blank)", "") or None
+        role = _ask("Your role (Enter to leave blank)", "") or None
         af = AnswerFile(name, organisation, q.meta.version, dt.date.today().isoformat(), role, {})
         _save(af, q, output)
 
@@ -91,12 +105,12 @@ def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
         else:
             choice = "the text"
         if current and current.note:
-            click.echo(click.style(f"  note: {current.note}", dim=True))
+            click.echo(click.style(terminal(f"  note: {current.note}"), dim=True))  # a note from the resumed file
         click.echo(click.style(HELP_LINE.format(choice=choice), dim=True))
-        default = _show_current(question, current)
+        default = _show_current(question, current)  # gated at parse time: at most tabs and line ends
         raw = click.prompt(">", default=default, show_default=bool(default), prompt_suffix=" ").strip()
         if raw == "q":
-            click.echo(f"Saved {output}. Carry on later with: readiness assess --resume {output}")
+            click.echo(terminal(f"Saved {output}. Carry on later with: readiness assess --resume {output}"))
             return
         if raw == "b":
             index = max(index - 1, 0)
@@ -105,12 +119,15 @@ def run_assessment(q: Questionnaire, resume: Path | None, output: Path) -> None:
             index += 1
             continue
         if raw == "n":
-            note = click.prompt("Note", default=(current.note if current else "") or "", show_default=False).strip() or None
+            note = _ask("Note", (current.note if current else "") or "", multiline=True) or None
             af = replace(af, answers={**af.answers, question.id: Answer(current.value if current else None, note)})
             _save(af, q, output)
             continue
         value: str | list[str] | None
         if question.type == "text":
+            if unsafe_char(raw, multiline=True):
+                click.echo(click.style(_UNSAFE, fg="red"))
+                continue
             value = raw or None
         else:
             value = _parse(question, raw)

@@ -18,6 +18,8 @@ from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, prin
 from builder.core.limits import MAX_SHOWN
 from builder.load.paths import ROOT, Project
 from builder.load.sources import is_stdin
+from builder.output.gate import check_files_in
+from builder.output.gate import this_run as _this_run
 
 if TYPE_CHECKING:
     from builder.core.schema import Questionnaire
@@ -129,6 +131,11 @@ class ReadinessGroup(click.Group):
             ctx.exit(EXIT_BAD_INPUT)
 
 
+def this_run(root: Path, inputs: Any = ()) -> None:
+    """Tell the output gate this command's project folder and inputs: no output may land in the one or over the others."""
+    _this_run(Project(root).root, [Path(p) for p in inputs])
+
+
 def questionnaire_of(root: Path) -> Questionnaire:
     """The project's questionnaire with its templates' bindings and planning files; ProjectError (exit 1) when broken."""
     from builder.load.pipeline import load_project
@@ -200,6 +207,7 @@ def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool)
     from builder.output.fileio import canonical_json
     from builder.render.markdown import plan_markdown
 
+    this_run(root, [answers])
     clinic = _plan_for(root, answers, strict)
     if fmt == "fhir-response":
         from builder.output.formats import fhir_response_json
@@ -221,6 +229,7 @@ def assess(root: Path, resume: Path | None, output: Path | None) -> None:
     from builder.load.pipeline import load_project as load
     from builder.output.fileio import check_output_file
 
+    this_run(root)  # saving back over --resume is the point
     q = load(Project(root))
     target = output or resume or Path("answers.yaml")
     check_output_file(target, Project(root).root)  # saving back over --resume is the point; specials are not
@@ -280,6 +289,7 @@ def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: l
 @cache_option
 def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
+    this_run(root, [answers])
     _needs("pack", docx)
     clinic = _plan_for(root, answers, strict)
     _write_folder(root, clinic.q, clinic.plan, list(clinic.plan["templates"]), out,
@@ -300,6 +310,7 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
     from builder.load.pipeline import load_project as load
     from builder.output.pack import QUESTIONNAIRE
 
+    this_run(root, [answers] if answers is not None else [])
     if answers is not None:
         clinic = _plan_for(root, answers, False)
         q, plan_data = clinic.q, clinic.plan
@@ -329,6 +340,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     from builder.output.fileio import canonical_json, check_output_file, write_output
 
     project = Project(root)
+    this_run(root, [answers] if answers is not None else [])
     to_stdout = is_stdin(output)
     if to_stdout:
         if sys.stdout.isatty():
@@ -391,6 +403,7 @@ def export(root: Path, fmt: str, output: Path | None) -> None:
     from builder.load.pipeline import load_project as load
     from builder.output.export import questionnaire_json
 
+    this_run(root)
     q = load(Project(root))
     if fmt == "json":
         _emit(questionnaire_json(q), output, root)
@@ -454,7 +467,7 @@ def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ReadinessError([Problem(str(out), None, Msg.SITE_FOLDER_USED)])
     if example is not None:
-        from builder.load.sources import read_bytes
+        from builder.load.gate import read_bytes
 
         read_bytes(example)  # a missing or special file is one located line, before any work
     try:
@@ -498,13 +511,20 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         from builder.render.tools import require_extra
 
         require_extra("readiness review", "pdf", instead="leave out review.pdf with --no-pdf")
+    this_run(root, paths)
+    check_files_in(out, [], Project(root).root, paths)  # the folder itself, before the work; each file again as it is written
     q = questionnaire_of(root)
     show = interactive()
     bar_box: list[Any] = []
 
+    left_out = [0]
+
     def say_excluded(e: Any) -> None:
+        left_out[0] += 1
+        if left_out[0] > MAX_SHOWN:  # the rest are counted below, and every one is listed in the report
+            return
         where = f"{e.file}:{e.line}" if e.line else e.file
-        line = f"{where}: error: not included: {e.reason}"
+        line = printable(f"{where}: error: not included: {e.reason}")
         if bar_box:
             click.echo("\r\033[K" + line, err=True)  # above the bar, not through it
         else:
@@ -525,6 +545,16 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     finally:
         if bar_box:
             bar_box.pop().__exit__(None, None, None)
+    if left_out[0] > MAX_SHOWN:
+        say(f"... and {left_out[0] - MAX_SHOWN} more not included (every one is listed in the report)")
+    for clash in data.get("identity_conflicts", []):  # a borrowed clinic id: reviewed apart, said here and in the report
+        orgs = "; ".join(f"{c['name']!r} of {c['organisation'] or 'no organisation'!r} (rank {c['rank']})" for c in clash["clinics"])
+        say(f"warning: clinic id {clash['clinic_id']!r} is given by files of different organisations, so they are reviewed apart: "
+            f"{orgs}; check which files are genuine")
+    for cluster in data.get("lookalike_names", []):  # names that look the same but are not: flagged, never merged
+        names = "; ".join(f"{c['name']!r} (rank {c['rank']})" for c in cluster["clinics"])
+        say(f"warning: these clinics' names look alike but differ in their characters, so they are reviewed apart: {names}; "
+            "check whether they are one clinic")
     if show:
         click.echo("Writing the review…", err=True)
     n_left = data["files"]["excluded"]
@@ -554,6 +584,9 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     from builder.render.review import compare_outputs, compare_text
     from builder.render.tools import require_extra
 
+    this_run(root, [before, after])
+    if out is not None:
+        check_files_in(out, [], Project(root).root, [before, after])  # each file again as it is written
     if out is not None:
         require_extra("readiness compare", "pdf", instead="leave out -o for the comparison on the terminal")
     q = questionnaire_of(root)
@@ -568,11 +601,12 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
         raise ReadinessError(problems)
     a, b = loaded
     if clinic_key(a) != clinic_key(b):
-        click.echo(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway", err=True)
+        say(f"{after}: warning: this is {b.clinic_name!r}, but {before} is {a.clinic_name!r}; comparing them anyway")
     result = comparison(q, a, str(before), b, str(after))
-    click.echo(canonical_json(result) if fmt == "json" else compare_text(result), nl=False)
-    if out is not None:
-        written = compare_outputs(result, Project(root).templates_dir, out)
+    written = compare_outputs(result, Project(root).templates_dir, out) if out is not None else []  # refused: nothing printed
+    text = canonical_json(result) if fmt == "json" else compare_text(result)
+    click.echo("\n".join(printable(ln) for ln in text.split("\n")), nl=False)  # names and paths from the files, escaped
+    if written:
         status(f"wrote {', '.join(written)} to {out}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from builder.core.contract import ANSWER_FILE_VERSION
 from builder.core.errors import Msg, Problem, ReadinessError, hint, quote
 from builder.core.limits import MAX_NAME, MAX_NOTE
 from builder.core.schema import Question, Questionnaire
+from builder.core.text import unsafe_char
 from builder.load.sources import LoadedFile, load, parse_json, parse_yaml
 
 TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers", "assumptions")
@@ -21,6 +23,9 @@ RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
 FIRST_YEAR, LAST_YEAR = 2000, 2199
 """Assessment dates outside these years are typing mistakes (and would overflow review dates)."""
+FUTURE_SLACK = dt.timedelta(days=1)
+"""An assessment date may be at most this far after today (the machine's clock): a day for time zones; any later
+date is refused, so a file cannot make itself a clinic's latest round by claiming a date to come."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,9 @@ class _Reader:
         value = container.get(key)
         if value is None:
             return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.add(path, Msg.NOT_A_NUMBER.format(value=value))
+            return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         if not isinstance(value, str):
@@ -124,7 +132,16 @@ class _Reader:
         if len(value) > limit:
             self.add(path, Msg.FIELD_TOO_LONG.format(key=key, length=len(value), limit=limit))
             return None
-        return value
+        return value if self.clean(path, key, value) else None
+
+    def clean(self, path: tuple[Any, ...], key: str, value: str, multiline: bool = False) -> bool:
+        """The untrusted-text gate (builder/core/text.py): False, with a problem, when `value` holds a control,
+        invisible or direction-changing character."""
+        bad = unsafe_char(value, multiline=multiline)
+        if bad is None:
+            return True
+        self.add(path, Msg.UNSAFE_CHAR.format(key=key, kind=bad[0], char=bad[1]))
+        return False
 
     def metadata(self, data: dict[Any, Any]) -> tuple[str | None, str | None, str | None]:
         """(questionnaire_version, assessed_on, respondent_role)."""
@@ -139,6 +156,8 @@ class _Reader:
                 return qversion, None, role
             if not FIRST_YEAR <= day.year <= LAST_YEAR:
                 self.add(("assessed_on",), Msg.DATE_RANGE.format(key="assessed_on", first=FIRST_YEAR, last=LAST_YEAR))
+            elif day > dt.date.today() + FUTURE_SLACK:  # a file from the future would be every review's latest round
+                self.add(("assessed_on",), Msg.DATE_FUTURE.format(key="assessed_on", date=day.isoformat()))
             assessed = day.isoformat()
         return qversion, assessed, role
 
@@ -155,9 +174,11 @@ class _Reader:
         for key in clinic:
             if key not in CLINIC_KEYS:
                 self.add(("clinic", key), Msg.UNKNOWN_KEY.format(key=key, hint=hint(str(key), CLINIC_KEYS), allowed=", ".join(CLINIC_KEYS)))
+        said = len(self.problems)
         name = self.text_field(clinic, "name", ("clinic", "name"))
+        name_refused = len(self.problems) > said  # too long, a control character: already said
         organisation = self.text_field(clinic, "organisation", ("clinic", "organisation"))
-        if (not name or not name.strip()) and not (isinstance(clinic.get("name"), str) and len(clinic["name"]) > MAX_NAME):
+        if (not name or not name.strip()) and not name_refused:
             self.add(("clinic",), Msg.MISSING_KEY.format(key="name", example='name: "Riverside Clinic"'))
         return name, organisation, self.text_field(clinic, "id", ("clinic", "id")), self.text_field(clinic, "area", ("clinic", "area"))
 
@@ -210,6 +231,8 @@ class _Reader:
             elif note is not None and len(note) > MAX_NOTE:
                 self.add((*path, "note"), Msg.FIELD_TOO_LONG.format(key="note", length=len(note), limit=MAX_NOTE))
                 note = None
+            elif note is not None and not self.clean((*path, "note"), "note", note, multiline=True):
+                note = None
             path = (*path, "answer") if "answer" in given else path
         if value is None:
             return Answer(None, note)
@@ -219,6 +242,8 @@ class _Reader:
                 return None
             if len(value) > MAX_NOTE:
                 self.add(path, Msg.FIELD_TOO_LONG.format(key=qid, length=len(value), limit=MAX_NOTE))
+                return None
+            if not self.clean(path, qid, value, multiline=True):
                 return None
             return Answer(value.strip() or None, note)
         if question.type == "single":

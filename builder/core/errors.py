@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from enum import StrEnum
 from typing import ClassVar
+
+from builder.core.text import terminal
 
 
 class Msg(StrEnum):
@@ -36,6 +37,13 @@ class Msg(StrEnum):
     ALIAS_LOOP = "an alias (*name) refers to a value that contains itself; write the value out instead"
     BIG_NUMBER = "a number of {digits} digits; write it as text in quotes, or a number of up to {limit} digits"
     NOT_A_NUMBER = "'{value}' is not a number JSON allows; write a number, or text in quotes"
+    YAML_TAG = "the YAML tag '{tag}' is not read; remove it and write a plain value (text in quotes, or a number)"
+    UNSAFE_CHAR = "'{key}' holds the {kind} character {char}, which can hide or rewrite text on screens and in documents; remove it"
+    CANNOT_READ = "cannot read the file: {problem}; check the path and permissions"
+    ARCHIVE_ENTRIES = "the zip file holds {count:,} entries; at most {limit:,} are read from one zip (split it)"
+    ARCHIVE_BYTES = "the zip file inflates to more than {limit:,} bytes; the rest of it is not read (split it)"
+    ARCHIVE_RATIO = "inflates to more than {limit} times its stored size, as a zip bomb does; an answer file is not packed like that"
+    TEMPLATE_OUTSIDE = "'{name}' is outside the templates folder (a symbolic link or '..'); templates may only include files inside it"
     SURROGATE = "the text contains a lone surrogate escape ({escape}), which is not a character; remove it"
     # Outputs
     OUTPUT_SPECIAL = "is a {kind}, not a regular file or folder; give a new path for the output"
@@ -56,6 +64,7 @@ class Msg(StrEnum):
     WRONG_TYPE = "'{key}' should be {expected}, not {got}"
     BAD_DATE = "'{key}' should be a date written YYYY-MM-DD, such as 2026-11-23"
     DATE_RANGE = "'{key}' should be a date between {first} and {last}; check the year"
+    DATE_FUTURE = "'{key}' is {date}, after today; give the day the assessment was made"
     FIELD_TOO_LONG = "'{key}' is {length} characters long; shorten it to at most {limit}"
     UNKNOWN_QUESTION = "unknown question '{question}'{hint}; see questionnaire/README.md for the question ids"
     UNKNOWN_OPTION = "'{value}' is not an option of '{question}'; choose one of: {options}"
@@ -211,19 +220,8 @@ class ProjectError(ReadinessError):
 
 
 def printable(text: str) -> str:
-    """`text` safe for a terminal: control and format characters (escape sequences, bidi overrides) escaped."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch.isprintable() or (ch == " "):
-            out.append(ch)
-        elif unicodedata.category(ch) in ("Zs",):
-            out.append(ch)
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
+    """`text` safe for a terminal: see builder.core.text.terminal, the one escaping function."""
+    return terminal(text)
 
 
 INVISIBLE: tuple[tuple[int, int], ...] = (

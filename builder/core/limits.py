@@ -34,3 +34,9 @@ MAX_EXPORT_BYTES = 20_000_000
 """Largest submission export read (ODK or KoboToolbox CSV, XLSX or XML; FHIR JSON or NDJSON), in bytes (20 MB)."""
 MAX_SUBMISSIONS = 10_000
 """Most submissions in one export; each is then held to every limit of an answer file."""
+MAX_ARCHIVE_ENTRIES = 100_000
+"""Most entries read from one zip file (a review of 100,000 answer files fits in one)."""
+MAX_ARCHIVE_BYTES = 512_000_000
+"""Most bytes inflated from one zip file, counted as they are read (never trusting the sizes it claims): a zip bomb stops here."""
+MAX_ARCHIVE_RATIO = 200
+"""Most a zip member may inflate to per byte stored: answer files compress about 5 to 1, a bomb 1,000 to 1."""

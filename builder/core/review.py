@@ -45,6 +45,7 @@ from builder.core.engine import (
 from builder.core.errors import Msg, Problem, ReadinessError
 from builder.core.schedule import must_first
 from builder.core.schema import Question, Questionnaire
+from builder.core.text import skeleton
 from builder.core.textkey import fold, text_key
 from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
@@ -138,10 +139,18 @@ def _load_fast(text: str, file: str, is_json: bool) -> Any:
         raise ReadinessError([Problem(file, None, Msg.TOO_LARGE.format(size=len(text.encode("utf-8")), limit=limits.MAX_BYTES))])
     try:
         (_scan_json if is_json else _scan_yaml)(text, file)
-        return json.loads(text) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+        return json.loads(text, parse_float=_finite) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
     except (ValueError, yaml.YAMLError):
         (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
         raise
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; 1e999 (inf to Python) is refused, as parse_json refuses it, with its line."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def digest_of(data: Any) -> bytes:
@@ -196,7 +205,9 @@ def _excluded(file: str, exc: ReadinessError) -> Excluded:
 
 def clinic_key(af: AnswerFile) -> str:
     """Files of one clinic: the same explicit clinic id, or else the same name and organisation, each compared by
-    builder/core/textkey.py's rule (Unicode normalisation, case folding, any run of spaces as one)."""
+    builder/core/textkey.py's rule (Unicode normalisation, case folding, any run of spaces as one).
+
+    Files that share an id but name different organisations are then split apart (split_by_organisation)."""
     if af.clinic_id:
         return "id:" + text_key(af.clinic_id)
     return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
@@ -568,7 +579,28 @@ class Review:
 
     def build(self, mapper: Callable[[list[list[Rater]]], Iterable[dict[str, Any]]] | None = None) -> dict[str, Any]:
         """The review; `mapper` may spread the clinics (their plans) over worker processes."""
-        return build_review(self.q, self.clinics, self.excluded, self.files, mapper)
+        return build_review(self.q, split_by_organisation(self.clinics), self.excluded, self.files, mapper)
+
+
+def _org_words(organisation: str | None) -> str:
+    """An organisation as clinic keys compare it: builder/core/textkey.py's rule, as review.js applies it."""
+    return text_key(organisation or "")
+
+
+def split_by_organisation(clinics: dict[str, list[Rater]]) -> dict[str, list[Rater]]:
+    """IDENTITY_RULE: files that give one clinic id but different organisations become one clinic per organisation
+    (keyed 'id:...|organisation'); a file of that id that names no organisation joins the first file read that names one."""
+    out: dict[str, list[Rater]] = {}
+    for key, raters in clinics.items():
+        orgs = [_org_words(r.organisation) for r in raters]
+        named = [o for o in orgs if o]
+        if not key.startswith("id:") or len(set(named)) <= 1:
+            out[key] = raters
+            continue
+        for r, org in zip(raters, orgs):
+            r.key = f"{key}|{org or named[0]}"
+            out.setdefault(r.key, []).append(r)
+    return out
 
 
 def _round_key(date: str | None) -> str:
@@ -665,7 +697,35 @@ def build_review(q: Questionnaire, clinics: dict[str, list[Rater]], excluded: li
         "agreement": review_agreement(q, entries),
         "cost": {"total": sum(budgets), "clinics_with_budget": len(budgets), "clinics": len(entries)} if budgets else None,
         "not_included": [{"file": e.file, "line": e.line, "reason": str(e.reason)} for e in sorted(excluded, key=lambda e: e.file)],
+        "identity_conflicts": identity_conflicts(entries),
+        "lookalike_names": lookalike_names(entries),
     }
+
+
+def lookalike_names(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clinics reviewed apart whose names and organisations look the same (builder/core/text.py's skeleton: a Cyrillic
+    'а' for a Latin 'a', a full-width letter): flagged, never merged, so the reader decides whether they are one."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for c in entries:
+        groups.setdefault(skeleton(c["name"]) + "|" + skeleton(c["organisation"] or ""), []).append(c)
+    return [{"clinics": [{"rank": c["rank"], "name": c["name"], "organisation": c["organisation"]} for c in group]}
+            for _, group in sorted(groups.items()) if len(group) > 1]
+
+
+IDENTITY_RULE = ("Files that give the same clinic id but different organisations are not merged: each organisation's files "
+                 "are reviewed as a clinic of their own, and the clash is listed, so a file that borrows a clinic's id cannot "
+                 "replace that clinic's answers or organisation.")
+
+
+def identity_conflicts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Clinic ids that more than one organisation's files give: [{clinic_id, clinics: [{rank, name, organisation}]}]."""
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for c in entries:
+        if c["clinic_id"]:
+            by_id.setdefault(c["clinic_id"].casefold(), []).append(c)
+    return [{"clinic_id": group[0]["clinic_id"],
+             "clinics": [{"rank": c["rank"], "name": c["name"], "organisation": c["organisation"]} for c in group]}
+            for _, group in sorted(by_id.items()) if len(group) > 1]
 
 
 def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

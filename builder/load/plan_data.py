@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from builder.core.errors import Msg, Problem, hint
@@ -132,24 +133,31 @@ def check_planning(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pro
                 problems.append(sched.problem(("actions", aid, "after", j), Msg.PLAN_ACTION.format(where=f"action '{aid}': after", action=dep, hint=hint(dep, phase_of))))
             elif rank.get(phase_of[dep], 0) > rank.get(phase_of[aid], 0):
                 problems.append(sched.problem(("actions", aid, "after", j), Msg.PLAN_AFTER_LATER.format(where=f"action '{aid}'", action=dep, phase=phase_of[dep])))
-    state: dict[str, int] = {}
+    # A depth-first search with an explicit stack and a visited state: linear in actions and waits, and no recursion
+    # limit however long a chain of waits is (the same cycles, in the same order, as a recursive search finds).
+    state: dict[str, int] = {}  # 1: on the current path; 2: done
 
-    def visit(aid: str, trail: list[str]) -> None:
-        if state.get(aid) == 2:
-            return
-        if state.get(aid) == 1:
-            cycle = " -> ".join(trail[trail.index(aid):] + [aid])
-            problems.append(sched.problem(("actions", aid, "after"), Msg.PLAN_AFTER_CYCLE.format(where=f"action '{aid}'", cycle=cycle)))
-            return
-        state[aid] = 1
+    def waits(aid: str) -> Iterator[str]:
         timing = p.schedule.actions.get(aid)
-        for dep in timing.after if timing else []:
-            if dep in p.schedule.actions:
-                visit(dep, [*trail, aid])
-        state[aid] = 2
+        return iter([d for d in (timing.after if timing else []) if d in p.schedule.actions])
 
-    for aid in p.schedule.actions:
-        visit(aid, [])
+    for start in p.schedule.actions:
+        if state.get(start) == 2:
+            continue
+        state[start] = 1
+        path, stack = [start], [waits(start)]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                cycle = " -> ".join(path[path.index(nxt):] + [nxt])
+                problems.append(sched.problem(("actions", nxt, "after"), Msg.PLAN_AFTER_CYCLE.format(where=f"action '{nxt}'", cycle=cycle)))
+            elif state.get(nxt) is None:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(waits(nxt))
 
     # Risks: levels highest first down to 1; mitigation never raises the score; sources known.
     mins = [lv.min for lv in p.risks.levels]

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import yaml
 
 from builder.core import limits
 from builder.core.errors import Msg, Problem, ReadinessError
+from builder.load.gate import STDIN, STDIN_DISPLAY, is_stdin, read_stdin, read_text  # noqa: F401  (re-exported)
 
 Path_ = tuple[str | int, ...]
 
@@ -95,6 +94,8 @@ def _scan_yaml(text: str, file: str) -> None:
                     if keys > limits.MAX_KEYS:
                         raise fail(event, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
                 top[1] = not top[1]
+        if kind != _ALIAS and event.tag is not None:  # !!int, !!float, !!python/...: values only as plain YAML writes them
+            raise fail(event, Msg.YAML_TAG.format(tag=_short_tag(event.tag)))
         nodes += 1
         if nodes > limits.MAX_NODES:
             raise fail(event, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
@@ -114,6 +115,11 @@ def _scan_yaml(text: str, file: str) -> None:
                 raise fail(event, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))
             mapping = kind == _MAPPING
             open_.append([mapping, mapping])
+
+
+def _short_tag(tag: str) -> str:
+    """A tag as it was written: 'tag:yaml.org,2002:int' is '!!int'."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 _BLOCK_SCALAR = re.compile(r"(?:^|[\s:?-])[|>][0-9+-]*\s*(?:#.*)?$")
@@ -358,16 +364,22 @@ def parse_json(text: str, file: str) -> LoadedFile:
         raise _JsonIssue(Msg.NOT_A_NUMBER.format(value=value), value)
 
     def number(value: str) -> Any:
-        return float(value) if any(c in value for c in ".eE") else int(value)
+        if not any(c in value for c in ".eE"):
+            return int(value)
+        result = float(value)
+        if not math.isfinite(result):  # 1e999: past a float's range, Python would make it inf
+            raise _JsonIssue(Msg.NOT_A_NUMBER.format(value=value), value)
+        return result
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=number)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=constant, parse_int=number, parse_float=number)
     except json.JSONDecodeError as exc:
         raise ReadinessError([Problem(file, exc.lineno, Msg.JSON_SYNTAX.format(problem=exc.msg))]) from None
     except _JsonIssue as issue:
         line = None
         if issue.needle:
-            hits = [m.start() for m in re.finditer(re.escape(issue.needle) + r"\s*:", text)]
+            hits = [m.start() for m in re.finditer(re.escape(issue.needle) + r"\s*:", text)] or [text.find(issue.needle)]
+            hits = [h for h in hits if h >= 0]
             line = _line_at(text, hits[-1]) if hits else None
         raise ReadinessError([Problem(file, line, issue.message)]) from None
     if isinstance(data, float) and not math.isfinite(data):
@@ -377,83 +389,6 @@ def parse_json(text: str, file: str) -> LoadedFile:
     except ReadinessError:
         lines = {}
     return LoadedFile(file, data, lines)
-
-
-_KINDS = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")]
-
-
-def file_kind(mode: int) -> str:
-    """'a named pipe', 'a device', 'a socket', 'a folder' or 'a file' for a stat mode."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return next((name for test, name in _KINDS if test(mode)), "a file")
-
-
-STDIN = "-"
-"""The file name that means standard input (`readiness plan - < answers.yaml`); a file really named - is ./-."""
-STDIN_DISPLAY = "<stdin>"
-
-
-def is_stdin(path: Path | str) -> bool:
-    return str(path) == STDIN
-
-
-def read_stdin(limit: int = limits.MAX_BYTES) -> bytes:
-    """Standard input's bytes, held to the same size limit as a file (read no further than one byte past it)."""
-    import sys
-
-    stream = getattr(sys.stdin, "buffer", None)
-    raw = stream.read(limit + 1) if stream is not None else sys.stdin.read(limit + 1).encode("utf-8")
-    if len(raw) > limit:
-        raise ReadinessError([Problem(STDIN_DISPLAY, None, Msg.TOO_LARGE.format(size=f"more than {limit}", limit=limit))])
-    return bytes(raw)
-
-
-def read_bytes(path: Path, display: str | None = None, limit: int = limits.MAX_BYTES) -> bytes:
-    """A regular file's bytes, at most `limit` of them; anything else is one located error.
-
-    Opened without blocking and checked with fstat, so a named pipe or a device is refused
-    at once instead of hanging or reading forever. `-` is standard input, which may be a pipe.
-    """
-    if is_stdin(path):
-        return read_stdin(limit)
-    display = display or str(path)
-    try:
-        mode = os.stat(path).st_mode  # before opening: opening a socket fails, a pipe may block
-        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
-            raise ReadinessError([Problem(display, None, Msg.NOT_REGULAR.format(kind=file_kind(mode)))])
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise ReadinessError([Problem(display, None, Msg.NOT_FOUND)]) from None
-    except IsADirectoryError:
-        raise ReadinessError([Problem(display, None, Msg.IS_FOLDER)]) from None
-    except OSError as exc:
-        raise ReadinessError([Problem(display, None, f"cannot read the file: {exc.strerror}; check the path and permissions")]) from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise ReadinessError([Problem(display, None, Msg.IS_FOLDER)])
-        if not stat.S_ISREG(info.st_mode):
-            raise ReadinessError([Problem(display, None, Msg.NOT_REGULAR.format(kind=file_kind(info.st_mode)))])
-        if info.st_size > limit:
-            raise ReadinessError([Problem(display, None, Msg.TOO_LARGE.format(size=info.st_size, limit=limit))])
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            raw = fh.read(limit + 1)  # the file may have grown since fstat
-        if len(raw) > limit:
-            raise ReadinessError([Problem(display, None, Msg.TOO_LARGE.format(size=f"more than {limit}", limit=limit))])
-        return raw
-    finally:
-        os.close(fd)
-
-
-def read_text(path: Path, display: str | None = None) -> str:
-    display = display or (STDIN_DISPLAY if is_stdin(path) else str(path))
-    raw = read_bytes(path, display)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ReadinessError([Problem(display, line, Msg.NOT_UTF8)]) from None
 
 
 def load(path: Path, display: str | None = None) -> LoadedFile:

@@ -323,7 +323,7 @@ def import_exports(q: Questionnaire, paths: list[Any]) -> list[tuple[str, str]]:
     from pathlib import Path
 
     from builder.core.answers import dump_answers
-    from builder.load.sources import read_bytes
+    from builder.load.gate import read_bytes
 
     problems: list[Problem] = []
     out: list[tuple[str, str]] = []

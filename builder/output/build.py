@@ -14,6 +14,7 @@ from builder.core.errors import Problem, ProjectError
 from builder.core.schema import Questionnaire
 from builder.load.paths import Project
 from builder.output.fileio import canonical_json, check_output_folder, staged_folder
+from builder.output.gate import this_runs_inputs
 
 
 @dataclass
@@ -52,10 +53,10 @@ def write_folder(
     """
     from builder.output.pack import Cache, build_pack
 
-    check_output_folder(out, project.root)
-    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, warn=warn)
+    check_output_folder(out, project.root, this_runs_inputs())
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, warn=warn, questionnaire_dir=project.questionnaire_dir)
     result = FolderResult()
-    with staged_folder(out) as stage:
+    with staged_folder(out, recheck=lambda: check_output_folder(out, project.root, this_runs_inputs())) as stage:
         digest = None
         if include_plan and plan is not None:
             from builder.output.cache import pack_digest, remember_pack, restore_pack

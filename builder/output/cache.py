@@ -23,12 +23,20 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from builder.core.errors import Msg, ReadinessError
+from builder.load.gate import read_bytes
 from builder.load.paths import PACKAGE, Project
 from builder.output.fileio import atomic_write
+from builder.output.portable import owned_by_me
 
 CODE = PACKAGE
 
 RENDER_LIBRARIES = ("weasyprint", "pypandoc-binary", "matplotlib", "jinja2", "python-docx", "lxml")
+
+MAX_BLOB = 1 << 30
+"""Largest cached document read back (1 GB): far above any PDF the toolkit makes, a bound on a planted file."""
+MAX_MANIFEST = 1_000_000
+"""Largest pack manifest or document entry read back: a few hundred bytes each in practice."""
 
 _HEX = re.compile(r"[0-9a-f]{64}")
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
@@ -44,9 +52,6 @@ def cache_dir() -> Path:
 
 def open_cache(warn: Callable[[str], None] | None = None) -> Path | None:
     """The cache folder, created private; None (with a warning) if it is not safe to trust."""
-    from builder.core.errors import Msg
-    from builder.output.portable import owned_by_me
-
     folder = cache_dir()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -81,8 +86,9 @@ class BlobStore:
             return None
         path = self._path(sha)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_bytes(path, limit=MAX_BLOB, follow=False)  # a link, a pipe or a device planted here is a miss
+        except ReadinessError:
+            _discard(path)
             return None
         if hashlib.sha256(data).hexdigest() != sha:  # tampered or truncated: a miss, and gone
             _discard(path)
@@ -114,6 +120,13 @@ def _best_effort(write: Callable[[], None]) -> None:
 # ------------------------------------------------------------------ digests
 
 
+def project_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
 def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str:
     h = hashlib.sha256()
     for item in extra:
@@ -122,13 +135,39 @@ def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str
     for path in paths:
         h.update(str(path.relative_to(root)).encode())
         h.update(b"\0")
-        h.update(path.read_bytes())
+        h.update(read_bytes(path, project_path(path, root), MAX_BLOB))  # a link to a device or pipe is one located line, not a hang
     return h.hexdigest()
 
 
-@lru_cache(maxsize=8)
+def _files_under(folder: Path) -> list[Path]:
+    """Every file under `folder` (links to files included, hidden names skipped), sorted: nothing in it goes unkeyed."""
+    return sorted(p for p in folder.rglob("*") if not any(part.startswith(".") for part in p.relative_to(folder).parts)
+                  and p.is_file())
+
+
+def _signature(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and change times: when none has changed the digest is reused (a long process, such as the site's
+    live preview, sees an edit at once; one command hashes each file once)."""
+    out = []
+    for p in paths:
+        try:
+            info = p.stat()
+            out.append((str(p), info.st_size, info.st_mtime_ns))
+        except OSError:
+            out.append((str(p), -1, -1))
+    return tuple(out)
+
+
 def renderer_digest(templates_dir: Path) -> str:
-    """Everything that shapes a document besides its plan: templates, rendering code, library versions."""
+    """Everything that shapes a document besides its plan and questionnaire: every file in templates/ (stylesheets,
+    images and data too), all of the toolkit's code (the renderers call the core), library versions."""
+    files = _files_under(templates_dir)
+    code = sorted(CODE.rglob("*.py"))
+    return _renderer_digest(templates_dir, _signature(files), _signature(code))
+
+
+@lru_cache(maxsize=8)
+def _renderer_digest(templates_dir: Path, files: tuple[tuple[str, int, int], ...], code: tuple[tuple[str, int, int], ...]) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = []
@@ -137,9 +176,14 @@ def renderer_digest(templates_dir: Path) -> str:
             versions.append(f"{lib} {version(lib)}")
         except PackageNotFoundError:  # pragma: no cover - versions only sharpen the key
             pass
-    files = [p for pattern in ("*.j2", "*.css", "*.yaml") for p in sorted(templates_dir.rglob(pattern))]
-    code = sorted((CODE / "render").glob("*.py"))
-    return _digest(files, templates_dir, versions) + _digest(code, CODE)
+    return _digest([Path(f[0]) for f in files], templates_dir, versions) + _digest([Path(c[0]) for c in code], CODE)
+
+
+def document_digest(project: Project) -> str:
+    """The per-document key's salt: the renderer (above) and the questionnaire, whose titles, labels and route
+    summaries a document's text is made from (a questionnaire edit must rebuild every cached document)."""
+    files = sorted(project.questionnaire_dir.glob("*.yaml"))
+    return renderer_digest(project.templates_dir) + _digest(files, project.questionnaire_dir)
 
 
 def pack_digest(project: Project, plan_json: str, options: str) -> str:
@@ -157,11 +201,13 @@ def restore_pack(folder: Path, digest: str, out: Path) -> list[str] | None:
     """Copy a cached pack into `out` (a fresh folder): the names written, or None on any miss."""
     manifest = folder / "packs" / f"{digest}.json"
     try:
-        outputs = json.loads(manifest.read_text(encoding="utf-8"))["outputs"]
+        outputs = json.loads(read_bytes(manifest, limit=MAX_MANIFEST, follow=False))["outputs"]
         entries = sorted(outputs.items())
         if not entries or not all(isinstance(n, str) and isinstance(s, str) and _PLAIN_NAME.fullmatch(n) for n, s in entries):
             raise ValueError("not a manifest")
-    except FileNotFoundError:
+    except ReadinessError as exc:
+        if exc.problems[0].message != Msg.NOT_FOUND:
+            _discard(manifest)  # a link, pipe or device in its place: a miss, and gone
         return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError):  # corrupt: a miss, and gone
         _discard(manifest)

@@ -117,12 +117,15 @@ def write_answer_files(out: Path, files: list[tuple[str, str]], project_root: Pa
     """Write imported answer files into `out`, swapped in whole. Only a folder that is new, empty, or holds nothing but
     an earlier import of the same exports (`<export>-NNN.yaml`) is replaced, so a wrong -o never deletes a clinic's files."""
     from builder.output.fileio import check_output_folder_holding
+    from builder.output.gate import MARKER
 
     check_output_folder_holding(out, project_root, (".yaml",))
     stems = sorted({re.sub(r"-\d+(?:-\d+)?\.yaml$", "", name) for name, _ in files})
     ours = re.compile("(?:" + "|".join(map(re.escape, stems)) + r")-\d+(?:-\d+)?\.yaml") if stems else None
     if out.is_dir():
         for entry in sorted(p.name for p in out.iterdir()):
+            if entry == MARKER:  # the output gate's note that this folder is the toolkit's
+                continue
             if ours is None or not ours.fullmatch(entry):
                 raise ReadinessError([Problem(str(out), None, Msg.IMPORT_FOREIGN.format(name=entry))])
     with staged_folder(out) as stage:

@@ -133,26 +133,31 @@ class Cache:
     salt: str = ""
 
     @classmethod
-    def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True, warn: Callable[[str], None] | None = None) -> Cache:
-        from builder.output.cache import open_cache, renderer_digest
+    def for_project(cls, root: Path, templates_dir: Path, enabled: bool = True, warn: Callable[[str], None] | None = None,
+                    questionnaire_dir: Path | None = None) -> Cache:
+        from builder.load.paths import Project
+        from builder.output.cache import document_digest, open_cache
 
         folder = open_cache(warn) if enabled else None
         if folder is None:
             return cls(None)
-        return cls(folder, renderer_digest(templates_dir.resolve()) + __version__)
+        project = Project(root, templates_dir=templates_dir, questionnaire_dir=questionnaire_dir)
+        return cls(folder, document_digest(project) + __version__)
 
     def key(self, kind: str, name: str, plan_digest: str) -> str:
         return hashlib.sha256(f"{self.salt}\0{kind}\0{name}\0{plan_digest}".encode()).hexdigest()
 
     def get(self, key: str, ext: str) -> bytes | None:
-        from builder.output.cache import BlobStore
+        from builder.core.errors import ReadinessError
+        from builder.load.gate import read_bytes
+        from builder.output.cache import MAX_MANIFEST, BlobStore
 
         if self.folder is None:
             return None
         entry = self.folder / "documents" / key[:2] / f"{key}.{ext}"
         try:
-            sha = entry.read_text(encoding="ascii").strip()
-        except (OSError, UnicodeDecodeError):
+            sha = read_bytes(entry, limit=MAX_MANIFEST, follow=False).decode("ascii").strip()
+        except (ReadinessError, UnicodeDecodeError):  # missing, or a link, pipe or device planted in its place
             return None
         data = BlobStore(self.folder).get(sha)
         if data is None:  # tampered, truncated or missing blob: a miss, and the entry goes

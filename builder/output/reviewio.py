@@ -5,57 +5,72 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import zipfile
+import signal
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from builder.core.errors import Msg
+from builder.core.errors import Msg, ReadinessError
 from builder.core.limits import MAX_EXPORT_BYTES
 from builder.core.review import MAX_BYTES, Excluded, Rater, Review, clinic_entry, read_rater
 from builder.core.schema import Questionnaire
+from builder.load.gate import ArchiveReader, Member, file_kind, read_bytes, shown, walk, zip_members
 from builder.load.submissions import EXPORT_SUFFIXES, is_export
 from builder.output.gcpause import collector_paused
 from builder.output.reviewexports import export_raters
 
-Item = tuple[str, str, str | None]
-"""(display name, path on disk, member name inside a zip file or None)."""
+Item = tuple[str, str, Member | None]
+"""(display name, path on disk, member of a zip file or None)."""
 
 CHUNK = 200
 """Files per task handed to a worker: big enough to amortise the hand-over, small enough for a smooth bar."""
 
 
 def find_inputs(paths: list[Path]) -> tuple[list[Item], list[Excluded]]:
-    """Every file to read, in a stable order (as given; folders and zips sorted inside), and paths that cannot be."""
+    """Every file to read, in a stable order (as given; folders and zips sorted inside), and paths that cannot be.
+
+    Through the input gate (builder/load/gate.py): folders are walked without following links to folders, names that
+    are not UTF-8 are shown escaped, and a named pipe, device or socket is left out at once, whatever its name."""
     items: list[Item] = []
     bad: list[Excluded] = []
     for path in paths:
-        shown = str(path)
-        if path.is_dir():
-            for sub in sorted(p for p in path.rglob("*") if (p.is_file() or p.is_symlink()) and not p.is_dir() and not any(part.startswith(".") for part in p.relative_to(path).parts)):
-                _add_file(sub, str(sub), items, bad)
-        elif path.exists():
-            _add_file(path, shown, items, bad)
+        display = shown(str(path))
+        try:
+            info = path.stat()
+        except OSError:
+            bad.append(Excluded(display, Msg.NOT_FOUND.value))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            for sub in walk(path):
+                _add_file(sub, shown(str(sub)), items, bad)
         else:
-            bad.append(Excluded(shown, "file not found; check the path"))
+            _add_file(path, display, items, bad)
     return items, bad
 
 
-def _add_file(path: Path, shown: str, items: list[Item], bad: list[Excluded]) -> None:
+def _add_file(path: Path, display: str, items: list[Item], bad: list[Excluded]) -> None:
+    try:
+        mode = path.stat().st_mode  # a link's target: a pipe named x.zip must not be opened
+    except OSError as exc:
+        bad.append(Excluded(display, Msg.UNREADABLE.format(problem=(exc.strerror or str(exc)).lower())))
+        return
+    if not stat.S_ISREG(mode):
+        bad.append(Excluded(display, Msg.NOT_REGULAR.format(kind=file_kind(mode))))
+        return
     if path.suffix.lower() != ".zip":
-        items.append((shown, str(path), None))
+        items.append((display, str(path), None))
         return
     try:
-        with zipfile.ZipFile(path) as zf:
-            names = sorted(i.filename for i in zf.infolist() if not i.is_dir() and not os.path.basename(i.filename).startswith("."))
-    except (zipfile.BadZipFile, OSError) as exc:
-        bad.append(Excluded(shown, Msg.BAD_ZIP.format(problem=exc)))
+        members = zip_members(path, display)
+    except ReadinessError as exc:
+        bad.append(Excluded(display, exc.problems[0].message))
         return
-    items.extend((f"{shown}!{name}", str(path), name) for name in names)
+    items.extend((f"{display}!{m.name}", str(path), m) for m in members)
 
 
 _Q: Questionnaire | None = None
-_ZIPS: dict[str, zipfile.ZipFile] = {}
+_ZIPS: dict[str, ArchiveReader] = {}
 
 
 def _read(item: Item) -> bytes | Excluded:
@@ -63,20 +78,23 @@ def _read(item: Item) -> bytes | Excluded:
     limit = MAX_EXPORT_BYTES if display.lower().endswith(EXPORT_SUFFIXES) else MAX_BYTES  # an export holds many submissions
     try:
         if member is None:
-            size = os.stat(path).st_size
-            if size > limit:
-                return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
-            return Path(path).read_bytes()
-        zf = _ZIPS.get(path)
-        if zf is None:
-            zf = _ZIPS[path] = zipfile.ZipFile(path)
-        size = zf.getinfo(member).file_size
-        if size > limit:
-            return Excluded(display, Msg.FILE_TOO_LARGE.format(size=size))
-        return zf.read(member)
-    except (OSError, zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError) as exc:
-        problem = getattr(exc, "strerror", None) or str(exc)
-        return Excluded(display, Msg.UNREADABLE.format(problem=problem))
+            return read_bytes(path, display, limit, too_large=_too_large)
+        reader = _ZIPS.get(path)
+        if reader is None:
+            reader = _ZIPS[path] = ArchiveReader(path, display.rsplit("!", 1)[0])
+        return reader.read(member, limit, _too_large)
+    except ReadinessError as exc:  # the input gate's one reason: not a regular file, too large, a bomb, unreadable
+        return Excluded(display, exc.problems[0].message)
+
+
+def _too_large(size: int) -> str:
+    return Msg.FILE_TOO_LARGE.format(size=size)
+
+
+def _close_zips() -> None:
+    for reader in _ZIPS.values():
+        reader.close()
+    _ZIPS.clear()
 
 
 def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
@@ -98,6 +116,11 @@ _GROUPS: list[list[Rater]] = []
 def _entries(span: tuple[int, int]) -> list[dict[str, Any]]:
     assert _Q is not None
     return [clinic_entry(_Q, raters) for raters in _GROUPS[span[0]:span[1]]]
+
+
+def quiet_worker() -> None:
+    """In a pool worker: Ctrl-C is the parent's to handle (one line, exit 130); the worker is then terminated, silently."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _init(q: Questionnaire) -> None:
@@ -153,7 +176,7 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
         _GROUPS = groups
         try:
             with contextlib.ExitStack() as stack:
-                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers)).imap(_entries, spans)
+                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers, initializer=quiet_worker)).imap(_entries, spans)
                 for (a, b), part in zip(spans, parts):
                     for raters in groups[a:b]:
                         raters.clear()
@@ -170,9 +193,9 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
     if workers == 1:
         for chunk in chunks:
             take(_read_chunk(chunk))
-        _ZIPS.clear()
+        _close_zips()
     else:
-        with ctx.Pool(workers) as pool:
+        with ctx.Pool(workers, initializer=quiet_worker) as pool:
             for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
                 take(results)
     return review.build(plan_clinics)

@@ -159,7 +159,7 @@ def _downloads(project: Project, q: Questionnaire, example: Path | None) -> tupl
     from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
     from builder.output.toolkit import build_book
 
-    cache = Cache.for_project(project.root, project.templates_dir)
+    cache = Cache.for_project(project.root, project.templates_dir, questionnaire_dir=project.questionnaire_dir)
     out: dict[str, bytes] = {}
     example_name = None
     with tempfile.TemporaryDirectory() as tmp:

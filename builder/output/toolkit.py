@@ -415,7 +415,7 @@ def build_book(q: Questionnaire, project: Project, plan: dict[str, Any] | None, 
     from builder.output.pack import Cache
 
     html = book_html(q, project, plan)
-    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on)
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, questionnaire_dir=project.questionnaire_dir)
     key = cache.key("toolkit", "book", hashlib.sha256(html.encode()).hexdigest())
     pdf, pages = cache.get(key, "pdf"), cache.get(key, "pages")
     if pdf is not None and pages is not None:
@@ -433,7 +433,7 @@ def build_zip(q: Questionnaire, project: Project, book: bytes, out: Path, *, cac
 
     from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
 
-    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on)
+    cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, questionnaire_dir=project.questionnaire_dir)
     with tempfile.TemporaryDirectory() as tmp:
         result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], Path(tmp), project.templates_dir, cache,
                             include_plan=False, workers=workers, progress=progress)

@@ -12,14 +12,14 @@ import io
 from typing import Any
 
 from builder.core.schema import Questionnaire
+from builder.core.text import FORMULA_START, spreadsheet_safe
+
+__all__ = ["FORMULA_START", "HEADER", "actions_csv", "safe_cell"]
 
 HEADER = ("Action", "Domain", "Phase", "Must-do", "Owner", "Due", "Waits for", "Status", "Source")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A text cell through the one spreadsheet rule (builder/core/text.py)."""
+    return str(spreadsheet_safe("" if value is None else str(value)))
 
 
 def actions_csv(plan: dict[str, Any], q: Questionnaire) -> bytes:

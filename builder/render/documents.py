@@ -7,11 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from builder.core.conditions import evaluate
 from builder.core.schema import Questionnaire
+from builder.load.template_loader import ContainedLoader
 
 DOC_VERSION = "1.0"
 
@@ -43,7 +44,7 @@ def environment(templates_dir: Path) -> SandboxedEnvironment:
     clinic names and notes stay text; StrictUndefined, so a typo fails loudly.
     """
     env = _Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        loader=ContainedLoader(templates_dir),  # the input gate: nothing outside templates/, links included
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,

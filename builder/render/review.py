@@ -16,10 +16,12 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from builder.core.review import AGREEMENT_THRESHOLD
+from builder.core.text import FORMULA_START as FORMULA_START  # re-exported: the tests and the review read it here
+from builder.core.text import spreadsheet_safe
 from builder.output.fileio import canonical_json
+from builder.output.gate import swap_files, sweep_stale, temp_prefix
 from builder.render.charts import COLOURS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
 TEXT_ON = {"green": "#ffffff", "amber": "#ffffff", "red": "#ffffff"}
 LETTER = {"green": "G", "amber": "A", "red": "R"}
@@ -31,10 +33,9 @@ BADGE = {r: Markup(f'<span class="rating rating-{r}">{r.capitalize()}</span>') f
 
 
 def safe_cell(value: Any) -> Any:
-    """Text that starts like a formula gets a leading apostrophe, so a clinic name cannot run code in a spreadsheet."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    """Text that could run as a formula gets a leading apostrophe (builder/core/text.py: full-width forms and leading
+    spaces included), so a clinic name cannot run code in a spreadsheet."""
+    return spreadsheet_safe(value)
 
 
 CSV_COLUMNS = (("rank", "Rank"), ("clinic", "Clinic"), ("organisation", "Organisation"), ("clinic_id", "Clinic id"),
@@ -76,10 +77,11 @@ def csv_row(review: dict[str, Any], c: dict[str, Any], titles: dict[str, str]) -
 
 
 def _csv(rows: Iterable[list[Any]]) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, fields quoted where needed, every cell
+    """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, every field quoted (so a name holding ';'
+    stays one cell when a spreadsheet splits on ';', as European locales do), every cell
     through safe_cell."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
@@ -450,12 +452,13 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
     large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
     its death) and any child that fails fails the whole write, leaving nothing renamed."""
     out.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out, outputs)  # temporary files a killed run left
     temps: list[tuple[str, Path]] = []
     children: list[tuple[str, int]] = []
     try:
         names = list(outputs)
         for i, name in enumerate(names):
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
             temps.append((name, Path(tmp_name)))
             os.chmod(tmp_name, 0o644)
             if parallel and i < len(names) - 1 and hasattr(os, "fork"):
@@ -475,8 +478,7 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
                 failed.append(name)
         if failed:
             raise OSError(f"could not write {', '.join(failed)} in {out}")
-        for name, done in temps:
-            os.replace(done, out / name)
+        swap_files(out, dict(temps))  # the output gate: checked again under the folder's lock, all renamed or none
     except BaseException:
         for _, pid in children:
             try:
@@ -536,11 +538,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:
     import datetime as dt
 
-    from builder.output.fileio import atomic_write
-
     page = compare_html(result, templates_dir, generated_on=dt.date.today().isoformat())
     files: dict[str, bytes | str] = {"compare.json": canonical_json(result), "compare.html": page,
                                      "compare.svg": compare_chart_svg(result["comparison"]), "compare.pdf": html_to_pdf(page, templates_dir)}
-    for name, data in files.items():
-        atomic_write(out / name, data)
-    return list(files)
+    return _write_all(out, {name: [data] for name, data in files.items()})  # staged, then swapped in whole

@@ -215,6 +215,31 @@
     return n;
   }
 
+  /** The first character `text` may not hold, as [kind, "U+XXXX"], or null: builder/core/text.py's unsafe_char over the
+   * same ranges (rules: {control, line_breaks, hidden}, exported with the questionnaire). */
+  function unsafeChar(text, rules, multiline) {
+    var within = function (code, ranges) {
+      for (var i = 0; i < ranges.length; i++) if (code >= ranges[i][0] && code <= ranges[i][1]) return true;
+      return false;
+    };
+    var hex = function (code) { var h = code.toString(16).toUpperCase(); while (h.length < 4) h = "0" + h; return "U+" + h; };
+    for (var i = 0; i < text.length; i++) {
+      var code = text.codePointAt(i);
+      if (code > 0xffff) i++;
+      if (within(code, rules.control) && !(multiline && rules.line_breaks.indexOf(code) >= 0)) return ["control", hex(code)];
+      if (within(code, rules.hidden)) return ["invisible or direction-changing", hex(code)];
+    }
+    return null;
+  }
+
+  /** Today plus `days` as YYYY-MM-DD, by this device's clock (answers.py's FUTURE_SLACK: the latest assessment date read). */
+  function latestDay(days) {
+    var d = new Date();
+    d.setDate(d.getDate() + days);
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
   /** Validate an answer-file object as answers.parse_answers does.
    * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}. */
   function parseAnswers(data, q) {
@@ -230,13 +255,21 @@
     Object.keys(data).forEach(function (key) {
       if (TOP_KEYS.indexOf(key) < 0) say("UNKNOWN_KEY", { key: key, hint: hint(key, TOP_KEYS), allowed: TOP_KEYS.join(", ") });
     });
+    // The untrusted-text gate (builder/core/text.py), from the ranges the export carries.
+    function clean(key, v, multiline) {
+      var bad = unsafeChar(v, q.text_rules, multiline);
+      if (bad === null) return true;
+      say("UNSAFE_CHAR", { key: key, kind: bad[0], char: bad[1] });
+      return false;
+    }
     function textField(container, key) {
       var v = has(container, key) ? container[key] : null;
       if (v === null || v === undefined) return null;
+      if (typeof v === "number" && !isFinite(v)) { say("NOT_A_NUMBER", { value: v > 0 ? "inf" : v < 0 ? "-inf" : "nan" }); return null; }
       if (typeof v === "number") return String(v);
       if (typeof v !== "string") { say("WRONG_TYPE", { key: key, expected: "text", got: kind(v) }); return null; }
       if (pyLen(v) > LIMIT.name) { say("FIELD_TOO_LONG", { key: key, length: pyLen(v), limit: LIMIT.name }); return null; }
-      return v;
+      return clean(key, v, false) ? v : null;
     }
     var qversion = textField(data, "questionnaire_version");
     var role = textField(data, "respondent_role");
@@ -247,6 +280,7 @@
       else {
         var year = +iso.slice(0, 4);
         if (year < LIMIT.first_year || year > LIMIT.last_year) say("DATE_RANGE", { key: "assessed_on", first: LIMIT.first_year, last: LIMIT.last_year });
+        else if (iso > latestDay(LIMIT.future_days || 0)) say("DATE_FUTURE", { key: "assessed_on", date: iso });
         assessed = iso;
       }
     }
@@ -260,10 +294,11 @@
       Object.keys(clinic).forEach(function (key) {
         if (CLINIC_KEYS.indexOf(key) < 0) say("UNKNOWN_KEY", { key: key, hint: hint(key, CLINIC_KEYS), allowed: CLINIC_KEYS.join(", ") });
       });
+      var said = problems.length;
       name = textField(clinic, "name");
+      var refused = problems.length > said;  // too long, a control character: already said
       organisation = textField(clinic, "organisation");
-      var tooLong = typeof clinic.name === "string" && pyLen(clinic.name) > LIMIT.name;  // already said
-      if ((!name || !strip(name)) && !tooLong) say("MISSING_KEY", { key: "name", example: 'name: "Riverside Clinic"' });
+      if ((!name || !strip(name)) && !refused) say("MISSING_KEY", { key: "name", example: 'name: "Riverside Clinic"' });
       clinicId = textField(clinic, "id");
       area = textField(clinic, "area");
     }
@@ -300,6 +335,7 @@
         note = has(given, "note") ? given.note : null;
         if (note !== null && typeof note !== "string") { say("NOTE_TEXT", { question: qid }); note = null; }
         else if (note !== null && pyLen(note) > LIMIT.note) { say("FIELD_TOO_LONG", { key: "note", length: pyLen(note), limit: LIMIT.note }); note = null; }
+        else if (note !== null && !clean("note", note, true)) note = null;
       }
       var options = (question.options || []).map(function (o) { return o.id; });
       var listed = options.join(", ");
@@ -308,6 +344,7 @@
       } else if (question.type === "text") {
         if (typeof value !== "string") say("TEXT_EXPECTED", { question: qid });
         else if (pyLen(value) > LIMIT.note) say("FIELD_TOO_LONG", { key: qid, length: pyLen(value), limit: LIMIT.note });
+        else if (!clean(qid, value, true)) { /* said */ }
         else answers[qid] = { value: strip(value) || null, note: note };
       } else if (question.type === "single") {
         if (Array.isArray(value)) say("SINGLE_GIVEN_LIST", { question: qid, options: listed });
@@ -794,7 +831,7 @@
   var api = {
     PLAN_VERSION: PLAN_VERSION, ANSWER_FILE_VERSION: ANSWER_FILE_VERSION,
     fill: fill, evaluate: evaluate, questionRefs: questionRefs, index: index, hint: hint, isoDate: isoDate,
-    parseAnswers: parseAnswers, walk: walk, ignoredAnswers: ignoredAnswers, evaluatePlan: evaluatePlan,
+    parseAnswers: parseAnswers, unsafeChar: unsafeChar, walk: walk, ignoredAnswers: ignoredAnswers, evaluatePlan: evaluatePlan,
     plan: plan, answerDoc: answerDoc, SKIPPED: SKIPPED,
     cmp: cmp, hundredths: hundredths // for planning.js
   };

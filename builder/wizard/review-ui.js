@@ -62,11 +62,13 @@
     var files = Array.prototype.slice.call(list);
     return Promise.all(files.map(function (f) {
       var name = f.webkitRelativePath || f.name;
+      // A file past the command line's limit is never read into memory: it is left out, as the CLI leaves it out.
+      if (Q.review_limits && f.size > Q.review_limits.file_bytes) return Promise.resolve({ name: name, text: null, size: f.size });
       return f.arrayBuffer().then(function (buf) {
         var text = null;
         try { text = new TextDecoder("utf-8", { fatal: true }).decode(buf); } catch (e) { text = null; }
-        return { name: name, text: text };
-      }, function () { return { name: name, text: null }; });
+        return { name: name, text: text, size: f.size };
+      }, function () { return { name: name, text: null, size: f.size }; });
     })).then(function (read) { return read.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; }); });
   }
 
@@ -160,6 +162,24 @@
         add(h("p", {}, "Must-haves met since: " + cmp.must_haves_met.length + "; new gaps: " + cmp.new_gaps.length +
           "; actions done: " + cmp.actions_done.length + "; new actions: " + cmp.new_actions.length + "."));
       });
+    }
+    if (rv.identity_conflicts && rv.identity_conflicts.length) {  // as templates/review.html.j2 shows them
+      add(h("h2", { id: "rv-identity-conflicts" }, "Clinic ids given by more than one organisation"));
+      add(h("p", {}, "Files that give the same clinic id but different organisations are not merged: each organisation's files are reviewed as a clinic of their own, so a file that borrows a clinic's id cannot replace its answers. Check which files are genuine."));
+      var clashRows = [];
+      rv.identity_conflicts.forEach(function (clash) {
+        clash.clinics.forEach(function (c) { clashRows.push([clash.clinic_id, c.name, c.organisation || "", String(c.rank)]); });
+      });
+      add(table("Clinic ids that files of different organisations give", ["Clinic id", "Clinic", "Organisation", "Rank"], clashRows));
+    }
+    if (rv.lookalike_names && rv.lookalike_names.length) {  // as templates/review.html.j2 shows them
+      add(h("h2", { id: "rv-lookalike-names" }, "Names that look alike"));
+      add(h("p", {}, "These clinics' names look the same on screen but are written with different characters (such as a Cyrillic letter for a Latin one), so they are reviewed apart. Check whether they are one clinic."));
+      var alikeRows = [];
+      rv.lookalike_names.forEach(function (cluster, i) {
+        cluster.clinics.forEach(function (c) { alikeRows.push([String(i + 1), c.name, c.organisation || "", String(c.rank)]); });
+      });
+      add(table("Clinics whose names and organisations look alike", ["Group", "Clinic", "Organisation", "Rank"], alikeRows));
     }
     add(h("h2", { id: "rv-not-included" }, "Not included"));
     // file:line, as the wizard and the command line report a broken file.

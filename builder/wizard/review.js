@@ -91,12 +91,20 @@
   }
 
   /** One file -> a rater, or the reason it is left out. `text` is null when the bytes were not UTF-8. */
-  function readRater(q, file, text) {
+  function readRater(q, file, text, size) {
     var lower = file.toLowerCase();
     if (!ANSWER_SUFFIXES.some(function (s) { return lower.slice(-s.length) === s; })) {
       return excluded(file, lower.slice(-4) === ".zip" ? NOT_ZIP : q.answer_messages.NOT_ANSWER_SUFFIX);
     }
+    // The limits the command line reads with (builder/output/reviewio.py, builder/core/limits.py), from the export.
+    var limit = q.review_limits;
+    if (limit && size !== undefined && size > limit.file_bytes) {
+      return excluded(file, E.fill(q.answer_messages.FILE_TOO_LARGE, { size: size.toLocaleString("en-GB") }));
+    }
     if (text === null) return excluded(file, q.answer_messages.NOT_UTF8);
+    if (limit && text.length > limit.text_bytes) {  // as core/review.py's _load_fast: characters first, then the bytes told
+      return excluded(file, E.fill(q.answer_messages.TOO_LARGE, { size: new TextEncoder().encode(text).length, limit: limit.text_bytes }));
+    }
     var isJson = lower.slice(-5) === ".json", data;
     try {
       data = isJson ? JSON.parse(text) : root.jsyaml.load(text, { schema: root.jsyaml.CORE_SCHEMA });
@@ -307,7 +315,24 @@
     this.excluded.push(item);
     return item;
   };
-  Review.prototype.build = function () { return buildReview(this.q, Array.from(this.clinics.values()), this.excluded, this.files); };
+  Review.prototype.build = function () { return buildReview(this.q, Array.from(splitByOrganisation(this.q, this.clinics).values()), this.excluded, this.files); };
+
+  /** builder/core/review.py's split_by_organisation: one clinic id given by files of different organisations is one
+   * clinic per organisation; a file of that id naming no organisation joins the first file read that names one. */
+  function splitByOrganisation(q, clinics) {
+    var out = new Map();
+    clinics.forEach(function (raters, key) {
+      var orgs = raters.map(function (r) { return textKey(q, r.organisation || ""); });
+      var named = orgs.filter(Boolean);
+      if (key.indexOf("id:") !== 0 || new Set(named).size <= 1) { out.set(key, raters); return; }
+      raters.forEach(function (r, i) {
+        r.key = key + "|" + (orgs[i] || named[0]);
+        if (!out.has(r.key)) out.set(r.key, []);
+        out.get(r.key).push(r);
+      });
+    });
+    return out;
+  }
 
   function clinicEntry(q, raters) {
     raters = raters.slice().sort(function (a, b) { return cmp([a.assessed_on || "", a.file], [b.assessed_on || "", b.file]); });
@@ -452,8 +477,52 @@
       agreement: reviewAgreement(q, entries),
       cost: budgets.length ? { total: budgets.reduce(function (s, b) { return s + b; }, 0), clinics_with_budget: budgets.length, clinics: entries.length } : null,
       not_included: excludedList.slice().sort(function (a, b) { return cmp([a.file], [b.file]); })
-        .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; })
+        .map(function (e) { return { file: e.file, line: e.line, reason: e.reason }; }),
+      identity_conflicts: identityConflicts(q, entries),
+      lookalike_names: lookalikeNames(q, entries)
     };
+  }
+
+  /** builder/core/text.py's skeleton, over the table the export carries: NFKC, lower case, joiners dropped, look-alikes mapped. */
+  function skeleton(q, text) {
+    var table = q.text_rules.confusables;
+    var mapped = Array.from(text.normalize("NFKC").toLowerCase())
+      .filter(function (ch) { return ch !== "\u200c" && ch !== "\u200d"; })
+      .map(function (ch) { return Object.prototype.hasOwnProperty.call(table, ch) ? table[ch] : ch; }).join("");
+    return mapped.split(/\s+/).filter(Boolean).join(" ");
+  }
+
+  /** builder/core/review.py's lookalike_names: clinics reviewed apart whose names and organisations look the same. */
+  function lookalikeNames(q, entries) {
+    var groups = new Map();
+    entries.forEach(function (c) {
+      var k = skeleton(q, c.name) + "|" + skeleton(q, c.organisation || "");
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(c);
+    });
+    return Array.from(groups.keys()).sort(function (a, b) { return cmp([a], [b]); })
+      .filter(function (k) { return groups.get(k).length > 1; })
+      .map(function (k) {
+        return { clinics: groups.get(k).map(function (c) { return { rank: c.rank, name: c.name, organisation: c.organisation }; }) };
+      });
+  }
+
+  /** builder/core/review.py's identity_conflicts: clinic ids that more than one organisation's files give. */
+  function identityConflicts(q, entries) {
+    var byId = new Map();
+    entries.forEach(function (c) {
+      if (!c.clinic_id) return;
+      var k = fold(q, c.clinic_id);
+      if (!byId.has(k)) byId.set(k, []);
+      byId.get(k).push(c);
+    });
+    return Array.from(byId.keys()).sort(function (a, b) { return cmp([a], [b]); })
+      .filter(function (k) { return byId.get(k).length > 1; })
+      .map(function (k) {
+        var group = byId.get(k);
+        return { clinic_id: group[0].clinic_id,
+          clinics: group.map(function (c) { return { rank: c.rank, name: c.name, organisation: c.organisation }; }) };
+      });
   }
 
   function opportunities(q, entries) {
@@ -482,17 +551,42 @@
   /** [{name, text}] (text null when not UTF-8) -> the review, as `readiness review` makes it. */
   function review(q, files) {
     var r = new Review(q);
-    files.forEach(function (f) { r.add(readRater(q, f.name, f.text)); });
+    files.forEach(function (f) { r.add(readRater(q, f.name, f.text, f.size)); });
     return r.build();
   }
 
   // ---------------------------------------------------------------- CSV (builder/render/review.py)
 
-  var FORMULA_START = ["=", "+", "-", "@", "\t", "\r"];
-  function safeCell(v) { return typeof v === "string" && FORMULA_START.indexOf(v.charAt(0)) >= 0 ? "'" + v : v; }
-  function csvField(v) {
+  // builder/core/text.py's spreadsheet rule, the same characters and steps (tests/test_hostile.py checks parity in Node):
+  // an apostrophe where a cell could start with a formula, at the start and right after any separator a spreadsheet
+  // might split on, looking past spaces and folding compatibility forms (NFKC: a full-width equals sign is "=").
+  var FORMULA_START = ["=", "+", "-", "@", "\t", "\r", "\n"];
+  var LEADING_SPACES = " \u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000";
+  var CELL_SEPARATORS = ",;\t|";
+  function formulaChar(ch) {  // true: starts a formula; null: a space to pass over; false: anything else
+    if (FORMULA_START.indexOf(ch) >= 0) return true;
+    var folded = ch.normalize("NFKC");
+    if (!folded || LEADING_SPACES.indexOf(folded) >= 0 || LEADING_SPACES.indexOf(ch) >= 0) return null;
+    return FORMULA_START.indexOf(folded.charAt(0)) >= 0;
+  }
+  function safeCell(v) {
+    if (v === null || v === undefined) return "";
+    if (typeof v !== "string") return v;
+    var out = [], mark = 0;
+    Array.from(v).forEach(function (ch) {
+      if (mark !== null) {
+        var kind = formulaChar(ch);
+        if (kind === true) out.splice(mark, 0, "'");
+        if (kind !== null) mark = null;
+      }
+      out.push(ch);
+      if (CELL_SEPARATORS.indexOf(ch) >= 0) mark = out.length;
+    });
+    return out.join("");
+  }
+  function csvField(v) {  // every field quoted, as csv.QUOTE_ALL does: a ';' in a name stays in its cell
     var s = v === null || v === undefined ? "" : String(v);
-    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    return '"' + s.replace(/"/g, '""') + '"';
   }
   // review.csv's columns, (id, human heading): builder/render/review.py CSV_COLUMNS, in the same order.
   var CSV_COLUMNS = [["rank", "Rank"], ["clinic", "Clinic"], ["organisation", "Organisation"], ["clinic_id", "Clinic id"],
@@ -520,7 +614,7 @@
       c.templates.map(function (t) { return titles[t] || t; }).join("; "), c.must_haves.length,
       c.disagreements.length, c.budget === null ? "" : c.budget]);
   }
-  /** The same bytes as review.csv: a byte-order mark, CRLF rows, minimal quoting, formulas neutralised. */
+  /** The same bytes as review.csv: a byte-order mark, CRLF rows, every field quoted, formulas neutralised. */
   function reviewCsv(rv) {
     var lines = [csvHeader(rv).map(csvField).join(",")];
     var titles = {};

@@ -21,6 +21,8 @@ ANSWER_MESSAGES = (
     "FIELD_TOO_LONG",
     # Read limits the CLI holds answer files to (builder/core/answers.py), so the browser refuses what the CLI refuses.
     "DATE_RANGE",
+    # The wizard's wording, naming questions and options by title and label, where the messages above use ids.
+    "PEOPLE_OPTION_EXPECTED", "PEOPLE_UNKNOWN_QUESTION",
 )
 """The builder/core/errors.py Msg templates engine.js fills when it reads an answer file."""
 

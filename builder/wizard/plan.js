@@ -12,14 +12,14 @@ window.ReadinessPlanView = (w) => {
   const ratingText = (r) => `${r.label} (${r.rating})`;
   const badge = (r) => h("span", { class: `rw-badge rw-${r.rating}` }, ratingText(r));
   const list = (items, cls) => h("ul", { class: cls }, items.map((x) => h("li", null, x)));
-  const section = (title, ...kids) => h("section", { class: "rw-section" }, h("h3", null, title), kids);
+  const section = (title, ...kids) => h("section", { class: "rw-section" }, h("h2", null, title), kids);
 
   function planScreen(snap) {
     const result = E.plan(Q, snap.doc);
     if (result.errors.length) {
       // Only the clinic name can be missing here.
       setTitle("Your plan", true);
-      return h("div", null, backLink("#check"), heading(2, "Your plan"),
+      return h("div", null, backLink("#check"), heading(1, "Your plan"),
         errorSummary([["rw-to-about", "Enter the clinic name first: it names your plan."]]),
         h("p", null, h("a", { href: "#about/plan", id: "rw-to-about" }, "Enter the clinic name")));
     }
@@ -44,14 +44,14 @@ window.ReadinessPlanView = (w) => {
 
     return h("div", { class: "rw-plan", "data-route": plan.route, "data-roles": plan.roles.join(" ") },
       backLink("#check"),
-      heading(2, `Peer support setup plan: ${plan.clinic.name}`),
+      heading(1, `Peer support setup plan: ${plan.clinic.name}`),
       plan.unknown.length > 0 && h("p", { class: "rw-so-far" }, `This is the plan so far: ${plural(plan.unknown.length, "question")} not answered yet.`),
       h("dl", { class: "rw-about" }, about.filter((a) => a[1]).map(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
       h("div", { class: "rw-nav" },
         button("Print / save as PDF", () => window.print(), true),
         linkButton("Check and change answers", "#check")),
       section("Summary",
-        h("h4", null, "Go-live checklist"),
+        h("h3", null, "Go-live checklist"),
         h("p", null, "All of these must hold before the first peer meets a patient. Each status comes from your answers."),
         h("ul", { class: "rw-go-live" }, plan.go_live.map((g) => h("li", { "data-status": g.status },
           h("strong", null, { met: "Met", not_met: "Not met", unknown: "Not known yet" }[g.status] + ": "), g.title))),
@@ -63,20 +63,22 @@ window.ReadinessPlanView = (w) => {
           [h("strong", null, "Actions: "), plan.actions.length, "; ", h("strong", null, "templates to adapt: "), plan.templates.length],
           plan.unknown.length > 0 && [h("strong", null, "Not answered yet: "), `${plan.unknown.length} question${plan.unknown.length > 1 ? "s" : ""}. They count as 0 until answered, and each has a "Find out" action below.`],
         ].filter(Boolean)),
-        h("p", null, "Why this overall rating:"), list(r.overall.reasons)),
+        h("p", { class: "rw-rating-reason" }, ratingSentence(plan)),
+        h("details", { class: "rw-rating-details" }, h("summary", null, "How the rating was worked out: the score and what caps it"),
+          list(r.overall.reasons))),
       boardSummary(plan),
       fold("Readiness by area", chart, meta.domains.map((id) => {
         const d = doms[id];
         const notes = plan.answers.filter((a) => a.domain === id && a.note);
         return h("div", { class: "rw-domain" },
-          h("h4", null, `${d.title}: ${d.score} of 100, `, badge(d)),
+          h("h3", null, `${d.title}: ${d.score} of 100, `, badge(d)),
           h("p", null, d.meaning), list(d.reasons),
           notes.length > 0 && [h("p", null, "Notes from the assessment:"), list(notes.map((a) => [h("em", null, a.title + ": "), a.note]))]);
       })),
       fold("Route and peer roles",
         h("p", null, h("strong", null, route.title + ". "), route.summary), list(plan.route_reasons),
         plan.role_fit.map((f) => h("div", { class: "rw-role", "data-role": f.role, "data-recommended": String(f.recommended) },
-          h("h4", null, `${f.title}: ${f.points} points, ${f.recommended ? "recommended" : "not recommended"}`),
+          h("h3", null, `${f.title}: ${f.points} points, ${f.recommended ? "recommended" : "not recommended"}`),
           h("p", null, byId(meta.roles.options, f.role).summary),
           f.reasons.length > 0 && list(f.reasons.map((x) => `${x.points > 0 ? "+" : "−"}${Math.abs(x.points)}: ${x.text}`)))),
         plan.role_note && h("p", null, h("em", null, plan.role_note))),
@@ -102,6 +104,81 @@ window.ReadinessPlanView = (w) => {
           h("td", { "data-label": "Answer" }, a.labels.length ? a.labels.join("; ") : snap.dontKnow(a.question) ? "I don't know yet" : "Not answered yet"),
           h("td", { "data-label": "Note" }, a.note || ""),
           h("td", { "data-label": "Change", class: "rw-change-col" }, changeLink(`#q/${a.question}/plan`, a.title))))))));
+  }
+
+  // ------------------------------------------------------------ the task list's go-live marks
+
+  /** The go-live items not yet met (not met, or not known), by area, from the engine's own plan, so the task list
+   * says what the plan's checklist says; null without a clinic name (no plan yet). */
+  function goLiveGaps(snap) {
+    const result = E.plan(Q, snap.doc);
+    if (result.errors.length) return null;
+    const domainOf = Object.fromEntries(result.plan.actions.map((a) => [a.id, a.domain])), out = {};
+    for (const g of result.plan.go_live) {
+      if (g.status === "met") continue;
+      // An action the plan replaced with a find-out step still belongs to its area in the questionnaire.
+      const d = domainOf[g.action] || (Q.domains.find((x) => (x.actions || []).some((a) => a.id === g.action)) || {}).id;
+      if (d) (out[d] = out[d] || []).push(g);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ confirmation: what happens next
+
+  function doneScreen(snap) {
+    setTitle("Assessment finished", false);
+    const name = w.state().clinic.name.trim(), open = snap.path.filter((qu) => !qu.optional && !snap.dealt(qu.id)).length;
+    const them = open === 1 ? "it" : "them";
+    return h("div", { class: "rw-done" },
+      backLink("#check"),
+      h("div", { class: "rw-panel" },
+        heading(1, "You have finished the assessment"),
+        h("p", null, name ? `Your setup plan for ${name} is ready.` : "Your setup plan is ready.")),
+      open > 0 && h("p", null, `${plural(open, "question")} ${open === 1 ? "is" : "are"} not answered yet: your plan lists ${them} as things to find out, and you can answer ${them} at any time.`),
+      h("h2", null, "What happens next"),
+      h("ol", { class: "rw-next-steps" },
+        h("li", null, "Read your plan. It opens with the go-live checklist and the first steps to take, with who does each and by when."),
+        h("li", null, "Save your answers (the Save answers button below). They are kept in this browser only; the file opens again here or in the readiness command."),
+        h("li", null, "Print the plan or save it as a PDF for your team and board, and adapt the templates it lists: each one opens filled in with your clinic's details."),
+        h("li", null, "Come back when things change, such as a partner agreed or a room found: change your answers and the plan changes with them.")),
+      h("div", { class: "rw-nav" }, linkButton("See your plan", "#plan", true)));
+  }
+
+  // ------------------------------------------------------------ one answer to "what first?"
+
+  /** The go-live items not met, then those not known yet, as the plan's checklist gives them. */
+  const notMet = (plan) => plan.go_live.filter((g) => g.status === "not_met");
+  const notKnown = (plan) => plan.go_live.filter((g) => g.status === "unknown");
+
+  /** The overall rating in one plain sentence that points at the reason; the score and caps are in a details section. */
+  function ratingSentence(plan) {
+    const label = plan.readiness.overall.label, missing = notMet(plan).length, unknown = notKnown(plan).length;
+    if (missing) return `${label}: ${plural(missing, "go-live safeguard")} ${missing === 1 ? "is" : "are"} not in place yet — see the go-live checklist above.`;
+    if (unknown) return `${label}: it is not known yet whether ${plural(unknown, "go-live safeguard")} ${unknown === 1 ? "is" : "are"} in place — see the go-live checklist above.`;
+    const red = meta.domains.filter((id) => plan.readiness.domains[id].rating === "red").map((id) => plan.readiness.domains[id].title);
+    if (red.length) return `${label}: every go-live safeguard is in place, but ${red.length === 1 ? "one area is" : `${red.length} areas are`} rated red (${red.join(", ")}) — see readiness by area.`;
+    return `${label}: every go-live safeguard is in place.`;
+  }
+
+  /** Today, in the browser's own time zone, as the plan's ISO dates are written. */
+  const todayIso = () => {
+    const d = new Date(), p = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  };
+
+  /** The top five steps: first the actions for go-live items not met or not known yet, by due date, then the
+   * engine's first steps, by due date; each flagged when it blocks going live or is overdue. */
+  function topSteps(plan) {
+    const byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
+    const byDue = (a, b) => a.due_week - b.due_week;
+    const blocking = [];
+    for (const g of notMet(plan).concat(notKnown(plan))) {
+      const a = byAction[g.action];
+      if (a && !blocking.includes(a)) blocking.push(a);
+    }
+    blocking.sort(byDue);
+    const rest = plan.first_steps.map((id) => byAction[id]).filter((a) => !blocking.includes(a)).sort(byDue);
+    return blocking.concat(rest).slice(0, 5).map((a) => ({ action: a, blocks: blocking.includes(a) }));
   }
 
   // ------------------------------------------------------------ tailored templates, from the command line's own sources
@@ -138,22 +215,25 @@ window.ReadinessPlanView = (w) => {
   const dueText = (a) => (a.due ? longDate(a.due) : `week ${a.due_week}`);
 
   function fold(title, ...kids) {
-    return h("details", { class: "rw-section rw-fold" }, h("summary", null, h("h3", null, title)), kids);
+    return h("details", { class: "rw-section rw-fold" }, h("summary", null, h("h2", null, title)), kids);
   }
 
   function boardSummary(plan) {
     if (!plan.budget) return null;
-    const b = plan.budget, byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
+    const b = plan.budget, today = todayIso();
     const figures = [["Cost in year one", pounds(b.total_year1)], ["Cost over three years", pounds(b.total_3_years)],
       ["First peer meets a patient", plan.first_patient_date ? longDate(plan.first_patient_date) : `week ${plan.first_patient_week}`],
       ["Review this plan by", plan.review_date ? longDate(plan.review_date) : "three months after the assessment"]];
     return h("section", { class: "rw-section rw-board", "data-total-year1": b.total_year1, "data-first-patient": plan.first_patient_date || "" },
-      h("h3", null, "Summary for the board"),
+      h("h2", null, "Summary for the board"),
       h("dl", { class: "rw-figures" }, figures.map(([k, v]) => h("div", null, h("dt", null, k), h("dd", null, v)))),
-      h("h4", null, "Top five steps"),
-      h("ol", { class: "rw-steps" }, plan.first_steps.map((id) => {
-        const a = byAction[id];
-        return h("li", { "data-action": id }, h("strong", null, a.title), ` (${a.owner}; due ${dueText(a)})`);
+      h("h3", null, "Top five steps"),
+      h("p", null, "Start with these. Steps that must be done before the first peer meets a patient come first, soonest first."),
+      h("ol", { class: "rw-steps" }, topSteps(plan).map(({ action: a, blocks }) => {
+        const overdue = !!a.due && a.due < today;
+        return h("li", { "data-action": a.id, "data-blocks": String(blocks), "data-overdue": String(overdue) },
+          blocks && h("span", { class: "rw-must" }, "Before go-live"), overdue && h("span", { class: "rw-overdue" }, "Overdue"), " ",
+          h("strong", null, a.title), ` (${a.owner}; ${overdue ? "was due" : "due"} ${dueText(a)})`);
       })));
   }
 
@@ -211,7 +291,7 @@ window.ReadinessPlanView = (w) => {
           h("td", { "data-label": "Later years", class: "rw-num" }, pounds(l.later_year)))),
           h("tr", { class: "rw-total" }, h("th", { scope: "row" }, "Total"), h("td", null, `Three years: ${pounds(b.total_3_years)}`),
             h("td", { class: "rw-num" }, h("strong", null, pounds(b.total_year1))), h("td", null, "")))),
-      h("h4", null, "Assumptions"), error,
+      h("h3", null, "Assumptions"), error,
       h("table", { class: "rw-assumptions" },
         h("thead", null, h("tr", null, ["Assumption", "Value", "Source"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, b.assumptions.map((a) => h("tr", { "data-assumption": a.id },
@@ -253,5 +333,5 @@ window.ReadinessPlanView = (w) => {
   if (window.matchMedia) window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) unfold(); });
   // ============================================================ end of the board's plan (issue 10)
 
-  return { screen: planScreen };
+  return { screen: planScreen, done: doneScreen, goLiveGaps };
 };

@@ -27,7 +27,8 @@ EVERY_VISIT = ["engine.js", "ui.js"]
 """Loaded by every visit to the wizard page (guidance/wizard.md's script tags)."""
 ON_DEMAND = {"planning.js": "to show a plan (the engine's budget, timeline, risks, indicators)",
              "plan.js": "to show a plan, the confirmation page or the task list's go-live marks (fetched early from the check-answers page)",
-             "tailor.js": "to fill in a template"}
+             "tailor.js": "to fill in a template",
+             "documents.js": "on the filled-in documents page only (documents.html), not the wizard's"}
 """The wizard's own files that ui.js loads only when needed, and when."""
 VENDORED = {"js-yaml": ("js-yaml/dist/js-yaml.min.js", "to open a YAML file"),
             "nunjucks": ("nunjucks/browser/nunjucks.min.js", "to fill in a template")}

@@ -1326,20 +1326,89 @@ def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # t
 
 
 def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """Each tailored template opens in a page of its own, with a print button, and stays there on reload."""
     example = ROOT / "examples" / "riverside.yaml"
     open_file(page, example)
     page.wait_for_selector(".rw-plan")
     item = page.locator("[data-template=partnership_agreement]")
     with page.context.expect_page() as info:
-        item.get_by_role("button", name="Partnership agreement, filled in for your clinic (opens in a new tab)").click()
+        item.get_by_role("link", name="Partnership agreement, filled in for your clinic (opens in a new tab)").click()
     doc = info.value
-    doc.wait_for_selector("h1.doc-title")
-    assert doc.locator(".doc-clinic").inner_text() == "Riverside Sexual Health Clinic"
-    assert "Positive Voices Riverside" in doc.locator("main").inner_text()
-    assert doc.title() == "Partnership agreement – Riverside Sexual Health Clinic"
-    doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
+    errors: list[str] = []
+    doc.on("pageerror", lambda e: errors.append(str(e)))
+    for _ in range(2):  # as opened, then reloaded
+        doc.wait_for_selector("h1.doc-title")
+        assert doc.url.endswith("documents.html#t/partnership_agreement")
+        assert doc.locator(".doc-clinic").inner_text() == "Riverside Sexual Health Clinic"
+        assert "Positive Voices Riverside" in doc.locator("#rw-docs").inner_text()
+        assert doc.title() == "Partnership agreement – Riverside Sexual Health Clinic"
+        assert doc.get_by_role("button", name="Print or save as PDF").is_visible()
+        doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
+        doc.reload()
+    doc.emulate_media(media="print")
+    assert not doc.get_by_role("button", name="Print or save as PDF").is_visible(), "the print button is not printed"
+    assert not errors, errors
     doc.close()
     assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"
+
+
+def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """One document of every template the plan lists, each the command line's text, with contents, a page break
+    before each, the clinic's name on every page and page numbers; filled in by the browser, nothing uploaded."""
+    from builder.render.documents import render_template
+
+    example = ROOT / "examples" / "riverside.yaml"
+    af, _ = load_answers(example, q)
+    plan = evaluate_plan(q, af)
+    requests: list[str] = []
+    page.context.on("request", lambda r: requests.append(r.method + " " + r.url))
+    open_file(page, example)
+    page.wait_for_selector(".rw-plan")
+    with page.context.expect_page() as info:
+        page.get_by_role("button", name="All filled-in documents, ready to print (opens in a new tab)").click()
+    doc = info.value
+    doc.wait_for_selector(".rw-docs-part")
+    assert doc.title() == f"Filled-in documents – {af.clinic_name}"
+    parts = doc.locator(".rw-docs-part")
+    assert [p.get_attribute("data-template") for p in parts.all()] == plan["templates"]
+    contents = doc.locator(".rw-docs-contents a")
+    assert contents.all_inner_texts() == [next(t.title for t in q.templates if t.id == tid) for tid in plan["templates"]]
+    assert doc.locator("main").count() == 1, "one main landmark: each document's own main is a plain block here"
+    shown = doc.evaluate("() => [...document.querySelectorAll('.rw-docs-part')].map((p) => p.querySelector('.doc-body').textContent)")
+    expected = doc.evaluate("""htmls => htmls.map((html) => new DOMParser().parseFromString(html, 'text/html').querySelector('main').textContent)""",
+                            [render_template(q, ROOT / "templates", tid, plan) for tid in plan["templates"]])
+    assert shown == expected, "each document is the command line's, word for word"
+    doc.emulate_media(media="print")
+    assert not doc.locator(".rw-docs-bar").is_visible()
+    assert doc.evaluate("getComputedStyle(document.querySelectorAll('.rw-docs-part')[1]).breakBefore") == "page"
+    header = doc.evaluate("[...document.styleSheets].flatMap((s) => { try { return [...s.cssRules]; } catch (e) { return []; } }).map((r) => r.cssText).join(' ')")
+    assert "@top-left" in header and '"Riverside Sexual Health Clinic"' in header
+    pdf = doc.pdf()
+    import io
+
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) > len(plan["templates"])
+    second = reader.pages[1].extract_text()
+    assert "Riverside Sexual Health Clinic" in second and f"Page 2 of {len(reader.pages)}" in second
+    assert not [r for r in requests if not r.startswith("GET ")], "nothing is uploaded"
+    doc.close()
+
+
+def test_a_clinic_name_cannot_escape_the_running_header(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """The clinic's name reaches the print stylesheet only hex-escaped, so no name can end the CSS string."""
+    name = 'Evil"; } body { display: none } @page { x: "\\'
+    page.goto(page.url.split("#")[0] + "#about")
+    page.fill("#rw-name", name)
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.goto(page.url.split("wizard.html")[0] + "documents.html#all")
+    page.wait_for_selector(".rw-docs-cover")
+    assert page.locator(".rw-docs-cover .doc-clinic").inner_text() == name
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    top = page.evaluate("[...document.querySelectorAll('style')].map((s) => s.sheet.cssRules[0].cssRules[0].style.content).join('')")
+    assert top == '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"', top
 
 
 def test_link_buttons_answer_space_as_buttons_do(page) -> None:  # type: ignore[no-untyped-def]

@@ -177,6 +177,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
             # Without its source-map comment: the map is not served, so nothing asks for it.
             self._add(files, config, uri, re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", path.read_text(encoding="utf-8")))
         self._tailored_templates(files, config, q)
+        # The filled-in documents page: one tailored template, or all of them as one document to print.
+        self._add(files, config, "documents.html", (WIZARD_DIR / "documents.html").read_text(encoding="utf-8"))
         return files
 
     def _tailored_templates(self, files: Files, config: MkDocsConfig, q: Questionnaire) -> None:

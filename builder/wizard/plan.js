@@ -5,7 +5,7 @@
 window.ReadinessPlanView = (w) => {
   "use strict";
   const { E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, changeLink, errorSummary,
-    setTitle, alertBox, loadScript, changed, render, announce, snapshot } = w;
+    setTitle, changed, render, announce, snapshot } = w;
 
   // ------------------------------------------------------------ the plan
 
@@ -85,15 +85,18 @@ window.ReadinessPlanView = (w) => {
       boardDetails(plan),
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
-        h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers: open it to read it, then print it or save it as a PDF from the print dialog. " +
+        h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers, in a page of its own with a print button. " +
+          "Or open them all as one document, with contents and page numbers, to print or save as a PDF. Nothing is uploaded: they are filled in by this browser. " +
           "For editable Word versions, save your answers (the Save answers button below), then run ",
           h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
+        h("p", null, h("a", { href: "documents.html#all", target: "_blank", class: "rw-btn", role: "button", "data-all-documents": "" },
+          "All filled-in documents, ready to print", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);
           return h("li", { "data-template": id },
             h("strong", null, t.title), ` (${t.kind}). `, plan.template_reasons[id].join(" "),
             h("span", { class: "rw-downloads" },
-              button("Filled in for your clinic", () => openTailored(t, plan), false, { class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }), " ",
+              h("a", { href: `documents.html#t/${id}`, target: "_blank", class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }, "Filled in for your clinic"), " ",
               h("a", { href: `downloads/blank/${id}.pdf`, "aria-label": `${t.title}, blank PDF` }, "Blank PDF"), " · ",
               h("a", { href: `downloads/blank/${id}.docx`, "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
@@ -181,29 +184,6 @@ window.ReadinessPlanView = (w) => {
     return blocking.concat(rest).slice(0, 5).map((a) => ({ action: a, blocks: blocking.includes(a) }));
   }
 
-  // ------------------------------------------------------------ tailored templates, from the command line's own sources
-
-  function openTailored(t, plan) {
-    // Opened now, while the click still counts as the user's, then filled once the renderer has loaded.
-    const w = window.open("", "_blank");
-    if (!w) {
-      alertBox.textContent = "The browser blocked the new tab. Allow pop-ups for this site, then try again.";
-      return;
-    }
-    w.document.title = `${t.title}: preparing…`;
-    Promise.all([loadScript("vendor/nunjucks.min.js", "template renderer"), loadScript("../templates.js", "templates")])
-      .then(() => loadScript("tailor.js", "template filler"))
-      .then(() => {
-        const page = window.ReadinessTailor.render(Q, t.id, plan);
-        w.document.open();
-        w.document.write(page); // the templates' own escaped HTML, as the command line writes it
-        w.document.close();
-      })
-      .catch((e) => {
-        w.close();
-        alertBox.textContent = `${t.title} could not be filled in here (${e.message}). Use the blank version, or readiness pack for a filled-in one.`;
-      });
-  }
   // ============================================================ the board's plan (issue 10)
   // Key figures, top steps, timeline with due dates, budget with editable assumptions, risks and
   // indicators: the numbers come from the engine (the same as the CLI's); details start collapsed.

@@ -38,6 +38,7 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     for d_out, d in zip(data["domains"], q.domains):
         for q_out, qu in zip(d_out["questions"], d.questions):
             q_out["scored"] = qu.scored
+            q_out["dont_know"] = qu.offers_dont_know
             if qu.scored:
                 q_out["max"] = qu.max
     data["answer_messages"] = answer_messages()

@@ -500,7 +500,7 @@
   let followUps = [];
   /** The question whose Change link was followed: check answers and the plan return to its row. */
   let changing = null, returnRow = null;
-  const canDontKnow = (qu) => qu.type !== "text" && !qu.optional && !qu.options.some((o) => o.id === "unsure");
+  const canDontKnow = (qu) => !!qu.dont_know; // the exported questionnaire says (schema.Question.offers_dont_know)
   const orDivider = () => h("p", { class: "rw-or", "aria-hidden": "true" }, "or");
 
   function questionScreen(qu, back, snap) {

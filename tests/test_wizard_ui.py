@@ -1171,6 +1171,20 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
     press_link(page, "See your plan")
     assert screen(page) == "plan"
     found["plan"] = axe_violations(page)
+    page.evaluate("document.querySelectorAll('.rw-plan details').forEach((d) => { d.open = true; })")
+    found["plan, fully expanded"] = axe_violations(page)
+    for view in ("#all", "#t/" + str(page.locator("[data-template]").first.get_attribute("data-template"))):
+        docs = page.context.new_page()
+        docs.goto(page.url.split("wizard.html")[0] + "documents.html" + view)
+        docs.wait_for_selector(".doc-title")
+        found[f"filled-in documents {view}"] = axe_violations(docs)
+        docs.close()
+    page.goto(page.url.split("#")[0] + "#tasks")
+    screen(page)
+    page.locator(".rw-task a").nth(1).hover()
+    found["task list, a link hovered"] = axe_violations(page)
+    page.goto(page.url.split("#")[0] + "#plan")
+    screen(page)
     with page.expect_download():
         page.get_by_role("button", name="Save answers").click()
     page.locator(".rw-notice").filter(has_text="Saved").wait_for()

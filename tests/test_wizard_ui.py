@@ -1407,6 +1407,9 @@ def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  
     second = reader.pages[1].extract_text()
     assert "Riverside Sexual Health Clinic" in second and f"Page 2 of {len(reader.pages)}" in second
     assert not [r for r in requests if not r.startswith("GET ")], "nothing is uploaded"
+    ours = urlsplit(page.url).netloc
+    assert not [r for r in requests if urlsplit(r.split(" ", 1)[1]).scheme not in ("data", "blob") and urlsplit(r.split(" ", 1)[1]).netloc != ours]
+    assert any(r.endswith("/assets/templates.js") for r in requests), "the templates load, on demand, from the site"
     doc.close()
 
 

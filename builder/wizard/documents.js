@@ -4,7 +4,17 @@
  * (tailor.js), taken apart with DOMParser and put into this page with DOM APIs. A classic script. */
 (() => {
   "use strict";
-  const E = window.ReadinessEngine, Q = window.READINESS_QUESTIONNAIRE, T = window.ReadinessTailor;
+  const E = window.ReadinessEngine, Q = window.READINESS_QUESTIONNAIRE;
+  let T = null;
+  /** The renderer and the templates (large) load only when there are answers to fill them in with, in order. */
+  const RENDERER = ["assets/wizard/planning.js", "assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"];
+  const load = (src) => new Promise((ok, no) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = () => ok();
+    s.onerror = () => no(new Error(`${src} did not load`));
+    document.head.append(s);
+  });
   const KEY = "readiness-wizard";
   const main = document.getElementById("rw-docs"), bar = document.getElementById("rw-docs-bar");
   const el = (tag, attrs, ...kids) => {
@@ -24,14 +34,19 @@
       el("p", null, el("a", { href: "wizard.html" }, "Go to the readiness assessment")));
   }
 
-  /** The plan for the answers this browser keeps, or null (with the page saying why). */
-  function plan() {
+  /** The answers this browser keeps, or null (with the page saying why). */
+  function stored() {
     let state = null;
     try { state = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { state = null; }
     if (!state || typeof state !== "object") {
       fail("There are no answers in this browser. Answer the assessment, or open your answer file there, then open the documents again from your plan.");
       return null;
     }
+    return state;
+  }
+
+  /** The plan for those answers, or null (with the page saying why). */
+  function plan(state) {
     const result = E.plan(Q, E.answerDoc(Q, state));
     if (result.errors.length) {
       fail("Your answers in this browser need a clinic name before the documents can be filled in. Add it on About your clinic.");
@@ -98,12 +113,18 @@
   });
 
   function show() {
-    if (!E || !Q || !T) return fail("The documents could not load. Check that the site's assets folder is complete.");
-    const p = plan();
-    if (!p) return;
-    const m = /^#t\/([a-z0-9_]+)$/.exec(location.hash);
-    if (m) one(m[1], p);
-    else all(p);
+    const broken = () => fail("The documents could not load. Check that the site's assets folder is complete.");
+    if (!E || !Q) return broken();
+    const state = stored();
+    if (!state) return;
+    RENDERER.reduce((before, src) => before.then(() => load(src)), Promise.resolve()).then(() => {
+      T = window.ReadinessTailor;
+      const p = plan(state);
+      if (!p) return;
+      const m = /^#t\/([a-z0-9_]+)$/.exec(location.hash);
+      if (m) one(m[1], p);
+      else all(p);
+    }, broken);
   }
   window.addEventListener("hashchange", () => location.reload());
   show();

@@ -675,8 +675,9 @@
   /** The plan, or the confirmation page before it ("done"): both drawn by plan.js, once it has loaded. */
   function planScreen(snap, back, focus, which) {
     if (planView) return planView[which || "screen"](snap);
-    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink("#check"), heading(1, "Your plan"), h("p", null, "Preparing your plan…"));
-    setTitle("Your plan", false);
+    const title = which === "done" ? "You have finished the assessment" : "Your plan";
+    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink("#check"), heading(1, title), h("p", null, "Preparing your plan…"));
+    setTitle(title, false);
     const here = () => screen.firstChild === box;
     loadPlan().then(() => {
       if (here()) render(focus && (screen.contains(document.activeElement) || document.activeElement === document.body));

@@ -399,6 +399,14 @@ def book(q: Questionnaire) -> str:
     return book_html(q, Project(ROOT))
 
 
+def test_the_book_prints_no_web_only_text(book: str, built_site: Path) -> None:
+    """The home page's Start now and "your answers stay in your browser" are on the site, not in the book."""
+    for web in ("Start now", "stay in your browser", "web-only"):
+        assert web not in book, web
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "Start now" in home and "stay in your browser" in home
+
+
 def test_dont_know_is_on_paper_wherever_the_wizard_offers_it(q: Questionnaire) -> None:
     """A "Don't know" box on every question where the wizard has "I don't know yet", and on no other; it scores 0."""
     from builder.output.pack import questionnaire_html

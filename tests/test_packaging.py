@@ -65,8 +65,8 @@ def test_wheel_ships_the_data_and_the_wizard(installed: Path) -> None:
         assert (data / name).is_dir(), f"{name}/ is not in the wheel"
     assert (data / "questionnaire" / "questionnaire.yaml").is_file()
     assert (data / "templates" / "catalog.yaml").is_file()
-    wizard = sorted(p.name for p in (CHECKOUT / "builder" / "wizard").iterdir() if p.suffix in (".js", ".css"))
-    assert {"engine.js", "planning.js", "ui.js", "plan.js"} <= set(wizard)
+    wizard = sorted(p.name for p in (CHECKOUT / "builder" / "wizard").iterdir() if p.suffix in (".js", ".css", ".html"))
+    assert {"engine.js", "planning.js", "ui.js", "plan.js", "documents.html"} <= set(wizard)
     for name in wizard:  # every wizard file the site serves, the on-demand ones (plan.js, planning.js, tailor.js) included
         assert (site / "builder" / "wizard" / name).is_file(), f"builder/wizard/{name} is not in the wheel"
 

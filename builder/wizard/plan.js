@@ -78,7 +78,7 @@ window.ReadinessPlanView = (w) => {
       fold("Route and peer roles",
         h("p", null, h("strong", null, route.title + ". "), route.summary), list(plan.route_reasons),
         plan.role_fit.map((f) => h("div", { class: "rw-role", "data-role": f.role, "data-recommended": String(f.recommended) },
-          h("h3", null, `${f.title}: ${f.points} points, ${f.recommended ? "recommended" : "not recommended"}`),
+          h("h3", null, `${f.title}: ${f.points} point${Math.abs(f.points) === 1 ? "" : "s"}, ${f.recommended ? "recommended" : "not recommended"}`),
           h("p", null, byId(meta.roles.options, f.role).summary),
           f.reasons.length > 0 && list(f.reasons.map((x) => `${x.points > 0 ? "+" : "−"}${Math.abs(x.points)}: ${x.text}`)))),
         plan.role_note && h("p", null, h("em", null, plan.role_note))),

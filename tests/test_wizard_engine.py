@@ -304,7 +304,7 @@ def test_engine_steps_are_in_the_same_order_in_both_engines() -> None:
     """evaluate_plan and evaluatePlan call their steps in one order, so they can be read side by side."""
     import re
 
-    py = (ROOT / "builder" / "engine.py").read_text(encoding="utf-8")
+    py = (ROOT / "builder" / "core" / "engine.py").read_text(encoding="utf-8")
     js = ENGINE.read_text(encoding="utf-8")
     py_body = py[py.index("def evaluate_plan("):py.index("\ndef ", py.index("def evaluate_plan("))]
     js_body = js[js.index("function evaluatePlan("):js.index("\n  function ", js.index("function evaluatePlan("))]

@@ -89,8 +89,8 @@ def test_wheel_ships_the_data_and_the_wizard(installed: Path) -> None:
     ours = sorted(p.relative_to(CHECKOUT).as_posix() for p in (CHECKOUT / "builder").rglob("*.py") if "__pycache__" not in p.parts)
     missing = [name for name in ours if not (site / name).is_file()]
     assert not missing, f"modules left out of the wheel: {missing}"
-    wizard = sorted(p.name for p in (CHECKOUT / "builder" / "wizard").iterdir() if p.suffix in (".js", ".css"))
-    assert {"engine.js", "planning.js", "ui.js", "plan.js"} <= set(wizard)
+    wizard = sorted(p.name for p in (CHECKOUT / "builder" / "wizard").iterdir() if p.suffix in (".js", ".css", ".html"))
+    assert {"engine.js", "planning.js", "ui.js", "plan.js", "documents.html"} <= set(wizard)
     for name in wizard:  # every wizard file the site serves, the on-demand ones (plan.js, planning.js, tailor.js) included
         assert (site / "builder" / "wizard" / name).is_file(), f"builder/wizard/{name} is not in the wheel"
 

@@ -366,7 +366,8 @@ def test_the_scoring_sheet_prints_every_number_the_reader_needs(q: Questionnaire
         assert f"Total (out of {d.max}" in page
         assert dr.scales[0].out_of == d.max and dr.scales[0].scores == d.scores
         for sc in dr.scales:
-            assert f"<strong>green</strong> from {sc.green_from} points, <strong>amber</strong> from {sc.amber_from}" in page
+            assert (f"<strong>green</strong> from {sheet.green}% ({sc.green_from} points or more), "
+                    f"<strong>amber</strong> from {sheet.amber}% ({sc.amber_from} or more)") in page
             assert "<td>" + "</td><td>".join(str(s) for s in sc.scores) + "</td>" in page
             if len(dr.scales) > 1:
                 assert f"Score for each total, out of {sc.out_of}" in page
@@ -382,7 +383,10 @@ def test_the_scoring_sheet_prints_every_number_the_reader_needs(q: Questionnaire
         assert f"× {d.weight}" in page
     for item in rules.go_live:
         assert f"<th scope=\"row\">{item.title}</th><td>{item.text}." in page and f"<strong>{item.cap}</strong>" in page
-    assert f"<strong>green</strong> from {sheet.overall_green_from}, <strong>amber</strong> from {sheet.overall_amber_from}" in page
+    # Thresholds as a person compares them (out of 100), with the totals they come to.
+    assert f"<strong>green</strong> from {sheet.green}, <strong>amber</strong> from {sheet.amber}, <strong>red</strong> below {sheet.amber}." in page
+    assert f"a total of {sheet.overall_green_from} or more is green, {sheet.overall_amber_from} or more amber" in page
+    assert f"<strong>green</strong> from {sheet.green}% (" in page and f"<strong>amber</strong> from {sheet.amber}% (" in page
     for r in sheet.routes:
         assert f"If {r.text}: <strong>{r.title}</strong>" in page
 
@@ -393,6 +397,30 @@ def test_the_scoring_sheet_prints_every_number_the_reader_needs(q: Questionnaire
 @pytest.fixture(scope="module")
 def book(q: Questionnaire) -> str:
     return book_html(q, Project(ROOT))
+
+
+def test_the_book_prints_no_web_only_text(book: str, built_site: Path) -> None:
+    """The home page's Start now and "your answers stay in your browser" are on the site, not in the book."""
+    for web in ("Start now", "stay in your browser", "web-only"):
+        assert web not in book, web
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "Start now" in home and "stay in your browser" in home
+
+
+def test_dont_know_is_on_paper_wherever_the_wizard_offers_it(q: Questionnaire) -> None:
+    """A "Don't know" box on every question where the wizard has "I don't know yet", and on no other; it scores 0."""
+    from builder.output.pack import questionnaire_html
+
+    html = questionnaire_html(q, ROOT / "templates")
+    page = htmllib.unescape(html)
+    blocks = _question_blocks(html)
+    numbered = [qu for d in q.domains for qu in d.questions]
+    assert len(blocks) == len(numbered)
+    assert 10 < sum(qu.offers_dont_know for qu in numbered) < len(numbered)
+    for n, qu in enumerate(numbered, 1):
+        assert ('class="q-dont-know"' in blocks[n]) == qu.offers_dont_know, qu.id
+    assert "ticked <em>Don't know</em> scores 0 points" in page
+    assert "leave it blank and write who can find out" not in page
 
 
 def test_the_book_holds_every_guidance_page_template_and_the_paper_parts(q: Questionnaire, book: str) -> None:

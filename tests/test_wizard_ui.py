@@ -16,8 +16,9 @@ import pytest
 
 from builder.core.answers import AnswerFile, load_answers, parse_answers
 from builder.core.engine import evaluate_plan
+from builder.core.errors import Msg
 from builder.core.schema import Questionnaire
-from builder.load.project import ROOT
+from builder.load.project import ROOT, load_questionnaire
 from builder.load.sources import parse_json
 
 from .conftest import EXAMPLES, StaticServer
@@ -89,7 +90,7 @@ def screen(pg) -> str:  # type: ignore[no-untyped-def]
     return str(pg.evaluate("""() => {
         const s = document.querySelector('#wizard .rw-screen');
         if (s.querySelector('.rw-question')) return s.querySelector('.rw-question').dataset.question;
-        for (const [sel, name] of [['.rw-plan', 'plan'], ['.rw-tasks', 'tasks'], ['.rw-check', 'check'], ['#rw-name', 'about'], ['.rw-start', 'start']]) {
+        for (const [sel, name] of [['.rw-plan', 'plan'], ['.rw-tasks', 'tasks'], ['.rw-check', 'check'], ['.rw-done', 'done'], ['#rw-name', 'about'], ['.rw-start', 'start']]) {
           if (s.querySelector(sel)) return name;
         }
         return 'other';
@@ -124,14 +125,33 @@ def answer_setting(pg) -> None:  # type: ignore[no-untyped-def]
         pg.get_by_role("button", name="Next", exact=True).click()
 
 
+def skip_question(pg, af: AnswerFile, qid: str) -> None:  # type: ignore[no-untyped-def]
+    """Leave a required question unanswered, as a person does through the task list: on to the next one on the path."""
+    path = [a["question"] for a in evaluate_plan(load_questionnaire(), af)["answers"]]
+    after = path[path.index(qid) + 1:]
+    pg.goto(pg.url.split("#")[0] + (f"#q/{after[0]}" if after else "#check"))
+
+
 def answer_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> str:  # type: ignore[no-untyped-def]
-    """Answer the question on screen as `af` does (or skip it), then press Next; returns its id."""
+    """Answer the question on screen as `af` does (I don't know yet, or skip it, where `af` has no answer),
+    then press Next; returns its id."""
     qid = screen(pg)
     qu = q.question(qid)
     assert qu is not None, qid
     assert focused(pg, ".rw-heading"), f"focus did not move to the heading of {qid}"
     given = af.answers.get(qid)
     value = given.value if given else None
+    if value is None and qu.type != "text" and not qu.optional:
+        if not pg.locator("#rw-dk").count():
+            skip_question(pg, af, qid)
+            return qid
+        if qu.type == "single":  # one radio group: from its first radio, Up wraps round to I don't know yet, the last
+            tab_to(pg, "input[name=rw-answer]")
+            pg.keyboard.press("ArrowUp")
+            assert pg.is_checked("#rw-dk")
+        else:
+            tab_to(pg, "#rw-dk")
+            pg.keyboard.press("Space")
     if value is not None:
         if qu.type == "text":
             tab_to(pg, "#rw-text")
@@ -149,6 +169,8 @@ def answer_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> str:  # type: ig
                 if o.id in value:
                     pg.keyboard.press("Space")
     if given is not None and given.note:
+        tab_to(pg, ".rw-note-fold > summary")  # the note box folds behind "Add a note"
+        pg.keyboard.press("Enter")
         tab_to(pg, "#rw-note")
         pg.keyboard.type(given.note)
     tab_to(pg, "button[type=submit]")
@@ -211,6 +233,9 @@ def complete_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> list[str]:  # 
         asked.append(answer_by_keyboard(pg, q, af))
     assert screen(pg) == "check"
     assert focused(pg, ".rw-check .rw-heading")
+    press_link(pg, "Finish the assessment")
+    assert screen(pg) == "done"
+    assert focused(pg, ".rw-done .rw-heading")
     press_link(pg, "See your plan")
     assert screen(pg) == "plan"
     assert focused(pg, ".rw-plan .rw-heading")
@@ -259,13 +284,14 @@ def areas_completed(pg) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
 
 def test_progress_never_goes_backwards(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
-    """The task list's count only grows as answers bring in follow-up questions; no page says "x of y" questions."""
+    """The task list's count only grows as answers bring in follow-up questions; each question page says where it is in its area."""
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
     start_by_keyboard(page, af.clinic_name)
     seen: list[tuple[int, int]] = []
     while screen(page) != "check":
-        assert not re.search(r"[Qq]uestion \d+ of \d+", page.locator("#wizard").inner_text())
-        assert (page.locator(".rw-kicker").text_content() or "").startswith(q.domain_of(screen(page)).title)
+        area = q.domain_of(screen(page))
+        caption = re.fullmatch(rf"{re.escape(area.title)} · Question (\d+) of (\d+)", page.locator(".rw-kicker").text_content() or "")
+        assert caption and 1 <= int(caption.group(1)) <= int(caption.group(2)) <= len(area.questions), page.locator(".rw-kicker").text_content()
         answer_by_keyboard(page, q, af)
         here = page.evaluate("() => location.href")  # page.url follows the browser's navigation events and can lag a step
         page.goto(page.url.split("#")[0] + "#tasks")
@@ -378,6 +404,10 @@ def test_change_an_answer_and_return(page, q: Questionnaire, tmp_path: Path, whe
     page.check("input[value=none]")  # 2
     page.get_by_role("button", name="Save and return").click()  # 3
     assert screen(page) == where
+    # Back at the changed row, not the top of the page.
+    assert focused(page, f"[data-question=budget] a.rw-change[href='#q/budget/{where}']")
+    assert page.locator(f"[data-question=budget] a.rw-change[href='#q/budget/{where}']").is_visible()
+    assert page.evaluate("() => { const r = document.activeElement.getBoundingClientRect(); return r.top > 0 && r.bottom < innerHeight; }")
     if where == "plan":
         row = page.locator(".rw-answers tr[data-question=budget]")
         assert "No" in row.inner_text() or "none" in row.inner_text().lower()
@@ -392,6 +422,7 @@ def test_change_an_answer_and_return(page, q: Questionnaire, tmp_path: Path, whe
     page.check("input[value=agreed]")
     page.get_by_role("button", name="Save and return").click()
     assert screen(page) == where
+    assert focused(page, "[data-question=partner_org] a.rw-change"), "after follow-ups, back to the row first changed"
 
 
 def test_i_dont_know_yet_is_an_answer(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -461,6 +492,152 @@ def test_clinic_name_is_required(page) -> None:  # type: ignore[no-untyped-def]
     assert not page.title().startswith("Error")
 
 
+def test_a_question_page_is_headed_by_its_question(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """GOV.UK's question pages: the question is the h1, with the area and the question's place in it as a caption."""
+    start_by_keyboard(page, "Heading Clinic")
+    budget = q.question("budget")
+    assert budget is not None
+    visible_h1 = page.locator("h1:visible")
+    assert visible_h1.count() == 1 and visible_h1.inner_text() == budget.text
+    assert focused(page, "h1.rw-heading")
+    area = q.domain_of("budget")
+    caption = page.locator(".rw-question legend .rw-kicker").text_content() or ""
+    assert re.fullmatch(rf"{re.escape(area.title)} · Question 1 of \d+", caption), caption
+    assert page.locator(".rw-question legend > *").evaluate_all("els => els.map((e) => e.tagName)") == ["SPAN", "H1"]
+    for where in ("#tasks", "#check", "#about"):
+        page.goto(page.url.split("#")[0] + where)
+        screen(page)
+        assert page.locator("h1:visible").count() == 1 and focused(page, "h1.rw-heading"), where
+
+
+def test_a_question_needs_an_answer_or_i_dont_know_yet(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """Next with nothing chosen: an error summary at the top and an error by the options, as GOV.UK's pages do."""
+    start_by_keyboard(page, "Required Clinic")
+    budget = q.question("budget")
+    assert budget is not None
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert screen(page) == "budget", "Next with nothing chosen stays on the question"
+    summary, inline = page.locator(".rw-error-summary"), page.locator("#rw-answer-error")
+    message = f'Select an answer to "{budget.title}", or select I don\'t know yet'
+    assert summary.is_visible() and "There is a problem" in summary.inner_text() and message in summary.inner_text()
+    assert focused(page, ".rw-error-summary") and summary_tops_the_main_content(page)
+    assert inline.is_visible() and inline.text_content() == f"Error: {message}"
+    assert "rw-answer-error" in (page.locator(".rw-question fieldset").get_attribute("aria-describedby") or "")
+    assert page.title() == f"Error: {budget.title} – {q.domain_of('budget').title} – Readiness assessment"
+    assert stored(page) is None or "budget" not in json.loads(stored(page))["answers"]
+    summary.get_by_role("link").click()
+    assert focused(page, "#rw-o0"), "the summary's link goes to the first option"
+    page.get_by_label("I don't know yet").check()
+    assert summary.count() == 0 and not inline.is_visible() and not page.title().startswith("Error")
+    page.get_by_role("button", name="Next", exact=True).click()
+    assert screen(page) == "partner_org"
+    # A question with its own "not sure" option has no separate I don't know yet, but still needs an answer.
+    page.goto(page.url.split("#")[0] + "#q/regional_network")
+    if screen(page) == "regional_network":
+        page.get_by_role("button", name="Next", exact=True).click()
+        assert screen(page) == "regional_network" and page.locator(".rw-error-summary").is_visible()
+        assert "I don't know yet" not in page.locator(".rw-error-summary").inner_text()
+
+
+def test_the_note_folds_behind_add_a_note(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "Note Clinic")
+    fold = page.locator(".rw-note-fold")
+    assert fold.get_attribute("open") is None and not page.locator("#rw-note").is_visible()
+    tab_to(page, ".rw-note-fold > summary")
+    page.keyboard.press("Enter")
+    assert page.locator("#rw-note").is_visible()
+    tab_to(page, "#rw-note")
+    page.keyboard.type("Ask the finance lead")
+    page.check("#rw-o0")
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.go_back()
+    assert screen(page) == "budget"
+    assert fold.get_attribute("open") is not None, "a question with a note opens with its note showing"
+    assert page.input_value("#rw-note") == "Ask the finance lead"
+
+
+def test_the_sites_menus_are_hidden_while_answering(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """Only the question while answering: no site navigation; the skip link and the task list are the way around."""
+    nav = page.locator(".md-sidebar--primary")
+    assert nav.is_visible(), "the start page keeps the site's menu"
+    start_by_keyboard(page, "Focus Clinic")
+    assert not nav.is_visible() and not page.locator(".md-sidebar--secondary").is_visible()
+    assert page.locator("#wizard .rw-links").get_by_role("link", name="All areas").is_visible()
+    page.reload()  # focus starts at the top of the page
+    screen(page)
+    page.keyboard.press("Tab")
+    assert focused(page, "a.md-skip"), "the skip link is the first thing Tab reaches"
+    page.keyboard.press("Enter")
+    assert focused(page, ".rw-question .rw-heading"), "Skip to content goes to the question"
+    assert screen(page) == "budget"
+    for where, shown in (("#tasks", False), ("#check", False), ("#plan", True)):
+        page.goto(page.url.split("#")[0] + where)
+        screen(page)
+        assert nav.is_visible() is shown, where
+
+
+def test_a_confirmation_page_comes_before_the_plan(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    start_by_keyboard(page, "Confirmed Clinic")
+    page.goto(page.url.split("#")[0] + "#check")
+    press_link(page, "Finish the assessment")
+    assert screen(page) == "done"
+    done = page.locator(".rw-done")
+    assert done.locator("h1").inner_text() == "You have finished the assessment"
+    assert "What happens next" in done.inner_text() and "Confirmed Clinic" in done.inner_text()
+    open_count = re.search(r"(\d+) questions are not answered yet", done.inner_text())
+    assert open_count and int(open_count.group(1)) > 10
+    assert page.title() == "Assessment finished – Readiness assessment"
+    press_link(page, "See your plan")
+    assert screen(page) == "plan"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_task_list_top_steps_and_rating_agree_with_the_go_live_checklist(page, q: Questionnaire, example: Path) -> None:  # type: ignore[no-untyped-def]
+    """One answer to "what first?": every area with a go-live item not met or not known is marked on the task list,
+    the top steps begin with those items' actions by due date, and the rating sentence counts them."""
+    import datetime
+
+    plan = cli_plan(example)
+    actions = {a["id"]: a for a in plan["actions"]}
+    open_gaps = [g for g in plan["go_live"] if g["status"] != "met"]
+    # An item's area: its action's, as the plan lists it or, where the plan has a find-out step instead, as the questionnaire does.
+    area_of = {a.id: d.id for d in q.domains for a in d.actions}
+    marked = {actions[g["action"]]["domain"] if g["action"] in actions else area_of[g["action"]] for g in open_gaps}
+    open_file(page, example)
+    page.wait_for_selector(".rw-plan")
+    # The rating: one sentence, with the score and caps folded away.
+    sentence = page.locator(".rw-rating-reason").inner_text()
+    label = plan["readiness"]["overall"]["label"]
+    missing = sum(1 for g in open_gaps if g["status"] == "not_met")
+    assert sentence.startswith(f"{label}: ") and sentence.count(".") <= 2, sentence
+    if missing:
+        assert f"{missing} go-live safeguard{'s' if missing > 1 else ''} {'are' if missing > 1 else 'is'} not in place yet" in sentence
+    assert not re.search(r"\bScore\b|Capped", sentence)
+    details = page.locator(".rw-rating-details")
+    assert details.get_attribute("open") is None
+    assert all(reason in (details.text_content() or "") for reason in plan["readiness"]["overall"]["reasons"])
+    # The top steps: go-live actions first, soonest first; overdue ones flagged.
+    steps = page.locator(".rw-steps li")
+    shown = [(li.get_attribute("data-action"), li.get_attribute("data-blocks"), li.get_attribute("data-overdue")) for li in steps.all()]
+    ordered = [g["action"] for g in open_gaps if g["status"] == "not_met"] + [g["action"] for g in open_gaps if g["status"] == "unknown"]
+    blocking = sorted(dict.fromkeys(a for a in ordered if a in actions), key=lambda a: actions[a]["due_week"])  # ties: checklist order
+    assert [s[0] for s in shown[:len(blocking)]] == blocking[:5]
+    assert all(s[1] == ("true" if s[0] in blocking else "false") for s in shown)
+    today = datetime.date.today().isoformat()
+    for aid, _, overdue in shown:
+        assert overdue == ("true" if actions[aid]["due"] < today else "false"), aid
+        if overdue == "true":
+            assert "Overdue" in page.locator(f".rw-steps li[data-action={aid}]").inner_text()
+    # The task list: the same areas, and none of them plain Done.
+    page.goto(page.url.split("#")[0] + "#tasks")
+    screen(page)  # planning.js came with the plan, so the task list marks its areas as it is drawn
+    rows = {li.get_attribute("data-domain"): li for li in page.locator(".rw-task").all()}
+    flagged = {d for d, li in rows.items() if li.get_attribute("data-golive")}
+    assert flagged == marked
+    for d in marked:
+        assert rows[d].get_attribute("data-status") != "done" and "Blocks going live" in rows[d].inner_text()
+
+
 def test_screen_is_never_under_the_header_or_floating_button(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
     """On a phone, after each Next the question's heading sits below the sticky header, clear of the theme's Back to top."""
     context = browser.new_context(viewport={"width": 390, "height": 700}, is_mobile=True, has_touch=True)
@@ -472,6 +649,8 @@ def test_screen_is_never_under_the_header_or_floating_button(browser, server: St
     for _ in range(5):
         pg.mouse.wheel(0, 2000)
         pg.wait_for_timeout(150)
+        if pg.locator("#wizard input[name=rw-answer]").count():  # a free-text question needs no answer
+            pg.locator("#wizard input[name=rw-answer]").first.check()
         pg.locator("#wizard").get_by_role("button", name="Next", exact=True).click()
         pg.wait_for_timeout(300)
         box = pg.evaluate("""() => {
@@ -562,8 +741,8 @@ BAD_FILES = [
     pytest.param("broken.yaml", "version: 1\nclinic:\n  name: [X\nanswers: {}\n", "broken.yaml:", id="malformed-yaml"),
     pytest.param("future.json", '{"version": 2, "clinic": {"name": "X"}, "answers": {}}', "answer-file version 2 is not supported", id="version-2"),
     pytest.param("package.json", '{"name": "something-else", "private": true}', "not a readiness answer file", id="foreign-json"),
-    pytest.param("typo.json", '{"version": 1, "clinic": {"name": "X"}, "answers": {"budjet": "none"}}', "did you mean 'budget'", id="unknown-question"),
-    pytest.param("typo.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  budjet: none\n  budget: yes\n", "did you mean 'budget'", id="yaml-unknown-question"),
+    pytest.param("typo.json", '{"version": 1, "clinic": {"name": "X"}, "answers": {"budjet": "none"}}', "did you mean 'Budget for a role'", id="unknown-question"),
+    pytest.param("typo.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  budjet: none\n  budget: yes\n", "did you mean 'Budget for a role'", id="yaml-unknown-question"),
     pytest.param("twice.yaml", "version: 1\nclinic: {name: X}\nclinic: {name: Y}\n", "twice.yaml:3: error: malformed YAML", id="yaml-duplicate-key"),
 ]
 
@@ -587,15 +766,30 @@ def test_bad_files_are_refused_and_change_nothing(page, tmp_path: Path, name: st
 @pytest.mark.parametrize("name, content", [
     pytest.param("typo.yaml", "version: 1\nclinic: {name: X}\nanswers:\n  budjet: none\n  budget: yes\n", id="unknown-question-and-bad-option"),
     pytest.param("types.json", '{"version": 1, "clinic": {"name": "X"}, "answers": {"champions": "none", "budget": ["none"]}}', id="wrong-shapes"),
+    pytest.param("room.json", '{"version": 1, "clinic": {"name": "X"}, "answers": {"space": "big_room", "champions": ["none", "none"]}}', id="unknown-option"),
 ])
-def test_file_errors_are_the_clis(page, tmp_path: Path, name: str, content: str) -> None:  # type: ignore[no-untyped-def]
+def test_file_errors_name_questions_and_options_as_the_pages_do(page, q: Questionnaire, tmp_path: Path, name: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    """The command line's problems, one for one, but naming each question by its title and each option by its label."""
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     expected = cli_error(path)
     open_file(page, path)
     page.get_by_role("alert").filter(has_text="not opened").wait_for()
     shown = [re.sub(r"^.*?: error: ", "", li) for li in page.locator(".rw-alert li").all_inner_texts()]
-    assert sorted(shown) == sorted(expected)
+    assert len(shown) == len(expected), (shown, expected)
+    answered = [qu for qu in q.questions if f"{qu.id}\"" in content or f"  {qu.id}:" in content]
+    assert answered
+    for qu in answered:
+        assert any(f"'{qu.title}'" in line for line in shown), (qu.title, shown)
+        for line in shown:
+            for internal in (qu.id, *(o.id for o in qu.options if o.id != "none")):
+                assert f"'{internal}'" not in line and f" {internal}," not in line, (internal, line)
+    if name == "room.json":
+        space, champions = q.question("space"), q.question("champions")
+        assert space is not None and champions is not None
+        assert Msg.UNKNOWN_OPTION.format(value="big_room", question=space.title, options="; ".join(o.label for o in space.options)) in shown
+        listed = next(o.label for o in champions.options if o.id == "none")
+        assert Msg.MULTI_DUPLICATE.format(question=champions.title, option=listed) in shown
 
 
 def test_at_most_twenty_problems_are_listed(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -605,7 +799,7 @@ def test_at_most_twenty_problems_are_listed(page, tmp_path: Path) -> None:  # ty
     page.get_by_role("alert").filter(has_text="not opened").wait_for()
     items = page.locator(".rw-alert li").all_inner_texts()
     assert len(items) == 21 and items[-1] == "and 5 more"
-    assert all(i.startswith("many.yaml: error: unknown question 'unknown_") for i in items[:20])
+    assert all(i.startswith("many.yaml: error: the file answers a question this questionnaire does not ask ('unknown_") for i in items[:20])
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -908,6 +1102,7 @@ def test_untrusted_text_stays_text(page) -> None:  # type: ignore[no-untyped-def
     page.get_by_role("button", name="Continue", exact=True).click()
     page.goto(base + "#q/budget")
     page.check("#rw-o1")
+    page.locator(".rw-note-fold > summary").click()
     page.fill("#rw-note", note)
     page.get_by_role("button", name="Next", exact=True).click()
     page.check("#rw-o0")
@@ -972,7 +1167,14 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
     page.get_by_role("button", name="Next", exact=True).click()
     assert screen(page) == "partner_name"
     found["branch screen"] = axe_violations(page)
-    for _ in range(3):
+    page.get_by_role("button", name="Next", exact=True).click()  # the partner's name: free text, not required
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.locator(".rw-error-summary").wait_for()
+    found["question with an error"] = axe_violations(page)
+    page.locator(".rw-note-fold > summary").click()
+    found["question with its note open"] = axe_violations(page)
+    while screen(page) != "champions":
+        page.check("#rw-o0")
         page.get_by_role("button", name="Next", exact=True).click()
     page.check("#rw-o0")  # champions, a multiple-choice question
     found["multiple choice"] = axe_violations(page)
@@ -993,9 +1195,26 @@ def test_axe_finds_no_violations(page, q: Questionnaire) -> None:  # type: ignor
     while screen(page) != "check":
         answer_by_keyboard(page, q, af)
     found["check your answers"] = axe_violations(page)
+    press_link(page, "Finish the assessment")
+    assert screen(page) == "done"
+    found["confirmation"] = axe_violations(page)
     press_link(page, "See your plan")
     assert screen(page) == "plan"
     found["plan"] = axe_violations(page)
+    page.evaluate("document.querySelectorAll('.rw-plan details').forEach((d) => { d.open = true; })")
+    found["plan, fully expanded"] = axe_violations(page)
+    for view in ("#all", "#t/" + str(page.locator("[data-template]").first.get_attribute("data-template"))):
+        docs = page.context.new_page()
+        docs.goto(page.url.split("wizard.html")[0] + "documents.html" + view)
+        docs.wait_for_selector(".doc-title")
+        found[f"filled-in documents {view}"] = axe_violations(docs)
+        docs.close()
+    page.goto(page.url.split("#")[0] + "#tasks")
+    screen(page)
+    page.locator(".rw-task a").nth(1).hover()
+    found["task list, a link hovered"] = axe_violations(page)
+    page.goto(page.url.split("#")[0] + "#plan")
+    screen(page)
     with page.expect_download():
         page.get_by_role("button", name="Save answers").click()
     page.locator(".rw-notice").filter(has_text="Saved").wait_for()
@@ -1078,7 +1297,7 @@ def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionn
 
 
 def test_home_page_starts_the_assessment(browser, server: StaticServer) -> None:  # type: ignore[no-untyped-def]
-    """On a phone, the home page's Start now is on the first screen and leads to the assessment's start page."""
+    """On a phone, the home page's Start now is on the first screen and leads straight into the assessment."""
     context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True)
     pg = context.new_page()
     pg.goto(server.url + "index.html")
@@ -1088,10 +1307,9 @@ def test_home_page_starts_the_assessment(browser, server: StaticServer) -> None:
     text = pg.locator(".md-content").inner_text()
     assert "20 minutes" in text and "nothing is sent anywhere" in text
     start.click()
-    pg.wait_for_selector("#wizard .rw-start")
-    assert "20 minutes" in pg.locator("#wizard").inner_text() and "Before you start" in pg.locator("#wizard").inner_text()
-    pg.locator("#wizard").get_by_role("button", name="Start now").click()
+    # One start page: the home page's Start now goes straight to the first question page, not to a second start page.
     pg.wait_for_selector("#rw-name")
+    assert pg.locator(".rw-start").count() == 0
     context.close()
 
 
@@ -1153,20 +1371,92 @@ def test_tailored_templates_equal_the_clis(page, q: Questionnaire) -> None:  # t
 
 
 def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """Each tailored template opens in a page of its own, with a print button, and stays there on reload."""
     example = ROOT / "examples" / "riverside.yaml"
     open_file(page, example)
     page.wait_for_selector(".rw-plan")
     item = page.locator("[data-template=partnership_agreement]")
     with page.context.expect_page() as info:
-        item.get_by_role("button", name="Partnership agreement, filled in for your clinic (opens in a new tab)").click()
+        item.get_by_role("link", name="Partnership agreement, filled in for your clinic (opens in a new tab)").click()
     doc = info.value
-    doc.wait_for_selector("h1.doc-title")
-    assert doc.locator(".doc-clinic").inner_text() == "Riverside Sexual Health Clinic"
-    assert "Positive Voices Riverside" in doc.locator("main").inner_text()
-    assert doc.title() == "Partnership agreement – Riverside Sexual Health Clinic"
-    doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
+    errors: list[str] = []
+    doc.on("pageerror", lambda e: errors.append(str(e)))
+    for _ in range(2):  # as opened, then reloaded
+        doc.wait_for_selector("h1.doc-title")
+        assert doc.url.endswith("documents.html#t/partnership_agreement")
+        assert doc.locator(".doc-clinic").inner_text() == "Riverside Sexual Health Clinic"
+        assert "Positive Voices Riverside" in doc.locator("#rw-docs").inner_text()
+        assert doc.title() == "Partnership agreement – Riverside Sexual Health Clinic"
+        assert doc.get_by_role("button", name="Print or save as PDF").is_visible()
+        doc.wait_for_function("[...document.styleSheets].some((s) => s.href && s.href.endsWith('assets/print.css') && s.cssRules.length > 0)")
+        doc.reload()
+    doc.emulate_media(media="print")
+    assert not doc.get_by_role("button", name="Print or save as PDF").is_visible(), "the print button is not printed"
+    assert not errors, errors
     doc.close()
     assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"
+
+
+def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """One document of every template the plan lists, each the command line's text, with contents, a page break
+    before each, the clinic's name on every page and page numbers; filled in by the browser, nothing uploaded."""
+    from builder.render.documents import render_template
+
+    example = ROOT / "examples" / "riverside.yaml"
+    af, _ = load_answers(example, q)
+    plan = evaluate_plan(q, af)
+    requests: list[str] = []
+    page.context.on("request", lambda r: requests.append(r.method + " " + r.url))
+    open_file(page, example)
+    page.wait_for_selector(".rw-plan")
+    with page.context.expect_page() as info:
+        page.get_by_role("button", name="All filled-in documents, ready to print (opens in a new tab)").click()
+    doc = info.value
+    doc.wait_for_selector(".rw-docs-part")
+    assert doc.title() == f"Filled-in documents – {af.clinic_name}"
+    parts = doc.locator(".rw-docs-part")
+    assert [p.get_attribute("data-template") for p in parts.all()] == plan["templates"]
+    contents = doc.locator(".rw-docs-contents a")
+    assert contents.all_inner_texts() == [next(t.title for t in q.templates if t.id == tid) for tid in plan["templates"]]
+    assert doc.locator("main").count() == 1, "one main landmark: each document's own main is a plain block here"
+    shown = doc.evaluate("() => [...document.querySelectorAll('.rw-docs-part')].map((p) => p.querySelector('.doc-body').textContent)")
+    expected = doc.evaluate("""htmls => htmls.map((html) => new DOMParser().parseFromString(html, 'text/html').querySelector('main').textContent)""",
+                            [render_template(q, ROOT / "templates", tid, plan) for tid in plan["templates"]])
+    assert shown == expected, "each document is the command line's, word for word"
+    doc.emulate_media(media="print")
+    assert not doc.locator(".rw-docs-bar").is_visible()
+    assert doc.evaluate("getComputedStyle(document.querySelectorAll('.rw-docs-part')[1]).breakBefore") == "page"
+    header = doc.evaluate("[...document.styleSheets].flatMap((s) => { try { return [...s.cssRules]; } catch (e) { return []; } }).map((r) => r.cssText).join(' ')")
+    assert "@top-left" in header and '"Riverside Sexual Health Clinic"' in header
+    pdf = doc.pdf()
+    import io
+
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) > len(plan["templates"])
+    second = reader.pages[1].extract_text()
+    assert "Riverside Sexual Health Clinic" in second and f"Page 2 of {len(reader.pages)}" in second
+    assert not [r for r in requests if not r.startswith("GET ")], "nothing is uploaded"
+    ours = urlsplit(page.url).netloc
+    assert not [r for r in requests if urlsplit(r.split(" ", 1)[1]).scheme not in ("data", "blob") and urlsplit(r.split(" ", 1)[1]).netloc != ours]
+    assert any(r.endswith("/assets/templates.js") for r in requests), "the templates load, on demand, from the site"
+    doc.close()
+
+
+def test_a_clinic_name_cannot_escape_the_running_header(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
+    """The clinic's name reaches the print stylesheet only hex-escaped, so no name can end the CSS string."""
+    name = 'Evil"; } body { display: none } @page { x: "\\'
+    page.goto(page.url.split("#")[0] + "#about")
+    page.fill("#rw-name", name)
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.goto(page.url.split("wizard.html")[0] + "documents.html#all")
+    page.wait_for_selector(".rw-docs-cover")
+    assert page.locator(".rw-docs-cover .doc-clinic").inner_text() == name
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    top = page.evaluate("[...document.querySelectorAll('style')].map((s) => s.sheet.cssRules[0].cssRules[0].style.content).join('')")
+    assert top == '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"', top
 
 
 def test_link_buttons_answer_space_as_buttons_do(page) -> None:  # type: ignore[no-untyped-def]

@@ -77,6 +77,10 @@ class Msg(StrEnum):
     OPTION_EXPECTED = "question '{question}' takes an option id such as '{example}', not {got}; quote it if it is yes or no"
     ANSWER_MAPPING = "the answer to '{question}' may only have 'answer' and 'note'; found '{key}'"
     NOTE_TEXT = "the note on '{question}' should be text; put it in quotes"
+    # The same problems as the wizard words them for a person who opened a file (engine.js, people mode), where the
+    # messages above speak of ids: questions and options are named by the titles and labels on the question pages.
+    PEOPLE_OPTION_EXPECTED = "the answer to '{question}' should be one of its choices, such as '{example}', not {got}"
+    PEOPLE_UNKNOWN_QUESTION = "the file answers a question this questionnaire does not ask ('{question}'){hint}; remove that answer, or open the file in the version of the toolkit that made it"
     # Commissioners' review: why a file was not included
     NOT_ANSWER_SUFFIX = "not an answer file: only .yaml, .yml and .json files are read"
     NOT_ANSWER_FILE = "not an answer file: it has no 'version', 'clinic' or 'answers'"

@@ -83,6 +83,8 @@ class HasRole(Model):
 
 
 OPERATORS = ("all", "any", "not", "equals", "in", "includes", "includes_any", "route", "role")
+UNSURE_OPTION = "unsure"
+"""The option id a question uses for its own "not sure" answer; such a question needs no separate "I don't know yet"."""
 
 
 def _operator(value: Any) -> str | None:
@@ -173,6 +175,12 @@ class Question(Model):
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
+
+    @cached_property
+    def offers_dont_know(self) -> bool:
+        """Whether the wizard and the paper questionnaire offer "I don't know yet" (scored as unknown): every
+        required choice, unless one of its own options already says so (UNSURE_OPTION)."""
+        return self.type != "text" and not self.optional and self.option(UNSURE_OPTION) is None
 
 
 class Source(Model):

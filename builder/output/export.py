@@ -28,6 +28,8 @@ ANSWER_MESSAGES = (
     "UNSAFE_CHAR", "NOT_A_NUMBER",
     # The review page's size limits: the same files left out, in the same words, as the command line leaves out.
     "FILE_TOO_LARGE", "TOO_LARGE",
+    # The wizard's wording, naming questions and options by title and label, where the messages above use ids.
+    "PEOPLE_OPTION_EXPECTED", "PEOPLE_UNKNOWN_QUESTION",
 )
 """The builder/core/errors.py Msg templates engine.js fills when it reads an answer file."""
 
@@ -44,6 +46,7 @@ def questionnaire_data(q: Questionnaire) -> dict[str, Any]:
     for d_out, d in zip(data["domains"], q.domains):
         for q_out, qu in zip(d_out["questions"], d.questions):
             q_out["scored"] = qu.scored
+            q_out["dont_know"] = qu.offers_dont_know
             if qu.scored:
                 q_out["max"] = qu.max
     data["answer_messages"] = answer_messages()

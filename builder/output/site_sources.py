@@ -134,6 +134,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     # The policy templates' own sources and print stylesheet, for the wizard's tailored templates; the templates link
     # "assets/print.css", which from wizard.html is this file.
     out["assets/templates.js"] = templates_script(project.templates_dir, [t.id for t in q.templates])
+    # The filled-in documents page: one tailored template, or all of them as one document to print.
+    out["documents.html"] = (WIZARD_DIR / "documents.html").read_text(encoding="utf-8")
     out["assets/print.css"] = minify("print.css", (project.templates_dir / "assets" / "print.css").read_text(encoding="utf-8"))
     return out
 

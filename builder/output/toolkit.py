@@ -258,6 +258,10 @@ def _text(html: str) -> str:
     return htmllib.unescape(re.sub(r"<[^>]+>", "", html)).strip()
 
 
+WEB_ONLY = re.compile(r'<div class="web-only">.*?</div>\n?', re.S)
+"""A guidance page's `<div class="web-only" markdown>` block: on the site, not in the book (no nesting of divs inside)."""
+
+
 def guidance_chapter(project: Project, page: str, links: LinkMap, shift: int = 1) -> Chapter:
     """One guidance page as a chapter: the site's Markdown, the site's extensions, book links."""
     return markdown_chapter((project.guidance_dir / page).read_text(encoding="utf-8"), page, links, shift)
@@ -268,7 +272,8 @@ def markdown_chapter(text: str, page: str, links: LinkMap, shift: int = 1) -> Ch
     import markdown
 
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, extension_configs={"toc": {"permalink": False}})
-    body = md.convert(text)
+    # Text only the web page needs (a Start now button, "your answers stay in your browser") is not printed.
+    body = WEB_ONLY.sub("", md.convert(text))
     prefix = slug(page)
     body = rewrite(body, prefix, shift, lambda href: links.resolve(href, page, prefix))
     m = re.search(r"<h\d[^>]*>(.*?)</h\d>", body, re.S)

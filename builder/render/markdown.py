@@ -108,7 +108,7 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     add("")
     for f in plan["role_fit"]:
         mark = "recommended" if f["recommended"] else "not recommended"
-        add(f"**{f['title']}** ({f['points']} points, {mark}). {roles[f['role']].summary}")
+        add(f"**{f['title']}** ({f['points']} point{'' if abs(f['points']) == 1 else 's'}, {mark}). {roles[f['role']].summary}")
         add("")
         for reason in f["reasons"]:
             sign = "+" if reason["points"] > 0 else "−"

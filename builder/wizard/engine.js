@@ -101,13 +101,13 @@
     return total ? 2.0 * matched / total : 1.0;
   }
 
-  function hint(word, choices) {
+  function hint(word, choices, shown) {
     var best = null, score = -1;
     choices.forEach(function (c) {
       var s = ratio(c, word);
       if (s >= 0.6 && (s > score || (s === score && c > best))) { best = c; score = s; }
     });
-    return best === null ? "" : " (did you mean '" + best + "'?)";
+    return best === null ? "" : " (did you mean '" + (shown ? shown(best) : best) + "'?)";
   }
 
   // datetime.date.fromisoformat as in Python 3.11: YYYY-MM-DD, YYYYMMDD and ISO week dates.
@@ -240,13 +240,30 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
+  /** How a message names a question and its options: by id, as the command line does for a file's editor, or
+   * (`people`, the wizard's messages) by the title and labels a person sees on the question page. */
+  function namer(ix, people) {
+    var question = function (qid) { return people && ix.byId[qid] ? ix.byId[qid].title : qid; };
+    var option = function (qid, id) {
+      var qu = ix.byId[qid], o = people && qu && (qu.options || []).filter(function (x) { return x.id === id; })[0];
+      return o ? o.label : id;
+    };
+    var options = function (qid) {
+      var qu = ix.byId[qid], opts = (qu && qu.options) || [];
+      return people ? opts.map(function (o) { return o.label; }).join("; ") : opts.map(function (o) { return o.id; }).join(", ");
+    };
+    return { question: question, option: option, options: options };
+  }
+
   /** Validate an answer-file object as answers.parse_answers does.
-   * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}. */
-  function parseAnswers(data, q) {
+   * Returns {answers: AnswerFile, errors: []} or {answers: null, errors: [one line per problem]}.
+   * `people`: name questions and options by their titles and labels (the wizard), not their ids. */
+  function parseAnswers(data, q, people) {
     var MSG = q.answer_messages, LIMIT = q.answer_limits, problems = [];
     useTextRules(q);
     var fail = function (msg) { return { answers: null, errors: [msg] }; };
-    var say = function (t, f) { problems.push(fill(MSG[t], f || {})); };
+    // The wizard's wording where the command line's speaks of ids (errors.py's PEOPLE_ messages).
+    var say = function (t, f) { problems.push(fill((people && MSG["PEOPLE_" + t]) || MSG[t], f || {})); };
     if (data === null || data === undefined || (typeof data === "string" && !strip(data))) return fail(MSG.EMPTY_ANSWERS);
     if (!isMap(data)) return fail(MSG.NOT_A_MAPPING);
     if (!has(data, "version")) return fail(MSG.NO_VERSION);
@@ -316,7 +333,7 @@
       say("WRONG_TYPE", { key: "respondent", expected: "a mapping with 'name' and 'role'", got: kind(respondent) });
     }
 
-    var ix = index(q), answers = dict();
+    var ix = index(q), answers = dict(), naming = namer(ix, people);
     var raw = has(data, "answers") ? data.answers : null;
     if (raw === null) raw = {};
     if (!isMap(raw)) {
@@ -326,48 +343,48 @@
     var ids = ix.questions.map(function (qu) { return qu.id; });
     Object.keys(raw).forEach(function (qid) {
       var question = ix.byId[qid], given = raw[qid], value = given, note = null;
-      if (!question) { say("UNKNOWN_QUESTION", { question: qid, hint: hint(qid, ids) }); return; }
+      if (!question) { say("UNKNOWN_QUESTION", { question: qid, hint: hint(qid, ids, naming.question) }); return; }
+      var listed = naming.options(qid), qn = naming.question(qid);
       if (isMap(given)) {
         Object.keys(given).forEach(function (key) {
-          if (ANSWER_KEYS.indexOf(key) < 0) say("ANSWER_MAPPING", { question: qid, key: key });
+          if (ANSWER_KEYS.indexOf(key) < 0) say("ANSWER_MAPPING", { question: qn, key: key });
         });
         value = has(given, "answer") ? given.answer : null;
         note = has(given, "note") ? given.note : null;
-        if (note !== null && typeof note !== "string") { say("NOTE_TEXT", { question: qid }); note = null; }
+        if (note !== null && typeof note !== "string") { say("NOTE_TEXT", { question: qn }); note = null; }
         else if (note !== null && pyLen(note) > LIMIT.note) { say("FIELD_TOO_LONG", { key: "note", length: pyLen(note), limit: LIMIT.note }); note = null; }
         else if (note !== null && !clean("note", note, true)) note = null;
       }
       var options = (question.options || []).map(function (o) { return o.id; });
-      var listed = options.join(", ");
       if (value === null || value === undefined) {
         answers[qid] = { value: null, note: note };
       } else if (question.type === "text") {
-        if (typeof value !== "string") say("TEXT_EXPECTED", { question: qid });
-        else if (pyLen(value) > LIMIT.note) say("FIELD_TOO_LONG", { key: qid, length: pyLen(value), limit: LIMIT.note });
+        if (typeof value !== "string") say("TEXT_EXPECTED", { question: qn });
+        else if (pyLen(value) > LIMIT.note) say("FIELD_TOO_LONG", { key: qn, length: pyLen(value), limit: LIMIT.note });
         else if (!clean(qid, value, true)) { /* said */ }
         else answers[qid] = { value: strip(value) || null, note: note };
       } else if (question.type === "single") {
-        if (Array.isArray(value)) say("SINGLE_GIVEN_LIST", { question: qid, options: listed });
-        else if (typeof value !== "string") say("OPTION_EXPECTED", { question: qid, example: options[0], got: kind(value) });
-        else if (options.indexOf(value) < 0) say("UNKNOWN_OPTION", { value: value, question: qid, options: listed });
+        if (Array.isArray(value)) say("SINGLE_GIVEN_LIST", { question: qn, options: listed });
+        else if (typeof value !== "string") say("OPTION_EXPECTED", { question: qn, example: naming.option(qid, options[0]), got: kind(value) });
+        else if (options.indexOf(value) < 0) say("UNKNOWN_OPTION", { value: value, question: qn, options: listed });
         else answers[qid] = { value: value, note: note };
       } else {
         if (!Array.isArray(value)) {
-          if (typeof value === "string") say("MULTI_GIVEN_SINGLE", { question: qid, value: value });
-          else say("OPTION_EXPECTED", { question: qid, example: options[0], got: kind(value) });
+          if (typeof value === "string") say("MULTI_GIVEN_SINGLE", { question: qn, value: value });
+          else say("OPTION_EXPECTED", { question: qn, example: naming.option(qid, options[0]), got: kind(value) });
           return;
         }
         var chosen = [], bad = false;
         value.forEach(function (item) {
-          if (typeof item !== "string") { say("OPTION_EXPECTED", { question: qid, example: options[0], got: kind(item) }); bad = true; }
-          else if (options.indexOf(item) < 0) { say("UNKNOWN_OPTION", { value: item, question: qid, options: listed }); bad = true; }
-          else if (chosen.indexOf(item) >= 0) { say("MULTI_DUPLICATE", { question: qid, option: item }); bad = true; }
+          if (typeof item !== "string") { say("OPTION_EXPECTED", { question: qn, example: naming.option(qid, options[0]), got: kind(item) }); bad = true; }
+          else if (options.indexOf(item) < 0) { say("UNKNOWN_OPTION", { value: item, question: qn, options: listed }); bad = true; }
+          else if (chosen.indexOf(item) >= 0) { say("MULTI_DUPLICATE", { question: qn, option: naming.option(qid, item) }); bad = true; }
           else chosen.push(item);
         });
         if (bad) return;
-        if (!chosen.length) { say("MULTI_EMPTY", { question: qid, options: listed }); return; }
+        if (!chosen.length) { say("MULTI_EMPTY", { question: qn, options: listed }); return; }
         var exclusive = question.options.filter(function (o) { return o.exclusive && chosen.indexOf(o.id) >= 0; });
-        if (exclusive.length && chosen.length > 1) { say("MULTI_EXCLUSIVE", { question: qid, option: exclusive[0].id }); return; }
+        if (exclusive.length && chosen.length > 1) { say("MULTI_EXCLUSIVE", { question: qn, option: naming.option(qid, exclusive[0].id) }); return; }
         // The questionnaire's order, so the same choices always give the same file and plan.
         answers[qid] = { value: options.filter(function (o) { return chosen.indexOf(o) >= 0; }), note: note };
       }
@@ -406,15 +423,15 @@
   }
 
   /** [question id, message] for answers the routing did not ask for. */
-  function ignoredAnswers(q, af, steps) {
-    var out = [];
+  function ignoredAnswers(q, af, steps, people) {
+    var out = [], naming = namer(index(q), people);
     steps.forEach(function (step) {
       var a = af.answers[step.question.id];
       if (!a || a.value === null || (step.state !== "skipped" && step.state !== "pending")) return;
       var deps = questionRefs(step.question.ask_if).filter(function (d, i, all) { return all.indexOf(d) === i; }).sort();
-      var names = deps.map(function (d) { return "'" + d + "'"; }).join(", ");
+      var names = deps.map(function (d) { return "'" + naming.question(d) + "'"; }).join(", ");
       var why = step.state === "skipped" ? "because of the answer to " + names : names + " is not answered yet";
-      out.push([step.question.id, fill(q.answer_messages.SKIPPED_ANSWER, { question: step.question.id, why: why })]);
+      out.push([step.question.id, fill(q.answer_messages.SKIPPED_ANSWER, { question: naming.question(step.question.id), why: why })]);
     });
     return out;
   }

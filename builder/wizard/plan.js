@@ -12,14 +12,14 @@ window.ReadinessPlanView = (w) => {
   const ratingText = (r) => `${r.label} (${r.rating})`;
   const badge = (r) => h("span", { class: `rw-badge rw-${r.rating}` }, ratingText(r));
   const list = (items, cls) => h("ul", { class: cls }, items.map((x) => h("li", null, x)));
-  const section = (title, ...kids) => h("section", { class: "rw-section" }, h("h3", null, title), kids);
+  const section = (title, ...kids) => h("section", { class: "rw-section" }, h("h2", null, title), kids);
 
   function planScreen(snap) {
     const result = E.plan(Q, snap.doc);
     if (result.errors.length) {
       // Only the clinic name can be missing here.
       setTitle("Your plan", true);
-      return h("div", null, backLink("#check"), heading(2, "Your plan"),
+      return h("div", null, backLink("#check"), heading(1, "Your plan"),
         errorSummary([["rw-to-about", "Enter the clinic name first: it names your plan."]]),
         h("p", null, h("a", { href: "#about/plan", id: "rw-to-about" }, "Enter the clinic name")));
     }
@@ -44,14 +44,14 @@ window.ReadinessPlanView = (w) => {
 
     return h("div", { class: "rw-plan", "data-route": plan.route, "data-roles": plan.roles.join(" ") },
       backLink("#check"),
-      heading(2, `Peer support setup plan: ${plan.clinic.name}`),
+      heading(1, `Peer support setup plan: ${plan.clinic.name}`),
       plan.unknown.length > 0 && h("p", { class: "rw-so-far" }, `This is the plan so far: ${plural(plan.unknown.length, "question")} not answered yet.`),
       h("dl", { class: "rw-about" }, about.filter((a) => a[1]).map(([k, v]) => [h("dt", null, k), h("dd", null, v)])),
       h("div", { class: "rw-nav" },
         button("Print / save as PDF", () => window.print(), true),
         linkButton("Check and change answers", "#check")),
       section("Summary",
-        h("h4", null, "Go-live checklist"),
+        h("h3", null, "Go-live checklist"),
         h("p", null, "All of these must hold before the first peer meets a patient. Each status comes from your answers: only what is in place is met; planned, not met or not known yet means not ready to start."),
         h("ul", { class: "rw-go-live" }, plan.go_live.map((g) => h("li", { "data-status": g.status },
           h("strong", null, meta.messages.go_live_status[g.status] + ": "), g.title))),
@@ -63,36 +63,41 @@ window.ReadinessPlanView = (w) => {
           [h("strong", null, "Actions: "), plan.actions.length, "; ", h("strong", null, "templates to adapt: "), plan.templates.length],
           plan.unknown.length > 0 && [h("strong", null, "Not answered yet: "), `${plan.unknown.length} question${plan.unknown.length > 1 ? "s" : ""}. They count as 0 until answered, and each has a "Find out" action below.`],
         ].filter(Boolean)),
-        h("p", null, "Why this overall rating:"), list(r.overall.reasons)),
+        h("p", { class: "rw-rating-reason" }, ratingSentence(plan)),
+        h("details", { class: "rw-rating-details" }, h("summary", null, "How the rating was worked out: the score and what caps it"),
+          list(r.overall.reasons))),
       boardSummary(plan),
       localSection(plan),
       fold("Readiness by area", chart, meta.domains.map((id) => {
         const d = doms[id];
         const notes = plan.answers.filter((a) => a.domain === id && a.note);
         return h("div", { class: "rw-domain" },
-          h("h4", null, `${d.title}: ${d.score} of 100, `, badge(d)),
+          h("h3", null, `${d.title}: ${d.score} of 100, `, badge(d)),
           h("p", null, d.meaning), list(d.reasons),
           notes.length > 0 && [h("p", null, "Notes from the assessment:"), list(notes.map((a) => [h("em", null, a.title + ": "), a.note]))]);
       })),
       fold("Route and peer roles",
         h("p", null, h("strong", null, route.title + ". "), route.summary), list(plan.route_reasons),
         plan.role_fit.map((f) => h("div", { class: "rw-role", "data-role": f.role, "data-recommended": String(f.recommended) },
-          h("h4", null, `${f.title}: ${f.points} points, ${f.recommended ? "recommended" : "not recommended"}`),
+          h("h3", null, `${f.title}: ${f.points} point${Math.abs(f.points) === 1 ? "" : "s"}, ${f.recommended ? "recommended" : "not recommended"}`),
           h("p", null, byId(meta.roles.options, f.role).summary),
           f.reasons.length > 0 && list(f.reasons.map((x) => `${x.points > 0 ? "+" : "−"}${Math.abs(x.points)}: ${x.text}`)))),
         plan.role_note && h("p", null, h("em", null, plan.role_note))),
       boardDetails(plan),
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
-        h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers: open it to read it, then print it or save it as a PDF from the print dialog. " +
+        h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers, in a page of its own with a print button. " +
+          "Or open them all as one document, with contents and page numbers, to print or save as a PDF. Nothing is uploaded: they are filled in by this browser. " +
           "For editable Word versions, save your answers (the Save answers button below), then run ",
           h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
+        h("p", null, h("a", { href: "documents.html#all", target: "_blank", class: "rw-btn", role: "button", "data-all-documents": "" },
+          "All filled-in documents, ready to print", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);
           return h("li", { "data-template": id },
             h("strong", null, t.title), ` (${t.kind}). `, plan.template_reasons[id].join(" "),
             h("span", { class: "rw-downloads" },
-              button("Filled in for your clinic", () => openTailored(t, plan), false, { class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }), " ",
+              h("a", { href: siteUrl(`documents.html#t/${id}`), target: "_blank", class: "rw-btn rw-btn-small", "aria-label": `${t.title}, filled in for your clinic (opens in a new tab)` }, "Filled in for your clinic"), " ",
               h("a", { href: siteUrl(`downloads/blank/${id}.pdf`), "aria-label": `${t.title}, blank PDF` }, "Blank PDF"), " · ",
               h("a", { href: siteUrl(`downloads/blank/${id}.docx`), "aria-label": `${t.title}, blank Word document` }, "Blank Word document")));
         }))),
@@ -105,29 +110,81 @@ window.ReadinessPlanView = (w) => {
           h("td", { "data-label": "Change", class: "rw-change-col" }, changeLink(`#q/${a.question}/plan`, a.title))))))));
   }
 
-  // ------------------------------------------------------------ tailored templates, from the command line's own sources
+  // ------------------------------------------------------------ the task list's go-live marks
 
-  function openTailored(t, plan) {
-    // Opened now, while the click still counts as the user's, then filled once the renderer has loaded.
-    const w = window.open("", "_blank");
-    if (!w) {
-      alertBox.textContent = "The browser blocked the new tab. Allow pop-ups for this site, then try again.";
-      return;
+  /** The go-live items not yet met (not met, or not known), by area, from the engine's own plan, so the task list
+   * says what the plan's checklist says; null without a clinic name (no plan yet). */
+  function goLiveGaps(snap) {
+    const result = E.plan(Q, snap.doc);
+    if (result.errors.length) return null;
+    const domainOf = Object.fromEntries(result.plan.actions.map((a) => [a.id, a.domain])), out = {};
+    for (const g of result.plan.go_live) {
+      if (g.status === "met") continue;
+      // An action the plan replaced with a find-out step still belongs to its area in the questionnaire.
+      const d = domainOf[g.action] || (Q.domains.find((x) => (x.actions || []).some((a) => a.id === g.action)) || {}).id;
+      if (d) (out[d] = out[d] || []).push(g);
     }
-    w.document.title = `${t.title}: preparing…`;
-    Promise.all([loadScript("vendor/nunjucks.min.js", "template renderer"), loadScript("../templates.js", "templates")])
-      .then(() => loadScript("tailor.js", "template filler"))
-      .then(() => {
-        const page = window.ReadinessTailor.render(Q, t.id, plan);
-        w.document.open();
-        w.document.write(page); // the templates' own escaped HTML, as the command line writes it
-        w.document.close();
-      })
-      .catch((e) => {
-        w.close();
-        alertBox.textContent = `${t.title} could not be filled in here (${e.message}). Use the blank version, or readiness pack for a filled-in one.`;
-      });
+    return out;
   }
+
+  // ------------------------------------------------------------ confirmation: what happens next
+
+  function doneScreen(snap) {
+    setTitle("Assessment finished", false);
+    const name = w.state().clinic.name.trim(), open = snap.path.filter((qu) => !qu.optional && !snap.dealt(qu.id)).length;
+    const them = open === 1 ? "it" : "them";
+    return h("div", { class: "rw-done" },
+      backLink("#check"),
+      h("div", { class: "rw-panel" },
+        heading(1, "You have finished the assessment"),
+        h("p", null, name ? `Your setup plan for ${name} is ready.` : "Your setup plan is ready.")),
+      open > 0 && h("p", null, `${plural(open, "question")} ${open === 1 ? "is" : "are"} not answered yet: your plan lists ${them} as things to find out, and you can answer ${them} at any time.`),
+      h("h2", null, "What happens next"),
+      h("ol", { class: "rw-next-steps" },
+        h("li", null, "Read your plan. It opens with the go-live checklist and the first steps to take, with who does each and by when."),
+        h("li", null, "Save your answers (the Save answers button below). They are kept in this browser only; the file opens again here or in the readiness command."),
+        h("li", null, "Print the plan or save it as a PDF for your team and board, and adapt the templates it lists: each one opens filled in with your clinic's details."),
+        h("li", null, "Come back when things change, such as a partner agreed or a room found: change your answers and the plan changes with them.")),
+      h("div", { class: "rw-nav" }, linkButton("See your plan", "#plan", true)));
+  }
+
+  // ------------------------------------------------------------ one answer to "what first?"
+
+  /** The go-live items not met, then those not known yet, as the plan's checklist gives them. */
+  const notMet = (plan) => plan.go_live.filter((g) => g.status === "not_met");
+  const notKnown = (plan) => plan.go_live.filter((g) => g.status === "unknown");
+
+  /** The overall rating in one plain sentence that points at the reason; the score and caps are in a details section. */
+  function ratingSentence(plan) {
+    const label = plan.readiness.overall.label, missing = notMet(plan).length, unknown = notKnown(plan).length;
+    if (missing) return `${label}: ${plural(missing, "go-live safeguard")} ${missing === 1 ? "is" : "are"} not in place yet — see the go-live checklist above.`;
+    if (unknown) return `${label}: it is not known yet whether ${plural(unknown, "go-live safeguard")} ${unknown === 1 ? "is" : "are"} in place — see the go-live checklist above.`;
+    const red = meta.domains.filter((id) => plan.readiness.domains[id].rating === "red").map((id) => plan.readiness.domains[id].title);
+    if (red.length) return `${label}: every go-live safeguard is in place, but ${red.length === 1 ? "one area is" : `${red.length} areas are`} rated red (${red.join(", ")}) — see readiness by area.`;
+    return `${label}: every go-live safeguard is in place.`;
+  }
+
+  /** Today, in the browser's own time zone, as the plan's ISO dates are written. */
+  const todayIso = () => {
+    const d = new Date(), p = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+  };
+
+  /** The top five steps: first the actions for go-live items not met or not known yet, by due date, then the
+   * engine's first steps, by due date; each flagged when it blocks going live or is overdue. */
+  function topSteps(plan) {
+    const byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
+    const byDue = (a, b) => a.due_week - b.due_week;
+    const blocking = [];
+    for (const g of notMet(plan).concat(notKnown(plan))) {
+      const a = byAction[g.action];
+      if (a && !blocking.includes(a)) blocking.push(a);
+    }
+    blocking.sort(byDue);
+    const rest = plan.first_steps.map((id) => byAction[id]).filter((a) => !blocking.includes(a)).sort(byDue);
+    return blocking.concat(rest).slice(0, 5).map((a) => ({ action: a, blocks: blocking.includes(a) }));
+  }
+
   // ============================================================ the board's plan (issue 10)
   // Key figures, top steps, timeline with due dates, budget with editable assumptions, risks and
   // indicators: the numbers come from the engine (the same as the CLI's); details start collapsed.
@@ -139,22 +196,25 @@ window.ReadinessPlanView = (w) => {
   const dueText = (a) => (a.due ? longDate(a.due) : `week ${a.due_week}`);
 
   function fold(title, ...kids) {
-    return h("details", { class: "rw-section rw-fold" }, h("summary", null, h("h3", null, title)), kids);
+    return h("details", { class: "rw-section rw-fold" }, h("summary", null, h("h2", null, title)), kids);
   }
 
   function boardSummary(plan) {
     if (!plan.budget) return null;
-    const b = plan.budget, byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
+    const b = plan.budget, today = todayIso();
     const figures = [["Cost in year one", pounds(b.total_year1)], ["Cost over three years", pounds(b.total_3_years)],
       ["First peer meets a patient", plan.first_patient_date ? longDate(plan.first_patient_date) : `week ${plan.first_patient_week}`],
       ["Review this plan by", plan.review_date ? longDate(plan.review_date) : "three months after the assessment"]];
     return h("section", { class: "rw-section rw-board", "data-total-year1": b.total_year1, "data-first-patient": plan.first_patient_date || "" },
-      h("h3", null, "Summary for the board"),
+      h("h2", null, "Summary for the board"),
       h("dl", { class: "rw-figures" }, figures.map(([k, v]) => h("div", null, h("dt", null, k), h("dd", null, v)))),
-      h("h4", null, "Top five steps"),
-      h("ol", { class: "rw-steps" }, plan.first_steps.map((id) => {
-        const a = byAction[id];
-        return h("li", { "data-action": id }, h("strong", null, a.title), ` (${a.owner}; due ${dueText(a)})`);
+      h("h3", null, "Top five steps"),
+      h("p", null, "Start with these. Steps that must be done before the first peer meets a patient come first, soonest first."),
+      h("ol", { class: "rw-steps" }, topSteps(plan).map(({ action: a, blocks }) => {
+        const overdue = !!a.due && a.due < today;
+        return h("li", { "data-action": a.id, "data-blocks": String(blocks), "data-overdue": String(overdue) },
+          blocks && h("span", { class: "rw-must" }, "Before go-live"), overdue && h("span", { class: "rw-overdue" }, "Overdue"), " ",
+          h("strong", null, a.title), ` (${a.owner}; ${overdue ? "was due" : "due"} ${dueText(a)})`);
       })));
   }
 
@@ -213,7 +273,7 @@ window.ReadinessPlanView = (w) => {
           h("tr", { class: "rw-total" }, h("th", { scope: "row" }, "Total"), h("td", null, `Three years: ${pounds(b.total_3_years)}`),
             h("td", { class: "rw-num" }, h("strong", null, pounds(b.total_year1))), h("td", null, "")))),
       (b.notes || []).length > 0 && h("ul", { class: "rw-budget-notes" }, b.notes.map((n) => h("li", null, n))),
-      h("h4", null, "Assumptions"), error,
+      h("h3", null, "Assumptions"), error,
       h("table", { class: "rw-assumptions" },
         h("thead", null, h("tr", null, ["Assumption", "Value", "Source"].map((c) => h("th", { scope: "col" }, c)))),
         h("tbody", null, b.assumptions.map((a) => h("tr", { "data-assumption": a.id },
@@ -268,5 +328,5 @@ window.ReadinessPlanView = (w) => {
   if (window.matchMedia) window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) unfold(); });
   // ============================================================ end of the board's plan (issue 10)
 
-  return { screen: planScreen };
+  return { screen: planScreen, done: doneScreen, goLiveGaps };
 };

@@ -169,7 +169,7 @@
     return qu ? `#q/${qu.id}` : "#check";
   }
 
-  const ROUTE = /^#(start|about|tasks|check|plan|q\/([a-z0-9_]+))(?:\/(check|plan))?$/;
+  const ROUTE = /^#(start|about|tasks|check|done|plan|q\/([a-z0-9_]+))(?:\/(check|plan))?$/;
   /** {screen, question, back} for the address, or null when the fragment is not one of ours (a heading anchor). */
   function route() {
     const m = ROUTE.exec(location.hash);
@@ -197,6 +197,15 @@
     if (!a || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented || !ROUTE.test(a.getAttribute("href"))) return;
     e.preventDefault();
     go(a.getAttribute("href"));
+  });
+  // The theme's "Skip to content" link points at the page's own h1, hidden while the wizard runs: it moves
+  // to the wizard screen's heading instead (without a fragment, which would leave the wizard's address).
+  document.addEventListener("click", (e) => {
+    const a = e.target.closest && e.target.closest("a.md-skip");
+    const target = a && screen.querySelector(".rw-heading");
+    if (!target) return;
+    e.preventDefault();
+    place(target);
   });
   // Links that look like buttons (Start now, Continue) answer the Space key as buttons do.
   mount.addEventListener("keydown", (e) => {
@@ -310,7 +319,8 @@
       }
       view = questionScreen(qu, r.back, snap);
     } else {
-      view = { start: startScreen, about: aboutScreen, tasks: tasksScreen, check: checkScreen, plan: planScreen }[r.screen](snap, r.back, focus);
+      const done = (snap2, back, focus2) => planScreen(snap2, back, focus2, "done");
+      view = { start: startScreen, about: aboutScreen, tasks: tasksScreen, check: checkScreen, done, plan: planScreen }[r.screen](snap, r.back, focus);
     }
     screen.replaceChildren(view);
     // A screen drawn with an error summary (plan.js's, when the clinic name is missing) shows it at the top.
@@ -318,9 +328,18 @@
     if (summary) showErrors(summary);
     else clearErrors();
     screen.dataset.route = location.hash || "#start";
+    document.body.classList.add("rw-on");
     document.body.classList.toggle("rw-has-plan", r.screen === "plan");
     document.body.classList.toggle("rw-in-flow", r.screen !== "plan");
-    if (focus) place(errorsBox.querySelector(".rw-error-summary") || screen.querySelector(".rw-heading"));
+    // While answering, the site's menus are hidden (wizard.css): the task list and the skip link are the way around.
+    document.body.classList.toggle("rw-answering", r.screen !== "plan" && r.screen !== "start");
+    // Back from a Change link: to the row that was changed, not the top of the list.
+    const row = returnRow && (r.screen === "check" || r.screen === "plan") && screen.querySelector(`[data-question="${returnRow}"] a.rw-change`);
+    if (r.screen === "check" || (r.screen === "plan" && planView)) returnRow = null;
+    if (row) {
+      row.focus({ preventScroll: true });
+      row.scrollIntoView({ block: "center" });
+    } else if (focus) place(errorsBox.querySelector(".rw-error-summary") || screen.querySelector(".rw-heading"));
   }
 
   // ------------------------------------------------------------ the start page
@@ -329,12 +348,12 @@
     setTitle("", false);
     const resume = inProgress();
     return h("div", { class: "rw-start" },
-      heading(2, "Is your clinic ready for peer support?"),
+      heading(1, "Is your clinic ready for peer support?"),
       h("p", null, `Answer questions about your clinic in ${Q.domains.length} areas, such as money, space, bookings and supervision, and get a setup plan: ` +
         "what is in place, what to sort out first, the route and peer role that fit, and the policy templates to adapt."),
       h("p", null, "It takes about 20 minutes. Some questions appear only when an earlier answer makes them relevant. " +
         "You can answer the areas in any order, stop and come back, and say \"I don't know yet\" where you are not sure."),
-      h("h3", null, "Before you start"),
+      h("h2", null, "Before you start"),
       h("p", null, "It helps to have to hand, or to have in the room:"),
       h("ul", null,
         h("li", null, "what money there is for a peer role, and any partner organisation you work with"),
@@ -400,7 +419,7 @@
     ].filter(Boolean);
     const form = h("form", { class: "rw-form", novalidate: true, onsubmit: submit, oninput: recheck },
       h("fieldset", null,
-        h("legend", null, heading(2, "About your clinic")),
+        h("legend", null, heading(1, "About your clinic")),
         h("p", null, "The clinic name names your plan and your answer file."),
         fields.map((f) => f.box)),
       h("div", { class: "rw-nav" }, h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, back ? "Save and return" : "Continue")));
@@ -444,18 +463,42 @@
     const list = areas(snap), done = list.filter((a) => a.status === "done" || a.status === "gaps").length;
     const answered = snap.ids.filter(snap.dealt).length;
     const next = nextToDo(snap);
+    const rows = list.map((a, i) => {
+      const tag = h("strong", { class: `rw-tag rw-tag-${a.status}`, id: `rw-status-${a.domain.id}` }, STATUS[a.status]);
+      const flag = h("span", { class: "rw-hint rw-golive-flag", id: `rw-golive-${a.domain.id}`, hidden: true });
+      const link = h("a", { href: `#q/${a.first.id}`, "aria-describedby": `rw-status-${a.domain.id}` }, `${i + 1}. ${a.domain.title}`);
+      return { a, tag, flag, link, row: h("li", { class: "rw-task", "data-domain": a.domain.id, "data-status": a.status },
+        h("span", { class: "rw-task-name" }, link,
+          a.done > 0 && a.status === "in-progress" && h("span", { class: "rw-hint" }, `${plural(a.done, "question")} answered so far`),
+          flag),
+        tag) };
+    });
+    /** Mark each area holding a go-live item that is not met or not known yet; a finished one is not plain Done. */
+    const mark = () => {
+      const gaps = planView.goLiveGaps(snapshot());
+      if (!gaps) return;
+      for (const { a, tag, flag, link, row } of rows) {
+        const items = gaps[a.domain.id] || [];
+        if (!items.length) continue;
+        const notMet = items.filter((g) => g.status === "not_met").length, unknown = items.length - notMet;
+        flag.textContent = "Blocks going live: " + [notMet && `${plural(notMet, "go-live item")} not met`, unknown && `${plural(unknown, "go-live item")} not known yet`].filter(Boolean).join(", ");
+        flag.hidden = false;
+        row.dataset.golive = items.map((g) => g.id).join(" ");
+        link.setAttribute("aria-describedby", `rw-status-${a.domain.id} rw-golive-${a.domain.id}`);
+        if (a.status === "done") {
+          row.dataset.status = "gaps";
+          tag.className = "rw-tag rw-tag-gaps";
+          tag.textContent = STATUS.gaps;
+        }
+      }
+    };
+    if (planView) mark();
+    else loadPlan().then(mark, () => {});
     return h("div", { class: "rw-tasks" },
       backLink("#about"),
-      heading(2, state.clinic.name.trim() ? `Readiness assessment: ${state.clinic.name.trim()}` : "Your readiness assessment"),
+      heading(1, state.clinic.name.trim() ? `Readiness assessment: ${state.clinic.name.trim()}` : "Your readiness assessment"),
       h("p", { class: "rw-count" }, `You have completed ${done} of ${list.length} areas`, h("span", { class: "rw-count-detail" }, ` (${plural(answered, "question")} answered).`)),
-      h("ol", { class: "rw-task-list" }, list.map((a, i) => {
-        const tag = h("strong", { class: `rw-tag rw-tag-${a.status}`, id: `rw-status-${a.domain.id}` }, STATUS[a.status]);
-        return h("li", { class: "rw-task", "data-domain": a.domain.id, "data-status": a.status },
-          h("span", { class: "rw-task-name" },
-            h("a", { href: `#q/${a.first.id}`, "aria-describedby": `rw-status-${a.domain.id}` }, `${i + 1}. ${a.domain.title}`),
-            a.done > 0 && a.status === "in-progress" && h("span", { class: "rw-hint" }, `${plural(a.done, "question")} answered so far`)),
-          tag);
-      })),
+      h("ol", { class: "rw-task-list" }, rows.map((r) => r.row)),
       h("div", { class: "rw-nav" },
         linkButton(next === "#check" ? "Check your answers" : answered ? "Continue" : "Start the first area", next, true),
         next !== "#check" && linkButton("Check your answers", "#check"),
@@ -466,7 +509,9 @@
 
   /** Questions a change brought in, still to ask before returning to check answers or the plan. */
   let followUps = [];
-  const canDontKnow = (qu) => qu.type !== "text" && !qu.optional && !qu.options.some((o) => o.id === "unsure");
+  /** The question whose Change link was followed: check answers and the plan return to its row. */
+  let changing = null, returnRow = null;
+  const canDontKnow = (qu) => !!qu.dont_know; // the exported questionnaire says (schema.Question.offers_dont_know)
   const orDivider = () => h("p", { class: "rw-or", "aria-hidden": "true" }, "or");
 
   function questionScreen(qu, back, snap) {
@@ -522,33 +567,61 @@
     note.value = str(state.notes[qu.id]);
     const at = snap.ids.indexOf(qu.id);
     const previous = back ? `#${back}` : at > 0 ? `#q/${snap.ids[at - 1]}` : "#tasks";
+    // GOV.UK's question pages: a choice (or "I don't know yet") is required; a text answer and optional questions are not.
+    const required = qu.type !== "text" && !qu.optional;
+    const missing = canDontKnow(qu) ? `Select an answer to "${qu.title}", or select I don't know yet` : `Select an answer to "${qu.title}"`;
+    const inline = h("p", { id: "rw-answer-error", class: "rw-error" });
+    const fieldset = h("fieldset", { "aria-describedby": "rw-help" });
+    const showMissing = (on) => {
+      inline.replaceChildren(...(on ? [h("span", { class: "rw-sr" }, "Error: "), missing] : []));
+      fieldset.setAttribute("aria-describedby", on ? "rw-help rw-answer-error" : "rw-help");
+      fieldset.parentNode && fieldset.parentNode.classList.toggle("rw-form-error", on);
+      setTitle(`${qu.title} – ${domain.title}`, on);
+      if (!on) return clearErrors();
+      const summary = errorSummary([["rw-o0", missing]]);
+      showErrors(summary);
+      place(summary);
+    };
     const submit = (e) => {
       e.preventDefault();
+      if (required && !has(state.answers, qu.id)) return showMissing(true);
       const now = snapshot();
       if (back) {
+        if (!followUps.length) changing = qu.id;
         // A changed answer may bring in follow-up questions: ask those, then return.
         followUps = followUps.filter((id) => id !== qu.id)
           .concat(now.ids.filter((id) => !before.includes(id) && !now.dealt(id)));
         const next = now.ids.find((id) => followUps.includes(id) && !now.dealt(id) && id !== qu.id);
-        if (!next) followUps = [];
+        if (!next) {
+          followUps = [];
+          returnRow = changing;
+        }
         return go(next ? `#q/${next}/${back}` : `#${back}`);
       }
       const i = now.ids.indexOf(qu.id);
       go(i >= 0 && i + 1 < now.ids.length ? `#q/${now.ids[i + 1]}` : "#check");
     };
+    const inArea = snap.path.filter((x) => ix.domainOf[x.id] === domain), nth = inArea.indexOf(qu) + 1;
+    fieldset.append(
+      h("legend", null,
+        h("span", { class: "rw-kicker" }, domain.title, h("span", { class: "rw-kicker-of" }, ` · Question ${nth} of ${inArea.length}`)),
+        Object.assign(heading(1, qu.text), { id: "rw-q" })),
+      h("p", { id: "rw-help", class: "rw-help" }, qu.help),
+      html(qu.guidance) && h("p", { class: "rw-guide" }, h("a", { href: html(qu.guidance), target: "_blank", rel: "noopener" }, `Guidance: ${qu.title} (opens in a new tab)`)),
+      inline,
+      control,
+      h("details", { class: "rw-note-fold", open: !!str(state.notes[qu.id]).trim() },
+        h("summary", null, "Add a note"),
+        h("div", { class: "rw-field rw-note" },
+          h("label", { for: "rw-note" }, "Note (optional)"),
+          h("span", { id: "rw-note-hint", class: "rw-hint" }, "Evidence, context or who to ask. It appears in your plan."),
+          note)));
+    // An error goes as soon as it is put right.
+    fieldset.addEventListener("change", () => { if (inline.textContent && has(state.answers, qu.id)) showMissing(false); });
     return h("div", { class: "rw-question", "data-question": qu.id },
       backLink(previous),
-      h("p", { class: "rw-kicker" }, `${domain.title}`, h("span", { class: "rw-kicker-of" }, ` · area ${Q.domains.indexOf(domain) + 1} of ${Q.domains.length}`)),
       h("form", { class: "rw-form", novalidate: true, onsubmit: submit },
-        h("fieldset", { "aria-describedby": "rw-help" },
-          h("legend", null, Object.assign(heading(2, qu.text), { id: "rw-q" })),
-          h("p", { id: "rw-help", class: "rw-help" }, qu.help),
-          html(qu.guidance) && h("p", { class: "rw-guide" }, h("a", { href: html(qu.guidance), target: "_blank", rel: "noopener" }, `Guidance: ${qu.title} (opens in a new tab)`)),
-          control,
-          h("div", { class: "rw-field rw-note" },
-            h("label", { for: "rw-note" }, "Note (optional)"),
-            h("span", { id: "rw-note-hint", class: "rw-hint" }, "Evidence, context or who to ask. It appears in your plan."),
-            note)),
+        fieldset,
         h("div", { class: "rw-nav" },
           h("button", { type: "submit", class: "rw-btn rw-btn-primary" }, back ? "Save and return" : "Next"))),
       h("ul", { class: "rw-links" },
@@ -576,9 +649,9 @@
     const c = state.clinic;
     return h("div", { class: "rw-check" },
       backLink("#tasks"),
-      heading(2, "Check your answers"),
+      heading(1, "Check your answers"),
       h("p", null, "Change anything here, then see your plan. Questions not answered yet appear in the plan as things to find out."),
-      h("h3", null, "About your clinic"),
+      h("h2", null, "About your clinic"),
       h("dl", { class: "rw-summary" },
         row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
         has(c, "id") && row("Clinic reference", str(c.id).trim() || "Not given", "#about/check", "clinic reference"),
@@ -588,7 +661,7 @@
         row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
       Q.domains.map((d) => {
         const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
-        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h3", null, d.title),
+        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h2", null, d.title),
           h("dl", { class: "rw-summary" }, qs.map((qu) => {
             const note = str(state.notes[qu.id]).trim(), answered = snap.dealt(qu.id);
             return h("div", { class: "rw-summary-row", "data-question": qu.id },
@@ -597,7 +670,7 @@
               h("dd", { class: "rw-summary-action" }, changeLink(`#q/${qu.id}/check`, qu.title, answered ? "Change" : "Answer")));
           })));
       }),
-      h("div", { class: "rw-nav" }, linkButton("See your plan", "#plan", true)));
+      h("div", { class: "rw-nav" }, linkButton("Finish the assessment", "#done", true)));
   }
 
   // ------------------------------------------------------------ the plan, drawn by plan.js
@@ -610,10 +683,12 @@
       changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, state: () => state });
   });
 
-  function planScreen(snap, back, focus) {
-    if (planView) return planView.screen(snap);
-    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink("#check"), heading(2, "Your plan"), h("p", null, "Preparing your plan…"));
-    setTitle("Your plan", false);
+  /** The plan, or the confirmation page before it ("done"): both drawn by plan.js, once it has loaded. */
+  function planScreen(snap, back, focus, which) {
+    if (planView) return planView[which || "screen"](snap);
+    const title = which === "done" ? "You have finished the assessment" : "Your plan";
+    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink("#check"), heading(1, title), h("p", null, "Preparing your plan…"));
+    setTitle(title, false);
     const here = () => screen.firstChild === box;
     loadPlan().then(() => {
       if (here()) render(focus && (screen.contains(document.activeElement) || document.activeElement === document.body));
@@ -622,7 +697,7 @@
       box.removeAttribute("aria-busy");
       setTitle("Your plan", true);
       const summary = errorSummary([["rw-plan-again", `Your plan could not be shown: ${e.message}. Check your connection, then try again.`]]);
-      box.replaceChildren(backLink("#check"), heading(2, "Your plan"),
+      box.replaceChildren(backLink("#check"), heading(1, "Your plan"),
         h("p", null, button("Try again", () => render(true), true, { id: "rw-plan-again" })));
       showErrors(summary);
       place(summary);
@@ -772,7 +847,7 @@
       if (data && typeof data === "object" && !Array.isArray(data) && !["version", "clinic", "answers"].some((k) => has(data, k))) {
         throw new Refused(`${name}: error: not a readiness answer file (it has no 'version', 'clinic' or 'answers')`);
       }
-      const parsed = E.parseAnswers(data, Q);
+      const parsed = E.parseAnswers(data, Q, true); // messages name questions and options as the pages do
       if (parsed.errors.length) return refuse(name, parsed.errors.map((p) => `${name}: error: ${p}`));
       const replace = () => useAnswers(name, parsed.answers);
       if (!inProgress()) return replace();
@@ -796,7 +871,7 @@
       st.answers[qid] = a.value; // null: the file says "not known yet"
       if (a.note) st.notes[qid] = a.note;
     }
-    const ignored = E.ignoredAnswers(Q, af, E.walk(Q, af).steps).map((x) => x[1]);
+    const ignored = E.ignoredAnswers(Q, af, E.walk(Q, af).steps, true).map((x) => x[1]);
     state = st;
     save();
     go("#plan");

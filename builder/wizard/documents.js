@@ -1,0 +1,131 @@
+/* The filled-in documents page (documents.html): one tailored template (#t/ID) or every template the plan
+ * lists, as one document to print or save as PDF (#all). It reads the answers the wizard keeps in this
+ * browser, so it survives a reload and nothing is uploaded; each template is the command line's own HTML
+ * (tailor.js), taken apart with DOMParser and put into this page with DOM APIs. A classic script. */
+(() => {
+  "use strict";
+  const E = window.ReadinessEngine, Q = window.READINESS_QUESTIONNAIRE;
+  let T = null;
+  /** The renderer and the templates (large) load only when there are answers to fill them in with, in order. */
+  const RENDERER = ["assets/wizard/planning.js", "assets/wizard/vendor/nunjucks.min.js", "assets/templates.js", "assets/wizard/tailor.js"];
+  const load = (src) => new Promise((ok, no) => {
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = () => ok();
+    s.onerror = () => no(new Error(`${src} did not load`));
+    document.head.append(s);
+  });
+  const KEY = "readiness-wizard";
+  const main = document.getElementById("rw-docs"), bar = document.getElementById("rw-docs-bar");
+  const el = (tag, attrs, ...kids) => {
+    const x = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) if (v !== null && v !== undefined && v !== false) x.setAttribute(k, v);
+    x.append(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+    return x;
+  };
+  const byId = (list, id) => list.find((x) => x.id === id);
+
+  /** A CSS string for untrusted text: every character but letters, digits and spaces as a hex escape. */
+  const cssString = (text) => '"' + [...text].map((c) => (/[A-Za-z0-9 ]/.test(c) ? c : `\\${c.codePointAt(0).toString(16)} `)).join("") + '"';
+
+  function fail(text) {
+    document.title = "Filled-in documents – Peer Support Readiness Toolkit";
+    main.replaceChildren(el("h1", null, "Your filled-in documents"), el("p", { role: "alert" }, text),
+      el("p", null, el("a", { href: "wizard.html" }, "Go to the readiness assessment")));
+  }
+
+  /** The answers this browser keeps, or null (with the page saying why). */
+  function stored() {
+    let state = null;
+    try { state = JSON.parse(localStorage.getItem(KEY) || "null"); } catch (e) { state = null; }
+    if (!state || typeof state !== "object") {
+      fail("There are no answers in this browser. Answer the assessment, or open your answer file there, then open the documents again from your plan.");
+      return null;
+    }
+    return state;
+  }
+
+  /** The plan for those answers, or null (with the page saying why). */
+  function plan(state) {
+    const result = E.plan(Q, E.answerDoc(Q, state));
+    if (result.errors.length) {
+      fail("Your answers in this browser need a clinic name before the documents can be filled in. Add it on About your clinic.");
+      return null;
+    }
+    return result.plan;
+  }
+
+  /** One template's own HTML, parsed: its title, body class and body content. */
+  function parsed(id, p) {
+    const doc = new DOMParser().parseFromString(T.render(Q, id, p), "text/html");
+    // This page's own main holds the documents: each document's main becomes a plain block with its classes.
+    for (const m of doc.querySelectorAll("main")) {
+      const div = doc.createElement("div");
+      div.className = m.className;
+      div.append(...m.childNodes);
+      m.replaceWith(div);
+    }
+    return { title: doc.title, cls: doc.body.className, nodes: [...doc.body.childNodes].map((n) => document.importNode(n, true)) };
+  }
+
+  function printButton(label) {
+    const b = el("button", { type: "button", class: "rw-docs-print" }, label);
+    b.addEventListener("click", () => window.print());
+    return b;
+  }
+
+  function one(id, p) {
+    const t = byId(Q.templates, id);
+    if (!t || !p.templates.includes(id)) return fail("This template is not one your plan lists. Open it from the Templates to adapt section of your plan.");
+    const d = parsed(id, p);
+    document.title = d.title;
+    document.body.classList.add(...d.cls.split(/\s+/).filter(Boolean));
+    bar.replaceChildren(printButton("Print or save as PDF"), el("a", { href: "documents.html#all" }, "All filled-in documents"));
+    main.replaceChildren(...d.nodes);
+  }
+
+  function all(p) {
+    const name = p.clinic.name;
+    document.title = `Filled-in documents – ${name}`;
+    bar.replaceChildren(printButton("Print all or save as PDF"), el("a", { href: "wizard.html#plan" }, "Back to your plan"));
+    // The running header: the clinic's name on every printed page (Chromium does not read print.css's string-set).
+    const style = el("style");
+    style.textContent = `@page { @top-left { content: ${cssString(name)}; } }`;
+    document.head.append(style);
+    const parts = p.templates.map((id) => ({ id, t: byId(Q.templates, id), d: parsed(id, p) }));
+    const contents = el("ol", { class: "rw-docs-contents" }, parts.map(({ id, t }) => el("li", null, el("a", { href: `#doc-${id}` }, t.title))));
+    main.replaceChildren(
+      el("section", { class: "rw-docs-cover" },
+        el("p", { class: "doc-clinic" }, name),
+        el("h1", null, "Filled-in documents"),
+        el("p", null, `${parts.length} templates filled in from the readiness answers of ${name}${p.assessment.assessed_on ? `, assessed on ${new Date(p.assessment.assessed_on + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}` : ""}. Fill in the fields still in square brackets before you agree them.`),
+        el("h2", null, "Contents"), contents),
+      ...parts.map(({ id, d }) => el("section", { id: `doc-${id}`, class: `rw-docs-part ${d.cls}`, "data-template": id }, d.nodes)));
+  }
+
+  // Contents links move within the page without leaving its address (#all).
+  main.addEventListener("click", (e) => {
+    const a = e.target.closest && e.target.closest("a[href^='#doc-']");
+    if (!a) return;
+    e.preventDefault();
+    const target = document.getElementById(a.getAttribute("href").slice(1));
+    if (target) { target.scrollIntoView(); target.setAttribute("tabindex", "-1"); target.focus({ preventScroll: true }); }
+  });
+
+  function show() {
+    const broken = () => fail("The documents could not load. Check that the site's assets folder is complete.");
+    if (!E || !Q) return broken();
+    const state = stored();
+    if (!state) return;
+    RENDERER.reduce((before, src) => before.then(() => load(src)), Promise.resolve()).then(() => {
+      T = window.ReadinessTailor;
+      const p = plan(state);
+      if (!p) return;
+      const m = /^#t\/([a-z0-9_]+)$/.exec(location.hash);
+      if (m) one(m[1], p);
+      else all(p);
+    }, broken);
+  }
+  window.addEventListener("hashchange", () => location.reload());
+  show();
+})();

@@ -17,6 +17,7 @@ from builder.core.answers import AnswerFile, load_answers
 from builder.core.engine import evaluate_plan
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT, Project
+from builder.output.gate import MARKER
 from builder.render.documents import render_template
 from builder.render.pdf import Renderer
 
@@ -103,7 +104,7 @@ def test_untrusted_text_is_escaped_in_html(q: Questionnaire) -> None:
 def test_pack_writes_plan_and_every_listed_template(q: Questionnaire, riverside_pack: Path) -> None:
     plan = json.loads((ROOT / "tests" / "golden" / "riverside.json").read_text())
     expected = {"plan.pdf", "plan.md", "actions.csv"} | {f"{t}.pdf" for t in plan["templates"]} | {f"{t}.docx" for t in plan["templates"]}
-    assert {p.name for p in riverside_pack.iterdir()} == expected
+    assert {p.name for p in riverside_pack.iterdir()} - {MARKER} == expected
 
 
 def test_plan_pdf_text_is_tailored(riverside_pack: Path) -> None:
@@ -242,11 +243,12 @@ def test_a_broken_template_is_reported_by_name_and_nothing_is_written(project: P
     out = tmp_path / "out"
     out.mkdir()
     (out / "plan.pdf").write_bytes(b"the previous pack")
+    (out / MARKER).write_text("plan.pdf\n", encoding="utf-8")  # an earlier pack's folder, as the output gate marks it
     result = runner.invoke(cli, ["pack", str(ROOT / "examples" / "riverside.yaml"), "-o", str(out), "--root", str(project.root), "--no-cache", "--no-docx", "-j", "1"])
     assert result.exit_code == 1
     assert "templates/policies/work_log.html.j2: error: work_log was not rendered" in result.output
     assert "Traceback" not in result.output
-    assert [p.name for p in out.iterdir()] == ["plan.pdf"] and (out / "plan.pdf").read_bytes() == b"the previous pack"
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "plan.pdf"] and (out / "plan.pdf").read_bytes() == b"the previous pack"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folders left behind"
 
 

@@ -121,7 +121,7 @@ def test_wheel_vendors_the_sites_npm_assets_with_their_licences(installed: Path)
     from builder.output import vendor
 
     site = next(installed.glob("lib/python3*/site-packages"))
-    shipped = site / "builder" / "site" / "_vendor"
+    shipped = site / "builder" / "output" / "_vendor"
     locked = vendor.locked_versions(CHECKOUT / "package-lock.json")
     for package, name in vendor.ASSETS.values():
         assert (shipped / package / name).read_bytes() == (CHECKOUT / "node_modules" / package / name).read_bytes(), (package, name)

@@ -122,7 +122,9 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
         out["standards.md"] = crosswalk_markdown(q)
     if q.hazards is not None:  # the safety case, from the hazard log that also builds the go-live checklist
         out["safety-case.md"] = safety_case_markdown(q)
-    out.update(_open_formats(q, example))
+    # The open-formats page offers an example QuestionnaireResponse: the site's own example, else the toolkit's.
+    bundled = project.root / "examples" / "riverside.yaml"
+    out.update(_open_formats(q, example or (bundled if bundled.is_file() else None)))
     if WIZARD_DIR.is_dir():
         for path in sorted(WIZARD_DIR.iterdir()):
             if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import os
+import signal
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -462,10 +463,18 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
             temps.append((name, Path(tmp_name)))
             os.chmod(tmp_name, 0o644)
             if parallel and i < len(names) - 1 and hasattr(os, "fork"):
-                pid = os.fork()
-                if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                    _die_with_parent()
-                    _write_in_child(fd, outputs[name])
+                # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork
+                # handlers would print a traceback); the child ignores it, and the parent, which gets it the moment
+                # the mask is lifted, kills its children and reports one line.
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    pid = os.fork()
+                    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                        _die_with_parent()
+                        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                        _write_in_child(fd, outputs[name])
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(fd)
                 children.append((name, pid))
             else:
@@ -501,7 +510,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills its writers
 
 
 def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:

@@ -54,7 +54,7 @@ KNOWN: set[str] = {
     "builder.core.review -> builder.load.sources",
     "builder.load.plan_data -> builder.checks.questionnaire", "builder.load.project -> builder.checks.questionnaire",
     "builder.render.pdf -> builder.output.pool", "builder.render.review -> builder.output.fileio",
-    "builder.render.review -> builder.output.gcpause", "builder.render.review -> builder.output.gate",
+    "builder.render.review -> builder.output.gcpause", "builder.render.review -> builder.output.gate", "builder.render.review -> builder.output.portable",
     "cycle builder.checks.hazards <-> builder.checks.questionnaire <-> builder.load.plan_data <-> builder.load.project",
     "cycle builder.output.pack <-> builder.output.toolkit", "cycle builder.render.review <-> builder.render.workbook",
     "builder.core.review imports _Loader", "builder.core.review imports _scan_json", "builder.core.review imports _scan_yaml",

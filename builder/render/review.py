@@ -21,6 +21,7 @@ from builder.core.text import FORMULA_START as FORMULA_START  # re-exported: the
 from builder.core.text import spreadsheet_safe
 from builder.output.fileio import canonical_json
 from builder.output.gate import swap_files, sweep_stale, temp_prefix
+from builder.output.portable import signals_held
 from builder.render.charts import COLOURS
 
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
@@ -466,15 +467,11 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
                 # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork
                 # handlers would print a traceback); the child ignores it, and the parent, which gets it the moment
                 # the mask is lifted, kills its children and reports one line.
-                held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-                try:
+                with signals_held({signal.SIGINT}):
                     pid = os.fork()
                     if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                        _die_with_parent()
-                        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                        _die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
                         _write_in_child(fd, outputs[name])
-                finally:
-                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(fd)
                 children.append((name, pid))
             else:

@@ -90,7 +90,7 @@ window.ReadinessPlanView = (w) => {
           "Or open them all as one document, with contents and page numbers, to print or save as a PDF. Nothing is uploaded: they are filled in by this browser. " +
           "For editable Word versions, save your answers (the Save answers button below), then run ",
           h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
-        h("p", null, h("a", { href: "documents.html#all", target: "_blank", class: "rw-btn", role: "button", "data-all-documents": "" },
+        h("p", null, h("a", { href: siteUrl("documents.html#all"), target: "_blank", class: "rw-btn", role: "button", "data-all-documents": "" },
           "All filled-in documents, ready to print", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);

@@ -453,6 +453,7 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
     parallel: every output but the last is written by a forked child while this process writes the last, so a
     large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
     its death) and any child that fails fails the whole write, leaving nothing renamed."""
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     sweep_stale(out, outputs)  # temporary files a killed run left
     temps: list[tuple[str, Path]] = []
@@ -494,6 +495,11 @@ def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel
                 pass
         for _, left in temps:
             left.unlink(missing_ok=True)
+        if created:  # a folder this run made and could not fill: gone again, so nothing is left half-written
+            try:
+                out.rmdir()
+            except OSError:
+                pass
         raise
     return list(outputs)
 

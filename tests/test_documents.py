@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from builder.cli.main import cli
-from builder.core.answers import AnswerFile, load_answers
+from builder.core.answers import AnswerFile
 from builder.core.engine import evaluate_plan
 from builder.core.schema import Questionnaire
+from builder.load.answers import load_answers
 from builder.load.project import ROOT, Project
 from builder.output.gate import MARKER
 from builder.render.documents import render_template

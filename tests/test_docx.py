@@ -207,7 +207,7 @@ def test_reference_doc_is_the_house_style(tmp_path: Path) -> None:
 def every_html() -> dict[str, str]:
     """name -> HTML for each blank template, the paper questionnaire and each tailored template of an example."""
     q = load_questionnaire()
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
     plan = evaluate_plan(q, af)

@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.checks.questionnaire import witness
-from builder.core.answers import Answer, AnswerFile, load_answers
+from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, question_refs
 from builder.core.engine import RANK, evaluate_plan, walk
 from builder.core.schema import Question, Questionnaire
+from builder.load.answers import load_answers
 from builder.load.project import ROOT
 from builder.output.fileio import canonical_json
 

@@ -151,7 +151,7 @@ def test_every_hazard_names_real_evidence(q: Questionnaire) -> None:
 def test_risk_route_words_match_the_template(q: Questionnaire) -> None:
     """The route for a disclosure of suicide or self-harm risk says the same thing, with the same timing, in the
     hazard log, the plan's action and the safeguarding procedure (blank and tailored)."""
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
     from builder.render.documents import render_template
 
     routes = [h for h in _hazards(q) if h.procedure]
@@ -256,7 +256,7 @@ def test_book_has_the_safety_case_chapter(q: Questionnaire) -> None:
 
 
 def test_plan_pdf_carries_the_clinics_safety_summary(q: Questionnaire) -> None:
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
     from builder.output.pack import plan_html
 
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
@@ -275,7 +275,7 @@ def test_plan_pdf_carries_the_clinics_safety_summary(q: Questionnaire) -> None:
 
 def _ready(q: Questionnaire) -> dict[str, Answer]:
     """Northgate with every control in place: its training completed and a boundaries policy."""
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
     answers = dict(af.answers)

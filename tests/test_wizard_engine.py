@@ -19,11 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.core.answers import TOP_KEYS, AnswerFile, load_answers, parse_answers
+from builder.core.answers import TOP_KEYS, AnswerFile, parse_answers
 from builder.core.engine import evaluate_plan
 from builder.core.errors import Msg, ReadinessError, quote
 from builder.core.schema import Questionnaire
 from builder.dev.fixtures import CONFORMANCE, GOLDEN, answer_doc, plan_digest
+from builder.load.answers import load_answers
 from builder.load.project import ROOT
 from builder.load.sources import LoadedFile
 from builder.output.export import ANSWER_MESSAGES, questionnaire_json

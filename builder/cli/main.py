@@ -578,8 +578,8 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -> None:
     """Compare two assessments of one clinic: per-domain change, must-haves met since, actions done, new gaps."""
-    from builder.core.answers import load_answers
     from builder.core.review import clinic_key, comparison
+    from builder.load.answers import load_answers
     from builder.output.fileio import canonical_json
     from builder.render.review import compare_outputs, compare_text
     from builder.render.tools import require_extra

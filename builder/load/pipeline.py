@@ -38,8 +38,8 @@ class PlannedClinic:
 
 def plan_for(project: Project, answers: Path, strict: bool) -> PlannedClinic:
     """Load the questionnaire, validate `answers` against it and evaluate; ReadinessError (exit 2) on bad answers."""
-    from builder.core.answers import load_answers
     from builder.core.engine import evaluate_plan, ignored_answers, walk
+    from builder.load.answers import load_answers
 
     q = load_project(project)
     af, src = load_answers(answers, q, str(answers))

@@ -153,7 +153,7 @@ def test_forms_are_real_forms(blank_pack: Path) -> None:
 
 
 def render_template_blank(template_id: str) -> str:
-    from builder.load.project import load_questionnaire
+    from builder.checks.project import load_questionnaire
 
     return render_template(load_questionnaire(), ROOT / "templates", template_id, None)
 

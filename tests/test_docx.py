@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from builder.checks.project import load_questionnaire
 from builder.core.engine import evaluate_plan
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.project import ROOT
 from builder.output.pack import QUESTIONNAIRE, questionnaire_html
 from builder.render.documents import render_template
 from builder.render.docx import BOX, html_to_docx
@@ -219,7 +220,7 @@ def every_html() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def word_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    from builder.render.pdf import render_many
+    from builder.output.rendering import render_many
 
     out = tmp_path_factory.mktemp("word")
     docs = every_html()

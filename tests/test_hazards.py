@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder.checks.project import load_questionnaire
 from builder.checks.questionnaire import witness
 from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, Value, evaluate
 from builder.core.engine import evaluate_plan, fill, walk
 from builder.core.schema import All, Hazard, Not, Questionnaire
 from builder.dev.fixtures import CONFORMANCE, hazard_witnesses
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.project import ROOT
 from builder.output.export import questionnaire_json
 
 from .test_engine import answer_sets

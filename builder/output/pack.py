@@ -91,7 +91,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "weakest": [{"title": r[d]["title"], "score": r[d]["score"], "rating": r[d]["rating"]} for d in weakest],
         "policy_rows": policy_rows,
         "split": _split(q, plan, partner),
-        "partner_name": partner["name"],
+        "partner": partner,
         # The plan's one review date (the engine's, as plan.md and the wizard show it), not a policy document's yearly one.
         "review_date": en_gb_date(plan.get("review_date")),
         "golive": golive,

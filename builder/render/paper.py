@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
+from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs, question_test
 from builder.core.engine import GO_LIVE_CAP, round_pct
 from builder.core.schema import All, Condition, Equals, Gate, In, Not, Question, Questionnaire
-from builder.core.wording import Voice, leaf_parts, option_label
+from builder.core.wording import Voice, option_label
 from builder.core.wording import describe as describe_in
 
 MAX_MULTI_OPTIONS = 12
@@ -33,7 +33,7 @@ def numbers(q: Questionnaire) -> dict[str, int]:
 
 def _reader_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None:
     """'at question 12 you ticked “None of these”': a test the reader checks against their own ticks."""
-    parts = leaf_parts(leaf)
+    parts = question_test(leaf)
     if parts is None:
         return None
     qid, opts = parts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
 FIRST_YEAR, LAST_YEAR = 2000, 2199
 """Assessment dates outside these years are typing mistakes (and would overflow review dates)."""
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""The one way an answer file writes a date, in both engines: YYYY-MM-DD, and a real day. Python's date.fromisoformat
+also takes 20261102 and ISO week dates (2026-W45-5); the browser would have to port that quirk, so neither takes them."""
 FUTURE_SLACK = dt.timedelta(days=1)
 """An assessment date may be at most this far after today (the machine's clock): a day for time zones; any later
 date is refused, so a file cannot make itself a clinic's latest round by claiming a date to come."""
@@ -148,6 +152,8 @@ class _Reader:
         assessed = self.text_field(data, "assessed_on", ("assessed_on",))
         if assessed is not None:
             try:
+                if not DATE.fullmatch(assessed):
+                    raise ValueError(assessed)
                 day = dt.date.fromisoformat(assessed)
             except ValueError:
                 self.add(("assessed_on",), Msg.BAD_DATE.format(key="assessed_on"))

@@ -837,6 +837,7 @@
     fill: fill, evaluate: evaluate, questionRefs: questionRefs, index: index, hint: hint, isoDate: isoDate,
     parseAnswers: parseAnswers, unsafeChar: unsafeChar, walk: walk, ignoredAnswers: ignoredAnswers, evaluatePlan: evaluatePlan,
     plan: plan, answerDoc: answerDoc, SKIPPED: SKIPPED,
+    strip: strip, textLength: pyLen, // the one whitespace and text-length rule, for the pages
     cmp: cmp, hundredths: hundredths // for planning.js
   };
 

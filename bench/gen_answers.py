@@ -25,10 +25,10 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from builder.checks.project import load_questionnaire  # noqa: E402
 from builder.core.conditions import SKIPPED, evaluate  # noqa: E402
 from builder.core.contract import ANSWER_FILE_VERSION  # noqa: E402
 from builder.core.schema import Question, Questionnaire  # noqa: E402
-from builder.load.project import load_questionnaire  # noqa: E402
 
 AREAS = ["North", "South", "East", "West", "Central", "Coast", "Valley", "Riverside", "Highlands", "Borders"]
 PLACES = ["Ashford", "Brookfield", "Carlton", "Dunmore", "Elmstead", "Fairview", "Glenwood", "Hartley", "Ivydale",

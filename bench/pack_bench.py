@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader  # noqa: E402
 
-from builder.core.answers import load_answers  # noqa: E402
+from builder.checks.project import load_questionnaire  # noqa: E402
 from builder.core.engine import evaluate_plan  # noqa: E402
-from builder.load.project import load_questionnaire  # noqa: E402
+from builder.load.answers import load_answers  # noqa: E402
 from builder.output.pack import plan_html  # noqa: E402
 from builder.render.documents import render_template  # noqa: E402
 

@@ -49,8 +49,8 @@ def ensure_files(folder: Path, n: int) -> None:
 def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     """Run in a fresh process: the review of n files, every output the command writes (review.pdf too unless
     `pdf` is false); print timings and output sizes as JSON."""
+    from builder.checks.project import load_questionnaire
     from builder.load.paths import ROOT as PROJECT
-    from builder.load.project import load_questionnaire
     from builder.output.reviewio import collect
     from builder.render.review import review_outputs
 
@@ -85,7 +85,7 @@ def browser(folder: Path, n: int = 1000) -> float:
 
     from playwright.sync_api import sync_playwright
 
-    from builder.load.project import load_questionnaire
+    from builder.checks.project import load_questionnaire
     from builder.output.export import questionnaire_json
 
     js = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",

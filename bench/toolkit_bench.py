@@ -30,9 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from pypdf import PdfReader, PdfWriter  # noqa: E402
 
-from builder.load.project import Project, load_questionnaire  # noqa: E402
+from builder.checks.project import load_questionnaire  # noqa: E402
+from builder.load.project import Project  # noqa: E402
+from builder.output.rendering import render_many  # noqa: E402
 from builder.output.toolkit import book_html, render_pdf  # noqa: E402
-from builder.render.pdf import render_many  # noqa: E402
 
 TARGET_PER_PAGE_RATIO = 1.0
 """No slower per page than the bare render; measured in CPU seconds of this process."""

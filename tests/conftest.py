@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from builder.checks.project import load_questionnaire
 from builder.core.answers import AnswerFile, parse_answers_text
 from builder.core.schema import Questionnaire
-from builder.load.project import ROOT, Project, load_questionnaire
+from builder.load.project import ROOT, Project
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 TEMPLATE_IDS = [t.id for t in load_questionnaire().templates]

@@ -7,8 +7,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from builder.cli.main import cli
-from builder.core.answers import load_answers
 from builder.core.schema import Questionnaire
+from builder.load.answers import load_answers
 from builder.load.project import ROOT
 
 

@@ -171,3 +171,26 @@ def test_public_ids_are_documented(q) -> None:  # type: ignore[no-untyped-def]
         assert row is not None, f"{qu.id} is not documented in questionnaire/README.md"
         for o in qu.options:
             assert f"`{o.id}`" in row, f"{qu.id}: option {o.id} is not documented"
+
+
+def test_every_row_of_the_reference_table_is_alive_and_applied(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each row of checks.questionnaire.REFERENCES reads real ids in the shipped questionnaire, and the one loop that
+    applies the table reports every id a row names, at its own line, once its valid ids are taken away."""
+    from dataclasses import replace
+
+    from builder.checks import questionnaire as checks
+    from builder.load.project import load_unchecked
+
+    loaded = load_unchecked(Project())
+    q, sources = loaded.questionnaire, loaded.sources
+    ctx = checks.Context(q, sources, Project())
+    assert not checks._references(ctx)
+    for i, row in enumerate(checks.REFERENCES):
+        named = list(row.named(q, sources))
+        assert named, f"row {i} ({row.field}) names nothing in the shipped questionnaire"
+        assert all(ident in row.valid(q) for *_, ident in named)
+        monkeypatch.setattr(checks, "REFERENCES", (replace(row, valid=lambda q: []),))
+        problems = checks._references(ctx)
+        assert [(p.file, p.line) for p in problems] == [(src.file, src.line(path)) for src, path, _, _ in named]
+        assert all(f"'{ident}'" in p.message and p.message.startswith(where) for p, (_, _, where, ident) in zip(problems, named))
+        monkeypatch.undo()

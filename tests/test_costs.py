@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from builder.checks import planning
 from builder.cli.main import cli
 from builder.core.engine import evaluate_plan
 from builder.core.schema import Questionnaire
 from builder.dev.fixtures import answer_doc
-from builder.load import plan_data
 from builder.load.project import ROOT, Project
 from builder.output.export import questionnaire_json
 
@@ -258,7 +258,7 @@ def test_a_binding_to_a_missing_nation_question_fails(project: Project, runner: 
 
 
 def test_strict_check_warns_about_a_figure_unchecked_for_too_long(project: Project, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plan_data, "today", lambda: dt.date(2027, 12, 7))  # a year and a day after the figures were checked
+    monkeypatch.setattr(planning, "today", lambda: dt.date(2027, 12, 7))  # a year and a day after the figures were checked
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 0, result.output
     stale = [ln for ln in result.output.splitlines() if "warning: figure 'england band_3_salary' was last checked on 2026-12-06" in ln]
@@ -266,7 +266,7 @@ def test_strict_check_warns_about_a_figure_unchecked_for_too_long(project: Proje
     assert not any("full_time_hours_year" in ln for ln in result.output.splitlines()), "hours may go three years unchecked"
     strict = runner.invoke(cli, ["check", "--strict", "--root", str(project.root)])
     assert strict.exit_code == 1
-    monkeypatch.setattr(plan_data, "today", lambda: dt.date(2027, 12, 6))
+    monkeypatch.setattr(planning, "today", lambda: dt.date(2027, 12, 6))
     assert runner.invoke(cli, ["check", "--strict", "--root", str(project.root)]).exit_code == 0
 
 

@@ -13,9 +13,10 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from builder.cli.main import cli
-from builder.core.answers import AnswerFile, load_answers
+from builder.core.answers import AnswerFile
 from builder.core.engine import evaluate_plan
 from builder.core.schema import Questionnaire
+from builder.load.answers import load_answers
 from builder.load.project import ROOT, Project
 from builder.output.gate import MARKER
 from builder.render.documents import render_template
@@ -152,7 +153,7 @@ def test_forms_are_real_forms(blank_pack: Path) -> None:
 
 
 def render_template_blank(template_id: str) -> str:
-    from builder.load.project import load_questionnaire
+    from builder.checks.project import load_questionnaire
 
     return render_template(load_questionnaire(), ROOT / "templates", template_id, None)
 

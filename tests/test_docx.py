@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from builder.checks.project import load_questionnaire
 from builder.core.engine import evaluate_plan
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.project import ROOT
 from builder.output.pack import QUESTIONNAIRE, questionnaire_html
 from builder.render.documents import render_template
 from builder.render.docx import BOX, html_to_docx
@@ -207,7 +208,7 @@ def test_reference_doc_is_the_house_style(tmp_path: Path) -> None:
 def every_html() -> dict[str, str]:
     """name -> HTML for each blank template, the paper questionnaire and each tailored template of an example."""
     q = load_questionnaire()
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
     plan = evaluate_plan(q, af)
@@ -219,7 +220,7 @@ def every_html() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def word_pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    from builder.render.pdf import render_many
+    from builder.output.rendering import render_many
 
     out = tmp_path_factory.mktemp("word")
     docs = every_html()

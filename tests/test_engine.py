@@ -9,10 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.checks.questionnaire import witness
-from builder.core.answers import Answer, AnswerFile, load_answers
+from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, question_refs
 from builder.core.engine import RANK, evaluate_plan, walk
 from builder.core.schema import Question, Questionnaire
+from builder.load.answers import load_answers
 from builder.load.project import ROOT
 from builder.output.fileio import canonical_json
 
@@ -349,3 +350,35 @@ def test_standards_crosswalk_covers_the_plan(q: Questionnaire) -> None:
         assert std["templates"] == [t for t in plan["templates"] if std["id"] in ttags[t]]
     used = set().union(*tags.values(), *ttags.values())
     assert used == set(q.meta.standards), "a standard nothing maps to"
+
+
+def test_a_compiled_condition_is_released_with_its_condition() -> None:
+    """The engine's cache of compiled tests holds no condition (or questionnaire) alive: an entry goes with its condition."""
+    import gc
+
+    from builder.core import conditions
+    from builder.core.schema import Equals, Not
+
+    cond = Not.model_validate({"not": {"equals": ["space", "none"]}})
+    assert conditions.evaluate(cond, {"space": "none"}) is False and conditions.evaluate(cond, {}) is None
+    key = id(cond)
+    assert key in conditions._TESTS
+    before = len(conditions._TESTS)
+    del cond
+    gc.collect()
+    assert key not in conditions._TESTS and len(conditions._TESTS) == before - 1
+    assert conditions.evaluate(Equals.model_validate({"equals": ["space", "none"]}), {"space": "none"}) is True
+
+
+def test_every_condition_is_unpacked_in_one_place() -> None:
+    """question_test is the only unpacker: no other module tests a condition's operator to read its question."""
+    import ast
+
+    from builder.load.paths import PACKAGE
+
+    unpackers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in ("equals", "in_", "includes", "includes_any") and isinstance(node.ctx, ast.Load):
+                unpackers.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert unpackers and all(u.startswith("core/conditions.py:") for u in unpackers), unpackers

@@ -107,7 +107,7 @@ def test_missing_extra_is_one_line_and_nothing_is_written(no_docx: None, tmp_pat
 
 def test_an_unchecked_import_of_an_extra_is_reported_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
     """A module of an extra reached where no command checked first still gives the one line, never a traceback."""
-    import builder.load.pipeline as pipeline
+    import builder.checks.pipeline as pipeline
 
     def broken(*_a: object, **_k: object) -> None:
         raise ModuleNotFoundError("No module named 'weasyprint'", name="weasyprint")

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder.checks.project import load_questionnaire
 from builder.cli.main import cli
 from builder.core.answers import AnswerFile, parse_answers
 from builder.core.engine import evaluate_plan
@@ -23,7 +24,7 @@ from builder.core.formats.fields import ABOUT_GROUP, Flat, answers_to_flat, fiel
 from builder.core.formats.xlsform import xlsform
 from builder.core.schema import Questionnaire
 from builder.core.text import unsafe_char
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.project import ROOT
 from builder.load.sources import LoadedFile
 from builder.load.submissions import answer_file, read_export
 from builder.output.formats import workbook_bytes

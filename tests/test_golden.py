@@ -35,7 +35,7 @@ def test_conformance_fixture_matches_this_questionnaire(q: Questionnaire) -> Non
 
 @pytest.mark.parametrize("golden", sorted(GOLDEN.glob("*.json")), ids=lambda p: p.stem)
 def test_golden_plans_match_engine(q: Questionnaire, golden) -> None:  # type: ignore[no-untyped-def]
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / f"{golden.stem}.yaml", q)
     plan = evaluate_plan(q, af)

@@ -16,13 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder.checks.project import load_questionnaire
 from builder.checks.questionnaire import witness
 from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, Value, evaluate
 from builder.core.engine import evaluate_plan, fill, walk
 from builder.core.schema import All, Hazard, Not, Questionnaire
 from builder.dev.fixtures import CONFORMANCE, hazard_witnesses
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.project import ROOT
 from builder.output.export import questionnaire_json
 
 from .test_engine import answer_sets
@@ -151,7 +152,7 @@ def test_every_hazard_names_real_evidence(q: Questionnaire) -> None:
 def test_risk_route_words_match_the_template(q: Questionnaire) -> None:
     """The route for a disclosure of suicide or self-harm risk says the same thing, with the same timing, in the
     hazard log, the plan's action and the safeguarding procedure (blank and tailored)."""
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
     from builder.render.documents import render_template
 
     routes = [h for h in _hazards(q) if h.procedure]
@@ -256,7 +257,7 @@ def test_book_has_the_safety_case_chapter(q: Questionnaire) -> None:
 
 
 def test_plan_pdf_carries_the_clinics_safety_summary(q: Questionnaire) -> None:
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
     from builder.output.pack import plan_html
 
     af, _ = load_answers(ROOT / "examples" / "riverside.yaml", q)
@@ -275,7 +276,7 @@ def test_plan_pdf_carries_the_clinics_safety_summary(q: Questionnaire) -> None:
 
 def _ready(q: Questionnaire) -> dict[str, Answer]:
     """Northgate with every control in place: its training completed and a boundaries policy."""
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
 
     af, _ = load_answers(ROOT / "examples" / "northgate.yaml", q)
     answers = dict(af.answers)

@@ -561,7 +561,7 @@ FORWARD_REFS = sum(min(200, i + 10) - i - 1 for i in range(200))
 def test_routing_order_and_cycle_checks_are_polynomial(project: Project, cycle: bool) -> None:
     """200 questions, each asked if one of the next nine has a given answer: paths number in the billions, yet the
     check (a breadth-first search with a visited set per question) finishes in about a second."""
-    from builder.load.project import load_checked
+    from builder.checks.project import load_checked
 
     _forward_domain(project, 200, 10, cycle)
     started = time.monotonic()
@@ -901,8 +901,8 @@ def test_every_review_csv_cell_is_quoted_and_formula_safe_under_any_separator(q_
 
 @pytest.fixture(scope="module")
 def q_review_csv() -> str:
+    from builder.checks.project import load_checked
     from builder.core.review import review_files
-    from builder.load.project import load_checked
     from builder.render.review import review_csv
 
     q, _ = load_checked(thorough=False)
@@ -1018,8 +1018,8 @@ def test_a_strangers_file_with_a_clinics_id_cannot_take_it_over(tmp_path: Path) 
 
 def test_the_browser_review_splits_a_borrowed_id_as_python_does(tmp_path: Path) -> None:
     """review.js applies the same identity rule: the same clinics, keys and identity_conflicts as builder/core/review.py."""
+    from builder.checks.project import load_checked
     from builder.core.review import review_files
-    from builder.load.project import load_checked
     from builder.output.export import questionnaire_json
 
     q, _ = load_checked(thorough=False)
@@ -1050,8 +1050,8 @@ def test_the_browser_review_splits_a_borrowed_id_as_python_does(tmp_path: Path) 
 
 def test_the_browser_review_applies_the_clis_size_limits(tmp_path: Path) -> None:
     """A 30 MB file is left out by review.js as by the CLI, in the same words, without being read; so is a text past 1 MB."""
+    from builder.checks.project import load_checked
     from builder.core.review import MAX_BYTES, read_rater
-    from builder.load.project import load_checked
     from builder.output.export import questionnaire_json
 
     q, _ = load_checked(thorough=False)
@@ -1096,8 +1096,8 @@ def test_the_readme_names_the_limits_the_code_holds() -> None:
 def test_lookalike_names_are_flagged_not_merged_the_same_in_python_and_the_browser(tmp_path: Path) -> None:
     """Hillside in Latin letters, with a Cyrillic 'і', and with a Cyrillic capital en: three clinics, one look-alike cluster.
     (Full-width letters are not look-alikes but the same name: textkey's NFKC rule makes them one clinic, tests/test_text_key.py.)"""
+    from builder.checks.project import load_checked
     from builder.core.review import review_files
-    from builder.load.project import load_checked
     from builder.output.export import questionnaire_json
 
     q, _ = load_checked(thorough=False)
@@ -1156,8 +1156,8 @@ def test_a_folder_of_50000_files_is_reviewed_with_twenty_lines_on_stderr(tmp_pat
 
 def test_a_long_chain_of_waits_and_a_waiting_cycle_are_checked_without_recursion(project: Project) -> None:
     """3,000 schedule entries, each waiting for the next, the last for the first: one cycle reported, no RecursionError."""
-    from builder.load.plan_data import check_planning
-    from builder.load.project import load_checked
+    from builder.checks.planning import check_planning
+    from builder.checks.project import load_checked
     from builder.load.sources import LoadedFile
 
     q, _ = load_checked(project, thorough=False)

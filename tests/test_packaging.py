@@ -152,9 +152,9 @@ def site_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_users_own_site_builds_from_the_wheel_and_its_wizard_completes(
         installed: Path, tmp_path: Path, site_cache: Path, browser, serve, directory_urls: bool, guidance: bool) -> None:  # type: ignore[no-untyped-def]
     """A fresh mkdocs site of a user's own, outside the checkout, with no npm and no node_modules anywhere near it."""
-    from builder.core.answers import load_answers
+    from builder.checks.project import load_questionnaire
     from builder.core.engine import evaluate_plan
-    from builder.load.project import load_questionnaire
+    from builder.load.answers import load_answers
 
     from .test_wizard_ui import assert_same_plan, complete_by_keyboard, shown_plan
 

@@ -12,11 +12,12 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli.main import cli
-from builder.core.answers import AnswerFile, load_answers
+from builder.core.answers import AnswerFile
 from builder.core.engine import evaluate_plan
 from builder.core.errors import Msg, ReadinessError
 from builder.core.schedule import add_months
 from builder.core.schema import Questionnaire
+from builder.load.answers import load_answers
 from builder.load.project import ROOT, Project
 from builder.render.csvout import actions_csv, safe_cell
 

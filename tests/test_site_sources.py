@@ -64,8 +64,8 @@ def test_the_plugin_and_the_command_make_the_same_files(sources: Path, built_sit
 @pytest.mark.slow
 @pytest.mark.browser
 def test_a_plain_mkdocs_site_from_the_sources_works(sources: Path, tmp_path: Path, browser, serve, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
-    from builder.core.answers import load_answers
     from builder.core.engine import evaluate_plan
+    from builder.load.answers import load_answers
 
     from .test_wizard_ui import assert_same_plan, complete_by_keyboard, shown_plan
 

@@ -14,12 +14,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.checks.project import load_questionnaire
 from builder.cli.main import cli
 from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, Value, evaluate, question_refs
 from builder.core.engine import RANK, evaluate_plan, walk
 from builder.core.schema import Question, Questionnaire
-from builder.load.project import ROOT, Project, load_questionnaire
+from builder.load.project import ROOT, Project
 from builder.output.toolkit import SheetRules, book_html, guidance_pages, paper_context, sheet_rules
 from builder.render.paper import PaperQuestion, ScoringSheet, describe, numbers, paper_questions, scoring_sheet
 

@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from builder.core.answers import AnswerFile, load_answers, parse_answers
+from builder.checks.project import load_questionnaire
+from builder.core.answers import AnswerFile, parse_answers
 from builder.core.engine import evaluate_plan
 from builder.core.errors import Msg
 from builder.core.schema import Questionnaire
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.answers import load_answers
+from builder.load.project import ROOT
 from builder.load.sources import parse_json
 
 from .conftest import EXAMPLES, StaticServer

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from builder.checks.rules import Rule, witness
 from builder.core.errors import Msg, Problem, hint
+from builder.core.parse import LoadedFile
 from builder.core.schema import All, AnyOf, Questionnaire
-
-if TYPE_CHECKING:
-    from builder.checks.questionnaire import Rule
-    from builder.load.sources import LoadedFile
 
 
 def hazard_rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
     """Every condition in the hazard log, so the questionnaire's checks verify its questions and options."""
-    from builder.checks.questionnaire import Rule
-
     log, src = q.hazards, sources.get("hazards")
     if log is None or src is None:
         return
@@ -31,8 +27,6 @@ def hazard_rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[R
 def check_hazards(q: Questionnaire, sources: dict[str, LoadedFile], action_ids: dict[str, str], *, thorough: bool = True) -> list[Problem]:
     """Unique hazard and go-live ids; controls that name real actions, templates and sources; lifting actions
     that come before the first patient and that the plan can list while the cause holds."""
-    from builder.checks.questionnaire import witness
-
     log, src = q.hazards, sources.get("hazards")
     if log is None or src is None:
         return []

@@ -1,38 +1,46 @@
-"""Cross-reference checks on a shape-valid questionnaire: ids, references, routing, reachability."""
+"""Cross-reference checks on a shape-valid questionnaire: ids, references, routing, reachability.
+
+`check` runs the steps in STEPS in order; the plain "this id must be one of those" references are rows of
+REFERENCES, applied by one loop (pyxform's reference table is the model), so a new kind of reference is a row.
+"""
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
+from builder.checks.hazards import check_hazards, hazard_rules
+from builder.checks.planning import check_planning, planning_rules
+from builder.checks.rules import ENUMERATION_LIMIT, Rule, witness  # noqa: F401  (re-exported: callers import them from here too)
+from builder.checks.templates import check_bindings, check_templates
+from builder.core.conditions import plan_refs, question_refs
 from builder.core.contract import Contract
+from builder.core.engine import TERM_FIELD
 from builder.core.errors import Msg, Problem, hint
-from builder.core.schema import Condition, Question, Questionnaire
+from builder.core.parse import LoadedFile
+from builder.core.schema import Question, Questionnaire
 from builder.load.paths import Project
-from builder.load.sources import LoadedFile
-
-ENUMERATION_LIMIT = 200_000
-"""Beyond this many answer combinations a satisfiability check is skipped (never reached by real data)."""
 
 
 @dataclass
-class Rule:
-    """A condition somewhere in the questionnaire, with where it lives for error messages."""
+class Context:
+    """What every step of the check reads: the model, the files it came from (for lines), the project's folders."""
 
-    where: str
-    source: LoadedFile
-    path: tuple[Any, ...]
-    cond: Condition | None
-    before: int | None
-    """Questions at index >= before may not be referred to (ask_if); None: any question."""
-    plan_ops: bool
-    """Whether route/role tests are allowed (actions and template rules)."""
-    kind: str
+    q: Questionnaire
+    sources: dict[str, LoadedFile]
+    project: Project
+    contract: Contract | None = None
+    thorough: bool = True
+    """Whether to search for answers that let each condition hold (slow; `readiness check` and the tests)."""
+    by_id: dict[str, Question] = field(default_factory=dict)
+    """The first question of each id (a duplicate is reported, and the first one wins)."""
+
+    def __post_init__(self) -> None:
+        for qu in self.q.questions:
+            self.by_id.setdefault(qu.id, qu)
 
 
 def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
@@ -53,9 +61,7 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
             yield Rule(f"action '{a.id}'", src, ("actions", i, "when"), a.when, None, True, "action")
     for rid, sr in q.meta.shared_rules.items():
         yield Rule(f"shared rule '{rid}'", meta, ("shared_rules", rid, "when"), sr.when, None, False, "shared")
-    from builder.checks.hazards import hazard_rules  # the hazard log's causes: the go-live checklist
-
-    yield from hazard_rules(q, sources)
+    yield from hazard_rules(q, sources)  # the hazard log's causes: the go-live checklist
     for i, g in enumerate(q.meta.overall.gates):
         yield Rule(f"overall gate '{g.id}'", meta, ("overall", "gates", i, "when"), g.when, None, False, "gate")
     for i, r in enumerate(q.meta.routes.rules):
@@ -70,21 +76,31 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
     for sid, std in q.meta.standards.items():
         if std.when is not None:
             yield Rule(f"standard '{sid}'", meta, ("standards", sid, "when"), std.when, None, False, "standard")
-    from builder.load.plan_data import planning_rules  # budget, schedule, risk and indicator conditions
-
-    yield from planning_rules(q, sources)
+    yield from planning_rules(q, sources)  # budget, schedule, risk and indicator conditions
 
 
 def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *, thorough: bool = True,
           contract: Contract | None = None) -> list[Problem]:
-    """Every cross-reference problem in `q` (warnings flagged), in file order."""
+    """Every cross-reference problem in `q` (warnings flagged), step by step; reachability last, on an otherwise clean model."""
+    ctx = Context(q, sources, project, contract, thorough)
+    problems: list[Problem] = []
+    for step in STEPS:
+        problems += step(ctx)
+    if thorough and not any(p for p in problems if not p.warning):
+        problems += _satisfiability(q, sources)
+    return problems
+
+
+# ------------------------------------------------------------------ ids: each unique in its kind
+
+
+def _unique_ids(ctx: Context) -> list[Problem]:
+    """Duplicate ids of every kind, each problem naming where the id was first used; each question's own shape."""
+    q, sources = ctx.q, ctx.sources
     problems: list[Problem] = []
     meta = sources["meta"]
-    questions = q.questions
-    by_id: dict[str, Question] = {}
     first_at: dict[str, str] = {}
 
-    # Duplicate ids.
     def seen(kind: str, ident: str, src: LoadedFile, path: tuple[Any, ...], table: dict[str, str]) -> None:
         where = f"{src.file}:{src.line(path)}"
         if ident in table:
@@ -98,7 +114,6 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
         src = sources[d.id]
         for i, qu in enumerate(d.questions):
             seen("question", qu.id, src, ("questions", i, "id"), first_at)
-            by_id.setdefault(qu.id, qu)
             opt_ids: dict[str, str] = {}
             for j, o in enumerate(qu.options):
                 seen("option", o.id, src, ("questions", i, "options", j, "id"), opt_ids)
@@ -111,30 +126,47 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
             problems.append(src.problem(("questions",), Msg.NO_POINTS.format(where=f"domain '{d.id}'")))
     for i, g in enumerate(q.meta.overall.gates):
         seen("gate", g.id, meta, ("overall", "gates", i, "id"), gate_ids)
-    from builder.checks.hazards import check_hazards
-
-    problems += check_hazards(q, sources, action_ids, thorough=thorough)
+    problems += check_hazards(q, sources, action_ids, thorough=ctx.thorough)
     for d in q.domains:
         finding_ids: dict[str, str] = {}
         for i, f in enumerate(d.findings):
             seen("finding", f.id, sources[d.id], ("findings", i, "id"), finding_ids)
-    listed: list[tuple[str, list[str], tuple[str, ...]]] = [
-        ("phase", [p.id for p in q.meta.phases], ("phases",)),
-        ("route", [r.id for r in q.meta.routes.options], ("routes", "options")),
-        ("role", [r.id for r in q.meta.roles.options], ("roles", "options")),
+    listed: list[tuple[str, LoadedFile, list[str], tuple[Any, ...], str | None]] = [
+        ("phase", meta, [p.id for p in q.meta.phases], ("phases",), "id"),
+        ("route", meta, [r.id for r in q.meta.routes.options], ("routes", "options"), "id"),
+        ("role", meta, [r.id for r in q.meta.roles.options], ("roles", "options"), "id"),
+        ("template", sources["catalog"], [t.id for t in q.templates], (), "id"),
+        ("domain", meta, list(q.meta.domains), ("domains",), None),
     ]
-    for kind, ids, base in listed:
+    for kind, src, ids, base, key in listed:
         table: dict[str, str] = {}
         for i, ident in enumerate(ids):
-            seen(kind, ident, meta, (*base, i, "id"), table)
-    tmpl_table: dict[str, str] = {}
-    for i, t in enumerate(q.templates):
-        seen("template", t.id, sources["catalog"], (i, "id"), tmpl_table)
-    dom_table: dict[str, str] = {}
-    for i, did in enumerate(q.meta.domains):
-        seen("domain", did, meta, ("domains", i), dom_table)
+            seen(kind, ident, src, (*base, i, key) if key else (*base, i), table)
+    return problems
 
-    # Domain weights and bands.
+
+def _question_shape(qu: Question, src: LoadedFile, path: tuple[Any, ...], problems: list[Problem]) -> None:
+    where = f"question '{qu.id}'"
+    if qu.type == "text":
+        if qu.options or qu.max_points:
+            problems.append(src.problem((*path, "options"), Msg.TEXT_OPTIONS.format(where=where)))
+        return
+    if not qu.options:
+        problems.append(src.problem(path, Msg.NO_OPTIONS.format(where=where, qtype=qu.type)))
+    if qu.max_points is not None and qu.type != "multi":
+        problems.append(src.problem((*path, "max_points"), Msg.BAD_MAX_POINTS.format(where=where)))
+    if qu.scored:
+        if qu.ask_if is not None and qu.points_when_skipped is None:
+            problems.append(src.problem((*path, "ask_if"), Msg.POINTS_ON_CONDITIONAL.format(where=where)))
+        for j, o in enumerate(qu.options):
+            if o.points is None:
+                problems.append(src.problem((*path, "options", j), Msg.POINTS_MISSING.format(where=where, option=o.id)))
+
+
+def _weights_and_bands(ctx: Context) -> list[Problem]:
+    """Every domain weighted, and nothing else; the amber floor below the green one."""
+    q, meta = ctx.q, ctx.sources["meta"]
+    problems: list[Problem] = []
     weights = q.meta.overall.weights
     if set(weights) != set(q.meta.domains):
         missing = sorted(set(q.meta.domains) - set(weights))
@@ -143,14 +175,20 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
         problems.append(meta.problem(("overall", "weights"), Msg.WEIGHTS.format(problem="; ".join(parts))))
     if q.meta.ratings.amber >= q.meta.ratings.green:
         problems.append(meta.problem(("ratings", "amber"), "ratings: the amber floor must be below the green floor"))
+    return problems
 
-    # References inside conditions, and routing order.
-    index = {qu.id: i for i, qu in enumerate(questions)}
-    phase_ids = [p.id for p in q.meta.phases]
+
+# ------------------------------------------------------------------ references inside conditions
+
+
+def _condition_references(ctx: Context) -> list[Problem]:
+    """Each question a condition tests exists, is not free text, is tested the way its type allows, with its own
+    options; route and role tests only where the plan is known (actions, templates, planning)."""
+    q, by_id = ctx.q, ctx.by_id
+    problems: list[Problem] = []
     route_ids = [r.id for r in q.meta.routes.options]
     role_ids = [r.id for r in q.meta.roles.options]
-    template_ids = [t.id for t in q.templates]
-    for rule in _rules(q, sources):
+    for rule in _rules(q, ctx.sources):
         for qid, opts, op, lpath in question_refs(rule.cond):
             path = (*rule.path, *lpath)
             target = by_id.get(qid)
@@ -177,64 +215,136 @@ def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *,
                 problems.append(rule.source.problem(path, Msg.REF_ROUTE.format(where=rule.where, route=ident, hint=hint(ident, route_ids), options=", ".join(route_ids))))
             elif kind == "role" and ident not in role_ids:
                 problems.append(rule.source.problem(path, Msg.REF_ROLE.format(where=rule.where, role=ident, hint=hint(ident, role_ids), options=", ".join(role_ids))))
-
-    problems += _routing_order(q, sources, index)
-
-    # Other references.
-    for d in q.domains:
-        src = sources[d.id]
-        for i, a in enumerate(d.actions):
-            if a.phase not in phase_ids:
-                problems.append(src.problem(("actions", i, "phase"), Msg.REF_PHASE.format(where=f"action '{a.id}'", phase=a.phase, hint=hint(a.phase, phase_ids), options=", ".join(phase_ids))))
-            if a.source.doc not in q.meta.sources:
-                problems.append(src.problem(("actions", i, "source", "doc"), Msg.REF_SOURCE.format(where=f"action '{a.id}'", source=a.source.doc, hint=hint(a.source.doc, q.meta.sources))))
-    for i, r in enumerate(q.meta.routes.rules):
-        if r.route not in route_ids:
-            problems.append(meta.problem(("routes", "rules", i, "route"), Msg.REF_ROUTE.format(where=f"route rule {i + 1}", route=r.route, hint=hint(r.route, route_ids), options=", ".join(route_ids))))
-    if q.meta.routes.default.route not in route_ids:
-        problems.append(meta.problem(("routes", "default", "route"), Msg.REF_ROUTE.format(where="default route", route=q.meta.routes.default.route, hint=hint(q.meta.routes.default.route, route_ids), options=", ".join(route_ids))))
-    for i, rr in enumerate(q.meta.roles.rules):
-        if rr.role not in role_ids:
-            problems.append(meta.problem(("roles", "rules", i, "role"), Msg.REF_ROLE.format(where=f"role rule {i + 1}", role=rr.role, hint=hint(rr.role, role_ids), options=", ".join(role_ids))))
-    if q.meta.roles.fallback.role not in role_ids:
-        problems.append(meta.problem(("roles", "fallback", "role"), Msg.REF_ROLE.format(where="fallback role", role=q.meta.roles.fallback.role, hint=hint(q.meta.roles.fallback.role, role_ids), options=", ".join(role_ids))))
-    for i, trule in enumerate(q.meta.templates.rules):
-        if trule.template not in template_ids:
-            problems.append(meta.problem(("templates", "rules", i, "template"), Msg.REF_TEMPLATE.format(where=f"template rule {i + 1}", template=trule.template, hint=hint(trule.template, template_ids))))
-    for i, tmpl in enumerate(q.templates):
-        file = project.templates_dir / "policies" / f"{tmpl.id}.html.j2"
-        if not file.exists():
-            problems.append(sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=tmpl.id, file=project.rel(file))))
-    standard_ids = list(q.meta.standards)
-    for sid, std in q.meta.standards.items():
-        if std.source not in q.meta.sources:
-            problems.append(meta.problem(("standards", sid, "source"), Msg.REF_SOURCE.format(where=f"standard '{sid}'", source=std.source, hint=hint(std.source, q.meta.sources))))
-    tagged: list[tuple[LoadedFile, tuple[Any, ...], str, str]] = [(sources[d.id], ("actions", i, "standards", j), f"action '{a.id}'", s) for d in q.domains for i, a in enumerate(d.actions) for j, s in enumerate(a.standards)]
-    tagged += [(sources["catalog"], (i, "standards", j), f"template '{t.id}'", s) for i, t in enumerate(q.templates) for j, s in enumerate(t.standards)]
-    for src, path, where, sid in tagged:
-        if sid not in standard_ids:
-            problems.append(src.problem(path, Msg.REF_STANDARD.format(where=where, standard=sid, hint=hint(sid, standard_ids))))
-
-    problems += _local_terms(q, sources, by_id)
-    problems += _guidance_links(q, sources, project)
-    from builder.checks.templates import check_bindings, check_templates
-
-    problems += check_bindings(q, sources.get("bindings"))
-    problems += check_templates(q, project, sources.get("catalog"))
-    if contract is not None:
-        problems += _contract(q, sources, contract, template_ids)
-    from builder.load.plan_data import check_planning
-
-    problems += check_planning(q, sources)
-    if thorough and not any(p for p in problems if not p.warning):
-        problems += _satisfiability(q, sources)
     return problems
 
 
-def _local_terms(q: Questionnaire, sources: dict[str, LoadedFile], by_id: dict[str, Question]) -> list[Problem]:
-    """questionnaire/local.yaml: each term's question, options and sources exist; every {term} field used is declared."""
-    from builder.core.engine import TERM_FIELD
+def _routing(ctx: Context) -> list[Problem]:
+    return _routing_order(ctx.q, ctx.sources, {qu.id: i for i, qu in enumerate(ctx.q.questions)})
 
+
+# ------------------------------------------------------------------ the reference table
+
+Named = tuple[LoadedFile, tuple[Any, ...], str, str]
+"""Where an id is named: (file, key path, the thing that names it for the message, the id)."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One row of the reference table: where ids of one kind are named, the ids they must be among, and the message."""
+
+    named: Callable[[Questionnaire, dict[str, LoadedFile]], Iterator[Named]]
+    valid: Callable[[Questionnaire], list[str]]
+    message: Msg
+    """Formatted with where, the id under `field`, hint (did you mean) and options (the valid ids)."""
+    field: str
+
+
+def _phases(q: Questionnaire) -> list[str]:
+    return [p.id for p in q.meta.phases]
+
+
+def _routes(q: Questionnaire) -> list[str]:
+    return [r.id for r in q.meta.routes.options]
+
+
+def _roles(q: Questionnaire) -> list[str]:
+    return [r.id for r in q.meta.roles.options]
+
+
+def _templates(q: Questionnaire) -> list[str]:
+    return [t.id for t in q.templates]
+
+
+def _sources(q: Questionnaire) -> list[str]:
+    return list(q.meta.sources)
+
+
+def _standards(q: Questionnaire) -> list[str]:
+    return list(q.meta.standards)
+
+
+def _action_phases(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    return ((s[d.id], ("actions", i, "phase"), f"action '{a.id}'", a.phase) for d in q.domains for i, a in enumerate(d.actions))
+
+
+def _action_sources(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    return ((s[d.id], ("actions", i, "source", "doc"), f"action '{a.id}'", a.source.doc) for d in q.domains for i, a in enumerate(d.actions))
+
+
+def _route_rules(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    yield from ((s["meta"], ("routes", "rules", i, "route"), f"route rule {i + 1}", r.route) for i, r in enumerate(q.meta.routes.rules))
+    yield s["meta"], ("routes", "default", "route"), "default route", q.meta.routes.default.route
+
+
+def _role_rules(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    yield from ((s["meta"], ("roles", "rules", i, "role"), f"role rule {i + 1}", r.role) for i, r in enumerate(q.meta.roles.rules))
+    yield s["meta"], ("roles", "fallback", "role"), "fallback role", q.meta.roles.fallback.role
+
+
+def _template_rules(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    return ((s["meta"], ("templates", "rules", i, "template"), f"template rule {i + 1}", t.template) for i, t in enumerate(q.meta.templates.rules))
+
+
+def _standard_sources(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    return ((s["meta"], ("standards", sid, "source"), f"standard '{sid}'", std.source) for sid, std in q.meta.standards.items())
+
+
+def _tagged_standards(q: Questionnaire, s: dict[str, LoadedFile]) -> Iterator[Named]:
+    yield from ((s[d.id], ("actions", i, "standards", j), f"action '{a.id}'", sid)
+                for d in q.domains for i, a in enumerate(d.actions) for j, sid in enumerate(a.standards))
+    yield from ((s["catalog"], (i, "standards", j), f"template '{t.id}'", sid) for i, t in enumerate(q.templates) for j, sid in enumerate(t.standards))
+
+
+REFERENCES: tuple[Reference, ...] = (
+    Reference(_action_phases, _phases, Msg.REF_PHASE, "phase"),
+    Reference(_action_sources, _sources, Msg.REF_SOURCE, "source"),
+    Reference(_route_rules, _routes, Msg.REF_ROUTE, "route"),
+    Reference(_role_rules, _roles, Msg.REF_ROLE, "role"),
+    Reference(_template_rules, _templates, Msg.REF_TEMPLATE, "template"),
+    Reference(_standard_sources, _sources, Msg.REF_SOURCE, "source"),
+    Reference(_tagged_standards, _standards, Msg.REF_STANDARD, "standard"),
+)
+"""Every plain reference outside conditions: an action's phase and source, the routes, roles and templates the rules
+name, the sources and standards cited. Conditions, the hazard log, the planning files and the templates' own reads
+have steps of their own (below), since each needs more than membership."""
+
+
+def _references(ctx: Context) -> list[Problem]:
+    problems: list[Problem] = []
+    for ref in REFERENCES:
+        valid = ref.valid(ctx.q)
+        for src, path, where, ident in ref.named(ctx.q, ctx.sources):
+            if ident not in valid:
+                problems.append(src.problem(path, ref.message.format(where=where, hint=hint(ident, valid), options=", ".join(valid), **{ref.field: ident})))
+    return problems
+
+
+def _template_files(ctx: Context) -> list[Problem]:
+    """Each template in the catalog has its source file."""
+    problems: list[Problem] = []
+    for i, tmpl in enumerate(ctx.q.templates):
+        file = ctx.project.templates_dir / "policies" / f"{tmpl.id}.html.j2"
+        if not file.exists():
+            problems.append(ctx.sources["catalog"].problem((i, "id"), Msg.REF_TEMPLATE_FILE.format(template=tmpl.id, file=ctx.project.rel(file))))
+    return problems
+
+
+def _template_reads(ctx: Context) -> list[Problem]:
+    """bindings.yaml's ids, and every answer, term and field the templates read."""
+    return check_bindings(ctx.q, ctx.sources.get("bindings")) + check_templates(ctx.q, ctx.project, ctx.sources.get("catalog"))
+
+
+def _contract_ids(ctx: Context) -> list[Problem]:
+    return _contract(ctx.q, ctx.sources, ctx.contract, _templates(ctx.q)) if ctx.contract is not None else []
+
+
+def _planning(ctx: Context) -> list[Problem]:
+    return check_planning(ctx.q, ctx.sources)
+
+
+def _local_terms(ctx: Context) -> list[Problem]:
+    """questionnaire/local.yaml: each term's question, options and sources exist; every {term} field used is declared."""
+    q, sources, by_id = ctx.q, ctx.sources, ctx.by_id
     problems: list[Problem] = []
     terms = q.local.terms
     src = sources.get("local")
@@ -260,28 +370,10 @@ def _local_terms(q: Questionnaire, sources: dict[str, LoadedFile], by_id: dict[s
     texts += [(sources["meta"], ("templates", "rules", i, "reason"), f"template rule {i + 1} ({t.template})", t.reason)
               for i, t in enumerate(q.meta.templates.rules)]
     for tsrc, path, where, text in texts:
-        for field in TERM_FIELD.findall(text):
-            if field not in terms:
-                problems.append(tsrc.problem(path, Msg.REF_TERM.format(where=where, term=field, hint=hint(field, terms))))
+        for name in TERM_FIELD.findall(text):
+            if name not in terms:
+                problems.append(tsrc.problem(path, Msg.REF_TERM.format(where=where, term=name, hint=hint(name, terms))))
     return problems
-
-
-def _question_shape(qu: Question, src: LoadedFile, path: tuple[Any, ...], problems: list[Problem]) -> None:
-    where = f"question '{qu.id}'"
-    if qu.type == "text":
-        if qu.options or qu.max_points:
-            problems.append(src.problem((*path, "options"), Msg.TEXT_OPTIONS.format(where=where)))
-        return
-    if not qu.options:
-        problems.append(src.problem(path, Msg.NO_OPTIONS.format(where=where, qtype=qu.type)))
-    if qu.max_points is not None and qu.type != "multi":
-        problems.append(src.problem((*path, "max_points"), Msg.BAD_MAX_POINTS.format(where=where)))
-    if qu.scored:
-        if qu.ask_if is not None and qu.points_when_skipped is None:
-            problems.append(src.problem((*path, "ask_if"), Msg.POINTS_ON_CONDITIONAL.format(where=where)))
-        for j, o in enumerate(qu.options):
-            if o.points is None:
-                problems.append(src.problem((*path, "options", j), Msg.POINTS_MISSING.format(where=where, option=o.id)))
 
 
 def _routing_order(q: Questionnaire, sources: dict[str, LoadedFile], index: dict[str, int]) -> list[Problem]:
@@ -382,7 +474,9 @@ def guidance_target(project: Project, link: str) -> tuple[Path, str | None]:
     return project.guidance_dir / page, (anchor or None)
 
 
-def _guidance_links(q: Questionnaire, sources: dict[str, LoadedFile], project: Project) -> list[Problem]:
+def _guidance_links(ctx: Context) -> list[Problem]:
+    """Every guidance link lands on a page, and on an anchor that page defines."""
+    q, sources, project = ctx.q, ctx.sources, ctx.project
     problems: list[Problem] = []
     cache: dict[Path, set[str]] = {}
     pages = sorted(str(p.relative_to(project.guidance_dir)) for p in project.guidance_dir.rglob("*.md")) if project.guidance_dir.exists() else []
@@ -443,82 +537,6 @@ def _contract(q: Questionnaire, sources: dict[str, LoadedFile], contract: Contra
 # ------------------------------------------------------------------ satisfiability
 
 
-def _domain_values(qu: Question, referenced: set[str]) -> list[Value]:
-    """The answers that can make a difference to conditions mentioning `referenced` options."""
-    values: list[Value] = []
-    if qu.type == "single":
-        values = [o.id for o in qu.options]
-    elif qu.type == "multi":
-        refs = [o for o in qu.options if o.id in referenced]
-        others = [o for o in qu.options if o.id not in referenced and not o.exclusive]
-        for r in range(len(refs) + 1):
-            for combo in itertools.combinations(refs, r):
-                if any(o.exclusive for o in combo) and len(combo) > 1:
-                    continue
-                ids = [o.id for o in combo]
-                if not ids:
-                    if not others:
-                        continue
-                    ids = [others[0].id]
-                values.append(ids)
-    if qu.ask_if is not None:
-        values.append(SKIPPED)
-    return values
-
-
-def witness(q: Questionnaire, cond: Condition, plan_ops: bool = False) -> dict[str, Value] | None:
-    """An answer assignment under which `cond` holds on a consistent path, or None if none exists.
-
-    Only the questions `cond` depends on (through ask_if, transitively) are enumerated, and
-    for multiple choice only the options any of those conditions mention.
-    """
-    questions = {qu.id: qu for qu in q.questions}
-    order = {qu.id: i for i, qu in enumerate(q.questions)}
-    needed: set[str] = set()
-    mentioned: dict[str, set[str]] = {}
-    todo = [cond]
-    while todo:
-        c = todo.pop()
-        for qid, opts, _op, _p in question_refs(c):
-            mentioned.setdefault(qid, set()).update(opts)
-            if qid not in needed and qid in questions:
-                needed.add(qid)
-                if questions[qid].ask_if is not None:
-                    todo.append(questions[qid].ask_if)  # type: ignore[arg-type]
-    var_ids = sorted(needed, key=order.__getitem__)
-    domains = [_domain_values(questions[v], mentioned.get(v, set())) for v in var_ids]
-    routes: list[str | None] = [r.id for r in q.meta.routes.options] if plan_ops else [None]
-    role_sets: list[list[str]] = [[]]
-    if plan_ops:
-        ids = [r.id for r in q.meta.roles.options]
-        role_sets = [list(c) for n in range(len(ids) + 1) for c in itertools.combinations(ids, n)]
-    total = len(routes) * len(role_sets)
-    for dv in domains:
-        total *= max(len(dv), 1)
-    if total > ENUMERATION_LIMIT:
-        return {}
-    for combo in itertools.product(*domains):
-        values = dict(zip(var_ids, combo))
-        if not _consistent(values, var_ids, questions):
-            continue
-        for route in routes:
-            for roles in role_sets:
-                if evaluate(cond, values, route, roles) is True:
-                    return values
-    return None
-
-
-def _consistent(values: dict[str, Value], var_ids: list[str], questions: dict[str, Question]) -> bool:
-    for v in var_ids:
-        cond = questions[v].ask_if
-        if cond is None:
-            continue
-        shown = evaluate(cond, values)
-        if (values[v] is SKIPPED) == (shown is True):
-            return False
-    return True
-
-
 def _satisfiability(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Problem]:
     problems: list[Problem] = []
     for rule in _rules(q, sources):
@@ -529,3 +547,8 @@ def _satisfiability(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pr
                    if rule.kind == "ask_if" else Msg.NEVER_FIRES.format(where=rule.where))
             problems.append(rule.source.problem(rule.path, msg))
     return problems
+
+
+STEPS: tuple[Callable[[Context], list[Problem]], ...] = (_unique_ids, _weights_and_bands, _condition_references, _routing, _references, _template_files, _local_terms,
+         _guidance_links, _template_reads, _contract_ids, _planning)
+"""The steps of `check`, in order: the problems come out in this order, each step's in file order."""

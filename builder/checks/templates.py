@@ -13,6 +13,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from builder.core.bindings import NationBinding, NetworkBinding
 from builder.core.errors import Msg, Problem, ReadinessError, hint
 from builder.core.schema import Questionnaire
 from builder.load.gate import read_text
@@ -63,10 +64,11 @@ def check_bindings(q: Questionnaire, src: LoadedFile | None) -> list[Problem]:
             options(("partner", "phrases"), b.partner.question, list(b.partner.phrases))
         if b.partner.name_question:
             question(("partner", "name_question"), b.partner.name_question, ("text",))
-    if b.regional_network is not None and question(("regional_network", "question"), b.regional_network.question, ("single",)):
-        options(("regional_network", "interested"), b.regional_network.question, b.regional_network.interested)
-    if b.nation is not None and question(("nation", "question"), b.nation.question, ("single",)):
-        options(("nation", "nations"), b.nation.question, list(b.nation.nations))
+    for key, binding in b:  # each binding's key in bindings.yaml comes from the model, so no question id is written here
+        if isinstance(binding, NetworkBinding) and question((key, "question"), binding.question, ("single",)):
+            options((key, "interested"), binding.question, binding.interested)
+        elif isinstance(binding, NationBinding) and question((key, "question"), binding.question, ("single",)):
+            options((key, "nations"), binding.question, list(binding.nations))
     if b.partnership_split is not None:
         route_ids = [r.id for r in q.meta.routes.options]
         for key in ("own_routes", "hub_routes"):

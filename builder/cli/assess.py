@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from builder.core.answers import Answer, AnswerFile, dump_answers, load_answers
+from builder.core.answers import Answer, AnswerFile, dump_answers
 from builder.core.engine import walk
 from builder.core.schema import Question, Questionnaire
 from builder.core.text import terminal, unsafe_char
+from builder.load.answers import load_answers
 from builder.output.fileio import atomic_write
 
 HELP_LINE = "Enter {choice}, or: b = back, s = skip for now, n = add a note, q = save and quit"

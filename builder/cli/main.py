@@ -138,7 +138,7 @@ def this_run(root: Path, inputs: Any = ()) -> None:
 
 def questionnaire_of(root: Path) -> Questionnaire:
     """The project's questionnaire with its templates' bindings and planning files; ProjectError (exit 1) when broken."""
-    from builder.load.pipeline import load_project
+    from builder.checks.pipeline import load_project
 
     return load_project(Project(root))
 
@@ -160,7 +160,7 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(root: Path, strict: bool) -> None:
     """Validate the questionnaire: shape, ids, references, routing, reachability."""
-    from builder.load.project import load_checked
+    from builder.checks.project import load_checked
 
     try:
         q, warnings = load_checked(Project(root))
@@ -177,7 +177,7 @@ def check(root: Path, strict: bool) -> None:
 
 
 def _plan_for(root: Path, answers: Path, strict: bool) -> Any:
-    from builder.load.pipeline import plan_for
+    from builder.checks.pipeline import plan_for
 
     clinic = plan_for(Project(root), answers, strict)
     report(clinic.warnings)
@@ -225,8 +225,8 @@ def plan(root: Path, answers: Path, fmt: str, output: Path | None, strict: bool)
               help="Save answers here (default: the --resume file, or answers.yaml).")
 def assess(root: Path, resume: Path | None, output: Path | None) -> None:
     """Answer the questionnaire in the terminal; the file is saved after every answer."""
+    from builder.checks.pipeline import load_project as load
     from builder.cli.assess import run_assessment
-    from builder.load.pipeline import load_project as load
     from builder.output.fileio import check_output_file
 
     this_run(root)  # saving back over --resume is the point
@@ -307,7 +307,7 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
     """Write every template (PDF and DOCX): blank, with the paper questionnaire, or tailored with --answers."""
     _needs("templates", docx)
-    from builder.load.pipeline import load_project as load
+    from builder.checks.pipeline import load_project as load
     from builder.output.pack import QUESTIONNAIRE
 
     this_run(root, [answers] if answers is not None else [])
@@ -400,7 +400,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output (required for xlsform).")
 def export(root: Path, fmt: str, output: Path | None) -> None:
     """Export the validated questionnaire: JSON for the wizard, an XLSForm workbook, or a FHIR R4 Questionnaire."""
-    from builder.load.pipeline import load_project as load
+    from builder.checks.pipeline import load_project as load
     from builder.output.export import questionnaire_json
 
     this_run(root)
@@ -441,8 +441,8 @@ def import_(root: Path, exports: tuple[Path, ...], out: Path) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
 def schema(root: Path, output: Path | None) -> None:
     """The JSON Schema of this questionnaire's answer files (for editors: the examples name it in their first line)."""
+    from builder.checks.pipeline import load_project as load
     from builder.core.answer_schema import answer_schema_json
-    from builder.load.pipeline import load_project as load
 
     _emit(answer_schema_json(load(Project(root))), output, root)
 
@@ -578,8 +578,8 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -> None:
     """Compare two assessments of one clinic: per-domain change, must-haves met since, actions done, new gaps."""
-    from builder.core.answers import load_answers
     from builder.core.review import clinic_key, comparison
+    from builder.load.answers import load_answers
     from builder.output.fileio import canonical_json
     from builder.render.review import compare_outputs, compare_text
     from builder.render.tools import require_extra

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
+from builder.core.budget import parse_assumptions, plain
 from builder.core.contract import ANSWER_FILE_VERSION
 from builder.core.errors import Msg, Problem, ReadinessError, hint, quote
 from builder.core.limits import MAX_NAME, MAX_NOTE
+from builder.core.parse import LoadedFile, parse_json, parse_yaml
 from builder.core.schema import Question, Questionnaire
 from builder.core.text import unsafe_char
-from builder.load.sources import LoadedFile, load, parse_json, parse_yaml
 
 TOP_KEYS = ("version", "questionnaire_version", "assessed_on", "respondent_role", "respondent", "clinic", "answers", "assumptions")
 CLINIC_KEYS = ("name", "organisation", "id", "area")
@@ -23,6 +24,9 @@ RESPONDENT_KEYS = ("name", "role")
 ANSWER_KEYS = ("answer", "note")
 FIRST_YEAR, LAST_YEAR = 2000, 2199
 """Assessment dates outside these years are typing mistakes (and would overflow review dates)."""
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""The one way an answer file writes a date, in both engines: YYYY-MM-DD, and a real day. Python's date.fromisoformat
+also takes 20261102 and ISO week dates (2026-W45-5); the browser would have to port that quirk, so neither takes them."""
 FUTURE_SLACK = dt.timedelta(days=1)
 """An assessment date may be at most this far after today (the machine's clock): a day for time zones; any later
 date is refused, so a file cannot make itself a clinic's latest round by claiming a date to come."""
@@ -72,8 +76,6 @@ def parse_answers(src: LoadedFile, q: Questionnaire) -> AnswerFile:
     respondent_name, respondent_role = reader.respondent(data.get("respondent"))
     role = role if role is not None else respondent_role
     answers = reader.answers(data.get("answers"), q)
-    from builder.core.budget import parse_assumptions
-
     assumptions = parse_assumptions(src, data.get("assumptions"), q.planning.costs if q.planning else None, reader.problems)
     if reader.problems:
         raise ReadinessError(reader.problems)
@@ -150,6 +152,8 @@ class _Reader:
         assessed = self.text_field(data, "assessed_on", ("assessed_on",))
         if assessed is not None:
             try:
+                if not DATE.fullmatch(assessed):
+                    raise ValueError(assessed)
                 day = dt.date.fromisoformat(assessed)
             except ValueError:
                 self.add(("assessed_on",), Msg.BAD_DATE.format(key="assessed_on"))
@@ -306,11 +310,6 @@ class _Reader:
         return Answer([o for o in options if o in chosen], note)
 
 
-def load_answers(path: Path, q: Questionnaire, display: str | None = None) -> tuple[AnswerFile, LoadedFile]:
-    src = load(path, display or str(path))
-    return parse_answers(src, q), src
-
-
 def parse_answers_text(text: str, q: Questionnaire, file: str = "<answers>", json_format: bool = False) -> AnswerFile:
     src = parse_json(text, file) if json_format else parse_yaml(text, file)
     return parse_answers(src, q)
@@ -341,8 +340,6 @@ def dump_answers(af: AnswerFile, q: Questionnaire) -> str:
         answers[qu.id] = {"answer": a.value, "note": a.note} if a.note else a.value
     doc["answers"] = answers
     if af.assumptions:
-        from builder.core.budget import plain
-
         doc["assumptions"] = {k: float(plain(v)) if "." in plain(v) else int(plain(v)) for k, v in af.assumptions.items()}
     header = f"# Peer support readiness answers: {q.meta.title} {q.meta.version}\n"
     return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 
 from builder.core.conditions import Value, evaluate
 from builder.core.errors import Msg, Problem, hint
+from builder.core.parse import LoadedFile
 from builder.core.schema import AssumptionCase, CostLine, Costs, Figure, Questionnaire
-from builder.load.sources import LoadedFile
 
 
 def hundredths(value: float) -> int:

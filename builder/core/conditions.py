@@ -6,6 +6,7 @@ Rules fire and questions are asked only on True. engine.js implements the same t
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, RouteIs
@@ -30,17 +31,18 @@ Test = Callable[[Mapping[str, Value], "str | None", Sequence[str]], "bool | None
 """A compiled condition: (values, route, roles) -> True, False or None."""
 
 _TESTS: dict[int, Test] = {}
-"""id(condition) -> its compiled test. Conditions are frozen models, so a compiled test never goes stale."""
-_HELD: list[Condition] = []
-"""Every condition compiled, kept alive so that its id is never given to another object."""
+"""id(condition) -> its compiled test, for as long as the condition lives. Conditions are frozen models, so a test
+never goes stale; an entry is dropped when its condition is collected (weakref.finalize, which runs before the id can
+be given to another object), so the cache holds no questionnaire alive and a hit is always this condition's test."""
 
 
 def evaluate(cond: Condition, values: Mapping[str, Value], route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
     """Evaluate `cond` over the answers in `values` (missing ids count as unknown)."""
-    test = _TESTS.get(id(cond))
-    if test is None:  # an id is never reused while its condition is held in _HELD, so a hit is this condition's test
-        test = _TESTS[id(cond)] = compile_condition(cond)
-        _HELD.append(cond)
+    key = id(cond)
+    test = _TESTS.get(key)
+    if test is None:
+        test = _TESTS[key] = compile_condition(cond)
+        weakref.finalize(cond, _TESTS.pop, key, None)
     return test(values, route, roles)
 
 
@@ -78,7 +80,7 @@ def compile_condition(cond: Condition) -> Test:
     if isinstance(cond, HasRole):
         wanted_role = cond.role
         return lambda values, route, roles: wanted_role in roles
-    qid, options = _leaf(cond)
+    qid, options = tested(cond)
     wanted = frozenset(options)
     if isinstance(cond, (Equals, In)):
         def single(values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool | None:
@@ -112,7 +114,11 @@ def compile_condition(cond: Condition) -> Test:
     return multiple
 
 
-def _leaf(cond: Condition) -> tuple[str, list[str]]:
+def question_test(cond: Condition) -> tuple[str, list[str]] | None:
+    """(question id, option ids) of a question test (equals, in, includes, includes_any), or None for anything else.
+
+    The one place a condition is unpacked: the engine, the wording, the paper, the logic map and the XLSForm and FHIR
+    exports all read a test's question and options through it."""
     if isinstance(cond, Equals):
         return cond.equals[0], [cond.equals[1]]
     if isinstance(cond, In):
@@ -121,7 +127,15 @@ def _leaf(cond: Condition) -> tuple[str, list[str]]:
         return cond.includes[0], [cond.includes[1]]
     if isinstance(cond, IncludesAny):
         return cond.includes_any[0], list(cond.includes_any[1])
-    raise TypeError(f"not a question test: {cond!r}")
+    return None
+
+
+def tested(cond: Condition) -> tuple[str, list[str]]:
+    """question_test for a condition known to be a question test."""
+    parts = question_test(cond)
+    if parts is None:
+        raise TypeError(f"not a question test: {cond!r}")
+    return parts
 
 
 def leaves(cond: Condition | None, path: tuple[str | int, ...] = ()) -> Iterator[tuple[Condition, tuple[str | int, ...]]]:
@@ -148,7 +162,7 @@ def question_refs(cond: Condition | None) -> list[tuple[str, list[str], str, tup
     out = []
     for leaf, path in leaves(cond):
         if isinstance(leaf, (Equals, In, Includes, IncludesAny)):
-            qid, opts = _leaf(leaf)
+            qid, opts = tested(leaf)
             op = _OP_NAMES[type(leaf).__name__]
             out.append((qid, opts, op, path))
     return out

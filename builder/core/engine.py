@@ -102,7 +102,7 @@ def _cap(rating: str, cap: str) -> str:
     return cap if RANK[cap] < RANK[rating] else rating
 
 
-def _round_pct(earned: int, total: int) -> int:
+def round_pct(earned: int, total: int) -> int:
     """100 * earned / total, rounded half up, in integers (identical in JavaScript)."""
     return (200 * earned + total) // (2 * total)
 
@@ -243,7 +243,7 @@ def readiness(ctx: Context) -> dict[str, Any]:
             max_total += counted[1]
             if ctx.words:
                 lines.append(counted[2])
-        score = _round_pct(earned_total, max_total) if max_total else 0
+        score = round_pct(earned_total, max_total) if max_total else 0
         rating = _band(score, q)
         reasons = [fill(meta.messages.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)] if ctx.words else []
         rating = _apply_gates(ctx, d.gates, rating, reasons)
@@ -285,7 +285,7 @@ def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[
     weights = meta.overall.weights
     weighted = sum(domains[did]["score"] * weights[did] for did in meta.domains)
     total_weight = sum(weights[did] for did in meta.domains)
-    score = _round_pct(weighted, 100 * total_weight)
+    score = round_pct(weighted, 100 * total_weight)
     rating = _band(score, q)
     reasons = [fill(msgs.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)]
     rating = _apply_gates(ctx, meta.overall.gates, rating, reasons)

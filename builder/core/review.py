@@ -355,7 +355,7 @@ def partnership_facts(q: Questionnaire, answers: dict[str, Any], route: str) -> 
     hub = (b.partnership_split is not None and route in b.partnership_split.hub_routes) or \
         (net is not None and answers.get(net.question) in net.interested)
     return {"partnered": partnered, "no_partner": b.partner is not None and kind in b.partner.no_partner,
-            "partner_name": name if isinstance(name, str) else None, "hub_candidate": hub}
+            "partner": name if isinstance(name, str) else None, "hub_candidate": hub}
 
 
 # ---------------------------------------------------------------- combining raters
@@ -737,7 +737,7 @@ def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for area in sorted(areas, key=str.casefold):
         group = sorted(areas[area], key=lambda c: c["name"].casefold())
-        with_partner = [{"clinic": c["name"], "partner": c["partner_name"]} for c in group if c["partnered"]]
+        with_partner = [{"clinic": c["name"], "partner": c["partner"]} for c in group if c["partnered"]]
         without = [c["name"] for c in group if c["no_partner"]]
         hub = [c["name"] for c in group if c["hub_candidate"]]
         if (with_partner and without) or len(hub) >= 2:

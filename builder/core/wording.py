@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from builder.core.conditions import question_test
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 
 Leaf = Callable[[Condition, bool, Questionnaire], "str | None"]
@@ -32,22 +33,9 @@ def option_label(q: Questionnaire, qid: str, oid: str) -> str:
     return f"“{opt.label}”" if opt else oid
 
 
-def leaf_parts(leaf: Condition) -> tuple[str, list[str]] | None:
-    """(question id, option ids) of a question test, or None for anything else."""
-    if isinstance(leaf, Equals):
-        return leaf.equals[0], [leaf.equals[1]]
-    if isinstance(leaf, In):
-        return leaf.in_[0], list(leaf.in_[1])
-    if isinstance(leaf, Includes):
-        return leaf.includes[0], [leaf.includes[1]]
-    if isinstance(leaf, IncludesAny):
-        return leaf.includes_any[0], list(leaf.includes_any[1])
-    return None
-
-
 def _plain_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None:
     """'Room is “No space at the moment”', by question title."""
-    parts = leaf_parts(leaf)
+    parts = question_test(leaf)
     if parts is None:
         return None
     qid, opts = parts
@@ -91,19 +79,14 @@ def edge_label(cond: Condition | None) -> str:
     """A short label for a routing edge, with option ids: 'not none', 'shared room'."""
     if cond is None:
         return ""
-    words = lambda ids: " or ".join(i.replace("_", " ") for i in ids)  # noqa: E731
     if isinstance(cond, Not):
         return "not " + edge_label(cond.not_)
-    if isinstance(cond, Equals):
-        return words([cond.equals[1]])
-    if isinstance(cond, In):
-        return words(cond.in_[1])
-    if isinstance(cond, Includes):
-        return "has " + words([cond.includes[1]])
-    if isinstance(cond, IncludesAny):
-        return "has " + words(cond.includes_any[1])
     if isinstance(cond, All):
         return " and ".join(edge_label(c) for c in cond.all)
     if isinstance(cond, AnyOf):
         return " or ".join(edge_label(c) for c in cond.any_)
-    return ""
+    parts = question_test(cond)
+    if parts is None:
+        return ""
+    words = " or ".join(i.replace("_", " ") for i in parts[1])
+    return "has " + words if isinstance(cond, (Includes, IncludesAny)) else words

@@ -15,13 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from builder.checks.project import load_questionnaire
 from builder.checks.questionnaire import witness
 from builder.core.answer_schema import ANSWERS_SCHEMA, answer_schema_json
-from builder.core.answers import Answer, AnswerFile, load_answers
+from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, leaves, question_refs
 from builder.core.engine import evaluate_plan
 from builder.core.schema import All, Condition, Hazard, Not, Questionnaire
-from builder.load.project import ROOT, load_questionnaire
+from builder.load.answers import load_answers
+from builder.load.project import ROOT
 from builder.output.export import questionnaire_json
 from builder.output.fileio import atomic_write, canonical_json
 from builder.render.markdown import plan_markdown

@@ -1,128 +1,29 @@
 """Load the questionnaire from questionnaire/ and templates/catalog.yaml into validated models.
 
-Shape errors are collected from every file and raised together, each with its file:line;
-cross-reference checks (checks.py) run only once the shape is valid.
+Shape errors are collected from every file and raised together, each with its file:line. The
+cross-reference checks run on the result, a layer above (builder/checks/project.py's load_checked):
+loading never imports the checks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, hint
+from builder.core.bindings import Bindings
+from builder.core.contract import Contract
+from builder.core.errors import Msg, Problem, ProjectError, ReadinessError
 from builder.core.hazards import derive_go_live
 from builder.core.limits import MAX_CONDITION_DEPTH
-from builder.core.schema import OPERATORS, Catalog, Domain, HazardLog, Meta, Questionnaire
+from builder.core.schema import OPERATORS, Catalog, Domain, HazardLog, Local, Meta, Questionnaire
+from builder.load.paths import ROOT, Project
+from builder.load.plan_data import FILES as PLANNING_FILES
+from builder.load.plan_data import load_planning
 from builder.load.sources import LoadedFile, expand_shared_rules, load
+from builder.load.validate import M, validate
 
-M = TypeVar("M", bound=BaseModel)
-
-from builder.load.paths import ROOT, Project  # noqa: E402  (re-exported: callers import them from here too)
-
-__all__ = ["ROOT", "Project", "load_questionnaire", "load_checked"]
-
-
-PLANNING_LISTS = {"assumptions": "assumption", "lines": "cost line", "risks": "risk", "indicators": "indicator", "hazards": "hazard"}
-"""Lists in the planning files and the hazard log whose items are named by id in error messages."""
-
-
-def describe(data: Any, loc: tuple[Any, ...]) -> str:
-    """A readable place for a validation error: "question 'space_times': options.1.label"."""
-    names: list[str] = []
-    rest: list[str] = []
-    node = data
-    i = 0
-    while i < len(loc):
-        key = loc[i]
-        if key in ("questions", "actions", "gates", "options", "rules", "templates", "phases", *PLANNING_LISTS) and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            try:
-                item = node[key][loc[i + 1]]
-            except (KeyError, IndexError, TypeError):
-                item = None
-            label = {"questions": "question", "actions": "action", "gates": "gate", "options": "option",
-                     "rules": "rule", "templates": "template", "phases": "phase", **PLANNING_LISTS}[key]
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                names.append(f"{label} '{item['id']}'")
-            else:
-                names.append(f"{key}[{loc[i + 1]}]")
-            rest = []
-            node = item
-            i += 2
-            continue
-        rest.append(str(key))
-        try:
-            node = node[key]
-        except (KeyError, IndexError, TypeError):
-            node = None
-        i += 1
-    where = " ".join(names)
-    field = ".".join(rest)
-    return ": ".join(p for p in (where, field) if p) or "top level"
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Drop the union tags pydantic adds inside conditions ('not', 'not' -> 'not')."""
-    out: list[Any] = []
-    for part in loc:
-        if out and part == out[-1] and part in OPERATORS:
-            continue
-        if isinstance(part, str) and part.startswith("function-"):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _message(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
-    kind = err["type"]
-    field = loc[-1] if loc else ""
-    if kind == "missing":
-        return f"missing '{field}'; add it"
-    if kind == "extra_forbidden":
-        return f"unknown key '{field}'; remove it or check its spelling"
-    if kind in ("string_type",) and isinstance(err.get("input"), bool):
-        return "expected text, got true/false; put the value in quotes"
-    if kind == "string_pattern_mismatch":
-        return f"'{err.get('input')}' is not a valid id; use lower_snake_case letters, digits and _"
-    if kind == "literal_error":
-        return f"{err['msg'].lower()}, not {err.get('input')!r}"
-    return err["msg"][0].lower() + err["msg"][1:]
-
-
-def validate(model: type[M], source: LoadedFile, wrap: str | None = None) -> tuple[M | None, list[Problem]]:
-    """Validate `source.data` against `model`; map each error back to its YAML line."""
-    data = {wrap: source.data} if wrap else source.data
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = _clean_loc(tuple(err["loc"]))
-            if wrap:
-                loc = loc[1:]
-            # An unknown key's line is its own; a missing key's is its parent's.
-            msg = _message(dict(err), loc)
-            if err["type"] == "extra_forbidden":
-                siblings = model_fields_for(model, loc[:-1], data if not wrap else data[wrap])
-                msg = f"unknown key '{loc[-1]}'{hint(str(loc[-1]), siblings)}; remove it or check its spelling"
-            keyed = err["type"] in ("missing", "extra_forbidden")
-            where = describe(source.data, loc[:-1] if keyed and loc else loc)
-            problems.append(source.problem(loc, Msg.SCHEMA.format(where=where, problem=msg)))
-        return None, problems
-
-
-def model_fields_for(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> list[str]:
-    """Best-effort field names at `loc`, for 'did you mean' hints on unknown keys."""
-    from builder.core.schema import Action, Gate, Option, Question  # local: only for hints
-
-    last_list = next((p for p in reversed(loc) if isinstance(p, str) and not isinstance(p, int)), None)
-    guess: dict[str | None, type[BaseModel]] = {"questions": Question, "options": Option, "actions": Action, "gates": Gate}
-    target = guess.get(last_list, model) if loc else model
-    names = []
-    for name, info in target.model_fields.items():
-        names.append(info.alias or name)
-    return names
+__all__ = ["ROOT", "Project", "Unchecked", "load_unchecked"]
 
 
 def _deep_conditions(src: LoadedFile) -> list[Problem]:
@@ -172,28 +73,27 @@ def _optional(project: Project, path: Path, model: type[M], key: str, sources: d
     return value
 
 
-def load_questionnaire(project: Project | None = None, *, thorough: bool = True) -> Questionnaire:
-    """Load and check every file; raise ReadinessError listing every error found."""
-    return load_checked(project, thorough=thorough)[0]
+@dataclass
+class Unchecked:
+    """A shape-valid questionnaire, before its cross-references are checked, with the files it came from."""
+
+    questionnaire: Questionnaire
+    sources: dict[str, LoadedFile]
+    """Each file's loaded data and lines, by key: 'meta', 'catalog', each domain id, 'bindings', 'local', the planning stems…"""
+    contract: Contract | None
 
 
-def load_checked(project: Project | None = None, *, thorough: bool = True) -> tuple[Questionnaire, list[Problem]]:
-    """Load and check every file: the questionnaire plus its warnings, or ProjectError (exit 1: our data).
-
-    thorough=False skips the reachability search, which only `readiness check`, the
-    site build and the tests need: plans are still built from a fully cross-checked model.
-    """
+def load_unchecked(project: Project | None = None) -> Unchecked:
+    """Load and validate the shape of every file, or raise ProjectError (exit 1: our data) listing every error found."""
     try:
-        return _load_checked(project or Project(), thorough)
+        return _load(project or Project())
     except ProjectError:
         raise
     except ReadinessError as exc:  # a questionnaire file that cannot even be read is still our data
         raise ProjectError(exc.problems) from None
 
 
-def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list[Problem]]:
-    from builder.checks.questionnaire import check  # cross-references need the validated model
-
+def _load(project: Project) -> Unchecked:
     problems: list[Problem] = []
 
     meta_path = project.questionnaire_dir / "questionnaire.yaml"
@@ -237,17 +137,9 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
             if domain.id != did:
                 problems.append(src.problem(("id",), Msg.DOMAIN_ID_MISMATCH.format(expected=did, actual=domain.id)))
             domains.append(domain)
-    from builder.core.bindings import Bindings
-    from builder.core.contract import Contract
-
     bindings = _optional(project, project.templates_dir / "bindings.yaml", Bindings, "bindings", sources, problems)
     contract = _optional(project, project.questionnaire_dir / "contract.yaml", Contract, "contract", sources, problems)
-    from builder.core.schema import Local
-
     local = _optional(project, project.questionnaire_dir / "local.yaml", Local, "local", sources, problems)
-    from builder.load.plan_data import FILES as PLANNING_FILES
-    from builder.load.plan_data import load_planning
-
     hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems)
     planning, planning_sources, errs = load_planning(project, rules)
     problems += errs
@@ -263,8 +155,4 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     meta = meta.model_copy(update={"go_live": derive_go_live(hazards)})
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, hazards=hazards,
                                   bindings=bindings or Bindings(), local=local or Local())
-    found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
-    errors = [p for p in found if not p.warning]
-    if errors:
-        raise ProjectError(errors)
-    return questionnaire, [p for p in found if p.warning]
+    return Unchecked(questionnaire, sources, contract)

@@ -127,7 +127,7 @@ def project_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _digest(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str:
+def digest_files(paths: Iterable[Path], root: Path, extra: Iterable[str] = ()) -> str:
     h = hashlib.sha256()
     for item in extra:
         h.update(item.encode())
@@ -176,22 +176,22 @@ def _renderer_digest(templates_dir: Path, files: tuple[tuple[str, int, int], ...
             versions.append(f"{lib} {version(lib)}")
         except PackageNotFoundError:  # pragma: no cover - versions only sharpen the key
             pass
-    return _digest([Path(f[0]) for f in files], templates_dir, versions) + _digest([Path(c[0]) for c in code], CODE)
+    return digest_files([Path(f[0]) for f in files], templates_dir, versions) + digest_files([Path(c[0]) for c in code], CODE)
 
 
 def document_digest(project: Project) -> str:
     """The per-document key's salt: the renderer (above) and the questionnaire, whose titles, labels and route
     summaries a document's text is made from (a questionnaire edit must rebuild every cached document)."""
     files = sorted(project.questionnaire_dir.glob("*.yaml"))
-    return renderer_digest(project.templates_dir) + _digest(files, project.questionnaire_dir)
+    return renderer_digest(project.templates_dir) + digest_files(files, project.questionnaire_dir)
 
 
 def pack_digest(project: Project, plan_json: str, options: str) -> str:
     """The whole-pack key: the validated plan, the questionnaire, all code, the renderer, the options."""
     files = sorted(project.questionnaire_dir.glob("*.yaml"))
     code = sorted(CODE.rglob("*.py"))
-    return _digest(files, project.root, [options, hashlib.sha256(plan_json.encode()).hexdigest(),
-                                         renderer_digest(project.templates_dir), _digest(code, CODE.parent)])
+    return digest_files(files, project.root, [options, hashlib.sha256(plan_json.encode()).hexdigest(),
+                                         renderer_digest(project.templates_dir), digest_files(code, CODE.parent)])
 
 
 # ------------------------------------------------------------------ whole packs

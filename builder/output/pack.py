@@ -91,7 +91,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "weakest": [{"title": r[d]["title"], "score": r[d]["score"], "rating": r[d]["rating"]} for d in weakest],
         "policy_rows": policy_rows,
         "split": _split(q, plan, partner),
-        "partner_name": partner["name"],
+        "partner": partner,
         # The plan's one review date (the engine's, as plan.md and the wizard show it), not a policy document's yearly one.
         "review_date": en_gb_date(plan.get("review_date")),
         "golive": golive,
@@ -112,8 +112,8 @@ QUESTIONNAIRE = "questionnaire"
 
 def questionnaire_html(q: Questionnaire, templates_dir: Path, *, link_stylesheet: bool = True) -> str:
     """The printable questionnaire, routing written out as 'Answer only if ...'."""
-    from builder.output.toolkit import paper_context
     from builder.render.documents import document_context, environment
+    from builder.render.paper import paper_context
 
     context = document_context(q, q.templates[0].id, None, link_stylesheet=link_stylesheet)
     context["doc"] = {**context["doc"], "id": QUESTIONNAIRE, "title": "Peer support readiness questionnaire", "version": q.meta.version}
@@ -257,7 +257,7 @@ def build_pack(
 
     jobs = [("pdf", name, html) for name, html in todo_pdf] + [("docx", name, html) for name, html in html_for_docx.items()]
     if jobs:
-        from builder.render.pdf import render_many
+        from builder.output.rendering import render_many
 
         pending = {name: sum(1 for j in jobs if j[1] == name) for _, name, _ in jobs}
 

@@ -145,7 +145,7 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
 def _open_formats(q: Questionnaire, example: Path | None) -> dict[str, str | bytes]:
     """The questionnaire as an XLSForm and a FHIR Questionnaire, and the example's answers as a QuestionnaireResponse
     (guidance/open-formats.md links them). A ReadinessError when the extra is missing or a condition cannot be carried."""
-    from builder.core.answers import load_answers
+    from builder.load.answers import load_answers
     from builder.output.formats import OPEN_FORMATS, fhir_questionnaire_json, fhir_response_json, workbook_for
 
     if q.meta.formats is None:
@@ -158,8 +158,8 @@ def _open_formats(q: Questionnaire, example: Path | None) -> dict[str, str | byt
 
 def _downloads(project: Project, q: Questionnaire, example: Path | None) -> tuple[dict[str, bytes], str | None]:
     """Blank templates (PDF, DOCX), an example plan and the toolkit book, rendered through the content-keyed cache."""
-    from builder.core.answers import load_answers
     from builder.core.engine import evaluate_plan
+    from builder.load.answers import load_answers
     from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
     from builder.output.toolkit import build_book
 

@@ -18,6 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from builder.load.paths import Project
 from builder.output.fileio import atomic_write
+from builder.output.pack import QUESTIONNAIRE, Cache, build_pack, plan_html
+from builder.render.paper import (  # noqa: F401  (re-exported: the sheet's rules were built here before)
+    UNKNOWN_GO_LIVE_CAP,
+    DomainRules,
+    GoLiveLine,
+    RowRule,
+    Scale,
+    SheetRules,
+    paper_context,
+    sheet_rules,
+)
 
 if TYPE_CHECKING:
     from builder.core.schema import Questionnaire
@@ -35,136 +46,6 @@ NOT_IN_BOOK = {
     "downloads/blank/questionnaire.pdf": "questionnaire",
 }
 """Site pages that only work on screen (or are generated), and where their links point in the book instead."""
-
-
-# ---------------------------------------------------------------- the paper questionnaire's context
-
-
-def paper_context(q: Questionnaire) -> dict[str, Any]:
-    """What templates/toolkit/_paper.html.j2 needs: numbered questions with their routing, and the scoring sheet."""
-    from builder.render.paper import paper_questions, scoring_sheet
-
-    by_id = {pq.question.id: pq for pq in paper_questions(q)}
-    domains = [{"id": d.id, "title": d.title, "summary": d.summary, "questions": [by_id[qu.id] for qu in d.questions]} for d in q.domains]
-    return {"paper_domains": domains, "sheet": scoring_sheet(q), "rules": sheet_rules(q)}
-
-
-# ---------------------------------------------------------------- the engine's scoring rules, for the sheet
-
-
-@dataclass(frozen=True)
-class RowRule:
-    """How one scored question counts on paper, beyond the points of its ticks."""
-
-    number: int
-    question_id: str
-    max: int
-    when_skipped: int | None
-    """Points it earns when the routing skipped it (points_when_skipped); None: a skipped question scores 0."""
-    leave_out: Any
-    """The condition under which it does not count at all (neither points nor 'out of'); None: it always counts."""
-    leave_out_text: str | None
-
-
-@dataclass(frozen=True)
-class Scale:
-    """The score lookup for one 'out of' total."""
-
-    out_of: int
-    scores: tuple[int, ...]
-    """scores[p]: the domain score for p points out of `out_of`."""
-    green_from: int
-    amber_from: int
-
-
-@dataclass(frozen=True)
-class DomainRules:
-    id: str
-    rows: tuple[RowRule, ...]
-    scales: tuple[Scale, ...]
-    """Every 'out of' a clinic can have, largest first (questions left out lower it)."""
-
-
-@dataclass(frozen=True)
-class GoLiveLine:
-    id: str
-    title: str
-    met: Any
-    text: str
-    """The condition in words, with question numbers."""
-    cap: str
-    reason: str
-    planned_text: str | None = None
-    """When it is not met, the condition under which it is planned rather than missing (still not met), in words."""
-
-
-@dataclass(frozen=True)
-class SheetRules:
-    domains: dict[str, DomainRules]
-    go_live: tuple[GoLiveLine, ...]
-    unknown_cap: str
-    """The cap while any go-live condition is not known yet (the engine's)."""
-
-
-UNKNOWN_GO_LIVE_CAP = "red"
-"""engine.overall_readiness caps at red while a go-live condition is not known (engine.GO_LIVE_CAP): not known is not ready."""
-
-
-def _leave_out(cond: Any) -> Any:
-    """The condition under which a question with scored_if `cond` is left out: `cond` is False, i.e. its negation holds."""
-    from builder.core.schema import Not
-
-    return cond.not_ if isinstance(cond, Not) else Not.model_validate({"not": cond})
-
-
-def _words(cond: Any, q: Questionnaire) -> str:
-    """paper.describe, with each part of a top-level 'all' that offers a choice ("… or …") in brackets, so
-    "A and B or C" cannot be read as "(A and B) or C"."""
-    from builder.core.schema import All
-    from builder.render.paper import describe
-
-    if isinstance(cond, All):
-        parts = [describe(c, q) for c in cond.all]
-        return " and ".join(f"({t})" if " or " in t and not t.startswith("(") else t for t in parts)
-    return describe(cond, q)
-
-
-def sheet_rules(q: Questionnaire) -> SheetRules:
-    """What the scoring sheet adds to paper.scoring_sheet for the engine's rules: skipped points, questions left out
-    of the score and the 'out of' each leaves, and the go-live checklist. All derived from the questionnaire."""
-    from itertools import combinations
-
-    from builder.core.engine import _round_pct
-    from builder.render.paper import numbers
-
-    num = numbers(q)
-    bands = q.meta.ratings
-    domains: dict[str, DomainRules] = {}
-    for d in q.domains:
-        rows = []
-        for qu in d.questions:
-            if not qu.scored:
-                continue
-            out = _leave_out(qu.scored_if) if qu.scored_if is not None else None
-            rows.append(RowRule(num[qu.id], qu.id, qu.max, None if qu.points_when_skipped is None else min(qu.points_when_skipped, qu.max),
-                                out, _words(out, q) if out is not None else None))
-        top = sum(r.max for r in rows)
-        groups: dict[str, int] = {}
-        for r in rows:
-            if r.leave_out_text is not None:
-                groups[r.leave_out_text] = groups.get(r.leave_out_text, 0) + r.max
-        totals = sorted({top - sum(c) for n in range(len(groups) + 1) for c in combinations(groups.values(), n)}, reverse=True)
-        scales = []
-        for t in totals:
-            scores = tuple(_round_pct(p, t) if t else 0 for p in range(t + 1))
-            first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
-            scales.append(Scale(t, scores, first[0], first[1]))
-        domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
-    from builder.core.engine import GO_LIVE_CAP
-
-    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), GO_LIVE_CAP, g.reason,
-                               _words(g.planned, q) if g.planned is not None else None) for g in q.meta.go_live)
-    return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)
 
 
 # ---------------------------------------------------------------- guidance Markdown to book chapters
@@ -307,7 +188,6 @@ def template_chapter(q: Questionnaire, templates_dir: Path, template_id: str) ->
 
 def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = None) -> str:
     """The whole toolkit as one HTML document; with a plan, the clinic's answered questionnaire and plan instead."""
-    from builder.output.pack import plan_html
     from builder.render.documents import en_gb_date, environment
 
     templates_dir = project.templates_dir
@@ -397,7 +277,7 @@ ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 def input_digest(project: Project, plan_json: str, options: str) -> str:
     """Everything the toolkit depends on: questionnaire, guidance, templates, examples, code, libraries, the
     validated plan (or "blank") and the options."""
-    from builder.output.cache import CODE, _digest, renderer_digest
+    from builder.output.cache import CODE, digest_files, renderer_digest
 
     files = [*sorted(project.questionnaire_dir.glob("*.yaml")), *sorted(p for p in project.guidance_dir.rglob("*") if p.is_file()),
              project.root / "mkdocs.yml", *sorted((project.root / "examples").glob("*.yaml")), *sorted(CODE.rglob("*.py"))]
@@ -405,7 +285,7 @@ def input_digest(project: Project, plan_json: str, options: str) -> str:
     inside = [p for p in files if p.is_relative_to(project.root)]
     outside = [p for p in files if not p.is_relative_to(project.root)]  # a temporary project in tests, or an installed package
     plan_digest = hashlib.sha256(plan_json.encode()).hexdigest()
-    return _digest(inside, project.root, [options, plan_digest, renderer_digest(project.templates_dir), _digest(outside, CODE.parent)])
+    return digest_files(inside, project.root, [options, plan_digest, renderer_digest(project.templates_dir), digest_files(outside, CODE.parent)])
 
 
 @dataclass
@@ -417,7 +297,6 @@ class ToolkitResult:
 
 def build_book(q: Questionnaire, project: Project, plan: dict[str, Any] | None, cache_on: bool = True) -> tuple[bytes, int]:
     """(PDF, pages) of the book, from the document cache when its HTML has not changed."""
-    from builder.output.pack import Cache
 
     html = book_html(q, project, plan)
     cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, questionnaire_dir=project.questionnaire_dir)
@@ -436,7 +315,6 @@ def build_zip(q: Questionnaire, project: Project, book: bytes, out: Path, *, cac
     """toolkit.zip: the book, the paper questionnaire and every template (PDF and DOCX), and an example answer file."""
     import tempfile
 
-    from builder.output.pack import QUESTIONNAIRE, Cache, build_pack
 
     cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, questionnaire_dir=project.questionnaire_dir)
     with tempfile.TemporaryDirectory() as tmp:

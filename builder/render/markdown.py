@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from builder.core.schema import Questionnaire
@@ -22,12 +23,21 @@ def md(text: str | None) -> str:
 RATING_MARK = {"green": "🟢 green", "amber": "🟠 amber", "red": "🔴 red"}
 
 
+Add = Callable[[str], None]
+"""Appends one line to the Markdown being written."""
+
+
 def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
-    meta = q.meta
-    r = plan["readiness"]
-    clinic = plan["clinic"]
+    """The whole plan, section by section in the order of SECTIONS."""
     out: list[str] = []
-    add = out.append
+    for section in SECTIONS:
+        section(plan, q, out.append)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _heading(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
+    meta = q.meta
+    clinic = plan["clinic"]
     add(f"# Peer support setup plan: {md(clinic['name'])}")
     add("")
     if clinic.get("organisation"):
@@ -39,17 +49,25 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
         add(f"**Completed by:** {md(a['respondent_role'])}  ")
     add(f"**Questionnaire:** {md(meta.title)} {meta.version}")
     add("")
+
+
+def _go_live(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
     add("## Go-live checklist")
     add("")
     add("All of these must hold before the first peer meets a patient. Only what is in place counts as met: "
         "planned is not yet in place, and not known is not ready.")
     add("")
-    words = meta.messages.go_live_status
+    words = q.meta.messages.go_live_status
     marks = {"met": "✅", "not_met": "❌", "planned": "🕒", "unknown": "❔"}
     status = {k: f"{mark} {getattr(words, k)[:1].lower()}{getattr(words, k)[1:]}" for k, mark in marks.items()}
     for g in plan["go_live"]:
         add(f"- {status[g['status']]}: {g['title']}")
     add("")
+
+
+def _summary(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
+    meta = q.meta
+    r = plan["readiness"]
     add("## Summary")
     add("")
     overall = r["overall"]
@@ -76,16 +94,19 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     for reason in overall["reasons"]:
         add(f"- {reason}")
     add("")
-    _local_markdown(plan, q, add)
+
+
+def _domains(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
+    r = plan["readiness"]
     add("## Readiness by domain")
     add("")
     add("| Domain | Score | Rating | What the answers show |")
     add("|---|---:|---|---|")
-    for did in meta.domains:
+    for did in q.meta.domains:
         d = r["domains"][did]
         add(f"| {d['title']} | {d['score']} | {RATING_MARK[d['rating']]} | {d['meaning']} |")
     add("")
-    for did in meta.domains:
+    for did in q.meta.domains:
         d = r["domains"][did]
         add(f"### {d['title']}: {d['score']}, {d['rating']}")
         add("")
@@ -99,6 +120,11 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
             for x in notes:
                 add(f"- *{x['title']}:* {md(x['note'])}")
         add("")
+
+
+def _route_and_roles(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
+    route = next(o for o in q.meta.routes.options if o.id == plan["route"])
+    roles = {o.id: o for o in q.meta.roles.options}
     add("## Route and peer roles")
     add("")
     add(f"**{route.title}.** {route.summary}")
@@ -118,9 +144,13 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     if plan.get("role_note"):
         add(f"*{plan['role_note']}*")
         add("")
+
+
+def _actions(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
+    r = plan["readiness"]
     add("## Actions by phase")
     add("")
-    for phase in meta.phases:
+    for phase in q.meta.phases:
         items = [x for x in plan["actions"] if x["phase"] == phase.id]
         if not items:
             continue
@@ -141,14 +171,23 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
             add(f"   {x['detail']}  ")
             add(f"   *Source: {x['source']}*")
         add("")
+
+
+def _planning(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
     if "budget" in plan:
         _planning_markdown(plan, add)
+
+
+def _templates(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
     add("## Templates to adapt")
     add("")
     titles = {t.id: t for t in q.templates}
     for tid in plan["templates"]:
         add(f"- **{titles[tid].title}**: " + " ".join(plan["template_reasons"][tid]))
     add("")
+
+
+def _standards(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
     add("## Standards this plan helps meet")
     add("")
     for std in plan["standards"]:
@@ -156,12 +195,14 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     if not plan["standards"]:
         add("- None: the standards in the crosswalk are each written for one kind of service or one nation, and none is written for this service as answered.")
     add("")
+
+
+def _ignored(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
     if plan["ignored"]:
         add("## Answers ignored")
         add("")
         add("These questions were not asked for this clinic's answers, so their answers were left out: " + ", ".join(plan["ignored"]) + ".")
         add("")
-    return "\n".join(out).rstrip() + "\n"
 
 
 def _local_markdown(plan: dict[str, Any], q: Questionnaire, add: Any) -> None:
@@ -226,3 +267,8 @@ def _planning_markdown(plan: dict[str, Any], add: Any) -> None:
     for i in plan["indicators"]:
         add(f"| {i['name']} | {i['definition']} | {i['target']} | {i['source']} | {i['frequency']} | {md(i['owner'])} |")
     add("")
+
+
+SECTIONS: tuple[Callable[[dict[str, Any], Questionnaire, Add], None], ...] = (
+    _heading, _go_live, _summary, _local_markdown, _domains, _route_and_roles, _actions, _planning, _templates, _standards, _ignored)
+"""The plan's sections, in the order they are written."""

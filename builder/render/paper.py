@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs
-from builder.core.engine import _round_pct
-from builder.core.schema import Condition, Equals, Gate, In, Question, Questionnaire
-from builder.core.wording import Voice, leaf_parts, option_label
+from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs, question_test
+from builder.core.engine import GO_LIVE_CAP, round_pct
+from builder.core.schema import All, Condition, Equals, Gate, In, Not, Question, Questionnaire
+from builder.core.wording import Voice, option_label
 from builder.core.wording import describe as describe_in
 
 MAX_MULTI_OPTIONS = 12
@@ -33,7 +33,7 @@ def numbers(q: Questionnaire) -> dict[str, int]:
 
 def _reader_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None:
     """'at question 12 you ticked “None of these”': a test the reader checks against their own ticks."""
-    parts = leaf_parts(leaf)
+    parts = question_test(leaf)
     if parts is None:
         return None
     qid, opts = parts
@@ -286,12 +286,12 @@ def scoring_sheet(q: Questionnaire) -> ScoringSheet:
     for d in q.domains:
         rows = tuple(ScoreRow(num[qu.id], qu, tuple((o.label, o.points or 0) for o in qu.options), qu.max) for qu in d.questions if qu.scored)
         top = sum(r.max for r in rows)
-        scores = [_round_pct(p, top) for p in range(top + 1)]
+        scores = [round_pct(p, top) for p in range(top + 1)]
         gates = tuple(GateLine(g, describe(g.when, q), g.cap, g.overall) for g in d.gates)
         domains.append(DomainSheet(d.id, d.title, rows, top, _first(scores, bands.green), _first(scores, bands.amber),
                                    tuple(scores), gates, weights[d.id]))
     total_weight = sum(weights[did] for did in q.meta.domains)
-    weighted = [_round_pct(t, 100 * total_weight) for t in range(100 * total_weight + 1)]
+    weighted = [round_pct(t, 100 * total_weight) for t in range(100 * total_weight + 1)]
     overall_gates = tuple(GateLine(g, describe(g.when, q), g.cap, g.overall) for g in q.meta.overall.gates)
     feeds, always_actions, always_templates, plan_feeds = _feeds(q)
     route_titles = {r.id: r.title for r in q.meta.routes.options}
@@ -406,3 +406,119 @@ def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[t
 
 __all__ = ["DomainSheet", "Feed", "PlanFeed", "RoleLine", "RouteLine", "GateLine", "Guard", "Jump", "PaperQuestion", "ScoreRow", "ScoringSheet",
            "describe", "numbers", "paper_questions", "scoring_sheet"]
+
+
+# ---------------------------------------------------------------- the paper questionnaire's context
+
+
+def paper_context(q: Questionnaire) -> dict[str, Any]:
+    """What templates/toolkit/_paper.html.j2 needs: numbered questions with their routing, and the scoring sheet."""
+    by_id = {pq.question.id: pq for pq in paper_questions(q)}
+    domains = [{"id": d.id, "title": d.title, "summary": d.summary, "questions": [by_id[qu.id] for qu in d.questions]} for d in q.domains]
+    return {"paper_domains": domains, "sheet": scoring_sheet(q), "rules": sheet_rules(q)}
+
+
+# ---------------------------------------------------------------- the engine's scoring rules, for the sheet
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """How one scored question counts on paper, beyond the points of its ticks."""
+
+    number: int
+    question_id: str
+    max: int
+    when_skipped: int | None
+    """Points it earns when the routing skipped it (points_when_skipped); None: a skipped question scores 0."""
+    leave_out: Any
+    """The condition under which it does not count at all (neither points nor 'out of'); None: it always counts."""
+    leave_out_text: str | None
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The score lookup for one 'out of' total."""
+
+    out_of: int
+    scores: tuple[int, ...]
+    """scores[p]: the domain score for p points out of `out_of`."""
+    green_from: int
+    amber_from: int
+
+
+@dataclass(frozen=True)
+class DomainRules:
+    id: str
+    rows: tuple[RowRule, ...]
+    scales: tuple[Scale, ...]
+    """Every 'out of' a clinic can have, largest first (questions left out lower it)."""
+
+
+@dataclass(frozen=True)
+class GoLiveLine:
+    id: str
+    title: str
+    met: Any
+    text: str
+    """The condition in words, with question numbers."""
+    cap: str
+    reason: str
+    planned_text: str | None = None
+    """When it is not met, the condition under which it is planned rather than missing (still not met), in words."""
+
+
+@dataclass(frozen=True)
+class SheetRules:
+    domains: dict[str, DomainRules]
+    go_live: tuple[GoLiveLine, ...]
+    unknown_cap: str
+    """The cap while any go-live condition is not known yet (the engine's)."""
+
+
+UNKNOWN_GO_LIVE_CAP = "red"
+"""engine.overall_readiness caps at red while a go-live condition is not known (engine.GO_LIVE_CAP): not known is not ready."""
+
+
+def _leave_out(cond: Any) -> Any:
+    """The condition under which a question with scored_if `cond` is left out: `cond` is False, i.e. its negation holds."""
+    return cond.not_ if isinstance(cond, Not) else Not.model_validate({"not": cond})
+
+
+def _words(cond: Any, q: Questionnaire) -> str:
+    """paper.describe, with each part of a top-level 'all' that offers a choice ("… or …") in brackets, so
+    "A and B or C" cannot be read as "(A and B) or C"."""
+    if isinstance(cond, All):
+        parts = [describe(c, q) for c in cond.all]
+        return " and ".join(f"({t})" if " or " in t and not t.startswith("(") else t for t in parts)
+    return describe(cond, q)
+
+
+def sheet_rules(q: Questionnaire) -> SheetRules:
+    """What the scoring sheet adds to paper.scoring_sheet for the engine's rules: skipped points, questions left out
+    of the score and the 'out of' each leaves, and the go-live checklist. All derived from the questionnaire."""
+    num = numbers(q)
+    bands = q.meta.ratings
+    domains: dict[str, DomainRules] = {}
+    for d in q.domains:
+        rows = []
+        for qu in d.questions:
+            if not qu.scored:
+                continue
+            out = _leave_out(qu.scored_if) if qu.scored_if is not None else None
+            rows.append(RowRule(num[qu.id], qu.id, qu.max, None if qu.points_when_skipped is None else min(qu.points_when_skipped, qu.max),
+                                out, _words(out, q) if out is not None else None))
+        top = sum(r.max for r in rows)
+        groups: dict[str, int] = {}
+        for r in rows:
+            if r.leave_out_text is not None:
+                groups[r.leave_out_text] = groups.get(r.leave_out_text, 0) + r.max
+        totals = sorted({top - sum(c) for n in range(len(groups) + 1) for c in combinations(groups.values(), n)}, reverse=True)
+        scales = []
+        for t in totals:
+            scores = tuple(round_pct(p, t) if t else 0 for p in range(t + 1))
+            first = [next((p for p, s in enumerate(scores) if s >= floor), t + 1) for floor in (bands.green, bands.amber)]
+            scales.append(Scale(t, scores, first[0], first[1]))
+        domains[d.id] = DomainRules(d.id, tuple(rows), tuple(scales))
+    go_live = tuple(GoLiveLine(g.id, g.title, g.met, _words(g.met, q), GO_LIVE_CAP, g.reason,
+                               _words(g.planned, q) if g.planned is not None else None) for g in q.meta.go_live)
+    return SheetRules(domains, go_live, UNKNOWN_GO_LIVE_CAP)

@@ -64,12 +64,12 @@ class Renderer:
 _RENDERER: Renderer | None = None
 
 
-def _init_worker(templates_dir: str) -> None:
+def init_worker(templates_dir: str) -> None:
     global _RENDERER
     _RENDERER = Renderer(Path(templates_dir))
 
 
-def _render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None, str | None]:
+def render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None, str | None]:
     """One job in a worker: ('pdf' | 'docx', name, html) -> (kind, name, bytes or None, error or None)."""
     try:
         if kind == "docx":
@@ -80,37 +80,3 @@ def _render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None
         return kind, name, _RENDERER.pdf(html), None
     except Exception as exc:  # reported by name; the other documents still render
         return kind, name, None, f"{type(exc).__name__}: {exc}"
-
-
-Job = tuple[str, str, str]
-"""(kind, name, html): kind is 'pdf' or 'docx'."""
-
-
-def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None, on_done: Any = None) -> dict[tuple[str, str], tuple[bytes | None, str | None]]:
-    """Render jobs across cores; each result is (bytes, None) or (None, error), keyed by (kind, name)."""
-    results: dict[tuple[str, str], tuple[bytes | None, str | None]] = {}
-    if not jobs:
-        return results
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
-    # Longest first, so the big plan is not left running alone at the end; PDFs before DOCX.
-    ordered = sorted(jobs, key=lambda j: (j[0] != "pdf", -len(j[2])))
-    if workers == 1:
-        _init_worker(str(templates_dir))
-        for kind, name, html in ordered:
-            _, _, data, err = _render_job(kind, name, html)
-            results[(kind, name)] = (data, err)
-            if on_done:
-                on_done(kind, name)
-        return results
-    from concurrent.futures import as_completed
-
-    from builder.output.pool import worker_pool  # workers die with this process, even if it is killed
-
-    with worker_pool(workers, ["builder.render.pdf", "weasyprint", "pypandoc"], _init_worker, (str(templates_dir),)) as pool:
-        futures = [pool.submit(_render_job, kind, name, html) for kind, name, html in ordered]
-        for fut in as_completed(futures):
-            kind, name, data, err = fut.result()
-            results[(kind, name)] = (data, err)
-            if on_done:
-                on_done(kind, name)
-    return results

@@ -19,10 +19,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from builder.checks.project import load_checked
 from builder.core.errors import ReadinessError
 from builder.core.schema import Questionnaire
 from builder.load.paths import ROOT
-from builder.load.project import Project, load_checked
+from builder.load.project import Project
 from builder.output import vendor
 from builder.output.site_sources import TOOLKIT, WIZARD_DIR, minify, site_files, templates_markdown  # noqa: F401  (re-exported)
 

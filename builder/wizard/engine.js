@@ -110,26 +110,13 @@
     return best === null ? "" : " (did you mean '" + (shown ? shown(best) : best) + "'?)";
   }
 
-  // datetime.date.fromisoformat as in Python 3.11: YYYY-MM-DD, YYYYMMDD and ISO week dates.
+  // answers.DATE: YYYY-MM-DD and a real day, the one date form both engines take (no quirk of Python's to port).
   function isoDate(s) {
-    var m = /^(\d{4})(-?)(?:W(\d\d)(?:\2(\d))?|(\d\d)\2(\d\d))$/.exec(s);
+    var m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
     if (!m || +m[1] < 1) return null;
-    var y = +m[1], d = new Date(0);
-    d.setUTCFullYear(y, 0, 1);
-    if (m[3]) {
-      var week = +m[3], day = m[4] ? +m[4] : 1, jan1 = d.getUTCDay(); // 0 = Sunday
-      var leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-      var weeks = jan1 === 4 || (jan1 === 3 && leap) ? 53 : 52;
-      if (week < 1 || week > weeks || day < 1 || day > 7) return null;
-      d.setUTCFullYear(y, 0, 4);
-      d.setUTCDate(4 - (d.getUTCDay() + 6) % 7 + (week - 1) * 7 + day - 1);
-      if (d.getUTCFullYear() < 1 || d.getUTCFullYear() > 9999) return null;
-    } else {
-      d.setUTCFullYear(y, +m[5] - 1, +m[6]);
-      if (+m[5] < 1 || +m[6] < 1 || d.getUTCMonth() !== +m[5] - 1 || d.getUTCDate() !== +m[6]) return null;
-    }
-    var pad = function (n, w) { return ("000" + n).slice(-w); };
-    return pad(d.getUTCFullYear(), 4) + "-" + pad(d.getUTCMonth() + 1, 2) + "-" + pad(d.getUTCDate(), 2);
+    var d = new Date(0);
+    d.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
+    return d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] ? s : null;
   }
 
   // ---------------------------------------------------------------- the questionnaire
@@ -850,6 +837,7 @@
     fill: fill, evaluate: evaluate, questionRefs: questionRefs, index: index, hint: hint, isoDate: isoDate,
     parseAnswers: parseAnswers, unsafeChar: unsafeChar, walk: walk, ignoredAnswers: ignoredAnswers, evaluatePlan: evaluatePlan,
     plan: plan, answerDoc: answerDoc, SKIPPED: SKIPPED,
+    strip: strip, textLength: pyLen, // the one whitespace and text-length rule, for the pages
     cmp: cmp, hundredths: hundredths // for planning.js
   };
 

@@ -188,7 +188,7 @@
       overall: { score: r.overall.score, rating: r.overall.rating }, domains: domains, route: plan.route,
       roles: plan.roles.slice(), actions: plan.actions.map(function (a) { return a.id; }), templates: plan.templates.slice(),
       must_haves: mustHaveGaps(q, plan), budget: budgetTotal(plan),
-      partnered: facts.partnered, no_partner: facts.no_partner, partner_name: facts.partner_name, hub_candidate: facts.hub_candidate
+      partnered: facts.partnered, no_partner: facts.no_partner, partner: facts.partner, hub_candidate: facts.hub_candidate
     };
   }
 
@@ -201,7 +201,7 @@
     var name = partnered && p.name_question && typeof answers[p.name_question] === "string" ? answers[p.name_question] : null;
     var hub = (!!split && (split.hub_routes || []).indexOf(route) >= 0) ||
       (!!net && has(answers, net.question) && net.interested.indexOf(answers[net.question]) >= 0);
-    return { partnered: partnered, no_partner: !!p && noPartner.indexOf(kind) >= 0, partner_name: name, hub_candidate: hub };
+    return { partnered: partnered, no_partner: !!p && noPartner.indexOf(kind) >= 0, partner: name, hub_candidate: hub };
   }
 
   // ---------------------------------------------------------------- combining raters
@@ -536,7 +536,7 @@
     Array.from(areas.keys()).sort(function (a, b) { return cmp([fold(q, a)], [fold(q, b)]); }).forEach(function (area) {
       var group = areas.get(area).slice().sort(function (a, b) { return cmp([fold(q, a.name)], [fold(q, b.name)]); });
       var withPartner = group.filter(function (c) { return c.partnered; })
-        .map(function (c) { return { clinic: c.name, partner: c.partner_name }; });
+        .map(function (c) { return { clinic: c.name, partner: c.partner }; });
       var without = group.filter(function (c) { return c.no_partner; }).map(function (c) { return c.name; });
       var hub = group.filter(function (c) { return c.hub_candidate; })
         .map(function (c) { return c.name; });

@@ -393,11 +393,11 @@
     ["rw-person", "Your name", str(state.respondent_name)], ["rw-role", "Your role", state.respondent_role]].filter(Boolean);
 
   /** [field id, message] for each About text the command line would refuse: a missing clinic name, or a text
-   * over its length limit (counted in characters, as Python counts them, after the trim Save applies). */
+   * over its length limit, by the engine's one text-length rule (code points, after the strip Save applies). */
   function aboutProblems() {
     const limit = Q.answer_limits.name, out = [];
     for (const [id, key, text] of aboutTexts()) {
-      const length = [...text.trim()].length;
+      const length = E.textLength(E.strip(text));
       if (id === "rw-name" && !length) out.push([id, "Enter the clinic name: it names your plan and your answer file."]);
       else if (length > limit) out.push([id, E.fill(Q.answer_messages.FIELD_TOO_LONG, { key, length, limit })]);
     }

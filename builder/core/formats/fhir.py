@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from builder.core.answers import AnswerFile
+from builder.core.conditions import question_test
 from builder.core.formats.fields import (
     ABOUT,
     ABOUT_GROUP,
@@ -30,7 +31,7 @@ from builder.core.formats.fields import (
     help_name,
     note_name,
 )
-from builder.core.schema import All, AnyOf, Condition, Equals, In, Includes, IncludesAny, Not, Question, Questionnaire
+from builder.core.schema import All, AnyOf, Condition, Not, Question, Questionnaire
 
 FHIR_VERSION = "4.0.1"
 
@@ -52,18 +53,6 @@ def _formats(q: Questionnaire) -> Any:
     return q.meta.formats
 
 
-def _leaf(cond: Condition) -> tuple[str, list[str]] | None:
-    if isinstance(cond, Equals):
-        return cond.equals[0], [cond.equals[1]]
-    if isinstance(cond, In):
-        return cond.in_[0], list(cond.in_[1])
-    if isinstance(cond, Includes):
-        return cond.includes[0], [cond.includes[1]]
-    if isinstance(cond, IncludesAny):
-        return cond.includes_any[0], list(cond.includes_any[1])
-    return None
-
-
 def enable_when(q: Questionnaire, cond: Condition) -> tuple[list[dict[str, Any]], str]:
     """(enableWhen tests, behaviour 'all' or 'any') holding exactly when the engine finds `cond` true."""
     system = _formats(q).code_system
@@ -72,11 +61,11 @@ def enable_when(q: Questionnaire, cond: Condition) -> tuple[list[dict[str, Any]]
         return {"system": system, "code": code}
 
     def write(c: Condition) -> tuple[list[dict[str, Any]], str]:
-        leaf = _leaf(c)
+        leaf = question_test(c)
         if leaf is not None:
             qid, options = leaf
             return [{"question": qid, "operator": "=", "answerCoding": coding(o)} for o in options], "any"
-        if isinstance(c, Not) and (inner := _leaf(c.not_)) is not None:
+        if isinstance(c, Not) and (inner := question_test(c.not_)) is not None:
             qid, options = inner
             target = q.question(qid)
             if target is None or target.ask_if is not None:

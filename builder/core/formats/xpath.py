@@ -13,17 +13,13 @@ ODK Collect, Enketo and KoboToolbox on them.
 
 from __future__ import annotations
 
-from builder.core.conditions import question_refs
+from builder.core.conditions import tested
 from builder.core.schema import (
     All,
     AnyOf,
     Condition,
     Domain,
-    Equals,
     HasRole,
-    In,
-    Includes,
-    IncludesAny,
     Not,
     Question,
     Questionnaire,
@@ -104,7 +100,7 @@ class Translator:
             return self.false_(cond.not_)
         if isinstance(cond, (RouteIs, HasRole)):
             raise ValueError("route and role tests belong to actions and templates, never to ask_if")
-        qid, options = _leaf(cond)
+        qid, options = tested(cond)
         return _and([self.asked(qid), self._member(qid, options)])
 
     def false_(self, cond: Condition) -> str:
@@ -116,7 +112,7 @@ class Translator:
             return self.true_(cond.not_)
         if isinstance(cond, (RouteIs, HasRole)):
             raise ValueError("route and role tests belong to actions and templates, never to ask_if")
-        qid, options = _leaf(cond)
+        qid, options = tested(cond)
         answered_otherwise = _and([self.asked(qid), f"{ref(qid)} != ''", _not(self._member(qid, options))])
         return _or([self.skipped(qid), answered_otherwise])
 
@@ -166,10 +162,3 @@ def domain_score(tr: Translator, d: Domain) -> str:
     # round() is XPath's half-up rounding, as the engine's; ODK (JavaRosa) has no floor(). 100 * e / t is exact
     # whenever it ends in .5, so the halves round the same way in floating point.
     return f"(({t}) > 0) * round(100 * ({e}) div (({t}) + (({t}) = 0)))"
-
-
-def _leaf(cond: Condition) -> tuple[str, list[str]]:
-    if isinstance(cond, (Equals, In, Includes, IncludesAny)):
-        (qid, options, _op, _path), = question_refs(cond)
-        return qid, options
-    raise ValueError(f"not a question test: {cond!r}")

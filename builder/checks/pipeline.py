@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from builder.checks.project import load_checked
+from builder.core.engine import evaluate_plan, ignored_answers, walk
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError
 from builder.core.schema import Questionnaire
+from builder.load.answers import load_answers
 from builder.load.paths import Project
 
 BROKEN_QUESTIONNAIRE = "The questionnaire has errors; run 'readiness check' for the full list."
@@ -15,8 +18,6 @@ BROKEN_QUESTIONNAIRE = "The questionnaire has errors; run 'readiness check' for 
 
 def load_project(project: Project) -> Questionnaire:
     """The cross-checked questionnaire, or ProjectError (exit 1: it is our data, not the user's)."""
-    from builder.load.project import load_checked
-
     try:
         return load_checked(project, thorough=False)[0]
     except ProjectError as exc:
@@ -38,9 +39,6 @@ class PlannedClinic:
 
 def plan_for(project: Project, answers: Path, strict: bool) -> PlannedClinic:
     """Load the questionnaire, validate `answers` against it and evaluate; ReadinessError (exit 2) on bad answers."""
-    from builder.core.answers import load_answers
-    from builder.core.engine import evaluate_plan, ignored_answers, walk
-
     q = load_project(project)
     af, src = load_answers(answers, q, str(answers))
     steps, _values = walk(q, af)

@@ -280,7 +280,8 @@ window.ReadinessPlanView = (w) => {
           h("th", { scope: "row" }, h("label", { for: `rw-a-${a.id}` }, a.label)),
           h("td", { "data-label": "Value" }, h("input", { id: `rw-a-${a.id}`, type: "text", inputmode: "decimal", class: "rw-amount", value: a.value,
             onchange: (e) => setAssumption(a.id, e.target.value) }), a.overridden ? " (yours)" : ""),
-          h("td", { "data-label": "Source" }, a.source + (a.date ? ` (took effect ${longDate(a.date)}${a.checked ? `; checked ${longDate(a.checked)}` : ""})` : "") + (a.note ? `. ${a.note}` : "")))))));
+          h("td", { "data-label": "Source" }, a.source + (a.date ? ` (took effect ${longDate(a.date)}${a.checked ? `; checked ${longDate(a.checked)}` : ""})`
+            : a.undated ? ` (${a.undated}${a.checked ? `; checked ${longDate(a.checked)}` : ""})` : "") + (a.note ? `. ${a.note}` : "")))))));
   }
 
   /** What applies where the service is and to whom, and what waits on an unanswered setting question (markdown._local_markdown). */

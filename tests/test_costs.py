@@ -393,3 +393,39 @@ def test_no_label_keeps_a_checks_placeholder(q: Questionnaire) -> None:
     assert "Recruitment checks (DBS, PVG (Disclosure Scotland) or AccessNI)" in blank
     tailored = budget_for(q, "")
     assert not any("{" in x for x in blank + [a["label"] for a in tailored["assumptions"]] + [line["label"] + line["basis"] for line in tailored["lines"]])
+
+
+# ------------------------------------------------------------------ the figures page and the book's chapter
+
+
+def test_the_figures_page_shows_every_figure_with_its_dates(q: Questionnaire) -> None:
+    """One row per figure, shared and per nation: a dated one shows its date, an undated one "not confirmed", never a blank."""
+    from builder.render.figures_page import figures_markdown
+
+    p = q.planning
+    assert p is not None
+    page = figures_markdown(q)
+    sections = re.split(r"^## ", page, flags=re.M)
+    by_title = {s.split("\n", 1)[0]: s for s in sections[1:]}
+    tables = {"Across the UK": p.figures.shared, **{n.name: n.figures for n in p.figures.nations.values()}}
+    for title, figures in tables.items():
+        rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", by_title[title], re.M)}
+        assert list(rows) == list(figures), title
+        for fid, f in figures.items():
+            assert rows[fid].strip() == (f.took_effect if f.dated else f"**{f.took_effect}**"), (title, fid)
+    assert f"{len(_undated(q))} figures have a date that is not confirmed." in page
+
+
+def test_the_site_and_the_book_carry_the_figures_page(q: Questionnaire) -> None:
+    import yaml
+
+    from builder.output.toolkit import book_html
+    from builder.render.figures_page import FIGURES_PAGE
+
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    assert any({"Figures by nation": FIGURES_PAGE} in item.get("Setting it up", []) for item in nav if isinstance(item, dict))
+    assert not (ROOT / "guidance" / FIGURES_PAGE).exists(), "generated from figures.yaml, never written by hand"
+    book = book_html(q, Project(ROOT))
+    chapter = book.split('id="part-figures"')[1].split('<section class="book-part')[0]
+    assert "band_3_salary" in chapter and "<strong>not confirmed</strong>" in chapter
+    assert 'href="#g-references--pay-scales"' in chapter, "a source links to the book's references"

@@ -400,6 +400,7 @@ def test_no_label_keeps_a_checks_placeholder(q: Questionnaire) -> None:
 
 def test_the_figures_page_shows_every_figure_with_its_dates(q: Questionnaire) -> None:
     """One row per figure, shared and per nation: a dated one shows its date, an undated one "not confirmed", never a blank."""
+    from builder.render.documents import en_gb_date
     from builder.render.figures_page import figures_markdown
 
     p = q.planning
@@ -412,7 +413,7 @@ def test_the_figures_page_shows_every_figure_with_its_dates(q: Questionnaire) ->
         rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", by_title[title], re.M)}
         assert list(rows) == list(figures), title
         for fid, f in figures.items():
-            assert rows[fid].strip() == (f.took_effect if f.dated else f"**{f.took_effect}**"), (title, fid)
+            assert rows[fid].strip() == (en_gb_date(f.took_effect) if f.dated else f"**{f.took_effect}**"), (title, fid)
     assert f"{len(_undated(q))} figures have a date that is not confirmed." in page
 
 

@@ -300,6 +300,9 @@ class DocSource(Model):
     title: StrictStr
     page: StrictStr
     """References page section, relative to guidance/."""
+    when: Condition | None = None
+    """For a source that describes one nation's system or one kind of service: a plan lists it only when this holds
+    (not while it is unknown). None: every plan lists it."""
 
 
 class Standard(Model):

@@ -73,6 +73,9 @@ def planning_rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Rul
             add(f"risk '{r.id}' case {j + 1}", "risks", ("risks", i, "cases", j, "when"), rc.when)
     for i, ind in enumerate(p.indicators.indicators):
         add(f"indicator '{ind.id}'", "indicators", ("indicators", i, "when"), ind.when)
+    if "meta" in sources:  # questionnaire.yaml's sources: which plans list them (with the budget's own sources)
+        for sid, doc in q.meta.sources.items():
+            add(f"source '{sid}'", "meta", ("sources", sid, "when"), doc.when)
     return rules
 
 

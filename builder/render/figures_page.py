@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from builder.core.budget import fmt, hundredths
-from builder.core.schema import Figure, Figures, Questionnaire
+from builder.core.schema import Figure, Questionnaire
+from builder.render.documents import en_gb_date
 from builder.render.markdown import md
 
 FIGURES_PAGE = "figures.md"
@@ -22,17 +23,23 @@ def _value(f: Figure) -> str:
     return shown
 
 
-def _row(q: Questionnaire, figs: Figures, fid: str, f: Figure) -> str:
+def _row(q: Questionnaire, fid: str, f: Figure) -> str:
     source = q.meta.sources[f.source]
     cited = f"[{md(source.title)}]({source.page})" if source.page else md(source.title)
-    took = f.took_effect if f.dated else f"**{f.took_effect}**"
+    took = en_gb_date(f.took_effect) if f.dated else f"**{f.took_effect}**"
     verified = "yes" if f.verified else "**not yet verified**"
     year = f" ({f.year})" if f.year else ""
-    note = md(f.note) if f.note else ""
-    return f"| `{fid}` | {_value(f)}{year} | {took} | {f.checked} | {verified} | {cited} | {note} |"
+    return f"| `{fid}` | {_value(f)}{year} | {took} | {en_gb_date(f.checked)} | {verified} | {cited} |"
 
 
-HEAD = ["| Figure | Value | Took effect | Last checked | Verified | Source | Note |", "|---|---:|---|---|---|---|---|"]
+HEAD = ["| Figure | Value | Took effect | Last checked | Verified | Source |", "|---|---:|---|---|---|---|"]
+
+
+def _table(q: Questionnaire, figures: dict[str, Figure]) -> list[str]:
+    """The figures as a table, then what to know about each as a list (long notes make a table unreadable)."""
+    rows = [*HEAD, *(_row(q, fid, f) for fid, f in figures.items()), ""]
+    notes = [f"- `{fid}`: {md(f.note)}" for fid, f in figures.items() if f.note]
+    return rows + (["Notes:", "", *notes, ""] if notes else [])
 
 
 def figures_markdown(q: Questionnaire) -> str:
@@ -63,14 +70,12 @@ def figures_markdown(q: Questionnaire) -> str:
         "",
     ]
     if figs.shared:
-        out += ["## Across the UK", "", "These apply in every nation unless the nation gives its own below.", "", *HEAD]
-        out += [_row(q, figs, fid, f) for fid, f in figs.shared.items()]
-        out.append("")
+        out += ["## Across the UK", "", "These apply in every nation unless the nation gives its own below.", "", *_table(q, figs.shared)]
     for nid, nation in figs.nations.items():
         own = ", ".join(f"`{fid}`" for fid in nation.figures if fid in figs.shared)
         out += [f"## {md(nation.name)}", "", f"Criminal record checks: {md(nation.checks)}."
                 + (f" Its own figures replace the UK-wide {own}." if own else ""), ""]
         if nid == figs.default_nation:
             out += [f"While a clinic has not said which nation it is in, the budget uses {md(nation.name)}'s figures and says so.", ""]
-        out += [*HEAD, *(_row(q, figs, fid, f) for fid, f in nation.figures.items()), ""]
+        out += _table(q, nation.figures)
     return "\n".join(out)

@@ -159,8 +159,14 @@ KINDS = [
 
 @pytest.mark.parametrize("kind, must, must_not", KINDS, ids=lambda v: v if isinstance(v, str) else None)
 def test_each_kind_of_service_gets_its_own_standards_and_words(q: Questionnaire, kind: str | None, must: dict[str, list[str]], must_not: list[str]) -> None:
+    """Hand-picked words, and every name the other kinds' wording and sources bring (derived from local.yaml and the
+    sources' 'when'), are absent; the kind's own standards are cited."""
     plan = _plan(q, service_kind=kind, **(OTHER if kind != "hiv" else {}))
-    assert _check(_everything(q, plan), must, must_not) == []
+    derived = _forbidden(q, kind, "service_kind")
+    assert ("HIV" in derived) == (kind != "hiv") and ("Health Education England" in derived) == (kind != "mental_health")
+    standards = [q.meta.sources[q.meta.standards[s["id"]].source].title for s in plan["standards"]]
+    must = {**must, "plan": [*must.get("plan", []), *standards], "plan.html": standards}
+    assert _check(_everything(q, plan), must, must_not + derived) == []
 
 
 def test_standards_follow_the_kind_of_service_and_the_nation(q: Questionnaire) -> None:
@@ -246,38 +252,41 @@ def _names(text: str) -> set[str]:
     return found | {a for a in _ACRONYM.findall(text) if not re.search(rf"\b{re.escape(a)}[ .][A-Z0-9]", text)}
 
 
-def _vocabulary(q: Questionnaire) -> tuple[dict[str, set[str]], set[str]]:
-    """(each nation's names, the names that belong to no one nation: the neutral wording used while the nation is
-    unknown and the titles of UK-wide sources)."""
-    p = q.planning
-    assert p is not None and q.bindings.nation is not None
-    by_option = q.bindings.nation.nations
-    vocab: dict[str, set[str]] = {o: set() for o in by_option}
+def _vocabulary(q: Questionnaire, question: str) -> tuple[dict[str, set[str]], set[str]]:
+    """(the names each answer to `question` brings, the names that belong to no one answer: the neutral wording used
+    while it is unknown and the titles of sources every plan lists)."""
+    qu = q.question(question)
+    assert qu is not None
+    vocab: dict[str, set[str]] = {o.id: set() for o in qu.options}
     neutral: set[str] = set()
     for term in q.local.terms.values():
-        if term.question == q.bindings.nation.question:
+        if term.question == question:
             for o in vocab:
                 vocab[o] |= _names(term.values.get(o, ""))
             neutral |= _names(term.unknown)
-    for source in q.meta.sources.values():  # a source for one nation's system says so in its 'when'
+    for source in q.meta.sources.values():  # a source for one nation's system or one kind of service says so in its 'when'
         if source.when is None:
             neutral |= _names(source.title)
         for o in vocab:
-            if source.when is not None and evaluate(source.when, {q.bindings.nation.question: o}) is True:
+            if source.when is not None and evaluate(source.when, {question: o}) is True:
                 vocab[o] |= _names(source.title)
-    for o, nid in by_option.items():
-        vocab[o] |= _names(p.figures.nations[nid].checks)
+    b = q.bindings.nation
+    if b is not None and b.question == question and q.planning is not None:
+        for o, nid in b.nations.items():
+            vocab[o] |= _names(q.planning.figures.nations[nid].checks)
     return vocab, neutral
 
 
-def _forbidden(q: Questionnaire, nation: str | None) -> list[str]:
-    vocab, neutral = _vocabulary(q)
-    question = q.question("nation")
-    assert question is not None
-    nation_names = {o.label for o in question.options}
-    own = vocab[nation] if nation else set()
-    others = set().union(*(v for o, v in vocab.items() if o != nation))
-    return sorted(w for w in others - own - neutral - nation_names if not any(w in mine for mine in own))
+def _forbidden(q: Questionnaire, answer: str | None, question: str = "nation") -> list[str]:
+    """Names another answer's vocabulary has and neither this answer's nor the neutral wording does (the answers' own
+    labels aside: a plan may say 'Wales' or 'mental health' in passing)."""
+    vocab, neutral = _vocabulary(q, question)
+    qu = q.question(question)
+    assert qu is not None
+    labels = {o.label for o in qu.options}
+    own = vocab[answer] if answer else set()
+    others = set().union(*(v for o, v in vocab.items() if o != answer))
+    return sorted(w for w in others - own - neutral - labels if not any(w in mine for mine in own))
 
 
 def _must(q: Questionnaire, nation: str) -> list[str]:

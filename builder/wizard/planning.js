@@ -307,6 +307,6 @@
   }
 
   E.addPlanning = addPlanning;
-  E.budget = budget; E.yearOneTotal = yearOneTotal; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
+  E.say = say; E.budget = budget; E.yearOneTotal = yearOneTotal; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
   if (typeof module === "object" && module.exports) module.exports = E;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -257,7 +257,14 @@ def test_a_binding_to_a_missing_nation_question_fails(project: Project, runner: 
     assert result.exit_code == 1 and "unknown question 'natoin'" in result.output
 
 
+def _date_every_figure(project: Project) -> None:
+    """Give every figure whose took_effect is not confirmed a date, as a maintainer would once its source says."""
+    path = project.questionnaire_dir / "figures.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('took_effect: "not confirmed"', 'took_effect: "2025-04-01"'), encoding="utf-8")
+
+
 def test_strict_check_warns_about_a_figure_unchecked_for_too_long(project: Project, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    _date_every_figure(project)
     monkeypatch.setattr(planning, "today", lambda: dt.date(2027, 12, 7))  # a year and a day after the figures were checked
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 0, result.output
@@ -268,6 +275,104 @@ def test_strict_check_warns_about_a_figure_unchecked_for_too_long(project: Proje
     assert strict.exit_code == 1
     monkeypatch.setattr(planning, "today", lambda: dt.date(2027, 12, 6))
     assert runner.invoke(cli, ["check", "--strict", "--root", str(project.root)]).exit_code == 0
+
+
+def test_the_staleness_limit_is_data(project: Project, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shorten 'stale_after_days' for pay in figures.yaml and the same day's check flags pay, and only pay."""
+    _date_every_figure(project)
+    monkeypatch.setattr(planning, "today", lambda: dt.date(2027, 1, 6))  # 31 days after the figures were checked
+    assert runner.invoke(cli, ["check", "--strict", "--root", str(project.root)]).exit_code == 0
+    edit(project.questionnaire_dir / "figures.yaml", "  pay: 365", "  pay: 30")
+    result = runner.invoke(cli, ["check", "--strict", "--root", str(project.root)])
+    assert result.exit_code == 1
+    flagged = [ln for ln in result.output.splitlines() if "was last checked on" in ln]
+    assert flagged and all("_salary'" in ln and "more than 30" in ln for ln in flagged), flagged
+
+
+def _undated(q: Questionnaire) -> list[str]:
+    p = q.planning
+    assert p is not None
+    out = [fid for fid, f in p.figures.shared.items() if not f.dated]
+    return out + [f"{nid} {fid}" for nid, n in p.figures.nations.items() for fid, f in n.figures.items() if not f.dated]
+
+
+def test_strict_check_flags_every_figure_whose_date_is_not_confirmed(q: Questionnaire, project: Project, runner: CliRunner) -> None:
+    """Each figure with took_effect "not confirmed" is one warning at its own line; --strict fails on them, and only them."""
+    undated = _undated(q)
+    assert "wales band_3_salary" in undated and "northern_ireland check_enhanced_fee" in undated
+    path = project.questionnaire_dir / "figures.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 0, result.output
+    flagged = [ln for ln in result.output.splitlines() if "the date it took effect is not confirmed" in ln]
+    assert [re.search(r"figure '([^']+)'", ln).group(1) for ln in flagged] == undated  # type: ignore[union-attr]
+    for ln in flagged:
+        where, number = re.match(r"(questionnaire/figures\.yaml):(\d+): warning: ", ln).groups()  # type: ignore[union-attr]
+        assert 'took_effect: "not confirmed"' in lines[int(number) - 1], ln
+    strict = runner.invoke(cli, ["check", "--strict", "--root", str(project.root)])
+    assert strict.exit_code == 1 and "Traceback" not in strict.output
+    _date_every_figure(project)
+    assert runner.invoke(cli, ["check", "--strict", "--root", str(project.root)]).exit_code == 0
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    pytest.param('band_3_salary: {value: 24937, unit: money, kind: pay, year: "2025/26", source: afc_pay_england, took_effect: "2025-04-01", ',
+                 'band_3_salary: {value: 24937, unit: money, kind: pay, year: "2025/26", source: afc_pay_england, ', "took_effect", id="missing"),
+    pytest.param('source: afc_pay_england, took_effect: "2025-04-01", ', 'source: afc_pay_england, took_effect: "April 2025", ', "took_effect",
+                 id="not-a-date-or-not-confirmed"),
+    pytest.param('unverified: "Not yet verified for {nation}, ', 'unverified: "Not yet verified for {country}, ', "{country}", id="unknown-note-field"),
+])
+def test_a_figure_must_say_its_date_or_that_it_is_not_confirmed(project: Project, runner: CliRunner, old: str, new: str, expected: str) -> None:
+    path = project.questionnaire_dir / "figures.yaml"
+    needle = new.split(",")[0] if "note" not in expected and "{" not in expected else "  unverified:"
+    edit(path, old, new)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    problem = [ln for ln in result.output.splitlines() if ln.startswith("questionnaire/figures.yaml:") and expected in ln]
+    assert problem, result.output
+    assert problem[0].startswith(f"questionnaire/figures.yaml:{line_of(path, needle)}:"), (problem, line_of(path, needle))
+
+
+@pytest.mark.parametrize("nation", ["wales", "scotland", "northern_ireland"])
+def test_a_figure_whose_date_is_not_confirmed_says_so_everywhere_it_is_shown(q: Questionnaire, nation: str) -> None:
+    """Beside the assumption (JSON, Markdown, the HTML the PDF prints), in each cost line's citation and in the budget's
+    list of figures to confirm; a dated figure shows its date instead."""
+    from builder.output.pack import plan_html
+    from builder.render.markdown import plan_markdown
+
+    p = q.planning
+    assert p is not None
+    words = p.figures.notes
+    plan = evaluate_plan(q, answers(q, BASE + f"  nation: {nation}\n  employment_model: paid_band\n  pay_band: band_3\n"))
+    b = plan["budget"]
+    table = {**p.figures.shared, **p.figures.nations[nation].figures}
+    undated_labels = []
+    for a in b["assumptions"]:
+        fid = next((x.figure for x in p.costs.assumptions if x.id == a["id"]), None)
+        f = table.get(fid) if fid else None
+        if f is None:
+            assert a["date"] is None and a["undated"] is None
+        elif f.dated:
+            assert a["date"] == f.took_effect and a["undated"] is None
+        else:
+            assert a["date"] is None and a["undated"] == words.undated_shown
+            undated_labels.append(a["label"])
+    assert undated_labels, f"{nation} has undated figures in figures.yaml"
+    note = next(n for n in b["notes"] if n.startswith(words.undated.split("{")[0]))
+    assert p.figures.nations[nation].name in note and [lbl for lbl in undated_labels if lbl in note]
+    assert any(words.cite_undated.replace("{source}", "") in line["source"] for line in b["lines"])
+    markdown = plan_markdown(plan, q)
+    html_text = plan_html(q, plan, ROOT / "templates")
+    for shown_in in (markdown, html_text):
+        assert words.undated_shown in shown_in and note.split(":")[0] in shown_in.replace("&#39;", "'")
+
+
+def test_england_figures_are_all_dated(q: Questionnaire) -> None:
+    b = evaluate_plan(q, answers(q, BASE + "  nation: england\n"))["budget"]
+    p = q.planning
+    assert p is not None
+    assert not any(a["undated"] for a in b["assumptions"])
+    assert not any(n.startswith(p.figures.notes.undated.split("{")[0]) for n in b["notes"])
 
 
 # ------------------------------------------------------------------ the README's assumptions table is the data
@@ -288,3 +393,40 @@ def test_no_label_keeps_a_checks_placeholder(q: Questionnaire) -> None:
     assert "Recruitment checks (DBS, PVG (Disclosure Scotland) or AccessNI)" in blank
     tailored = budget_for(q, "")
     assert not any("{" in x for x in blank + [a["label"] for a in tailored["assumptions"]] + [line["label"] + line["basis"] for line in tailored["lines"]])
+
+
+# ------------------------------------------------------------------ the figures page and the book's chapter
+
+
+def test_the_figures_page_shows_every_figure_with_its_dates(q: Questionnaire) -> None:
+    """One row per figure, shared and per nation: a dated one shows its date, an undated one "not confirmed", never a blank."""
+    from builder.render.documents import en_gb_date
+    from builder.render.figures_page import figures_markdown
+
+    p = q.planning
+    assert p is not None
+    page = figures_markdown(q)
+    sections = re.split(r"^## ", page, flags=re.M)
+    by_title = {s.split("\n", 1)[0]: s for s in sections[1:]}
+    tables = {"Across the UK": p.figures.shared, **{n.name: n.figures for n in p.figures.nations.values()}}
+    for title, figures in tables.items():
+        rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", by_title[title], re.M)}
+        assert list(rows) == list(figures), title
+        for fid, f in figures.items():
+            assert rows[fid].strip() == (en_gb_date(f.took_effect) if f.dated else f"**{f.took_effect}**"), (title, fid)
+    assert f"{len(_undated(q))} figures have a date that is not confirmed." in page
+
+
+def test_the_site_and_the_book_carry_the_figures_page(q: Questionnaire) -> None:
+    import yaml
+
+    from builder.output.toolkit import book_html
+    from builder.render.figures_page import FIGURES_PAGE
+
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    assert any({"Figures by nation": FIGURES_PAGE} in item.get("Setting it up", []) for item in nav if isinstance(item, dict))
+    assert not (ROOT / "guidance" / FIGURES_PAGE).exists(), "generated from figures.yaml, never written by hand"
+    book = book_html(q, Project(ROOT))
+    chapter = book.split('id="part-figures"')[1].split('<section class="book-part')[0]
+    assert "band_3_salary" in chapter and "<strong>not confirmed</strong>" in chapter
+    assert 'href="#g-references--pay-scales"' in chapter, "a source links to the book's references"

@@ -13,14 +13,20 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from builder.cli.main import cli
 from builder.core.answers import parse_answers
+from builder.core.conditions import evaluate
 from builder.core.engine import evaluate_plan
 from builder.core.schema import Questionnaire
-from builder.load.project import ROOT
+from builder.load.project import ROOT, Project
 from builder.load.sources import LoadedFile
+from builder.output.pack import plan_html
 from builder.render.documents import render_template
 from builder.render.markdown import plan_markdown
+
+from .conftest import edit, line_of
 
 BASE = yaml.safe_load((ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8"))
 BASE["assessed_on"] = str(BASE["assessed_on"])
@@ -47,12 +53,24 @@ def _without_sections(markdown: str, titles: tuple[str, ...]) -> str:
     return markdown
 
 
+def _without_html_sections(page: str, ids: tuple[str, ...]) -> str:
+    for ident in ids:
+        page = re.sub(rf'<section [^>]*aria-labelledby="{re.escape(ident)}".*?</section>', "", page, flags=re.S)
+    return page
+
+
 def _everything(q: Questionnaire, plan: dict[str, Any], skip: tuple[str, ...] = (), skip_templates: tuple[str, ...] = ()) -> dict[str, str]:
-    """The plan as Markdown and every tailored template as text, by name."""
+    """The plan as Markdown, the plan as the HTML its PDF prints, and every tailored template as the HTML its PDF prints
+    (as text), by name."""
     out = {"plan": _without_sections(plan_markdown(plan, q), skip)}
+    html_skip = tuple(s.lower() for s in skip)
+    page = _without_html_sections(plan_html(q, plan, ROOT / "templates", link_stylesheet=False), html_skip)
+    if html_skip:  # the board's summary at the top repeats the budget's lines
+        page = re.sub(r'<h2 class="board-heading">Budget in brief</h2>.*?</table>', "", page, flags=re.S)
+    out["plan.html"] = _text(page)
     for t in q.templates:
         if t.id not in skip_templates:
-            out[t.id] = _text(render_template(q, ROOT / "templates", t.id, plan))
+            out[t.id] = _text(render_template(q, ROOT / "templates", t.id, plan, link_stylesheet=False))
     return out
 
 
@@ -141,8 +159,14 @@ KINDS = [
 
 @pytest.mark.parametrize("kind, must, must_not", KINDS, ids=lambda v: v if isinstance(v, str) else None)
 def test_each_kind_of_service_gets_its_own_standards_and_words(q: Questionnaire, kind: str | None, must: dict[str, list[str]], must_not: list[str]) -> None:
+    """Hand-picked words, and every name the other kinds' wording and sources bring (derived from local.yaml and the
+    sources' 'when'), are absent; the kind's own standards are cited."""
     plan = _plan(q, service_kind=kind, **(OTHER if kind != "hiv" else {}))
-    assert _check(_everything(q, plan), must, must_not) == []
+    derived = _forbidden(q, kind, "service_kind")
+    assert ("HIV" in derived) == (kind != "hiv") and ("Health Education England" in derived) == (kind != "mental_health")
+    standards = [q.meta.sources[q.meta.standards[s["id"]].source].title for s in plan["standards"]]
+    must = {**must, "plan": [*must.get("plan", []), *standards], "plan.html": standards}
+    assert _check(_everything(q, plan), must, must_not + derived) == []
 
 
 def test_standards_follow_the_kind_of_service_and_the_nation(q: Questionnaire) -> None:
@@ -208,3 +232,127 @@ def test_every_term_has_neutral_wording_and_each_options_wording(q: Questionnair
             assert term.unknown != first, f"{tid}: unknown wording is {question.options[0].id}'s"
         if term.label and term.unknown:
             assert set(term.values) == {o.id for o in question.options}, f"{tid}: a listed term needs wording for every answer"
+
+
+# ------------------------------------------------------------------ Done when: each nation's own system, and no other's
+# The vocabulary of each nation's system is derived from the data: the names (schemes, bodies, roles, laws, phone
+# services) in its wording in local.yaml, its checking scheme in figures.yaml and the titles of its figures' sources.
+# A word is forbidden in a nation's documents when another nation's vocabulary has it and neither this nation's
+# vocabulary nor the neutral wording does: a term added to local.yaml is covered without touching this test.
+
+_CAP = r"(?:[A-Z][a-z'’]+|[A-Z]+[a-z]*[A-Z]+[A-Za-z]*|[0-9]+)"
+_PHRASE = re.compile(rf"{_CAP}(?:(?: (?:and|of|for|to|on|in))? {_CAP})+")
+"""A name of two or more capitalised words (or numbers), such as 'Local Authority Designated Officer' or 'NHS 24'."""
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b")
+"""An abbreviation standing alone, such as 'LADO', 'PVG' or 'AccessNI' (not the 'NHS' of 'NHS 24')."""
+
+
+def _names(text: str) -> set[str]:
+    found = set(_PHRASE.findall(text))
+    return found | {a for a in _ACRONYM.findall(text) if not re.search(rf"\b{re.escape(a)}[ .][A-Z0-9]", text)}
+
+
+def _vocabulary(q: Questionnaire, question: str) -> tuple[dict[str, set[str]], set[str]]:
+    """(the names each answer to `question` brings, the names that belong to no one answer: the neutral wording used
+    while it is unknown and the titles of sources every plan lists)."""
+    qu = q.question(question)
+    assert qu is not None
+    vocab: dict[str, set[str]] = {o.id: set() for o in qu.options}
+    neutral: set[str] = set()
+    for term in q.local.terms.values():
+        if term.question == question:
+            for o in vocab:
+                vocab[o] |= _names(term.values.get(o, ""))
+            neutral |= _names(term.unknown)
+    for source in q.meta.sources.values():  # a source for one nation's system or one kind of service says so in its 'when'
+        if source.when is None:
+            neutral |= _names(source.title)
+        for o in vocab:
+            if source.when is not None and evaluate(source.when, {question: o}) is True:
+                vocab[o] |= _names(source.title)
+    b = q.bindings.nation
+    if b is not None and b.question == question and q.planning is not None:
+        for o, nid in b.nations.items():
+            vocab[o] |= _names(q.planning.figures.nations[nid].checks)
+    return vocab, neutral
+
+
+def _forbidden(q: Questionnaire, answer: str | None, question: str = "nation") -> list[str]:
+    """Names another answer's vocabulary has and neither this answer's nor the neutral wording does (the answers' own
+    labels aside: a plan may say 'Wales' or 'mental health' in passing)."""
+    vocab, neutral = _vocabulary(q, question)
+    qu = q.question(question)
+    assert qu is not None
+    labels = {o.label for o in qu.options}
+    own = vocab[answer] if answer else set()
+    others = set().union(*(v for o, v in vocab.items() if o != answer))
+    return sorted(w for w in others - own - neutral - labels if not any(w in mine for mine in own))
+
+
+def _must(q: Questionnaire, nation: str) -> list[str]:
+    """What the plan must say for the nation: its checking scheme, check fee, pay scale year and hours, safeguarding
+    contacts, urgent care and speaking-up route, each as the data words it."""
+    from builder.core.budget import fmt, hundredths, say
+
+    p = q.planning
+    assert p is not None and q.bindings.nation is not None
+    nid = q.bindings.nation.nations[nation]
+    n = p.figures.nations[nid]
+    table = {**p.figures.shared, **n.figures}
+    terms = q.local.terms
+    years = sorted({f.year for f in table.values() if f.year})
+    return [
+        terms["check_scheme"].values[nation], f"Recruitment checks ({n.checks})", fmt(hundredths(table["check_enhanced_fee"].value), "money"),
+        say(p.figures.notes.pay_year, years=" and ".join(years), nation=n.name), fmt(hundredths(table["full_time_hours_year"].value), "number"),
+        terms["safeguarding_contacts"].values[nation], terms["urgent_care"].values[nation], terms["speak_up"].values[nation],
+    ]
+
+
+_TERM_READ = re.compile(r'terms\.get\("([a-z_]+)"\)')
+
+
+@pytest.mark.parametrize("nation", ["england", "wales", "scotland", "northern_ireland", None])
+def test_done_when_each_nation_names_its_own_system_and_nothing_from_another(q: Questionnaire, nation: str | None) -> None:
+    """The plan (Markdown and the HTML its PDF prints) and every tailored template name the nation's checking scheme,
+    fee, pay scale and hours, safeguarding contacts, urgent care and speaking-up route, and no other nation's names."""
+    plan = _plan(q, nation=nation, dbs_check="enhanced_barred", employment_model="paid_band", pay_band="band_3")
+    skip = ASSUMED_WHEN_UNKNOWN if nation is None else ()
+    docs = _everything(q, plan, skip)
+    forbidden = _forbidden(q, nation)
+    assert len(forbidden) > 20, forbidden  # the derivation found the other nations' systems
+    must: dict[str, list[str]] = {}
+    if nation is not None:
+        must["plan"] = must["plan.html"] = _must(q, nation)
+        # Each template says the nation's words for every nation term it reads.
+        for t in q.templates:
+            source = (ROOT / "templates" / "policies" / f"{t.id}.html.j2").read_text(encoding="utf-8")
+            read = {tid for tid in _TERM_READ.findall(source) if q.local.terms[tid].question == "nation"}
+            must[t.id] = sorted({q.local.terms[tid].values[nation] for tid in read if q.local.terms[tid].values.get(nation)})
+            if "budget_lines" in source:  # a template that reports the budget's lines names the nation's checks as the plan does
+                must[t.id].append(_must(q, nation)[1])
+    assert _check(docs, must, forbidden) == []
+
+
+def test_a_plan_lists_only_its_own_nations_and_kinds_sources(q: Questionnaire) -> None:
+    """The plan PDF's sources: the UK-wide ones always; one nation's or one kind of service's only for that clinic."""
+    from builder.output.pack import plan_sources
+
+    for nation in ("england", "wales", "scotland", "northern_ireland", None):
+        for kind in ("hiv", "mental_health", None):
+            plan = _plan(q, nation=nation, service_kind=kind)
+            answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
+            listed = plan_sources(q, plan, answers)
+            for sid, s in q.meta.sources.items():
+                holds = s.when is None or evaluate(s.when, answers, plan["route"], plan["roles"]) is True
+                assert (s in listed) == holds, (nation, kind, sid)
+            assert (q.meta.sources["hee"] in listed) == (kind == "mental_health")
+            assert (q.meta.sources["disclosure_scotland"] in listed) == (nation == "scotland")
+
+
+def test_a_sources_condition_is_checked_like_any_other(project: Project, runner: CliRunner) -> None:
+    path = project.questionnaire_dir / "questionnaire.yaml"
+    edit(path, "    when: {equals: [nation, scotland]}\n", "    when: {equals: [nation, scotlnd]}\n")
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    problem = [ln for ln in result.output.splitlines() if "'scotlnd' is not an option of 'nation'" in ln]
+    assert problem and problem[0].startswith(f"questionnaire/questionnaire.yaml:{line_of(path, 'scotlnd')}:"), result.output

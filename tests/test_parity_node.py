@@ -146,3 +146,26 @@ def test_generated_answer_files_give_the_same_plan_or_the_same_errors(node: Node
 def test_malformed_documents_are_refused_alike(node: NodeEngine, q: Questionnaire, doc: Any) -> None:
     """Arbitrary shapes, not just arbitrary answers: both engines refuse (or accept) them with the same words."""
     assert_same(q, doc, node.plans([doc])[0])
+
+
+# ------------------------------------------------------------------ the budget's notes: one fill rule in both engines
+
+_PIECES = st.sampled_from(["{nation}", "{labels}", "{years}", "{source}", "{date}", "{Nation}", "{nation", "nation}", "{}", "{{nation}}",
+                           "{x_y}", "{1}", "£", "é", " ", "Pay is costed on the ", "; "])
+_TEXT = st.lists(_PIECES | st.text(max_size=4), max_size=8).map("".join)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(cases=st.lists(st.tuples(_TEXT, st.dictionaries(st.sampled_from(["nation", "labels", "years", "source", "date"]), _TEXT, max_size=5)),
+                      min_size=1, max_size=60))
+def test_budget_notes_fill_alike_in_node(cases: list[tuple[str, dict[str, str]]]) -> None:
+    """budget.say and planning.js's say() fill a figures.yaml note the same way: every known {field} in one pass (a
+    value holding '{nation}' stays as written), anything else left as it is. One Node run per batch of cases."""
+    from builder.core.budget import say
+
+    script = ("const E = require(process.argv[1]); const cases = JSON.parse(process.argv[2]);"
+              "process.stdout.write(JSON.stringify(cases.map(function (c) { return E.say(c[0], c[1]); })));")
+    planning = Path(__file__).parent.parent / "builder" / "wizard" / "planning.js"
+    out = subprocess.run(["node", "-e", script, str(planning), json.dumps(cases)], capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == [say(t, **fields) for t, fields in cases]

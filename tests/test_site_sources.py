@@ -91,3 +91,14 @@ def test_a_plain_mkdocs_site_from_the_sources_works(sources: Path, tmp_path: Pat
         assert errors == []
     finally:
         context.close()
+
+
+def test_no_wizard_script_nests_a_template_literal() -> None:
+    """The site's minifier (rjsmin) takes a template literal nested inside another's ${...} for code and drops its
+    spaces ('2 areas are' became '2areas are'): the scripts write such parts as plain strings instead."""
+    from builder.output.site_sources import WIZARD_DIR
+
+    nested = re.compile(r"\$\{[^{}`]*`")
+    for path in sorted(WIZARD_DIR.glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        assert not nested.findall(text), f"{path.name}: a template literal inside ${{...}}; write it as a plain string"

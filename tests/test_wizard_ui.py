@@ -1277,6 +1277,22 @@ def test_works_opened_from_disk(browser, site: Path) -> None:  # type: ignore[no
     assert not problems, "\n".join(problems)
 
 
+def test_a_figure_whose_date_is_not_confirmed_says_so_in_the_wizard(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Northern Ireland's pension rate has no confirmed date: the budget's row says so instead of a date, and the notes
+    list it among the figures to confirm, in the words of figures.yaml (as the CLI's plan does)."""
+    assert q.planning is not None
+    words = q.planning.figures.notes
+    af = open_example_as_json(page, q, tmp_path, "loughside")
+    budget = evaluate_plan(q, af)["budget"]
+    page.locator("summary", has_text="Budget").click()
+    row = page.locator('tr[data-assumption="pension_employer_rate"]')
+    assert f"({words.undated_shown}; checked 6 December 2026)" in row.inner_text()
+    dated = page.locator('tr[data-assumption="employer_ni_rate"]').inner_text()
+    assert "(took effect 6 April 2025; checked 6 December 2026)" in dated
+    undated = next(n for n in budget["notes"] if n.startswith(words.undated.split("{")[0]))
+    assert undated in page.locator(".rw-budget-notes").inner_text()
+
+
 def test_changing_an_assumption_recosts_the_plan_like_the_cli(page, q: Questionnaire, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     af = open_example_as_json(page, q, tmp_path, "riverside")
     page.locator("summary", has_text="Budget").click()

@@ -40,6 +40,9 @@ def planning_rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Rul
             add(f"risk '{r.id}' case {j + 1}", "risks", ("risks", i, "cases", j, "when"), rc.when)
     for i, ind in enumerate(p.indicators.indicators):
         add(f"indicator '{ind.id}'", "indicators", ("indicators", i, "when"), ind.when)
+    if "meta" in sources:  # questionnaire.yaml's sources: which plans list them (with the budget's own sources)
+        for sid, doc in q.meta.sources.items():
+            add(f"source '{sid}'", "meta", ("sources", sid, "when"), doc.when)
     return rules
 
 
@@ -191,6 +194,8 @@ def _check_figures(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pro
     for path, where, f in located:
         if f.source not in q.meta.sources:
             problems.append(src.problem((*path, "source"), Msg.REF_SOURCE.format(where=f"figure '{where}'", source=f.source, hint=hint(f.source, q.meta.sources))))
+        if not f.dated:  # the plan says so beside the figure; --strict holds the data to a confirmed date
+            problems.append(Problem(src.file, src.line((*path, "took_effect")), Msg.FIGURE_UNDATED.format(where=where, source=f.source), warning=True))
         limit = figs.stale_after_days.get(f.kind)
         age = (now - datetime.date.fromisoformat(f.checked)).days
         if limit is not None and age > limit:

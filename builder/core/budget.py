@@ -6,6 +6,7 @@ Pure and integer-only, so builder/wizard/planning.js gives the same pounds: ever
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -166,12 +167,21 @@ def _fill(text: str, checks: str) -> str:
     return text.replace("{checks}", checks)
 
 
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def say(template: str, **fields: str) -> str:
+    """A figures.yaml note with its {fields} filled in one pass (a field's value is never read again); planning.js's say()."""
+    return _FIELD.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
+
+
 def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
     """The plan's budget section: every assumption as used with its source and dates, each line's year-one and
     later-year cost, the nation and pay year the figures come from, and the sentences a reader must see."""
     p = q.planning
     assert p is not None
     costs, figs = p.costs, p.figures
+    words = figs.notes
     b = basis(q, values)
     nation = figs.nations[b.nation]
     checks = figs.assumed_checks if b.assumed else nation.checks
@@ -188,14 +198,16 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
         if f is not None:
             source = titles[f.source] + (f" ({f.year})" if f.year else "")
             if not f.verified:
-                source = "Not yet verified: " + source
-            cite[a.id] = titles[f.source] + (f", {f.took_effect}" if f.took_effect else "")
+                source = say(words.unverified_source, source=source)
+            cite[a.id] = (say(words.cite_dated, source=titles[f.source], date=f.took_effect) if f.dated
+                          else say(words.cite_undated, source=titles[f.source]))
         else:
             source = a.source or ""
             cite[a.id] = None
         assumptions.append({"id": a.id, "label": _fill(a.label, checks), "value": plain(used[a.id]),
                             "shown": fmt(used[a.id], a.unit), "source": source,
-                            "date": f.took_effect if f is not None else None,
+                            "date": f.took_effect if f is not None and f.dated else None,
+                            "undated": words.undated_shown if f is not None and not f.dated else None,
                             "checked": f.checked if f is not None else None,
                             "verified": f.verified if f is not None else True,
                             "note": f.note if f is not None else None,
@@ -218,15 +230,16 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
             if field in basis_text:
                 basis_text = basis_text.replace(field, fmt(used[ident], units[ident]))
         lines.append({"id": line.id, "label": _fill(line.label, checks), "basis": basis_text, "year1": year1, "later_year": later,
-                      "source": "; ".join(cited) if cited else "Planning assumptions (see the assumptions table)"})
+                      "source": "; ".join(cited) if cited else words.no_source})
     total1 = sum(x["year1"] for x in lines)
     # What the reader must be told: the nation assumed, the pay year, how the employment model was chosen,
-    # and any figure the costed lines use that is not yet verified.
+    # and any figure the costed lines use that is not yet verified or whose date is not confirmed.
     notes: list[str] = []
     if b.assumed:
-        notes.append(figs.assumed_note.replace("{nation}", nation.name))
+        notes.append(say(words.assumed, nation=nation.name))
     years: list[str] = []
     unverified: list[str] = []
+    undated: list[str] = []
     labels = {a["id"]: a["label"] for a in assumptions}
     for ident in used_ids:
         fid = fig_of[ident]
@@ -237,13 +250,17 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
             years.append(f.year)
         if not f.verified and labels[ident] not in unverified:
             unverified.append(labels[ident])
+        if not f.dated and labels[ident] not in undated:
+            undated.append(labels[ident])
     if years:
-        notes.append(f"Pay is costed on the {' and '.join(years)} Agenda for Change scale for {nation.name}.")
+        notes.append(say(words.pay_year, years=" and ".join(years), nation=nation.name))
     note = costs.employment.notes.get(b.model_answer if b.model_answer is not None else "unknown")
     if note:
         notes.append(note)
     if unverified:
-        notes.append("Not yet verified for " + nation.name + ", so confirm before relying on the budget: " + "; ".join(unverified) + ".")
+        notes.append(say(words.unverified, nation=nation.name, labels="; ".join(unverified)))
+    if undated:
+        notes.append(say(words.undated, nation=nation.name, labels="; ".join(undated)))
     return {
         "currency": costs.currency,
         "employment": b.model,

@@ -174,6 +174,7 @@ class Msg(StrEnum):
     FIGURE_MISSING = "nation '{nation}' has no figure for: {figures}; give it under the nation or under 'shared'"
     FIGURE_UNKNOWN = "{where}: unknown figure '{figure}'{hint}; figures are listed in questionnaire/figures.yaml"
     FIGURE_UNIT = "{where}: figure '{figure}' is in {unit}, but the assumption is in {expected}"
+    FIGURE_UNDATED = "figure '{where}': the date it took effect is not confirmed: find it in its source ('{source}') and write it as took_effect: YYYY-MM-DD"
     FIGURE_STALE = "figure '{where}' was last checked on {checked}, {days} days ago (more than {limit}): check it against its source and update 'checked' (and the value if it changed)"
     PLAN_LEVELS = "levels: list the bands highest first, each 'min' lower than the one before, ending with min: 1"
     PLAN_RESIDUAL = "{where}: the score after mitigation ({after}) is higher than before ({before}); lower the residual ratings"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -17,6 +18,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     Tag,
+    computed_field,
     model_validator,
 )
 
@@ -298,6 +300,9 @@ class DocSource(Model):
     title: StrictStr
     page: StrictStr
     """References page section, relative to guidance/."""
+    when: Condition | None = None
+    """For a source that describes one nation's system or one kind of service: a plan lists it only when this holds
+    (not while it is unknown). None: every plan lists it."""
 
 
 class Standard(Model):
@@ -612,6 +617,12 @@ class Costs(Model):
 # ---------------------------------------------------------------- dated figures by nation (figures.yaml)
 
 FigureKind = Literal["pay", "hours", "fee", "rate"]
+NOT_CONFIRMED = "not confirmed"
+"""What `took_effect` says while no source to hand gives the date a figure took effect (never a guessed date)."""
+
+
+def _fields_in(text: str) -> set[str]:
+    return set(re.findall(r"\{([a-z_]+)\}", text))
 
 
 class Figure(Model):
@@ -621,8 +632,9 @@ class Figure(Model):
     """Which staleness threshold applies (figures.yaml 'stale_after_days')."""
     source: Id
     """A source id from questionnaire.yaml 'sources'."""
-    took_effect: IsoDate | None = None
-    """When the figure took effect; may be missing only while it is not verified."""
+    took_effect: IsoDate | Literal["not confirmed"]
+    """When the figure took effect (YYYY-MM-DD), or "not confirmed" while no source to hand gives the date: the plan
+    then says so beside the figure and in the budget's notes, and `readiness check --strict` flags it."""
     checked: IsoDate
     """When someone last checked it is still the figure in force."""
     year: StrictStr | None = None
@@ -632,11 +644,11 @@ class Figure(Model):
     note: StrictStr | None = None
     """What to know about it (what it includes, why it is not verified)."""
 
-    @model_validator(mode="after")
-    def _dated(self) -> Figure:
-        if self.verified and self.took_effect is None:
-            raise ValueError("a verified figure needs 'took_effect'")
-        return self
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def dated(self) -> bool:
+        """True when the date it took effect is known (exported, so planning.js reads it rather than the word)."""
+        return self.took_effect != NOT_CONFIRMED
 
 
 class Nation(Model):
@@ -648,13 +660,59 @@ class Nation(Model):
     """This nation's own figures; any figure not given is the shared one."""
 
 
+def _only(*allowed: str) -> Callable[[str], str]:
+    """A note that may use only these {fields}; any other is an error at the note's own line."""
+
+    def check(text: str) -> str:
+        extra = _fields_in(text) - set(allowed)
+        if extra:
+            said = ", ".join("{" + f + "}" for f in allowed) or "no {fields}"
+            raise ValueError(f"this note may use {said}, not " + ", ".join("{" + f + "}" for f in sorted(extra)))
+        return text
+
+    return check
+
+
+NoteNation = Annotated[StrictStr, AfterValidator(_only("nation"))]
+NoteYears = Annotated[StrictStr, AfterValidator(_only("years", "nation"))]
+NoteLabels = Annotated[StrictStr, AfterValidator(_only("nation", "labels"))]
+NoteSource = Annotated[StrictStr, AfterValidator(_only("source"))]
+NoteCite = Annotated[StrictStr, AfterValidator(_only("source", "date"))]
+NotePlain = Annotated[StrictStr, AfterValidator(_only())]
+
+
+class BudgetNotes(Model):
+    """The budget's sentences and phrases about its figures, in data so budget.py and planning.js say the same words.
+
+    Each may use only the {fields} listed for it; both engines fill them in one pass, so a value is never re-read."""
+
+    assumed: NoteNation
+    """Said when the nation is not known and the default nation's figures were used."""
+    pay_year: NoteYears
+    """Names the pay year(s) the costed lines use."""
+    unverified: NoteLabels
+    """Lists the assumptions whose figures are not yet verified against their publisher."""
+    undated: NoteLabels
+    """Lists the assumptions whose figures' took_effect is not confirmed: what the clinic must confirm."""
+    unverified_source: NoteSource
+    """An assumption's source while its figure is not yet verified."""
+    cite_dated: NoteCite
+    """A cost line's citation of a dated figure."""
+    cite_undated: NoteSource
+    """A cost line's citation of a figure whose date is not confirmed."""
+    undated_shown: NotePlain
+    """Shown beside an assumption in place of the date it took effect, while that date is not confirmed."""
+    no_source: NotePlain
+    """A cost line's source when it uses no published figure."""
+
+
 class Figures(Model):
     default_nation: Id
     """The nation whose figures are used while the clinic's nation is not known."""
-    assumed_note: StrictStr
-    """The sentence the budget says when it used the default nation; {nation} is its name."""
     assumed_checks: StrictStr
     """What {checks} says in cost labels while the nation is not known: no one nation's scheme is named."""
+    notes: BudgetNotes
+    """The budget's sentences about its figures (the nation assumed, the pay year, figures to confirm)."""
     stale_after_days: dict[FigureKind, StrictInt]
     """`readiness check --strict` warns when a figure of this kind was last checked longer ago than this."""
     shared: dict[Id, Figure] = {}

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from builder import __version__
-from builder.core.schema import Questionnaire
+from builder.core.conditions import evaluate
+from builder.core.schema import DocSource, Questionnaire
 from builder.output.fileio import atomic_write, canonical_json
 
 
@@ -33,6 +34,12 @@ def _split(q: Questionnaire, plan: dict[str, Any], partner: dict[str, Any]) -> d
     if split is None or (plan["route"] in split.own_routes and partner["kind"] is None):
         return None
     return {"basis": split.basis, "hub": plan["route"] in split.hub_routes, "rows": split.rows}
+
+
+def plan_sources(q: Questionnaire, plan: dict[str, Any], answers: dict[str, Any]) -> list[DocSource]:
+    """The sources a plan lists: every general one, and those for one nation's system or one kind of service only when
+    the answers say that is the clinic's (never while unknown)."""
+    return [s for s in q.meta.sources.values() if s.when is None or evaluate(s.when, answers, plan.get("route"), plan.get("roles", [])) is True]
 
 
 def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, link_stylesheet: bool = True) -> str:
@@ -87,7 +94,7 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
         "phases": {p.id: p for p in q.meta.phases},
         "phases_used": sorted({a["phase"] for a in plan["actions"]}, key=[p.id for p in q.meta.phases].index),
         "templates": {t.id: t for t in q.templates},
-        "sources": list(q.meta.sources.values()),
+        "sources": plan_sources(q, plan, answers),
         "weakest": [{"title": r[d]["title"], "score": r[d]["score"], "rating": r[d]["rating"]} for d in weakest],
         "policy_rows": policy_rows,
         "split": _split(q, plan, partner),

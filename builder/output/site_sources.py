@@ -100,6 +100,7 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     from builder.output.export import questionnaire_json
     from builder.render.crosswalk import crosswalk_markdown
     from builder.render.diagrams import svg
+    from builder.render.figures_page import FIGURES_PAGE, figures_markdown
     from builder.render.logicmap import decision_tree, logic_map_markdown
     from builder.render.safety_case import safety_case_markdown
     from builder.render.tailor import templates_script
@@ -122,6 +123,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
         out["standards.md"] = crosswalk_markdown(q)
     if q.hazards is not None:  # the safety case, from the hazard log that also builds the go-live checklist
         out["safety-case.md"] = safety_case_markdown(q)
+    if q.planning is not None:  # every published figure the budget uses, with its dates, from figures.yaml
+        out[FIGURES_PAGE] = figures_markdown(q)
     # The open-formats page offers an example QuestionnaireResponse: the site's own example, else the toolkit's.
     bundled = project.root / "examples" / "riverside.yaml"
     out.update(_open_formats(q, example or (bundled if bundled.is_file() else None)))

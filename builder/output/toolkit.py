@@ -196,9 +196,10 @@ def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = 
     parts: list[Part] = []
     if plan is None:
         pages = guidance_pages(project)
+        from builder.render.figures_page import FIGURES_PAGE, figures_markdown
         from builder.render.safety_case import SAFETY_CASE_PAGE
 
-        links = LinkMap(pages + [SAFETY_CASE_PAGE])
+        links = LinkMap(pages + [SAFETY_CASE_PAGE, FIGURES_PAGE])
         guidance = Part("part-guidance", "Guidance", "chapters",
                         intro="The guidance from the toolkit's website, printed from the same pages: why peer support, each area of readiness, "
                               "and how to set the service up.")
@@ -212,6 +213,12 @@ def book_html(q: Questionnaire, project: Project, plan: dict[str, Any] | None = 
                                 "evidence that the controls work; with a summary a clinic can attach to its governance paper.")
             safety.chapters = [markdown_chapter(safety_case_markdown(q), SAFETY_CASE_PAGE, links)]
             parts.append(safety)
+        if q.planning is not None:  # the same text as the site's figures page
+            figures = Part("part-figures", "Figures by nation", "chapters",
+                           intro="The published figures the budget uses in each nation, each with the date it took effect (or that "
+                                 "the date is not confirmed) and the date it was last checked.")
+            figures.chapters = [markdown_chapter(figures_markdown(q), FIGURES_PAGE, links)]
+            parts.append(figures)
         parts.append(Part("questionnaire", "The paper questionnaire", "questionnaire",
                           contents=[(f"q-domain-{i}", f"{i}. {d.title}") for i, d in enumerate(q.domains, start=1)]))
         parts.append(Part("scoring-sheet", "Scoring sheet", "scoring",

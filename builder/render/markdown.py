@@ -243,7 +243,7 @@ def _planning_markdown(plan: dict[str, Any], add: Any) -> None:
     add("Assumptions (override any of them under `assumptions:` in the answer file):")
     add("")
     for a in b["assumptions"]:
-        date = f", took effect {a['date']}" if a["date"] else ""
+        date = f", took effect {a['date']}" if a["date"] else (f", {md(a['undated'])}" if a.get("undated") else "")
         date += f", checked {a['checked']}" if a.get("checked") else ""
         mark = " (set by the clinic)" if a["overridden"] else ""
         note = f". {md(a['note'])}" if a.get("note") else ""

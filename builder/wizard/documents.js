@@ -98,7 +98,7 @@
       el("section", { class: "rw-docs-cover" },
         el("p", { class: "doc-clinic" }, name),
         el("h1", null, "Filled-in documents"),
-        el("p", null, `${parts.length} templates filled in from the readiness answers of ${name}${p.assessment.assessed_on ? `, assessed on ${new Date(p.assessment.assessed_on + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}` : ""}. Fill in the fields still in square brackets before you agree them.`),
+        el("p", null, `${parts.length} templates filled in from the readiness answers of ${name}${p.assessment.assessed_on ? ", assessed on " + new Date(p.assessment.assessed_on + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : ""}. Fill in the fields still in square brackets before you agree them.`),
         el("h2", null, "Contents"), contents),
       ...parts.map(({ id, d }) => el("section", { id: `doc-${id}`, class: `rw-docs-part ${d.cls}`, "data-template": id }, d.nodes)));
   }

@@ -160,7 +160,7 @@ window.ReadinessPlanView = (w) => {
     if (missing) return `${label}: ${plural(missing, "go-live safeguard")} ${missing === 1 ? "is" : "are"} not in place yet — see the go-live checklist above.`;
     if (unknown) return `${label}: it is not known yet whether ${plural(unknown, "go-live safeguard")} ${unknown === 1 ? "is" : "are"} in place — see the go-live checklist above.`;
     const red = meta.domains.filter((id) => plan.readiness.domains[id].rating === "red").map((id) => plan.readiness.domains[id].title);
-    if (red.length) return `${label}: every go-live safeguard is in place, but ${red.length === 1 ? "one area is" : `${red.length} areas are`} rated red (${red.join(", ")}) — see readiness by area.`;
+    if (red.length) return `${label}: every go-live safeguard is in place, but ${red.length === 1 ? "one area is" : red.length + " areas are"} rated red (${red.join(", ")}) — see readiness by area.`;
     return `${label}: every go-live safeguard is in place.`;
   }
 
@@ -280,8 +280,13 @@ window.ReadinessPlanView = (w) => {
           h("th", { scope: "row" }, h("label", { for: `rw-a-${a.id}` }, a.label)),
           h("td", { "data-label": "Value" }, h("input", { id: `rw-a-${a.id}`, type: "text", inputmode: "decimal", class: "rw-amount", value: a.value,
             onchange: (e) => setAssumption(a.id, e.target.value) }), a.overridden ? " (yours)" : ""),
-          h("td", { "data-label": "Source" }, a.source + (a.date ? ` (took effect ${longDate(a.date)}${a.checked ? `; checked ${longDate(a.checked)}` : ""})` : "") + (a.note ? `. ${a.note}` : "")))))));
+          // Plain strings, not nested template literals: the site's minifier drops spaces inside a nested one.
+          h("td", { "data-label": "Source" }, a.source + (a.date ? " (took effect " + longDate(a.date) + checkedOn(a) + ")"
+            : a.undated ? " (" + a.undated + checkedOn(a) + ")" : "") + (a.note ? ". " + a.note : "")))))));
   }
+
+  /** "; checked 6 December 2026" after a figure's date (or its "not confirmed"), when the figure says when it was checked. */
+  function checkedOn(a) { return a.checked ? "; checked " + longDate(a.checked) : ""; }
 
   /** What applies where the service is and to whom, and what waits on an unanswered setting question (markdown._local_markdown). */
   function localSection(plan) {

@@ -25,6 +25,11 @@
     return String(whole) + (frac ? "." + ((frac < 10 ? "0" : "") + frac).replace(/0+$/, "") : "");
   }
 
+  /** budget.say: a figures.yaml note with its {fields} filled in one pass (a field's value is never read again). */
+  function say(template, fields) {
+    return template.replace(/\{([a-z_]+)\}/g, function (m, k) { return has(fields, k) ? fields[k] : m; });
+  }
+
   /** num / den rounded half up (BigInt in, Number out). */
   function roundDiv(num, den) { return Number((2n * num + den) / (2n * den)); }
   /** budget.basis: the employment model from its question, the nation from the `nation` binding (else the default). */
@@ -43,6 +48,9 @@
     Object.keys(figs.nations[nation].figures).forEach(function (k) { table[k] = figs.nations[nation].figures[k]; });
     return { model: chosen !== null ? emp.options[chosen] : emp.unknown, modelAnswer: chosen, nation: nation, assumed: assumed, figures: table };
   }
+
+  /** schema.Figure.dated (exported with each figure): the date it took effect is known. */
+  function dated(f) { return f.dated === true; }
 
   function caseApplies(c, model, values, route, roles) {
     if (c.employment && c.employment.indexOf(model) < 0) return false;
@@ -98,7 +106,7 @@
   }
 
   function budget(q, overrides, values, route, roles) {
-    var costs = q.planning.costs, figs = q.planning.figures, b = costBasis(q, values), nation = figs.nations[b.nation];
+    var costs = q.planning.costs, figs = q.planning.figures, words = figs.notes, b = costBasis(q, values), nation = figs.nations[b.nation];
     var checks = b.assumed ? figs.assumed_checks : nation.checks;
     var fill = function (text) { return text.split("{checks}").join(checks); };
     var au = assumptionsUsed(q, b, overrides, values, route, roles), used = au.used, figOf = au.fig;
@@ -109,12 +117,13 @@
       if (f) {
         var title = q.meta.sources[f.source].title;
         source = title + (f.year ? " (" + f.year + ")" : "");
-        if (f.verified === false) source = "Not yet verified: " + source;
-        cite[a.id] = title + (f.took_effect ? ", " + f.took_effect : "");
+        if (f.verified === false) source = say(words.unverified_source, { source: source });
+        cite[a.id] = dated(f) ? say(words.cite_dated, { source: title, date: f.took_effect }) : say(words.cite_undated, { source: title });
       } else { source = a.source || ""; cite[a.id] = null; }
       labels[a.id] = fill(a.label);
       assumptions.push({ id: a.id, label: labels[a.id], value: plainAmount(used[a.id]), shown: fmtAmount(used[a.id], a.unit),
-        source: source, date: f && f.took_effect ? f.took_effect : null, checked: f ? f.checked : null,
+        source: source, date: f && dated(f) ? f.took_effect : null, undated: f && !dated(f) ? words.undated_shown : null,
+        checked: f ? f.checked : null,
         verified: f ? f.verified !== false : true, note: f && f.note ? f.note : null, overridden: has(overrides, a.id) });
     });
     var lines = [], usedIds = [];
@@ -131,25 +140,27 @@
       var basis = fill(line.basis);
       Object.keys(used).forEach(function (id) { basis = basis.split("{" + id + "}").join(fmtAmount(used[id], units[id])); });
       lines.push({ id: line.id, label: fill(line.label), basis: basis, year1: cost[0], later_year: cost[1],
-        source: cited.length ? cited.join("; ") : "Planning assumptions (see the assumptions table)" });
+        source: cited.length ? cited.join("; ") : words.no_source });
     });
     var total1 = 0, laterTotal = 0;
     lines.forEach(function (x) { total1 += x.year1; laterTotal += x.later_year; });
     // What the reader must be told: the nation assumed, the pay year, how the employment model was chosen,
-    // and any figure the costed lines use that is not yet verified.
-    var notes = [], years = [], unverified = [];
-    if (b.assumed) notes.push(figs.assumed_note.split("{nation}").join(nation.name));
+    // and any figure the costed lines use that is not yet verified or whose date is not confirmed.
+    var notes = [], years = [], unverified = [], undated = [];
+    if (b.assumed) notes.push(say(words.assumed, { nation: nation.name }));
     usedIds.forEach(function (id) {
       var fid = figOf[id];
       if (fid === null) return;
       var f = b.figures[fid];
       if (f.year && years.indexOf(f.year) < 0) years.push(f.year);
       if (f.verified === false && unverified.indexOf(labels[id]) < 0) unverified.push(labels[id]);
+      if (!dated(f) && undated.indexOf(labels[id]) < 0) undated.push(labels[id]);
     });
-    if (years.length) notes.push("Pay is costed on the " + years.join(" and ") + " Agenda for Change scale for " + nation.name + ".");
+    if (years.length) notes.push(say(words.pay_year, { years: years.join(" and "), nation: nation.name }));
     var key = b.modelAnswer !== null ? b.modelAnswer : "unknown", empNotes = costs.employment.notes || {};
     if (has(empNotes, key)) notes.push(empNotes[key]);
-    if (unverified.length) notes.push("Not yet verified for " + nation.name + ", so confirm before relying on the budget: " + unverified.join("; ") + ".");
+    if (unverified.length) notes.push(say(words.unverified, { nation: nation.name, labels: unverified.join("; ") }));
+    if (undated.length) notes.push(say(words.undated, { nation: nation.name, labels: undated.join("; ") }));
     return { currency: costs.currency, employment: b.model, nation: b.nation, nation_name: nation.name,
       nation_assumed: b.assumed, pay_year: years.length ? years[0] : null, notes: notes,
       assumptions: assumptions, lines: lines, total_year1: total1, total_3_years: total1 + 2 * laterTotal };
@@ -296,6 +307,6 @@
   }
 
   E.addPlanning = addPlanning;
-  E.budget = budget; E.yearOneTotal = yearOneTotal; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
+  E.say = say; E.budget = budget; E.yearOneTotal = yearOneTotal; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
   if (typeof module === "object" && module.exports) module.exports = E;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -794,7 +794,7 @@
       } catch (e) {
         if (e instanceof Refused) throw e;
         const line = e.mark ? e.mark.line + 1 : null, problem = e.reason || e.message;
-        throw new Refused(`${name}${line ? `:${line}` : ""}: error: ${E.fill(Q.answer_messages.YAML_SYNTAX, { problem })}`);
+        throw new Refused(`${name}${line ? ":" + line : ""}: error: ${E.fill(Q.answer_messages.YAML_SYNTAX, { problem })}`);
       }
     });
   }

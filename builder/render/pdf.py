@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from builder.load.reference_doc import ReferenceDoc
+
 PDF_VARIANT = "pdf/ua-1"
 """PDF/UA-1: tagged structure, title and language, so screen readers can read the documents."""
 
@@ -62,11 +64,14 @@ class Renderer:
 
 
 _RENDERER: Renderer | None = None
+_TRUST: ReferenceDoc | None = None
+"""The Trust's reference document every Word file of this run takes its styles from (None: the house style)."""
 
 
-def _init_worker(templates_dir: str) -> None:
-    global _RENDERER
+def _init_worker(templates_dir: str, trust: ReferenceDoc | None = None) -> None:
+    global _RENDERER, _TRUST
     _RENDERER = Renderer(Path(templates_dir))
+    _TRUST = trust
 
 
 def _render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None, str | None]:
@@ -75,7 +80,7 @@ def _render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None
         if kind == "docx":
             from builder.render.docx import html_to_docx
 
-            return kind, name, html_to_docx(html), None
+            return kind, name, html_to_docx(html, _TRUST), None
         assert _RENDERER is not None
         return kind, name, _RENDERER.pdf(html), None
     except Exception as exc:  # reported by name; the other documents still render
@@ -86,8 +91,10 @@ Job = tuple[str, str, str]
 """(kind, name, html): kind is 'pdf' or 'docx'."""
 
 
-def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None, on_done: Any = None) -> dict[tuple[str, str], tuple[bytes | None, str | None]]:
-    """Render jobs across cores; each result is (bytes, None) or (None, error), keyed by (kind, name)."""
+def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None, on_done: Any = None,
+                trust: ReferenceDoc | None = None) -> dict[tuple[str, str], tuple[bytes | None, str | None]]:
+    """Render jobs across cores; each result is (bytes, None) or (None, error), keyed by (kind, name). Word files take
+    their styles and page from `trust`, a Trust's reference document, when it is given."""
     results: dict[tuple[str, str], tuple[bytes | None, str | None]] = {}
     if not jobs:
         return results
@@ -95,7 +102,7 @@ def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None
     # Longest first, so the big plan is not left running alone at the end; PDFs before DOCX.
     ordered = sorted(jobs, key=lambda j: (j[0] != "pdf", -len(j[2])))
     if workers == 1:
-        _init_worker(str(templates_dir))
+        _init_worker(str(templates_dir), trust)
         for kind, name, html in ordered:
             _, _, data, err = _render_job(kind, name, html)
             results[(kind, name)] = (data, err)
@@ -106,7 +113,7 @@ def render_many(jobs: list[Job], templates_dir: Path, workers: int | None = None
 
     from builder.output.pool import worker_pool  # workers die with this process, even if it is killed
 
-    with worker_pool(workers, ["builder.render.pdf", "weasyprint", "pypandoc"], _init_worker, (str(templates_dir),)) as pool:
+    with worker_pool(workers, ["builder.render.pdf", "weasyprint", "pypandoc"], _init_worker, (str(templates_dir), trust)) as pool:
         futures = [pool.submit(_render_job, kind, name, html) for kind, name, html in ordered]
         for fut in as_completed(futures):
             kind, name, data, err = fut.result()

@@ -1,0 +1,239 @@
+"""A Trust's Word reference document (--reference-doc): read through the input gate, refused in one line when it
+cannot be used, and its styles, fonts, colours and page arrive in the Word files, as LibreOffice shows them."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from builder.cli.main import cli
+from builder.core import limits
+from builder.core.errors import Msg, ReadinessError
+from builder.load.reference_doc import load_reference_doc
+from builder.render.docx import html_to_docx
+
+from .test_docx import SAMPLE, W, part
+
+LETTER = (12240, 15840)
+"""US Letter in twentieths of a point: not the house A4, so a page that arrives is the Trust's."""
+RED = "C00000"
+SERIF = "DejaVu Serif"
+
+
+def trust_docx(path: Path, *, heading_font: str = SERIF, colour: str = RED) -> Path:
+    """A reference document as a Trust's communications team would save it from Word: its own Heading 1 (font,
+    colour, size), its own body font, US Letter pages with one-inch margins."""
+    import docx
+    from docx.shared import Inches, Pt, RGBColor
+
+    d = docx.Document()
+    h1 = d.styles["Heading 1"]
+    h1.font.name = heading_font
+    h1.font.color.rgb = RGBColor.from_string(colour)
+    h1.font.size = Pt(20)
+    fonts = h1.element.rPr.rFonts
+    for attr in list(fonts.attrib):  # Word drops the theme font when a font is chosen by name
+        if "Theme" in attr:
+            del fonts.attrib[attr]
+    d.styles["Normal"].font.name = "Liberation Serif"
+    section = d.sections[0]
+    section.page_width, section.page_height = Inches(8.5), Inches(11)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Inches(1)
+    d.add_heading("Trust template", 1)
+    d.save(str(path))
+    return path
+
+
+def sample_html() -> str:
+    return SAMPLE.format(body="portrait", clinic='<span class="fill">[Clinic name]</span>')
+
+
+def styles_by_id(data: bytes) -> dict[str, etree._Element]:
+    return {s.get(f"{W}styleId"): s for s in part(data, "word/styles.xml").iter(f"{W}style")}  # type: ignore[misc]
+
+
+def test_the_trust_styles_and_page_arrive_in_the_word_file(tmp_path: Path) -> None:
+    trust = load_reference_doc(trust_docx(tmp_path / "trust.docx"))
+    data = html_to_docx(sample_html(), trust)
+    styles = styles_by_id(data)
+    heading = styles["Heading1"]
+    assert heading.find(f"{W}rPr/{W}rFonts").get(f"{W}ascii") == SERIF  # type: ignore[union-attr]
+    assert heading.find(f"{W}rPr/{W}color").get(f"{W}val") == RED  # type: ignore[union-attr]
+    assert heading.find(f"{W}pPr/{W}keepNext") is not None, "headings stay with what follows, whatever the Trust's style"
+    for house_only in ("ClinicName", "WritingSpace", "DocumentStatus", "PlaceholderText"):
+        assert house_only in styles, f"{house_only}: the forms' own styles stay"
+    size = part(data, "word/document.xml").find(f"{W}body/{W}sectPr/{W}pgSz")
+    assert size is not None and (int(size.get(f"{W}w") or 0), int(size.get(f"{W}h") or 0)) == LETTER
+    landscape = html_to_docx(SAMPLE.format(body="landscape", clinic="C"), trust)
+    size = part(landscape, "word/document.xml").find(f"{W}body/{W}sectPr/{W}pgSz")
+    assert size is not None and (int(size.get(f"{W}w") or 0), int(size.get(f"{W}h") or 0)) == LETTER[::-1]
+    assert size.get(f"{W}orient") == "landscape"
+    house = styles_by_id(html_to_docx(sample_html()))["Heading1"]
+    assert house.find(f"{W}rPr/{W}color").get(f"{W}val") != RED, "without --reference-doc, the house style"  # type: ignore[union-attr]
+    assert html_to_docx(sample_html(), trust) == data, "the same Trust document gives the same bytes"
+
+
+def _fonts(pdf: Path) -> set[str]:
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    return {line.split()[0].split("+", 1)[-1] for line in listing if line.strip()}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdffonts") is None,
+                    reason="LibreOffice (libreoffice-writer-nogui) and poppler-utils are needed")
+def test_libreoffice_shows_the_trust_style(tmp_path: Path) -> None:
+    """Through LibreOffice, as the Trust's staff will open it: the heading font and the body font are the Trust's, and so is the page."""
+    from pypdf import PdfReader
+
+    trust = load_reference_doc(trust_docx(tmp_path / "trust.docx"))
+    (tmp_path / "trust-style.docx").write_bytes(html_to_docx(sample_html(), trust))
+    (tmp_path / "house-style.docx").write_bytes(html_to_docx(sample_html()))
+    profile = tmp_path / "profile"
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"),
+                    str(tmp_path / "trust-style.docx"), str(tmp_path / "house-style.docx")], capture_output=True, check=True, timeout=300)
+    trust_fonts, house_fonts = _fonts(tmp_path / "pdf" / "trust-style.pdf"), _fonts(tmp_path / "pdf" / "house-style.pdf")
+    assert "DejaVuSerif-Bold" in trust_fonts, trust_fonts
+    assert "LiberationSerif" in trust_fonts, trust_fonts
+    assert not {"DejaVuSerif-Bold", "LiberationSerif"} & house_fonts, house_fonts
+    assert "LiberationSans-Bold" in house_fonts, house_fonts
+    for page in PdfReader(tmp_path / "pdf" / "trust-style.pdf").pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792), "US Letter, as the Trust's"
+    for page in PdfReader(tmp_path / "pdf" / "house-style.pdf").pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842), "A4, the house page"
+
+
+# ------------------------------------------------------------------ refused in one line
+
+
+def _zip(path: Path, members: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _with(trust: Path, out: Path, name: str, data: bytes | str | None) -> Path:
+    with zipfile.ZipFile(trust) as src:
+        members: dict[str, bytes | str] = {n: src.read(n) for n in src.namelist() if n != name}
+    if data is not None:
+        members[name] = data
+    return _zip(out, members)
+
+
+STYLES_HEAD = '<?xml version="1.0"?>'
+W_DECL = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+BAD = [
+    ("not-a-zip", lambda t, o: _bytes(o, b"PK but not really a zip"),
+     Msg.REFERENCE_NOT_DOCX.format(problem="it is not a zip file")),
+    ("plain-zip", lambda t, o: _zip(o, {"a.txt": "x"}),
+     Msg.REFERENCE_NOT_DOCX.format(problem="a zip file, but not an Office one ([Content_Types].xml is missing)")),
+    ("no-styles", lambda t, o: _with(t, o, "word/styles.xml", None), Msg.REFERENCE_NO_PART.format(part="styles (word/styles.xml)")),
+    ("broken-styles", lambda t, o: _with(t, o, "word/styles.xml", "<w:styles"), None),
+    ("doctype", lambda t, o: _with(t, o, "word/styles.xml", f'{STYLES_HEAD}<!DOCTYPE x [<!ENTITY e "e">]><w:styles {W_DECL}/>'),
+     Msg.REFERENCE_BAD_XML.format(part="word/styles.xml", problem="it declares a DOCTYPE, which Word never writes")),
+    ("not-styles", lambda t, o: _with(t, o, "word/styles.xml", f"<w:document {W_DECL}/>"),
+     Msg.REFERENCE_BAD_XML.format(part="word/styles.xml", problem="it is not a list of Word styles")),
+    ("tiny-page", lambda t, o: _with(t, o, "word/document.xml",
+                                     f'<w:document {W_DECL}><w:body><w:sectPr><w:pgSz w:w="1000" w:h="15840"/></w:sectPr></w:body></w:document>'),
+     Msg.REFERENCE_BAD_PAGE.format(problem="a page side of 18 mm (from 76 to 559 mm are read)")),
+    ("wide-margins", lambda t, o: _with(t, o, "word/document.xml",
+                                        f'<w:document {W_DECL}><w:body><w:sectPr><w:pgSz w:w="12240" w:h="15840"/>'
+                                        '<w:pgMar w:top="1440" w:right="4000" w:bottom="1440" w:left="4000"/></w:sectPr></w:body></w:document>'),
+     Msg.REFERENCE_BAD_PAGE.format(problem="its margins take more than half the page")),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "message"), BAD, ids=[b[0] for b in BAD])
+def test_a_file_that_cannot_be_used_is_one_located_line(runner: CliRunner, tmp_path: Path, name: str, make, message: str | None) -> None:  # type: ignore[no-untyped-def]
+    bad = make(trust_docx(tmp_path / "trust.docx"), tmp_path / f"{name}.docx")
+    with pytest.raises(ReadinessError) as caught:
+        load_reference_doc(bad)
+    assert len(caught.value.problems) == 1
+    line = caught.value.problems[0].line_text()
+    assert line.startswith(f"{bad}: error: "), line
+    if message is not None:
+        assert line == f"{bad}: error: {message}"
+    else:
+        assert "is not readable XML" in line and "word/styles.xml" in line, line
+    out = tmp_path / "out"
+    done = runner.invoke(cli, ["templates", "-o", str(out), "--reference-doc", str(bad)])
+    assert done.exit_code == 2, done.output
+    assert done.output == f"{line}\n", "one line, before any document is rendered"
+    assert not out.exists(), "nothing written"
+
+
+def test_too_large_and_not_a_regular_file_are_refused_by_the_gate(tmp_path: Path) -> None:
+    big = tmp_path / "big.docx"
+    with open(big, "wb") as fh:
+        fh.truncate(limits.MAX_REFERENCE_DOC_BYTES + 1)
+    with pytest.raises(ReadinessError) as caught:
+        load_reference_doc(big)
+    assert caught.value.problems[0].message == Msg.REFERENCE_TOO_LARGE.format(size=limits.MAX_REFERENCE_DOC_BYTES + 1,
+                                                                              limit=limits.MAX_REFERENCE_DOC_BYTES)
+    with pytest.raises(ReadinessError) as caught:
+        load_reference_doc(tmp_path)
+    assert caught.value.problems[0].message == Msg.IS_FOLDER
+    with pytest.raises(ReadinessError) as caught:
+        load_reference_doc(tmp_path / "missing.docx")
+    assert caught.value.problems[0].message == Msg.NOT_FOUND
+
+
+def test_a_part_that_inflates_past_its_limit_is_refused(tmp_path: Path) -> None:
+    bomb = _with(trust_docx(tmp_path / "trust.docx"), tmp_path / "bomb.docx", "word/theme/theme1.xml",
+                 b" " * (limits.MAX_REFERENCE_PART_BYTES + 1))
+    with pytest.raises(ReadinessError) as caught:
+        load_reference_doc(bomb)
+    assert caught.value.problems[0].message == Msg.REFERENCE_PART_TOO_LARGE.format(part="word/theme/theme1.xml",
+                                                                                   limit=limits.MAX_REFERENCE_PART_BYTES)
+
+
+@pytest.mark.parametrize(("args", "what", "fix"), [
+    (["templates", "--no-docx"], "templates --no-docx", "leave out --no-docx or --reference-doc"),
+    (["toolkit"], "toolkit without --zip (the book is a PDF)", "add --zip for the Word files, or leave out --reference-doc"),
+])
+def test_reference_doc_where_no_word_file_is_written_is_refused(runner: CliRunner, tmp_path: Path, args: list[str], what: str, fix: str) -> None:
+    trust = trust_docx(tmp_path / "trust.docx")
+    out = tmp_path / ("toolkit.pdf" if args[0] == "toolkit" else "out")
+    done = runner.invoke(cli, [*args, "-o", str(out), "--reference-doc", str(trust)])
+    assert done.exit_code == 2, done.output
+    assert done.output == f"{trust}: error: {Msg.REFERENCE_UNUSED.format(what=what, fix=fix)}\n"
+    assert not out.exists()
+
+
+def test_the_word_files_are_cached_per_reference_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Word file made with one reference document is never served for another, nor for the house style; the PDF is shared."""
+    from builder.load.project import ROOT, load_questionnaire
+    from builder.output.pack import Cache, build_pack
+
+    monkeypatch.setenv("READINESS_CACHE", str(tmp_path / "cache"))
+    q = load_questionnaire()
+    red = load_reference_doc(trust_docx(tmp_path / "red.docx"))
+    blue = load_reference_doc(trust_docx(tmp_path / "blue.docx", colour="0000C0"))
+    made: dict[str, bytes] = {}
+    for label, trust in (("house", None), ("red", red), ("blue", blue), ("red-again", red)):
+        cache = Cache.for_project(ROOT, ROOT / "templates", enabled=True, questionnaire_dir=ROOT / "questionnaire")
+        out = tmp_path / label
+        result = build_pack(q, None, ["expenses"], out, ROOT / "templates", cache, include_plan=False, trust=trust, workers=1)
+        assert not result.failed, result.failed
+        made[label] = (out / "expenses.docx").read_bytes()
+        heading = styles_by_id(made[label])["Heading1"].find(f"{W}rPr/{W}color")
+        colour = heading.get(f"{W}val") if heading is not None else None
+        assert colour == {"house": colour, "red": RED, "blue": "0000C0", "red-again": RED}[label], label
+        if label != "house":
+            assert result.rendered == 0, f"{label}: the PDF comes from the cache; only the Word file is made again"
+    assert made["red"] == made["red-again"]
+    assert len({made["house"], made["red"], made["blue"]}) == 3
+    assert io.BytesIO(made["red"]).getvalue()[:2] == b"PK"

@@ -200,6 +200,16 @@ def _xml_text(text: str) -> str:
     return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
 
 
+def placeholder(prompt: str) -> str:
+    """The text a fill-in field shows until someone fills it in: its prompt in square brackets, as the PDF prints it.
+
+    Word shades placeholder text, but LibreOffice drops that shading when it prints, and shading alone vanishes on a
+    grey-scale printer: the brackets and a dotted underline (PLACEHOLDER_RPR) still mark a blank, where a bare prompt
+    ("Organisation or NHS Trust") would read as an answer.
+    """
+    return f"[{prompt}]"
+
+
 @dataclass
 class TableInfo:
     """What pandoc cannot say about a table, applied to the matching w:tbl afterwards (tables keep their order)."""
@@ -233,7 +243,7 @@ class Fields:
         binding = BIND_CLINIC if prompt == CLINIC_PROMPT and kind == "text" else ""
         return (f'<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/><w:tag w:val="{kind}"/><w:id w:val="{self._id()}"/>'
                 f"<w:showingPlcHdr/>{binding}{choice}</w:sdtPr>"
-                f"<w:sdtContent><w:r>{PLACEHOLDER_RPR}{_xml_text(prompt)}</w:r></w:sdtContent></w:sdt>")
+                f"<w:sdtContent><w:r>{PLACEHOLDER_RPR}{_xml_text(placeholder(prompt))}</w:r></w:sdtContent></w:sdt>")
 
     def checkbox(self, label: str) -> str:
         """A Word 2010 check-box content control, unticked, named by its label for screen readers."""
@@ -253,7 +263,8 @@ def _raw_block(xml: str) -> dict[str, Any]:
     return {"t": "RawBlock", "c": ["openxml", xml]}
 
 
-PLACEHOLDER_RPR = '<w:rPr><w:rStyle w:val="PlaceholderText"/><w:color w:val="4A4A4A"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr>'
+PLACEHOLDER_RPR = ('<w:rPr><w:rStyle w:val="PlaceholderText"/><w:color w:val="4A4A4A"/><w:u w:val="dotted" w:color="1F3B63"/>'
+                   '<w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr>')
 """The style Word expects, plus its look as direct formatting for readers (LibreOffice) that drop the style on import."""
 
 CLINIC_PROMPT = "Clinic name"

@@ -69,15 +69,15 @@ def _boxed(fill: str, left: str, around: str | None = None) -> str:
             f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/><w:ind w:left="170" w:right="170"/>')
 
 
-def _table_style(style_id: str, name: str, size: int) -> str:
+def _table_style(style_id: str, name: str, size: int, side: int = 108) -> str:
     borders = "".join(_border(side, "555555", 5, 0) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     return (f'<w:style w:type="table" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/><w:basedOn w:val="TableNormal"/>'
             f'<w:uiPriority w:val="59"/><w:qFormat/>'
             f'<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
             f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
             f'<w:tblPr><w:tblBorders>{borders}</w:tblBorders>'
-            f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-            f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+            f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="{side}" w:type="dxa"/>'
+            f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="{side}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
             f'<w:trPr><w:cantSplit/></w:trPr>'
             f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/><w:color w:val="111111"/></w:rPr>'
             f'<w:trPr><w:tblHeader/></w:trPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="DDE5F0"/></w:tcPr></w:tblStylePr>'
@@ -123,13 +123,14 @@ def house_styles() -> list[str]:
         _para_style("WritingSpace", "Writing Space", ppr=f"<w:pBdr>{_border('bottom', '777777', 5, 1)}</w:pBdr>"
                     '<w:spacing w:before="120" w:after="160"/>'),
         _table_style("Table", "Table", TABLE_SIZE),
-        _table_style("GridTable", "Grid Table", GRID_SIZE),
+        # 1 mm inside a grid's cells, not 2: the availability chart's 21 day columns then hold "Wed" on one line.
+        _table_style("GridTable", "Grid Table", GRID_SIZE, side=57),
         f'<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="BodyTextChar"/>'
         f'<w:rPr><w:color w:val="{NAVY}"/><w:u w:val="single"/></w:rPr></w:style>',
-        # Word's own name for the text a content control shows until someone fills it in: a light
-        # tint like the PDFs' fill-in fields, dark enough grey to pass contrast.
+        # Word's own name for the text a content control shows until someone fills it in: like the PDFs' fill-in
+        # fields, a light tint and a dotted underline under the [bracketed prompt], dark enough grey to pass contrast.
         '<w:style w:type="character" w:styleId="PlaceholderText"><w:name w:val="Placeholder Text"/><w:uiPriority w:val="99"/>'
-        '<w:rPr><w:color w:val="4A4A4A"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr></w:style>',
+        '<w:rPr><w:color w:val="4A4A4A"/><w:u w:val="dotted" w:color="1F3B63"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr></w:style>',
     ]
 
 

@@ -97,6 +97,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     directory_urls and guidance tell the wizard how the site names its pages and whether it has the guidance pages.
     ProjectError when a document fails to render."""
     from builder.core.answer_schema import ANSWERS_SCHEMA, answer_schema_json
+    from builder.core.plan_model import PLAN_SCHEMA, plan_schema_json
+    from builder.core.review_model import REVIEW_SCHEMA, review_schema_json
     from builder.output.export import questionnaire_json
     from builder.render.crosswalk import crosswalk_markdown
     from builder.render.diagrams import svg
@@ -113,6 +115,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     out["assets/questionnaire.js"] = (f"window.READINESS_QUESTIONNAIRE = {data.rstrip()};\n"
                                       f"window.READINESS_SITE = {json.dumps(site, sort_keys=True)};\n")
     out[f"assets/schemas/{ANSWERS_SCHEMA}"] = answer_schema_json(q)  # for editors and other tools
+    out[f"assets/schemas/{PLAN_SCHEMA}"] = plan_schema_json()
+    out[f"assets/schemas/{REVIEW_SCHEMA}"] = review_schema_json()
     out["assets/logic-map.svg"] = svg(decision_tree(q))
     out["logic-map.md"] = logic_map_markdown(q, "assets/logic-map.svg")
     downloads, example_name = _downloads(project, q, example)

@@ -44,7 +44,8 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: s
         "",
         "Most clinics already have most of the policies they need; the gaps are usually the few that are specific "
         "to peers. Download the blank templates below and adapt them for your own use: the Word version to edit, "
-        "the PDF to read or print. In the PDF every bracketed field, such as [Clinic name], is there for you to fill in; "
+        # Escaped brackets: Zensical's strict build fails on an unresolved link reference, which [Clinic name] is.
+        "the PDF to read or print. In both, every bracketed field, such as \\[Clinic name\\], is there for you to fill in; "
         "in the Word version each is a field to click and type in.",
         "",
         "The [readiness assessment](wizard.md) tells you which of these your clinic needs, and its plan offers each one "

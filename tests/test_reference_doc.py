@@ -237,3 +237,40 @@ def test_the_word_files_are_cached_per_reference_document(tmp_path: Path, monkey
     assert made["red"] == made["red-again"]
     assert len({made["house"], made["red"], made["blue"]}) == 3
     assert io.BytesIO(made["red"]).getvalue()[:2] == b"PK"
+
+
+# ------------------------------------------------------------------ the site's Word downloads
+
+
+@pytest.mark.slow
+def test_readiness_site_styles_its_word_downloads(runner: CliRunner, tmp_path: Path) -> None:
+    trust = trust_docx(tmp_path / "trust.docx")
+    out = tmp_path / "docs"
+    done = runner.invoke(cli, ["site", "-o", str(out), "--no-guidance", "--reference-doc", str(trust)])
+    assert done.exit_code == 0, done.output
+    words = sorted((out / "downloads" / "blank").glob("*.docx"))
+    assert len(words) > 10
+    for word in words:
+        colour = styles_by_id(word.read_bytes())["Heading1"].find(f"{W}rPr/{W}color")
+        assert colour is not None and colour.get(f"{W}val") == RED, word.name
+
+
+def test_site_and_plugin_refuse_a_bad_reference_doc_in_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    import os
+    import sys
+
+    bad = _bytes(tmp_path / "bad.docx", b"not a zip")
+    line = f"{bad}: error: {Msg.REFERENCE_NOT_DOCX.format(problem='it is not a zip file')}"
+    done = runner.invoke(cli, ["site", "-o", str(tmp_path / "out"), "--reference-doc", str(bad)])
+    assert done.exit_code == 2 and done.output == f"{line}\n", done.output
+    assert not (tmp_path / "out").exists()
+    site = tmp_path / "site"
+    (site / "docs").mkdir(parents=True)
+    (site / "docs" / "index.md").write_text("# Ours\n", encoding="utf-8")
+    (site / "mkdocs.yml").write_text(f"site_name: Ours\ntheme:\n  name: material\nplugins:\n  - readiness:\n      reference_doc: {bad}\n",
+                                     encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "READINESS_ROOT"}
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=site, env=env, capture_output=True, text=True, timeout=300)
+    assert built.returncode != 0
+    assert line in built.stderr and "reference_doc" in built.stderr, built.stderr
+    assert "Traceback" not in built.stderr

@@ -474,7 +474,8 @@ def schema(root: Path, output: Path | None) -> None:
               help="A new or empty folder for the site's sources.")
 @click.option("--example", type=click.Path(dir_okay=False, path_type=Path), help="An answer file whose plan the templates page offers as a sample.")
 @click.option("--guidance/--no-guidance", default=True, show_default=True, help="Also write the guidance pages beside the generated ones.")
-def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
+@reference_option
+def site(root: Path, out: Path, example: Path | None, guidance: bool, reference_doc: Path | None) -> None:
     """Write the site's sources as plain files: the guidance pages and everything the mkdocs plugin generates
     (questionnaire, schema, logic map, templates page and downloads, wizard scripts), for any site generator that
     serves page.md as page.html (the tool pages' links are written from the site's root)."""
@@ -491,6 +492,7 @@ def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
         from builder.load.gate import read_bytes
 
         read_bytes(example)  # a missing or special file is one located line, before any work
+    trust = _reference(reference_doc, True, "site", "")
     try:
         assets = asset_folder()
     except VendorError as exc:
@@ -500,7 +502,7 @@ def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
     if guidance and project.guidance_dir.is_dir():
         for path in sorted(p for p in project.guidance_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
             files[path.relative_to(project.guidance_dir).as_posix()] = path.read_bytes()
-    files.update(site_files(project, q, example=example, assets=assets, directory_urls=False, guidance=guidance))
+    files.update(site_files(project, q, example=example, assets=assets, directory_urls=False, guidance=guidance, trust=trust))
     for name, content in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         write_output(out / name, content)

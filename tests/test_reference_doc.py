@@ -27,9 +27,18 @@ RED = "C00000"
 SERIF = "DejaVu Serif"
 
 
-def trust_docx(path: Path, *, heading_font: str = SERIF, colour: str = RED) -> Path:
+def logo_png() -> bytes:
+    """A small logo: a solid navy block (PNG)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (120, 40), (31, 59, 99)).save(out, "PNG")
+    return out.getvalue()
+
+
+def trust_docx(path: Path, *, heading_font: str = SERIF, colour: str = RED, logo: bytes | None = None) -> Path:
     """A reference document as a Trust's communications team would save it from Word: its own Heading 1 (font,
-    colour, size), its own body font, US Letter pages with one-inch margins."""
+    colour, size), its own body font, US Letter pages with one-inch margins, and, given one, a logo in its header."""
     import docx
     from docx.shared import Inches, Pt, RGBColor
 
@@ -46,6 +55,10 @@ def trust_docx(path: Path, *, heading_font: str = SERIF, colour: str = RED) -> P
     section = d.sections[0]
     section.page_width, section.page_height = Inches(8.5), Inches(11)
     section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Inches(1)
+    if logo is not None:
+        section.header.paragraphs[0].add_run().add_picture(io.BytesIO(logo), width=Inches(1.5), height=Inches(0.5))
+        for doc_pr in section.header._element.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
+            doc_pr.set("descr", "Riverside NHS Trust logo")
     d.add_heading("Trust template", 1)
     d.save(str(path))
     return path
@@ -274,3 +287,57 @@ def test_site_and_plugin_refuse_a_bad_reference_doc_in_one_line(runner: CliRunne
     assert built.returncode != 0
     assert line in built.stderr and "reference_doc" in built.stderr, built.stderr
     assert "Traceback" not in built.stderr
+
+
+# ------------------------------------------------------------------ the Trust's logo
+
+
+def _header(data: bytes) -> tuple[etree._Element, dict[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        name = next(n for n in z.namelist() if n.startswith("word/header") and n.endswith(".xml"))
+        media = {n: z.read(n) for n in z.namelist() if n.startswith("word/media/")}
+        return etree.fromstring(z.read(name)), media
+
+
+def test_the_trusts_header_logo_heads_every_word_files_header(tmp_path: Path) -> None:
+    png = logo_png()
+    trust = load_reference_doc(trust_docx(tmp_path / "trust.docx", logo=png))
+    assert trust.logo is not None and trust.logo.data == png and trust.logo.extension == "png"
+    assert (trust.logo.width, trust.logo.height) == (1_371_600, 457_200), "its size in the Trust's header (1.5 by 0.5 inches)"
+    data = html_to_docx(sample_html(), trust)
+    header, media = _header(data)
+    assert png in media.values(), "the logo's own bytes"
+    first = header.find(f"{W}p/{W}r")
+    assert first is not None and first.find(f"{W}drawing") is not None, "first in the running header"
+    described = [d.get("descr") for d in header.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+    assert described == ["Riverside NHS Trust logo"], "with the Trust's alternative text"
+    assert "[Clinic name]" in "".join(t.text or "" for t in header.iter(f"{W}t")), "the clinic and title still follow it"
+    assert html_to_docx(sample_html(), trust) == data, "reproducible"
+    assert load_reference_doc(trust_docx(tmp_path / "plain.docx")).logo is None, "no header picture, no logo"
+    house_header, _ = _header(html_to_docx(sample_html()))
+    assert house_header.find(f".//{W}drawing") is None, "the house style's header has no logo"
+
+
+def test_a_header_picture_that_is_not_png_or_jpeg_is_refused(tmp_path: Path) -> None:
+    trust = trust_docx(tmp_path / "trust.docx", logo=logo_png())
+    with zipfile.ZipFile(trust) as z:
+        image = next(n for n in z.namelist() if n.startswith("word/media/"))
+    bad = _with(trust, tmp_path / "emf.docx", image, b"\x01\x00\x00\x00 an EMF picture")
+    with pytest.raises(ReadinessError) as caught:
+        load_reference_doc(bad)
+    assert caught.value.problems[0].line_text() == f"{bad}: error: {Msg.REFERENCE_LOGO.format(part=image)}"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdfimages") is None,
+                    reason="LibreOffice (libreoffice-writer-nogui) and poppler-utils are needed")
+def test_libreoffice_shows_the_logo_on_every_page(tmp_path: Path) -> None:
+    trust = load_reference_doc(trust_docx(tmp_path / "trust.docx", logo=logo_png()))
+    (tmp_path / "with-logo.docx").write_bytes(html_to_docx(sample_html(), trust))
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(tmp_path / "with-logo.docx")], capture_output=True, check=True, timeout=300)
+    listing = subprocess.run(["pdfimages", "-list", str(tmp_path / "with-logo.pdf")], capture_output=True, text=True, check=True).stdout
+    pages = {int(line.split()[0]) for line in listing.splitlines()[2:] if line.split() and line.split()[3] == "120" and line.split()[4] == "40"}
+    from pypdf import PdfReader
+
+    assert pages == set(range(1, len(PdfReader(tmp_path / "with-logo.pdf").pages) + 1)), listing

@@ -95,6 +95,7 @@ class Msg(StrEnum):
     REFERENCE_BAD_XML = "its {part} is not readable XML ({problem}); save it again from Word or LibreOffice as a .docx"
     REFERENCE_TOO_LARGE = "the file is {size:,} bytes; reference documents of up to {limit:,} bytes are read (styles and a logo need far less)"
     REFERENCE_BAD_PAGE = "its page setup cannot be used: {problem}; set the page size and margins in Word's Layout tab and save it again"
+    REFERENCE_LOGO = "the picture in its header ({part}) is not a PNG or JPEG image; insert the logo as PNG or JPEG, or remove it"
     REFERENCE_UNUSED = "--reference-doc styles Word files, and {what} writes none; {fix}"
     REFERENCE_PART_TOO_LARGE = "its {part} inflates past {limit:,} bytes; a reference document's styles need far less"
     # Open formats: XLSForm and FHIR exports, submissions brought back

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from builder.load.reference_doc import Page, ReferenceDoc
+from builder.load.reference_doc import Logo, Page, ReferenceDoc
 from builder.render.reference_docx import W_NS, W, page_setup, reference_docx, rezip, sort_ppr, text_width, trust_reference_docx
 
 REPRODUCIBLE_EPOCH = "1767225600"
@@ -626,7 +626,23 @@ def _declare_w14(document_xml: bytes) -> bytes:
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def finish(data: bytes, meta: DocMeta, fields: Fields, page: Page | None = None) -> bytes:
+def _put_logo(paragraph: Any, logo: Logo) -> None:
+    """The Trust's logo first in the running header, at the size its reference document gives it, with its alternative text."""
+    from docx.shared import Emu
+    from lxml import etree
+
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(logo.data), width=Emu(logo.width), height=Emu(logo.height))
+    r = run._r
+    r.getparent().remove(r)
+    ppr = paragraph._p.find(f"{W}pPr")
+    ppr.addnext(r)
+    r.addnext(etree.fromstring(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">  </w:t></w:r>'))
+    for doc_pr in r.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
+        doc_pr.set("descr", logo.description)
+
+
+def finish(data: bytes, meta: DocMeta, fields: Fields, page: Page | None = None, logo: Logo | None = None) -> bytes:
     """Header, footer, page setup (the house A4, or a Trust reference document's page), tables and properties on pandoc's DOCX."""
     import docx
     from docx.oxml import parse_xml
@@ -641,12 +657,14 @@ def finish(data: bytes, meta: DocMeta, fields: Fields, page: Page | None = None)
         body.remove(old)
     body.append(parse_xml(page_setup(landscape=meta.landscape, page=page).replace("<w:sectPr>", f'<w:sectPr xmlns:w="{W_NS}">', 1)))
     section = document.sections[0]
-    for part, xml in ((section.header, _header_xml(meta, fields, page)), (section.footer, _footer_xml(meta, fields, page))):
+    for is_header, part, xml in ((True, section.header, _header_xml(meta, fields, page)), (False, section.footer, _footer_xml(meta, fields, page))):
         part.is_linked_to_previous = False
         element = part._element
         for child in list(element):
             element.remove(child)
         element.append(parse_xml(xml))
+        if logo is not None and is_header:
+            _put_logo(part.paragraphs[0], logo)
     props = document.core_properties
     props.title = meta.title
     props.language = meta.language
@@ -698,4 +716,4 @@ def html_to_docx(html: str, trust: ReferenceDoc | None = None) -> bytes:
         reference.write_bytes(reference_docx() if trust is None else trust_reference_docx(trust))
         out = Path(tmp) / "doc.docx"
         _pandoc(json.dumps(ast), "json", "docx", [f"--reference-doc={reference}"], outputfile=str(out))
-        return finish(out.read_bytes(), meta, fields, trust.page if trust is not None else None)
+        return finish(out.read_bytes(), meta, fields, trust.page if trust is not None else None, trust.logo if trust is not None else None)

@@ -120,6 +120,19 @@ def test_libreoffice_shows_the_trust_style(tmp_path: Path) -> None:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792), "US Letter, as the Trust's"
     for page in PdfReader(tmp_path / "pdf" / "house-style.pdf").pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842), "A4, the house page"
+    from PIL import Image
+
+    def red_pixels(name: str) -> int:
+        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "pdf" / f"{name}.pdf"), str(tmp_path / name)], check=True)
+        image = Image.open(next(tmp_path.glob(f"{name}-*.png"))).convert("RGB")
+        red, green, blue = (band.point(lambda v, t=test: 255 if t(v) else 0) for band, test in
+                            zip(image.split(), (lambda v: v > 150, lambda v: v < 60, lambda v: v < 60)))
+        from PIL import ImageChops
+
+        return ImageChops.multiply(ImageChops.multiply(red, green), blue).histogram()[255]
+
+    assert red_pixels("trust-style") > 100, "the Trust's red heading, as LibreOffice draws it"
+    assert red_pixels("house-style") == 0, "no red in the house style"
 
 
 # ------------------------------------------------------------------ refused in one line

@@ -245,7 +245,12 @@ def test_the_word_files_are_cached_per_reference_document(tmp_path: Path, monkey
     from builder.output.pack import Cache, build_pack
 
     monkeypatch.setenv("READINESS_CACHE", str(tmp_path / "cache"))
+    from builder.render import pdf as pdf_module
+
     q = load_questionnaire()
+    pdfs_made: list[str] = []
+    real_pdf = pdf_module.Renderer.pdf
+    monkeypatch.setattr(pdf_module.Renderer, "pdf", lambda self, html: pdfs_made.append("pdf") or real_pdf(self, html))
     red = load_reference_doc(trust_docx(tmp_path / "red.docx"))
     blue = load_reference_doc(trust_docx(tmp_path / "blue.docx", colour="0000C0"))
     made: dict[str, bytes] = {}
@@ -259,7 +264,9 @@ def test_the_word_files_are_cached_per_reference_document(tmp_path: Path, monkey
         colour = heading.get(f"{W}val") if heading is not None else None
         assert colour == {"house": colour, "red": RED, "blue": "0000C0", "red-again": RED}[label], label
         if label != "house":
-            assert result.rendered == 0, f"{label}: the PDF comes from the cache; only the Word file is made again"
+            assert pdfs_made == ["pdf"], f"{label}: the PDF comes from the cache (made once, for the house style)"
+        assert (result.rendered, result.cached) == ((0, 1) if label == "red-again" else (1, 0)), \
+            f"{label}: a document whose Word file is made for a new reference document counts as rendered"
     assert made["red"] == made["red-again"]
     assert len({made["house"], made["red"], made["blue"]}) == 3
     assert io.BytesIO(made["red"]).getvalue()[:2] == b"PK"

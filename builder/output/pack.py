@@ -185,7 +185,9 @@ class PackResult:
     written: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     cached: int = 0
+    """Documents whose every file came from the cache."""
     rendered: int = 0
+    """Documents with at least one file rendered (a Word file made for a new reference document counts, its PDF cached)."""
 
 
 def build_pack(
@@ -273,6 +275,7 @@ def build_pack(
             if progress and pending[name] == 0:
                 progress(name)
 
+        made: set[str] = set()
         for (kind, name), (data, err) in sorted(render_many(jobs, templates_dir, workers, on_done=done, trust=trust).items()):
             if data is None:
                 result.failed.append((name if kind == "pdf" else f"{name} (docx)", err or "unknown error"))
@@ -280,8 +283,8 @@ def build_pack(
             cache.put(docx_key(keys[name]) if kind == "docx" else keys[name], kind, data)
             atomic_write(out_dir / f"{name}.{kind}", data)
             result.written.append(out_dir / f"{name}.{kind}")
-            if kind == "pdf":
-                result.rendered += 1
+            made.add(name)
+        result.rendered = len(made)
     result.written.sort()
     return result
 

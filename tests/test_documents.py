@@ -124,11 +124,20 @@ def test_template_pdfs_are_tailored(riverside_pack: Path, template_id: str) -> N
 
 
 def test_blank_templates_have_fill_in_fields(blank_pack: Path) -> None:
+    """Every blank prints as a blank, never as plausible text: its [label] in square brackets, in the PDF and in Word."""
+    import html as html_lib
+    import re
+
     for template_id in TEMPLATE_IDS:
         text = pdf_text(blank_pack / f"{template_id}.pdf")
         assert "[Clinic name]" in text, template_id
         assert "Blank template" in text, template_id
-        assert "Clinic name" in docx_text(blank_pack / f"{template_id}.docx"), template_id  # a Word field's placeholder
+        flat = "".join(text.split())  # a label may break across lines, at a space or after a hyphen
+        labels = {html_lib.unescape(label) for label in re.findall(r'<span class="fill">\[([^\]]+)\]</span>', render_template_blank(template_id))}
+        assert labels, template_id
+        missing = sorted(label for label in labels if "[" + "".join(label.split()) + "]" not in flat)
+        assert not missing, f"{template_id}: blanks that do not print as [label] in the PDF: {missing}"
+        assert "[Clinic name]" in docx_text(blank_pack / f"{template_id}.docx"), template_id  # a Word field's placeholder
 
 
 def test_paper_questionnaire_has_every_question_and_the_routing(blank_pack: Path, q: Questionnaire) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -107,3 +108,86 @@ def test_exclusive_options_stand_alone(q: Questionnaire, validator: jsonschema.D
     assert list(validator.iter_errors(doc))
     with pytest.raises(ReadinessError):
         parse_answers(parse_json(json.dumps(doc), "doc.json"), q)
+
+
+# ------------------------------------------------------------------ plan.json and review.json
+
+
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((ROOT / "schemas" / name).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_plan_and_review_schemas_are_generated_from_their_models() -> None:
+    """Published as the models generate them (python -m builder.dev.fixtures), on the site as in the package."""
+    from builder.core.plan_model import PLAN_SCHEMA, plan_schema_json
+    from builder.core.review_model import REVIEW_SCHEMA, review_schema_json
+
+    for name, text in ((PLAN_SCHEMA, plan_schema_json()), (REVIEW_SCHEMA, review_schema_json())):
+        assert (ROOT / "schemas" / name).read_text(encoding="utf-8") == text, f"{name} out of date; run: python -m builder.dev.fixtures"
+        _validator(name)
+
+
+@pytest.mark.parametrize("golden", sorted((ROOT / "tests" / "golden").glob("*.json")), ids=lambda p: p.stem)
+def test_every_golden_plan_follows_the_plan_schema(golden: Path) -> None:
+    from builder.core.plan_model import PLAN_SCHEMA
+
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator(PLAN_SCHEMA).iter_errors(json.loads(golden.read_text(encoding="utf-8")))]
+    assert not errors, errors[:5]
+
+
+def test_plans_of_every_conformance_case_follow_the_plan_schema(q: Questionnaire) -> None:
+    """Beyond the examples: the conformance cases reach unanswered nations, pending local wording, overridden costs."""
+    from builder.core.answers import parse_answers_text
+    from builder.core.engine import evaluate_plan
+    from builder.core.plan_model import PLAN_SCHEMA
+
+    validator = _validator(PLAN_SCHEMA)
+    cases = json.loads((ROOT / "tests" / "fixtures" / "conformance.json").read_text(encoding="utf-8"))["cases"]
+    for case in cases:
+        af = parse_answers_text(json.dumps(case["answers"]), q, "case.json", json_format=True)
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(evaluate_plan(q, af))]
+        assert not errors, (case["name"], errors[:5])
+
+
+def test_the_plan_schema_refuses_what_the_plan_never_holds() -> None:
+    from builder.core.plan_model import PLAN_SCHEMA
+
+    validator = _validator(PLAN_SCHEMA)
+    plan = json.loads((ROOT / "tests" / "golden" / "riverside.json").read_text(encoding="utf-8"))
+    assert validator.is_valid(plan)
+    for change in ({"surprise": 1}, {"route": None}, {"readiness": {**plan["readiness"], "overall": {**plan["readiness"]["overall"], "rating": "blue"}}},
+                   {"actions": [{**plan["actions"][0], "must": "yes"}]}):
+        assert not validator.is_valid({**plan, **change}), change
+    del plan["budget"]
+    assert not validator.is_valid(plan), "a key the plan always has is required"
+
+
+def _review(q: Questionnaire) -> dict[str, Any]:
+    """A review that reaches every part: the examples, two raters who disagree, and an earlier round."""
+    from builder.core.review import review_files
+
+    items = [(p.name, p.read_bytes()) for p in EXAMPLES]
+    text = (ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8")
+    second = text.replace('respondent_role: "Clinic manager"', 'respondent_role: "Peer lead"', 1)
+    changed = re.sub(r"(?m)^(  space: )\S+", r"\1none", second, count=1)
+    assert changed != second != text
+    items.append(("riverside-second-rater.yaml", changed.encode()))
+    earlier = re.sub(r"(?m)^assessed_on: .*$", "assessed_on: 2026-01-05", text, count=1)
+    items.append(("riverside-january.yaml", earlier.encode()))
+    items.append(("not-an-answer-file.yaml", b"just: a mapping\n"))
+    return review_files(q, items)
+
+
+def test_a_review_follows_the_review_schema(q: Questionnaire) -> None:
+    from builder.core.review_model import REVIEW_SCHEMA
+    from builder.render.review import review_json
+
+    review = json.loads(review_json(_review(q)))
+    riverside = next(c for c in review["clinics"] if len(c["raters"]) > 1)
+    assert riverside["agreement"] is not None and riverside["earlier"] is not None, "two raters and an earlier round: every part reached"
+    assert review["not_included"], "a file left out"
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in _validator(REVIEW_SCHEMA).iter_errors(review)]
+    assert not errors, errors[:5]
+    assert not _validator(REVIEW_SCHEMA).is_valid({**review, "clinics": [{**review["clinics"][0], "extra": True}]})

@@ -239,6 +239,20 @@ def assess(root: Path, resume: Path | None, output: Path | None) -> None:
 jobs_option = click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Documents rendered at once (default: one per core).")
 cache_option = click.option("--no-cache", is_flag=True, help="Render everything again instead of reusing unchanged documents.")
 docx_option = click.option("--docx/--no-docx", default=True, show_default=True, help="Also write each template as an editable Word file.")
+reference_option = click.option("--reference-doc", "reference_doc", type=click.Path(path_type=Path), metavar="FILE",
+                                help="A Trust's own Word document or template (.docx, .dotx): the Word files take its styles (fonts, "
+                                     "sizes, colours, headings), its theme, and its page size and margins.")
+
+
+def _reference(path: Path | None, docx: bool, what: str, fix: str) -> Any:
+    """The Trust's reference document, read and checked before any work; None for the house style."""
+    if path is None:
+        return None
+    if not docx:
+        raise ReadinessError([Problem(str(path), None, Msg.REFERENCE_UNUSED.format(what=what, fix=fix))])
+    from builder.load.reference_doc import load_reference_doc
+
+    return load_reference_doc(path)
 
 
 def _needs(command: str, docx: bool) -> None:
@@ -264,14 +278,14 @@ class _NoBar:
 
 
 def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: list[str], out: Path, *,
-                  include_plan: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
+                  include_plan: bool, docx: bool, jobs: int | None, no_cache: bool, trust: Any = None) -> None:
     from builder.output.build import write_folder
 
     total = len(names) + (1 if include_plan else 0)
     bar: Any = (click.progressbar(length=total, label="Rendering documents", file=sys.stderr, show_pos=True)
                 if interactive() else _NoBar())
     with bar:
-        result = write_folder(Project(root), q, plan_data, names, out, include_plan=include_plan, docx=docx, jobs=jobs,
+        result = write_folder(Project(root), q, plan_data, names, out, include_plan=include_plan, docx=docx, jobs=jobs, trust=trust,
                               cache_on=not no_cache, progress=lambda _name: bar.update(1), warn=say)
     if result.whole_from_cache:
         status(f"wrote {len(result.names)} files to {out} (all from cache: nothing has changed)")
@@ -285,15 +299,17 @@ def _write_folder(root: Path, q: Any, plan_data: dict[str, Any] | None, names: l
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="Folder for the pack.")
 @click.option("--strict", is_flag=True, help="Every question on the path must be answered.")
 @docx_option
+@reference_option
 @jobs_option
 @cache_option
-def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: int | None, no_cache: bool) -> None:
+def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, reference_doc: Path | None, jobs: int | None, no_cache: bool) -> None:
     """Write plan.pdf, plan.md and the clinic's templates (PDF and DOCX) into a folder."""
-    this_run(root, [answers])
+    this_run(root, [answers] + ([reference_doc] if reference_doc is not None else []))
     _needs("pack", docx)
+    trust = _reference(reference_doc, docx, "pack --no-docx", "leave out --no-docx or --reference-doc")
     clinic = _plan_for(root, answers, strict)
     _write_folder(root, clinic.q, clinic.plan, list(clinic.plan["templates"]), out,
-                  include_plan=True, docx=docx, jobs=jobs, no_cache=no_cache)
+                  include_plan=True, docx=docx, jobs=jobs, no_cache=no_cache, trust=trust)
 
 
 @cli.command()
@@ -302,15 +318,18 @@ def pack(root: Path, answers: Path, out: Path, strict: bool, docx: bool, jobs: i
 @click.option("--answers", type=click.Path(path_type=Path), help="Tailor every template to this answer file.")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True, help="Folder for the templates.")
 @docx_option
+@reference_option
 @jobs_option
 @cache_option
-def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, jobs: int | None, no_cache: bool) -> None:
+def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool, reference_doc: Path | None, jobs: int | None,
+              no_cache: bool) -> None:
     """Write every template (PDF and DOCX): blank, with the paper questionnaire, or tailored with --answers."""
     _needs("templates", docx)
+    trust = _reference(reference_doc, docx, "templates --no-docx", "leave out --no-docx or --reference-doc")
     from builder.checks.pipeline import load_project as load
     from builder.output.pack import QUESTIONNAIRE
 
-    this_run(root, [answers] if answers is not None else [])
+    this_run(root, ([answers] if answers is not None else []) + ([reference_doc] if reference_doc is not None else []))
     if answers is not None:
         clinic = _plan_for(root, answers, False)
         q, plan_data = clinic.q, clinic.plan
@@ -319,7 +338,7 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
         q = load(Project(root))
         plan_data = None
         names = [QUESTIONNAIRE] + [t.id for t in q.templates]  # blank: the paper questionnaire too
-    _write_folder(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, no_cache=no_cache)
+    _write_folder(root, q, plan_data, names, out, include_plan=False, docx=docx, jobs=jobs, no_cache=no_cache, trust=trust)
 
 
 @cli.command()
@@ -328,11 +347,13 @@ def templates(root: Path, mode: str, answers: Path | None, out: Path, docx: bool
               help="The PDF (or, with --zip, the zip) to write; - for standard output.")
 @click.option("--answers", type=click.Path(path_type=Path), help="A clinic's record instead: its questionnaire as answered, then its plan.")
 @click.option("--zip", "as_zip", is_flag=True, help="A zip: the book, every template as PDF and DOCX, the paper questionnaire and an example answer file.")
+@reference_option
 @jobs_option
 @cache_option
-def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: int | None, no_cache: bool) -> None:
+def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, reference_doc: Path | None, jobs: int | None, no_cache: bool) -> None:
     """The offline toolkit as one PDF book: guidance, paper questionnaire, scoring sheet, blank templates, references."""
     _needs("toolkit", as_zip)
+    trust = _reference(reference_doc, as_zip, "toolkit without --zip (the book is a PDF)", "add --zip for the Word files, or leave out --reference-doc")
     import tempfile
 
     from builder.output import toolkit as tk
@@ -340,7 +361,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     from builder.output.fileio import canonical_json, check_output_file, write_output
 
     project = Project(root)
-    this_run(root, [answers] if answers is not None else [])
+    this_run(root, ([answers] if answers is not None else []) + ([reference_doc] if reference_doc is not None else []))
     to_stdout = is_stdin(output)
     if to_stdout:
         if sys.stdout.isatty():
@@ -352,7 +373,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
                                                                                      fixed=output.with_suffix(".zip").name))])
     elif not as_zip and output.suffix.lower() == ".zip":
         raise ReadinessError([Problem(str(output), None, Msg.TOOLKIT_PDF_NAME.format(fixed=output.with_suffix(".pdf").name))])
-    check_output_file(output, project.root, [answers] if answers is not None else [])
+    check_output_file(output, project.root, ([answers] if answers is not None else []) + ([reference_doc] if reference_doc is not None else []))
     # The answers are validated before anything else, the cache included: the key is the validated plan.
     if answers is not None:
         clinic = _plan_for(root, answers, False)
@@ -361,7 +382,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
         q = questionnaire_of(root)
         plan_data = None
     folder = None if no_cache else open_cache(say)
-    digest = tk.input_digest(project, canonical_json(plan_data) if plan_data is not None else "blank", f"toolkit zip={as_zip} name={output.name}")
+    digest = tk.input_digest(project, canonical_json(plan_data) if plan_data is not None else "blank", f"toolkit zip={as_zip} name={output.name} reference-doc={trust.digest if trust else None}")
     if folder is not None:
         with tempfile.TemporaryDirectory() as tmp:
             if restore_pack(folder, digest, Path(tmp)) == [output.name]:
@@ -379,7 +400,7 @@ def toolkit(root: Path, output: Path, answers: Path | None, as_zip: bool, jobs: 
     except Exception as exc:  # a broken template or page: say which document, exit 1, write nothing
         raise ProjectError([Problem("templates/toolkit/book.html.j2", None, f"the toolkit book was not rendered: {type(exc).__name__}: {exc}")]) from None
     if as_zip:
-        failed = tk.build_zip(q, project, book, output, cache_on=not no_cache, workers=jobs)
+        failed = tk.build_zip(q, project, book, output, cache_on=not no_cache, workers=jobs, trust=trust)
         if failed:
             raise ProjectError([Problem(f"templates/policies/{name.split(' ')[0]}.html.j2", None, f"{name} was not rendered: {err}")
                                 for name, err in failed])
@@ -453,7 +474,8 @@ def schema(root: Path, output: Path | None) -> None:
               help="A new or empty folder for the site's sources.")
 @click.option("--example", type=click.Path(dir_okay=False, path_type=Path), help="An answer file whose plan the templates page offers as a sample.")
 @click.option("--guidance/--no-guidance", default=True, show_default=True, help="Also write the guidance pages beside the generated ones.")
-def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
+@reference_option
+def site(root: Path, out: Path, example: Path | None, guidance: bool, reference_doc: Path | None) -> None:
     """Write the site's sources as plain files: the guidance pages and everything the mkdocs plugin generates
     (questionnaire, schema, logic map, templates page and downloads, wizard scripts), for any site generator that
     serves page.md as page.html (the tool pages' links are written from the site's root)."""
@@ -470,6 +492,7 @@ def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
         from builder.load.gate import read_bytes
 
         read_bytes(example)  # a missing or special file is one located line, before any work
+    trust = _reference(reference_doc, True, "site", "")
     try:
         assets = asset_folder()
     except VendorError as exc:
@@ -479,7 +502,7 @@ def site(root: Path, out: Path, example: Path | None, guidance: bool) -> None:
     if guidance and project.guidance_dir.is_dir():
         for path in sorted(p for p in project.guidance_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
             files[path.relative_to(project.guidance_dir).as_posix()] = path.read_bytes()
-    files.update(site_files(project, q, example=example, assets=assets, directory_urls=False, guidance=guidance))
+    files.update(site_files(project, q, example=example, assets=assets, directory_urls=False, guidance=guidance, trust=trust))
     for name, content in files.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         write_output(out / name, content)

@@ -89,6 +89,15 @@ class Msg(StrEnum):
     BAD_ZIP = "not a readable zip file: {problem}"
     UNREADABLE = "could not be read: {problem}"
     FILE_TOO_LARGE = "{size:,} bytes is far too large for an answer file (they are a few kilobytes); check it is the right file"
+    # Word reference documents (--reference-doc): a Trust's styles for the Word files
+    REFERENCE_NOT_DOCX = "not a Word document: {problem}; give a .docx (or .dotx) saved from Word or LibreOffice"
+    REFERENCE_NO_PART = "a Word document without {part}; save it again from Word or LibreOffice as a .docx"
+    REFERENCE_BAD_XML = "its {part} is not readable XML ({problem}); save it again from Word or LibreOffice as a .docx"
+    REFERENCE_TOO_LARGE = "the file is {size:,} bytes; reference documents of up to {limit:,} bytes are read (styles and a logo need far less)"
+    REFERENCE_BAD_PAGE = "its page setup cannot be used: {problem}; set the page size and margins in Word's Layout tab and save it again"
+    REFERENCE_LOGO = "the picture in its header ({part}) is not a PNG or JPEG image; insert the logo as PNG or JPEG, or remove it"
+    REFERENCE_UNUSED = "--reference-doc styles Word files, and {what} writes none; {fix}"
+    REFERENCE_PART_TOO_LARGE = "its {part} inflates past {limit:,} bytes; a reference document's styles need far less"
     # Open formats: XLSForm and FHIR exports, submissions brought back
     FORMATS_EXTRA_MISSING = "{what} needs the optional '{extra}' packages; install them with: pip install 'peer-support-readiness[{extra}]'"
     NO_FORMATS = "questionnaire.yaml has no 'formats' section (form_id, canonical, code_system); add one to export XLSForm or FHIR"

@@ -34,6 +34,10 @@ MAX_EXPORT_BYTES = 20_000_000
 """Largest submission export read (ODK or KoboToolbox CSV, XLSX or XML; FHIR JSON or NDJSON), in bytes (20 MB)."""
 MAX_SUBMISSIONS = 10_000
 """Most submissions in one export; each is then held to every limit of an answer file."""
+MAX_REFERENCE_DOC_BYTES = 20_000_000
+"""Largest Word reference document read (--reference-doc), in bytes (20 MB: styles, fonts and a logo)."""
+MAX_REFERENCE_PART_BYTES = 10_000_000
+"""Most bytes inflated from one part of a reference document (its styles, theme or document XML)."""
 MAX_ARCHIVE_ENTRIES = 100_000
 """Most entries read from one zip file (a review of 100,000 answer files fits in one)."""
 MAX_ARCHIVE_BYTES = 512_000_000

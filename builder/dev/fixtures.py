@@ -21,6 +21,8 @@ from builder.core.answer_schema import ANSWERS_SCHEMA, answer_schema_json
 from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, leaves, question_refs
 from builder.core.engine import evaluate_plan
+from builder.core.plan_model import PLAN_SCHEMA, plan_schema_json
+from builder.core.review_model import REVIEW_SCHEMA, review_schema_json
 from builder.core.schema import All, Condition, Hazard, Not, Questionnaire
 from builder.load.answers import load_answers
 from builder.load.project import ROOT
@@ -134,6 +136,8 @@ def build(q: Questionnaire) -> dict[Path, str]:
     for name, af in coverage_cases(q, base):
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     files[SCHEMAS / ANSWERS_SCHEMA] = answer_schema_json(q)
+    files[SCHEMAS / PLAN_SCHEMA] = plan_schema_json()
+    files[SCHEMAS / REVIEW_SCHEMA] = review_schema_json()
     digest = hashlib.sha256(questionnaire_json(q).encode()).hexdigest()
     files[CONFORMANCE] = json.dumps({"questionnaire_sha256": digest, "cases": cases}, sort_keys=True, ensure_ascii=False, indent=1) + "\n"
     return files

@@ -13,6 +13,7 @@ from typing import Any
 from builder.core.errors import Problem, ProjectError
 from builder.core.schema import Questionnaire
 from builder.load.paths import Project
+from builder.load.reference_doc import ReferenceDoc
 from builder.output.fileio import canonical_json, check_output_folder, staged_folder
 from builder.output.gate import this_runs_inputs
 
@@ -41,6 +42,7 @@ def write_folder(
     include_plan: bool,
     docx: bool,
     jobs: int | None,
+    trust: ReferenceDoc | None = None,
     cache_on: bool,
     progress: Callable[[str], None] | None = None,
     warn: Callable[[str], None] | None = None,
@@ -67,7 +69,7 @@ def write_folder(
             atomic_write(stage / "plan.md", plan_markdown(plan, q))
             atomic_write(stage / "actions.csv", actions_csv(plan, q))
             if cache.folder is not None:
-                digest = pack_digest(project, canonical_json(plan), f"ids={','.join(template_ids)} docx={docx}")
+                digest = pack_digest(project, canonical_json(plan), f"ids={','.join(template_ids)} docx={docx} reference-doc={trust.digest if trust else None}")
                 restored = restore_pack(cache.folder, digest, stage)
                 if restored is not None:
                     result.names = sorted(p.name for p in stage.iterdir())
@@ -75,7 +77,7 @@ def write_folder(
                     result.whole_from_cache = True
                     return result
         built = build_pack(q, plan, template_ids, stage, project.templates_dir, cache, include_plan=include_plan,
-                           docx=docx, workers=jobs, progress=progress)
+                           docx=docx, trust=trust, workers=jobs, progress=progress)
         if built.failed:
             raise ProjectError([_failure(name, err) for name, err in built.failed],
                                summary=f"Nothing was written to {out}; fix the template and run again.")

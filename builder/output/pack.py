@@ -12,6 +12,7 @@ from typing import Any
 from builder import __version__
 from builder.core.conditions import evaluate
 from builder.core.schema import DocSource, Questionnaire
+from builder.load.reference_doc import ReferenceDoc
 from builder.output.fileio import atomic_write, canonical_json
 
 
@@ -191,7 +192,9 @@ class PackResult:
     written: list[Path] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     cached: int = 0
+    """Documents whose every file came from the cache."""
     rendered: int = 0
+    """Documents with at least one file rendered (a Word file made for a new reference document counts, its PDF cached)."""
 
 
 def build_pack(
@@ -204,13 +207,15 @@ def build_pack(
     *,
     include_plan: bool,
     docx: bool = True,
+    trust: ReferenceDoc | None = None,
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> PackResult:
     """Write plan.pdf (+ plan.md) and each template as PDF and DOCX into out_dir.
 
     Every file is written atomically; a template that fails is reported by name and
-    the others are still written.
+    the others are still written. The Word files take their styles and page from `trust`, a Trust's
+    reference document, when it is given (a cached Word file counts only for the same one).
     """
     if include_plan and plan is not None:
         from builder.render.tools import require
@@ -218,6 +223,10 @@ def build_pack(
         require("dot")  # before anything is written: the plan's referral diagram needs Graphviz
     result = PackResult()
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    def docx_key(key: str) -> str:
+        return key if trust is None else hashlib.sha256(f"{key} reference-doc={trust.digest}".encode()).hexdigest()
+
     names = (["plan"] if include_plan and plan is not None else []) + list(template_ids)
     todo_pdf: list[tuple[str, str]] = []
     html_for_docx: dict[str, str] = {}
@@ -228,7 +237,7 @@ def build_pack(
     for name in names:
         keys[name] = cache.key("document", name, plan_digest)
         pdf = cache.get(keys[name], "pdf")
-        cached_docx = cache.get(keys[name], "docx") if docx and name != "plan" else None
+        cached_docx = cache.get(docx_key(keys[name]), "docx") if docx and name != "plan" else None
         need_docx = docx and name != "plan" and cached_docx is None
         if pdf is not None and not need_docx:
             atomic_write(out_dir / f"{name}.pdf", pdf)
@@ -273,15 +282,16 @@ def build_pack(
             if progress and pending[name] == 0:
                 progress(name)
 
-        for (kind, name), (data, err) in sorted(render_many(jobs, templates_dir, workers, on_done=done).items()):
+        made: set[str] = set()
+        for (kind, name), (data, err) in sorted(render_many(jobs, templates_dir, workers, on_done=done, trust=trust).items()):
             if data is None:
                 result.failed.append((name if kind == "pdf" else f"{name} (docx)", err or "unknown error"))
                 continue
-            cache.put(keys[name], kind, data)
+            cache.put(docx_key(keys[name]) if kind == "docx" else keys[name], kind, data)
             atomic_write(out_dir / f"{name}.{kind}", data)
             result.written.append(out_dir / f"{name}.{kind}")
-            if kind == "pdf":
-                result.rendered += 1
+            made.add(name)
+        result.rendered = len(made)
     result.written.sort()
     return result
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from builder.core.errors import Problem, ProjectError
 from builder.core.schema import Questionnaire
 from builder.load.paths import PACKAGE, Project
+from builder.load.reference_doc import ReferenceDoc
 from builder.output import vendor
 
 WIZARD_DIR = PACKAGE / "wizard"
@@ -44,7 +45,8 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: s
         "",
         "Most clinics already have most of the policies they need; the gaps are usually the few that are specific "
         "to peers. Download the blank templates below and adapt them for your own use: the Word version to edit, "
-        "the PDF to read or print. In the PDF every bracketed field, such as [Clinic name], is there for you to fill in; "
+        # Escaped brackets: Zensical's strict build fails on an unresolved link reference, which [Clinic name] is.
+        "the PDF to read or print. In both, every bracketed field, such as \\[Clinic name\\], is there for you to fill in; "
         "in the Word version each is a field to click and type in.",
         "",
         "The [readiness assessment](wizard.md) tells you which of these your clinic needs, and its plan offers each one "
@@ -90,13 +92,16 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: s
 
 
 def site_files(project: Project, q: Questionnaire, *, example: Path | None, assets: Path, directory_urls: bool,
-               guidance: bool) -> dict[str, str | bytes]:
+               guidance: bool, trust: ReferenceDoc | None = None) -> dict[str, str | bytes]:
     """Site path -> content: the exported questionnaire and its schema, the logic map, the templates page with every
     download, the standards crosswalk, the wizard's scripts (minified) and the vendored libraries with their licences.
 
-    directory_urls and guidance tell the wizard how the site names its pages and whether it has the guidance pages.
+    directory_urls and guidance tell the wizard how the site names its pages and whether it has the guidance pages;
+    trust, a Trust's Word reference document, styles the Word downloads.
     ProjectError when a document fails to render."""
     from builder.core.answer_schema import ANSWERS_SCHEMA, answer_schema_json
+    from builder.core.plan_model import PLAN_SCHEMA, plan_schema_json
+    from builder.core.review_model import REVIEW_SCHEMA, review_schema_json
     from builder.output.export import questionnaire_json
     from builder.render.crosswalk import crosswalk_markdown
     from builder.render.diagrams import svg
@@ -114,9 +119,11 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     out["assets/questionnaire.js"] = (f"window.READINESS_QUESTIONNAIRE = {data.rstrip()};\n"
                                       f"window.READINESS_SITE = {json.dumps(site, sort_keys=True)};\n")
     out[f"assets/schemas/{ANSWERS_SCHEMA}"] = answer_schema_json(q)  # for editors and other tools
+    out[f"assets/schemas/{PLAN_SCHEMA}"] = plan_schema_json()
+    out[f"assets/schemas/{REVIEW_SCHEMA}"] = review_schema_json()
     out["assets/logic-map.svg"] = svg(decision_tree(q))
     out["logic-map.md"] = logic_map_markdown(q, "assets/logic-map.svg")
-    downloads, example_name = _downloads(project, q, example)
+    downloads, example_name = _downloads(project, q, example, trust)
     out.update(downloads)
     out["templates.md"] = templates_markdown(q, downloads, example_name)
     if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
@@ -159,7 +166,8 @@ def _open_formats(q: Questionnaire, example: Path | None) -> dict[str, str | byt
     return out
 
 
-def _downloads(project: Project, q: Questionnaire, example: Path | None) -> tuple[dict[str, bytes], str | None]:
+def _downloads(project: Project, q: Questionnaire, example: Path | None,
+               trust: ReferenceDoc | None = None) -> tuple[dict[str, bytes], str | None]:
     """Blank templates (PDF, DOCX), an example plan and the toolkit book, rendered through the content-keyed cache."""
     from builder.core.engine import evaluate_plan
     from builder.load.answers import load_answers
@@ -171,7 +179,8 @@ def _downloads(project: Project, q: Questionnaire, example: Path | None) -> tupl
     example_name = None
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank"
-        result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], blank, project.templates_dir, cache, include_plan=False)
+        result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], blank, project.templates_dir, cache, include_plan=False,
+                            trust=trust)
         failed = list(result.failed)
         example_dir = Path(tmp) / "example"
         if example is not None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.load.paths import Project
+from builder.load.reference_doc import ReferenceDoc
 from builder.output.fileio import atomic_write
 from builder.output.pack import QUESTIONNAIRE, Cache, build_pack, plan_html
 from builder.render.paper import (  # noqa: F401  (re-exported: the sheet's rules were built here before)
@@ -318,7 +319,7 @@ def build_book(q: Questionnaire, project: Project, plan: dict[str, Any] | None, 
 
 
 def build_zip(q: Questionnaire, project: Project, book: bytes, out: Path, *, cache_on: bool = True, workers: int | None = None,
-              progress: Callable[[str], None] | None = None) -> list[tuple[str, str]]:
+              progress: Callable[[str], None] | None = None, trust: ReferenceDoc | None = None) -> list[tuple[str, str]]:
     """toolkit.zip: the book, the paper questionnaire and every template (PDF and DOCX), and an example answer file."""
     import tempfile
 
@@ -326,7 +327,7 @@ def build_zip(q: Questionnaire, project: Project, book: bytes, out: Path, *, cac
     cache = Cache.for_project(project.root, project.templates_dir, enabled=cache_on, questionnaire_dir=project.questionnaire_dir)
     with tempfile.TemporaryDirectory() as tmp:
         result = build_pack(q, None, [QUESTIONNAIRE] + [t.id for t in q.templates], Path(tmp), project.templates_dir, cache,
-                            include_plan=False, workers=workers, progress=progress)
+                            include_plan=False, trust=trust, workers=workers, progress=progress)
         if result.failed:
             return result.failed
         members: list[tuple[str, bytes]] = [("toolkit.pdf", book)]

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from builder.render.reference_docx import W_NS, W, page_setup, reference_docx, rezip, sort_ppr, text_width
+from builder.load.reference_doc import Logo, Page, ReferenceDoc
+from builder.render.reference_docx import W_NS, W, page_setup, reference_docx, rezip, sort_ppr, text_width, trust_reference_docx
 
 REPRODUCIBLE_EPOCH = "1767225600"
 """2026-01-01: pandoc stamps this into the DOCX instead of the current time, so reruns are byte-identical."""
@@ -199,6 +200,16 @@ def _xml_text(text: str) -> str:
     return f'<w:t xml:space="preserve">{escape(text)}</w:t>'
 
 
+def placeholder(prompt: str) -> str:
+    """The text a fill-in field shows until someone fills it in: its prompt in square brackets, as the PDF prints it.
+
+    Word shades placeholder text, but LibreOffice drops that shading when it prints, and shading alone vanishes on a
+    grey-scale printer: the brackets and a dotted underline (PLACEHOLDER_RPR) still mark a blank, where a bare prompt
+    ("Organisation or NHS Trust") would read as an answer.
+    """
+    return f"[{prompt}]"
+
+
 @dataclass
 class TableInfo:
     """What pandoc cannot say about a table, applied to the matching w:tbl afterwards (tables keep their order)."""
@@ -232,7 +243,7 @@ class Fields:
         binding = BIND_CLINIC if prompt == CLINIC_PROMPT and kind == "text" else ""
         return (f'<w:sdt><w:sdtPr><w:alias w:val={quoteattr(alias)}/><w:tag w:val="{kind}"/><w:id w:val="{self._id()}"/>'
                 f"<w:showingPlcHdr/>{binding}{choice}</w:sdtPr>"
-                f"<w:sdtContent><w:r>{PLACEHOLDER_RPR}{_xml_text(prompt)}</w:r></w:sdtContent></w:sdt>")
+                f"<w:sdtContent><w:r>{PLACEHOLDER_RPR}{_xml_text(placeholder(prompt))}</w:r></w:sdtContent></w:sdt>")
 
     def checkbox(self, label: str) -> str:
         """A Word 2010 check-box content control, unticked, named by its label for screen readers."""
@@ -252,7 +263,8 @@ def _raw_block(xml: str) -> dict[str, Any]:
     return {"t": "RawBlock", "c": ["openxml", xml]}
 
 
-PLACEHOLDER_RPR = '<w:rPr><w:rStyle w:val="PlaceholderText"/><w:color w:val="4A4A4A"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr>'
+PLACEHOLDER_RPR = ('<w:rPr><w:rStyle w:val="PlaceholderText"/><w:color w:val="4A4A4A"/><w:u w:val="dotted" w:color="1F3B63"/>'
+                   '<w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr>')
 """The style Word expects, plus its look as direct formatting for readers (LibreOffice) that drop the style on import."""
 
 CLINIC_PROMPT = "Clinic name"
@@ -451,9 +463,9 @@ def add_fields(ast: dict[str, Any], fields: Fields) -> dict[str, Any]:
 # ---------------------------------------------------------------- 3 and 4. DOCX
 
 
-def _header_xml(meta: DocMeta, fields: Fields) -> str:
+def _header_xml(meta: DocMeta, fields: Fields, page: Page | None = None) -> str:
     clinic = _run(meta.clinic) if meta.clinic else fields.text(meta.clinic_prompt)
-    return (f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="Header"/><w:tabs><w:tab w:val="right" w:pos="{text_width(meta.landscape)}"/></w:tabs></w:pPr>'
+    return (f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="Header"/><w:tabs><w:tab w:val="right" w:pos="{text_width(meta.landscape, page)}"/></w:tabs></w:pPr>'
             f"{clinic}<w:r><w:tab/></w:r>{_run(meta.title)}</w:p>")
 
 
@@ -466,10 +478,10 @@ def _field(instr: str, shown: str) -> str:
             f'<w:r><w:fldChar w:fldCharType="separate"/></w:r>{_run(shown)}<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
-def _footer_xml(meta: DocMeta, fields: Fields) -> str:
+def _footer_xml(meta: DocMeta, fields: Fields, page: Page | None = None) -> str:
     review = _run(meta.review) if meta.review else fields.text(meta.review_prompt, kind="text")
     version = _run(meta.version) if meta.version else fields.text("Version")
-    return (f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="{text_width(meta.landscape)}"/></w:tabs></w:pPr>'
+    return (f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="{text_width(meta.landscape, page)}"/></w:tabs></w:pPr>'
             f"{_run('Version ')}{version}{_run('  ·  Review date ')}{review}<w:r><w:tab/></w:r>"
             f"{_run('Page ')}{_field('PAGE', '1')}{_run(' of ')}{_field('NUMPAGES', '1')}</w:p>")
 
@@ -614,27 +626,45 @@ def _declare_w14(document_xml: bytes) -> bytes:
 FIXED_TIME = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def finish(data: bytes, meta: DocMeta, fields: Fields) -> bytes:
-    """Header, footer, page setup, tables and properties on pandoc's DOCX."""
+def _put_logo(paragraph: Any, logo: Logo) -> None:
+    """The Trust's logo first in the running header, at the size its reference document gives it, with its alternative text."""
+    from docx.shared import Emu
+    from lxml import etree
+
+    run = paragraph.add_run()
+    run.add_picture(io.BytesIO(logo.data), width=Emu(logo.width), height=Emu(logo.height))
+    r = run._r
+    r.getparent().remove(r)
+    ppr = paragraph._p.find(f"{W}pPr")
+    ppr.addnext(r)
+    r.addnext(etree.fromstring(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve">  </w:t></w:r>'))
+    for doc_pr in r.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
+        doc_pr.set("descr", logo.description)
+
+
+def finish(data: bytes, meta: DocMeta, fields: Fields, page: Page | None = None, logo: Logo | None = None) -> bytes:
+    """Header, footer, page setup (the house A4, or a Trust reference document's page), tables and properties on pandoc's DOCX."""
     import docx
     from docx.oxml import parse_xml
 
     document = docx.Document(io.BytesIO(data))
     body = document.element.body
     _apply_page_breaks(body)
-    _apply_tables(body, fields.tables, text_width(meta.landscape))
+    _apply_tables(body, fields.tables, text_width(meta.landscape, page))
     if meta.landscape:
         _tighten_title(body)
     for old in body.findall(f"{W}sectPr"):
         body.remove(old)
-    body.append(parse_xml(page_setup(landscape=meta.landscape).replace("<w:sectPr>", f'<w:sectPr xmlns:w="{W_NS}">', 1)))
+    body.append(parse_xml(page_setup(landscape=meta.landscape, page=page).replace("<w:sectPr>", f'<w:sectPr xmlns:w="{W_NS}">', 1)))
     section = document.sections[0]
-    for part, xml in ((section.header, _header_xml(meta, fields)), (section.footer, _footer_xml(meta, fields))):
+    for is_header, part, xml in ((True, section.header, _header_xml(meta, fields, page)), (False, section.footer, _footer_xml(meta, fields, page))):
         part.is_linked_to_previous = False
         element = part._element
         for child in list(element):
             element.remove(child)
         element.append(parse_xml(xml))
+        if logo is not None and is_header:
+            _put_logo(part.paragraphs[0], logo)
     props = document.core_properties
     props.title = meta.title
     props.language = meta.language
@@ -676,14 +706,14 @@ def _pandoc(source: str, fmt_from: str, fmt_to: str, extra: list[str], outputfil
             os.environ["SOURCE_DATE_EPOCH"] = env_before
 
 
-def html_to_docx(html: str) -> bytes:
-    """The Word version of a rendered document."""
+def html_to_docx(html: str, trust: ReferenceDoc | None = None) -> bytes:
+    """The Word version of a rendered document: in the house style, or with a Trust's reference document's styles and page."""
     prepared, meta = prepare_html(html)
     fields = Fields()
     ast = add_fields(json.loads(_pandoc(prepared, "html", "json", [])), fields)
     with tempfile.TemporaryDirectory() as tmp:
         reference = Path(tmp) / "reference.docx"
-        reference.write_bytes(reference_docx())
+        reference.write_bytes(reference_docx() if trust is None else trust_reference_docx(trust))
         out = Path(tmp) / "doc.docx"
         _pandoc(json.dumps(ast), "json", "docx", [f"--reference-doc={reference}"], outputfile=str(out))
-        return finish(out.read_bytes(), meta, fields)
+        return finish(out.read_bytes(), meta, fields, trust.page if trust is not None else None, trust.logo if trust is not None else None)

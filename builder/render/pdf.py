@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from builder.load.reference_doc import ReferenceDoc
+
 PDF_VARIANT = "pdf/ua-1"
 """PDF/UA-1: tagged structure, title and language, so screen readers can read the documents."""
 
@@ -62,11 +64,14 @@ class Renderer:
 
 
 _RENDERER: Renderer | None = None
+_TRUST: ReferenceDoc | None = None
+"""The Trust's reference document every Word file of this run takes its styles from (None: the house style)."""
 
 
-def init_worker(templates_dir: str) -> None:
-    global _RENDERER
+def init_worker(templates_dir: str, trust: ReferenceDoc | None = None) -> None:
+    global _RENDERER, _TRUST
     _RENDERER = Renderer(Path(templates_dir))
+    _TRUST = trust
 
 
 def render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None, str | None]:
@@ -75,7 +80,7 @@ def render_job(kind: str, name: str, html: str) -> tuple[str, str, bytes | None,
         if kind == "docx":
             from builder.render.docx import html_to_docx
 
-            return kind, name, html_to_docx(html), None
+            return kind, name, html_to_docx(html, _TRUST), None
         assert _RENDERER is not None
         return kind, name, _RENDERER.pdf(html), None
     except Exception as exc:  # reported by name; the other documents still render

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from builder.load.reference_doc import Page, ReferenceDoc
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 
@@ -67,15 +69,15 @@ def _boxed(fill: str, left: str, around: str | None = None) -> str:
             f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/><w:ind w:left="170" w:right="170"/>')
 
 
-def _table_style(style_id: str, name: str, size: int) -> str:
+def _table_style(style_id: str, name: str, size: int, side: int = 108) -> str:
     borders = "".join(_border(side, "555555", 5, 0) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     return (f'<w:style w:type="table" w:customStyle="1" w:styleId="{style_id}"><w:name w:val="{name}"/><w:basedOn w:val="TableNormal"/>'
             f'<w:uiPriority w:val="59"/><w:qFormat/>'
             f'<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
             f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
             f'<w:tblPr><w:tblBorders>{borders}</w:tblBorders>'
-            f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
-            f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+            f'<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="{side}" w:type="dxa"/>'
+            f'<w:bottom w:w="57" w:type="dxa"/><w:right w:w="{side}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
             f'<w:trPr><w:cantSplit/></w:trPr>'
             f'<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:bCs/><w:color w:val="111111"/></w:rPr>'
             f'<w:trPr><w:tblHeader/></w:trPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="DDE5F0"/></w:tcPr></w:tblStylePr>'
@@ -121,13 +123,14 @@ def house_styles() -> list[str]:
         _para_style("WritingSpace", "Writing Space", ppr=f"<w:pBdr>{_border('bottom', '777777', 5, 1)}</w:pBdr>"
                     '<w:spacing w:before="120" w:after="160"/>'),
         _table_style("Table", "Table", TABLE_SIZE),
-        _table_style("GridTable", "Grid Table", GRID_SIZE),
+        # 1 mm inside a grid's cells, not 2: the availability chart's 21 day columns then hold "Wed" on one line.
+        _table_style("GridTable", "Grid Table", GRID_SIZE, side=57),
         f'<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="BodyTextChar"/>'
         f'<w:rPr><w:color w:val="{NAVY}"/><w:u w:val="single"/></w:rPr></w:style>',
-        # Word's own name for the text a content control shows until someone fills it in: a light
-        # tint like the PDFs' fill-in fields, dark enough grey to pass contrast.
+        # Word's own name for the text a content control shows until someone fills it in: like the PDFs' fill-in
+        # fields, a light tint and a dotted underline under the [bracketed prompt], dark enough grey to pass contrast.
         '<w:style w:type="character" w:styleId="PlaceholderText"><w:name w:val="Placeholder Text"/><w:uiPriority w:val="99"/>'
-        '<w:rPr><w:color w:val="4A4A4A"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr></w:style>',
+        '<w:rPr><w:color w:val="4A4A4A"/><w:u w:val="dotted" w:color="1F3B63"/><w:shd w:val="clear" w:color="auto" w:fill="E6EDF6"/></w:rPr></w:style>',
     ]
 
 
@@ -190,15 +193,23 @@ def _a4(document_xml: bytes) -> bytes:
 MM = 56.6929  # twentieths of a point per millimetre
 
 
-def page_setup(*, landscape: bool, header_ref: str = "", footer_ref: str = "") -> str:
-    """A4 section properties with the PDFs' margins: 22/18 mm portrait, 15 mm landscape."""
+def page_setup(*, landscape: bool, header_ref: str = "", footer_ref: str = "", page: Page | None = None) -> str:
+    """Section properties: the house A4 with the PDFs' margins (22/18 mm portrait, 15 mm landscape), or a Trust's page turned as needed."""
+    refs = (f'<w:headerReference w:type="default" r:id="{header_ref}"/>' if header_ref else "") + \
+           (f'<w:footerReference w:type="default" r:id="{footer_ref}"/>' if footer_ref else "")
+    ns = ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' if refs else ""
+    if page is not None:
+        p = page.landscape() if landscape else page
+        orient = ' w:orient="landscape"' if landscape else ""
+        return (f"<w:sectPr{ns}>{refs}"
+                f'<w:pgSz w:w="{p.width}" w:h="{p.height}"{orient}/>'
+                f'<w:pgMar w:top="{p.top}" w:right="{p.right}" w:bottom="{p.bottom}" w:left="{p.left}" '
+                f'w:header="{p.header}" w:footer="{p.footer}" w:gutter="0"/>'
+                f"</w:sectPr>")
     if landscape:
         width, height, top, side, bottom, orient = 297, 210, 15, 15, 14, ' w:orient="landscape"'
     else:
         width, height, top, side, bottom, orient = 210, 297, 22, 18, 22, ""
-    refs = (f'<w:headerReference w:type="default" r:id="{header_ref}"/>' if header_ref else "") + \
-           (f'<w:footerReference w:type="default" r:id="{footer_ref}"/>' if footer_ref else "")
-    ns = ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"' if refs else ""
     return (f"<w:sectPr{ns}>{refs}"
             f'<w:pgSz w:w="{round(width * MM)}" w:h="{round(height * MM)}"{orient}/>'
             f'<w:pgMar w:top="{round((top + 8) * MM)}" w:right="{round(side * MM)}" w:bottom="{round((bottom + 8) * MM)}" '
@@ -206,8 +217,11 @@ def page_setup(*, landscape: bool, header_ref: str = "", footer_ref: str = "") -
             f"</w:sectPr>")
 
 
-def text_width(landscape: bool) -> int:
+def text_width(landscape: bool, page: Page | None = None) -> int:
     """The width between the margins, in twentieths of a point."""
+    if page is not None:
+        p = page.landscape() if landscape else page
+        return p.width - p.left - p.right
     return round((297 - 30) * MM) if landscape else round((210 - 36) * MM)
 
 
@@ -264,6 +278,87 @@ def reference_docx() -> bytes:
         document = z.read("word/document.xml")
         settings = z.read("word/settings.xml")
     return rezip(base, {"word/styles.xml": _restyle(styles), "word/document.xml": _a4(document), "word/settings.xml": _compatibility(settings)})
+
+
+HEADINGS_KEPT_WITH_NEXT = ("Heading1", "Heading2", "Heading3", "Heading4")
+"""Headings that stay with what follows them, whatever a Trust's styles say: a heading alone at a page's foot helps nobody."""
+
+
+def _style_name(style: etree._Element) -> str:
+    name = style.find(f"{W}name")
+    return (name.get(f"{W}val") or "").lower() if name is not None else ""
+
+
+def _merge_styles(house_xml: bytes, trust_xml: bytes) -> bytes:
+    """The house styles with a Trust's over them.
+
+    A Trust style replaces the house style of the same name (Word's names, case aside, such as 'heading 1'), taking
+    the house's style id so the documents' paragraphs find it; styles only the Trust has are added; the Trust's
+    document defaults (font, size, colour) replace the house's. Styles only the house has (the forms' own, such as
+    'Clinic Name' or 'Writing Space') stay, and now inherit the Trust's defaults.
+    """
+    import copy
+
+    house = etree.fromstring(house_xml)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True)
+    trust = etree.fromstring(trust_xml, parser)
+    by_name = {(s.get(f"{W}type"), _style_name(s)): s.get(f"{W}styleId") for s in house.findall(f"{W}style")}
+    renamed: dict[str, str] = {}
+    styles = [copy.deepcopy(s) for s in trust.findall(f"{W}style")]
+    for style in styles:
+        house_id = by_name.get((style.get(f"{W}type"), _style_name(style)))
+        if house_id and style.get(f"{W}styleId") != house_id:
+            renamed[style.get(f"{W}styleId") or ""] = house_id
+            style.set(f"{W}styleId", house_id)
+    for style in styles:
+        for ref in ("basedOn", "next", "link"):
+            el = style.find(f"{W}{ref}")
+            if el is not None and el.get(f"{W}val") in renamed:
+                el.set(f"{W}val", renamed[el.get(f"{W}val") or ""])
+        if style.get(f"{W}styleId") in ("Header", "Footer"):
+            for tabs in style.findall(f"{W}pPr/{W}tabs"):  # Word's centre and right stops; the running lines set their own
+                tabs.getparent().remove(tabs)
+        if style.get(f"{W}styleId") in HEADINGS_KEPT_WITH_NEXT:
+            ppr = style.find(f"{W}pPr")
+            if ppr is None:
+                ppr = etree.SubElement(style, f"{W}pPr")
+                rpr = style.find(f"{W}rPr")
+                if rpr is not None:
+                    rpr.addprevious(ppr)
+            if ppr.find(f"{W}keepNext") is None:
+                ppr.append(etree.Element(f"{W}keepNext"))
+                sort_ppr(ppr)
+    ids = {(s.get(f"{W}type"), s.get(f"{W}styleId")) for s in styles}
+    for old in house.findall(f"{W}style"):
+        if (old.get(f"{W}type"), old.get(f"{W}styleId")) in ids:
+            house.remove(old)
+    house.extend(styles)
+    defaults = trust.find(f"{W}docDefaults")
+    if defaults is not None:
+        defaults = copy.deepcopy(defaults)
+        r_pr = defaults.find(f"{W}rPrDefault/{W}rPr")
+        if r_pr is not None and r_pr.find(f"{W}lang") is None:
+            r_pr.append(_w('<w:lang w:val="en-GB" w:eastAsia="en-GB" w:bidi="ar-SA"/>'))
+        old_defaults = house.find(f"{W}docDefaults")
+        if old_defaults is not None:
+            old_defaults.addprevious(defaults)
+            house.remove(old_defaults)
+        else:
+            house.insert(0, defaults)
+    return bytes(etree.tostring(house, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+@lru_cache(maxsize=4)
+def trust_reference_docx(trust: ReferenceDoc) -> bytes:
+    """The reference document pandoc reads when a Trust gives its own: the house one with the Trust's styles and theme."""
+    house = reference_docx()
+    with zipfile.ZipFile(io.BytesIO(house)) as z:
+        styles = z.read("word/styles.xml")
+        names = z.namelist()
+    replace = {"word/styles.xml": _merge_styles(styles, trust.styles)}
+    if trust.theme is not None and "word/theme/theme1.xml" in names:
+        replace["word/theme/theme1.xml"] = trust.theme
+    return rezip(house, replace)
 
 
 def main(argv: list[str]) -> int:

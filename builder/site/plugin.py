@@ -24,6 +24,7 @@ from builder.core.errors import ReadinessError
 from builder.core.schema import Questionnaire
 from builder.load.paths import ROOT
 from builder.load.project import Project
+from builder.load.reference_doc import ReferenceDoc
 from builder.output import vendor
 from builder.output.site_sources import TOOLKIT, WIZARD_DIR, minify, site_files, templates_markdown  # noqa: F401  (re-exported)
 
@@ -52,6 +53,9 @@ class ReadinessConfig(base.Config):
     """Add the toolkit's guidance pages (the domains, setting up, references...) to the site; a page of the same path
     in docs_dir wins. With false, only the assessment, review, templates, logic map and standards pages are added,
     and their links to guidance pages become plain text."""
+    reference_doc = c.Optional(c.Type(str))
+    """A Trust's Word document or template (.docx, .dotx) whose styles, theme, page size and margins the Word downloads
+    take (as `--reference-doc` on the command line); leave it out for the toolkit's house style."""
     node_modules = c.Optional(c.Type(str))
     """A folder of npm packages to take the site's browser assets from instead of the copies inside the package."""
 
@@ -67,6 +71,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
     project: Project
     questionnaire: Questionnaire
     example: Path | None
+    trust: ReferenceDoc | None
+    """A Trust's reference document for the Word downloads, or None for the house style."""
     assets: Path
     owned: set[str]
     """Pages this plugin adds or generates: their links to pages the site lacks become plain text."""
@@ -99,6 +105,14 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
             require("dot")
         except ToolMissing as exc:
             raise PluginError(f"error: {exc.problems[0].message}") from None
+        self.trust = None
+        if self.config.reference_doc:
+            from builder.load.reference_doc import load_reference_doc
+
+            try:
+                self.trust = load_reference_doc(here / self.config.reference_doc)
+            except ReadinessError as exc:
+                raise PluginError(f"{exc.problems[0].line_text()} (plugin 'readiness', reference_doc: in {config.config_file_path})") from None
         try:
             self.questionnaire, _warnings = load_checked(self.project)
         except ReadinessError as exc:
@@ -127,7 +141,8 @@ class ReadinessPlugin(BasePlugin[ReadinessConfig]):
         self._guidance_pages(files, config)
         try:
             generated = site_files(self.project, q, example=self.example, assets=self.assets,
-                                   directory_urls=bool(config.use_directory_urls), guidance=self._has_guidance(files, q))
+                                   directory_urls=bool(config.use_directory_urls), guidance=self._has_guidance(files, q),
+                                   trust=self.trust)
         except ReadinessError as exc:
             raise PluginError("\n".join(p.line_text() for p in exc.problems)) from None
         for uri, content in generated.items():

@@ -93,8 +93,8 @@ def test_zensical_builds_the_site_strictly_with_every_generated_file(sources: Pa
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_assessment_completes_on_the_zensical_site(sources: Path, tmp_path: Path, browser, serve, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
-    from builder.load.answers import load_answers
     from builder.core.engine import evaluate_plan
+    from builder.load.answers import load_answers
 
     from .test_wizard_ui import assert_same_plan, complete_by_keyboard, shown_plan
 

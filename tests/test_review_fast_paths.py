@@ -22,7 +22,7 @@ from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, compile_condition, evaluate
 from builder.core.engine import evaluate_plan
 from builder.core.errors import ReadinessError
-from builder.core.review import Rater, plan_summary, rater_view, read_rater, review_files, summarise
+from builder.core.review import Rater, rater_view, read_rater, review_files, summarise
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 from builder.load import sources
 from builder.load.project import ROOT
@@ -100,14 +100,26 @@ def test_compiled_conditions_follow_the_truth_table(cond: Condition, values: dic
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_plan_summary_equals_the_full_plan_summarised(q: Questionnaire, data: st.DataObject) -> None:
+def test_the_summary_plan_is_the_full_plan_without_its_words(q: Questionnaire, data: st.DataObject) -> None:
+    """One pipeline: evaluate_plan(detail="summary") runs the full plan's steps; every value it carries is the full plan's."""
     answers = data.draw(answer_sets(q))
     ids = [a.id for a in q.planning.costs.assumptions] if q.planning else []
     overrides = data.draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 5_000_000), max_size=3)) if ids else {}
     af = AnswerFile("Clinic", answers=answers, assumptions=overrides)
-    full = summarise(q, evaluate_plan(q, af))
-    assert plan_summary(q, af) == full
-    assert plan_summary(q, af, scores_only=True) == {"overall": full["overall"], "domains": full["domains"]}
+    full = evaluate_plan(q, af)
+    summary = evaluate_plan(q, af, detail="summary")
+    assert summary["detail"] == "summary" and "detail" not in full
+    for key in ("go_live", "route", "roles", "templates", "answers_by_id", "plan_version"):
+        assert summary[key] == full[key], key
+    assert [a["id"] for a in summary["actions"]] == [a["id"] for a in full["actions"]]
+    assert [(a["domain"], a["phase"]) for a in summary["actions"]] == [(a["domain"], a["phase"]) for a in full["actions"]]
+    for part in ("total_year1", "total_3_years"):
+        assert summary["budget"][part] == full["budget"][part]
+    views = [{"score": v["score"], "rating": v["rating"]} for v in
+             [summary["readiness"]["overall"], *summary["readiness"]["domains"].values()]]
+    assert views == [{"score": v["score"], "rating": v["rating"]} for v in
+                     [full["readiness"]["overall"], *full["readiness"]["domains"].values()]]
+    assert summarise(q, summary) == summarise(q, full)
 
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
@@ -224,3 +236,16 @@ def _verdict(scan: Any, text: str) -> str | None:
 @given(text=json_texts)
 def test_the_quick_json_scan_never_passes_what_the_exact_scan_refuses(text: str) -> None:
     assert _verdict(sources._scan_json, text) == _verdict(sources._scan_json_exactly, text)
+
+
+# ---------------------------------------------------------------- spreadsheet cells: the ASCII fast path = the full rule
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet=" =+-@\t\r\n,;|'ab1", max_size=12))
+def test_the_ascii_fast_path_of_the_formula_rule_is_the_full_rule(text: str) -> None:
+    """An ASCII cell takes a regular-expression shortcut; a trailing 'é' (no formula, space or separator) forces the
+    character-by-character rule, which must neutralise the same places."""
+    from builder.core.text import spreadsheet_safe
+
+    assert f"{spreadsheet_safe(text)}é" == spreadsheet_safe(text + "é")

@@ -154,25 +154,25 @@ def line_cost(line: CostLine, used: Mapping[str, int]) -> tuple[int, int]:
     return _ratio(num, den), _ratio(num * share, den * 10000)
 
 
-def year_one_total(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None,
-                   roles: Sequence[str]) -> int:
-    """budget(...)["total_year1"] without the text of the budget section (what a review of many clinics needs)."""
-    b = basis(q, values)
-    used = assumptions_used(q, b, overrides, values, route, roles)
-    return sum(line_cost(line, used)[0] for line in lines_that_apply(q, b, values, route, roles))
-
-
 def _fill(text: str, checks: str) -> str:
     return text.replace("{checks}", checks)
 
 
-def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
+def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str],
+           *, words: bool = True) -> dict[str, Any]:
     """The plan's budget section: every assumption as used with its source and dates, each line's year-one and
-    later-year cost, the nation and pay year the figures come from, and the sentences a reader must see."""
+    later-year cost, the nation and pay year the figures come from, and the sentences a reader must see.
+
+    words=False (a plan's summary): only total_year1 and total_3_years, the same numbers."""
     p = q.planning
     assert p is not None
     costs, figs = p.costs, p.figures
     b = basis(q, values)
+    if not words:
+        used = assumptions_used(q, b, overrides, values, route, roles)
+        costed = [line_cost(line, used) for line in lines_that_apply(q, b, values, route, roles)]
+        total = sum(year1 for year1, _ in costed)
+        return {"total_year1": total, "total_3_years": total + 2 * sum(later for _, later in costed)}
     nation = figs.nations[b.nation]
     checks = figs.assumed_checks if b.assumed else nation.checks
     used = assumptions_used(q, b, overrides, values, route, roles)

@@ -26,24 +26,9 @@ import yaml
 
 from builder.core import limits
 from builder.core.answers import Answer, AnswerFile, parse_answers
-from builder.core.budget import year_one_total
 from builder.core.contract import ANSWER_FILE_VERSION
-from builder.core.engine import (
-    RANK,
-    Context,
-    choose_roles,
-    choose_route,
-    evaluate_plan,
-    fill,
-    go_live_checklist,
-    overall_readiness,
-    plan_actions,
-    plan_templates,
-    readiness,
-    route_states,
-)
+from builder.core.engine import RANK, evaluate_plan, fill
 from builder.core.errors import Msg, Problem, ReadinessError
-from builder.core.schedule import must_first
 from builder.core.schema import Question, Questionnaire
 from builder.core.text import skeleton
 from builder.core.textkey import fold, text_key
@@ -91,9 +76,8 @@ class Rater:
     """The file's budget assumptions (hundredths), which its own plan uses."""
     digest: bytes
     view: dict[str, Any] | None = None
-    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view)."""
-    scores: dict[str, Any] | None = None
-    """Only the overall and domain scores and ratings of that plan (rater_scores), when that is all that is shown."""
+    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view): one
+    evaluation per file at most."""
 
 
 def _readable(given: str, current: str) -> bool:
@@ -239,17 +223,13 @@ def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
     the plan reads only answers and assumptions). Made on first use: an earlier round with several raters
     shows only their combined view, so their own plans are never needed."""
     if r.view is None:
-        r.view = plan_summary(q, _answer_file(r))
+        r.view = summarise(q, evaluate_plan(q, _answer_file(r), detail="summary"))
     return r.view
 
 
-def rater_scores(q: Questionnaire, r: Rater) -> dict[str, Any]:
-    """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one."""
-    if r.view is not None:
-        return {"overall": r.view["overall"], "domains": r.view["domains"]}
-    if r.scores is None:
-        r.scores = plan_summary(q, _answer_file(r), scores_only=True)
-    return r.scores
+def _scores(view: dict[str, Any]) -> dict[str, Any]:
+    """{"overall", "domains"} of a rater's own plan: all a round with several raters shows of each one."""
+    return {"overall": view["overall"], "domains": view["domains"]}
 
 
 def _answer_file(r: Rater) -> AnswerFile:
@@ -260,29 +240,10 @@ def _answer_file(r: Rater) -> AnswerFile:
 # ---------------------------------------------------------------- one plan, summarised
 
 
-def must_have_gaps(q: Questionnaire, plan: dict[str, Any]) -> list[dict[str, str]]:
-    """The must-haves not yet met: a plan's `go_live` list when it has one, else the gates that fired."""
-    go_live = plan.get("go_live")
-    if isinstance(go_live, list):
-        return [{"id": str(item.get("id")), "title": str(item.get("title")), "domain": str(item.get("domain") or "")}
-                for item in go_live if isinstance(item, dict) and item.get("status") not in MET_STATUSES]
-    msgs = q.meta.messages
-    out: list[dict[str, str]] = []
-    seen: set[str] = set()
-    overall_reasons = plan["readiness"]["overall"]["reasons"]
-    for d in q.domains:
-        reasons = plan["readiness"]["domains"][d.id]["reasons"]
-        for gate in d.gates:
-            fired = (gate.cap and fill(msgs.gate, cap=gate.cap, reason=gate.reason) in reasons) or \
-                    (gate.overall and fill(msgs.gate, cap=gate.overall, reason=gate.reason) in overall_reasons)
-            if fired and gate.id not in seen:
-                seen.add(gate.id)
-                out.append({"id": gate.id, "title": gate.reason, "domain": d.id})
-    for gate in q.meta.overall.gates:
-        if gate.cap and fill(msgs.gate, cap=gate.cap, reason=gate.reason) in overall_reasons and gate.id not in seen:
-            seen.add(gate.id)
-            out.append({"id": gate.id, "title": gate.reason, "domain": ""})
-    return out
+def must_have_gaps(plan: dict[str, Any]) -> list[dict[str, str]]:
+    """The must-haves not yet met: the plan's go-live items whose status is not met (planned and not known yet included)."""
+    return [{"id": str(item["id"]), "title": str(item["title"]), "domain": str(item.get("domain") or "")}
+            for item in plan["go_live"] if item["status"] not in MET_STATUSES]
 
 
 def budget_total(plan: dict[str, Any]) -> int | float | None:
@@ -296,37 +257,11 @@ def budget_total(plan: dict[str, Any]) -> int | float | None:
 
 
 def summarise(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
-    """What the review keeps of a plan: ratings, route, roles, actions, templates, must-have gaps, cost."""
+    """What the review keeps of a plan (of either detail): ratings, route, roles, actions, templates, must-have gaps, cost.
+    The review's is summarise(q, evaluate_plan(q, af, detail="summary"))."""
     r = plan["readiness"]
-    answers = {a["question"]: a["answer"] for a in plan["answers"]}
     return _summary(q, r["overall"], r["domains"], plan["route"], list(plan["roles"]), [a["id"] for a in plan["actions"]],
-                    list(plan["templates"]), must_have_gaps(q, plan), budget_total(plan), answers)
-
-
-def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False) -> dict[str, Any]:
-    """summarise(q, evaluate_plan(q, af)), computed from the engine's own steps without the parts a review does not
-    show (the timeline, the budget's text, risks, indicators, the answers table): a review plans thousands of clinics.
-    tests/test_review.py holds the two equal."""
-    state, values = route_states(q, af)
-    ctx = Context(q, af, [], values, state, [], words=False)  # no steps: only the plan's answers table reads them
-    domains = readiness(ctx)
-    go_live = go_live_checklist(ctx)
-    overall = overall_readiness(ctx, domains, go_live)
-    if scores_only:
-        return {"overall": {"score": overall["score"], "rating": overall["rating"]},
-                "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains}}
-    route, _ = choose_route(ctx)
-    roles, _, _ = choose_roles(ctx)
-    actions = plan_actions(ctx, domains, route, roles, go_live)
-    templates, _ = plan_templates(ctx, route, roles)
-    cost = None
-    p = q.planning
-    if p is not None:
-        actions = must_first(q, p.schedule, actions)
-        cost = year_one_total(q, getattr(af, "assumptions", {}) or {}, values, route, roles)
-    answers = {qid: values[qid] for qid, st in state.items() if st == "answered"}
-    gaps = must_have_gaps(q, {"go_live": go_live, "readiness": {"overall": overall, "domains": domains}})
-    return _summary(q, overall, domains, route, roles, [a["id"] for a in actions], templates, gaps, cost, answers)
+                    list(plan["templates"]), must_have_gaps(plan), budget_total(plan), plan["answers_by_id"])
 
 
 def _summary(q: Questionnaire, overall: dict[str, Any], domains: dict[str, Any], route: str, roles: list[str],
@@ -618,7 +553,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
         if len(group) == 1:
             return rater_view(q, group[0]), []
         af, dis = combine(q, group)
-        return plan_summary(q, af), dis
+        return summarise(q, evaluate_plan(q, af, detail="summary")), dis
 
     latest = rounds[dates[-1]]
     view, disagreements = view_of(latest)
@@ -632,7 +567,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
         "assessed_on": head.assessed_on,
         "files": [r.file for r in latest],
         "raters": [{"respondent": rater_label(r), "name": r.name, "role": r.role, "file": r.file,
-                    **rater_scores(q, r)} for r in latest],
+                    **_scores(rater_view(q, r))} for r in latest],
         **view,
         "disagreements": disagreements,
         "agreement": clinic_agreement(q, latest),

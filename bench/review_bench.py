@@ -51,8 +51,7 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     `pdf` is false); print timings and output sizes as JSON."""
     from builder.load.paths import ROOT as PROJECT
     from builder.load.project import load_questionnaire
-    from builder.output.reviewio import collect
-    from builder.render.review import review_outputs
+    from builder.output.reviewio import collect, review_outputs
 
     q = load_questionnaire()
     parts = [folder / f"d{i:03d}" for i in range(n // 1000)]

@@ -17,9 +17,10 @@ import yaml
 from builder.cli.main import EXIT_BAD_INPUT, EXIT_LEFT_OUT, cli
 from builder.core.answers import dump_answers, parse_answers_text
 from builder.core.errors import Msg, quote
-from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, review_files, summarise
+from builder.core.review import MAX_BYTES, RULE, combine_answer, must_have_gaps, summarise
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
+from builder.load.raters import review_files
 from builder.render.review import FORMULA_START, disagreements_csv, review_columns_csv, review_csv, review_rows_js, safe_cell
 
 from .conftest import EXAMPLES

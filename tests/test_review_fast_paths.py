@@ -22,12 +22,13 @@ from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, compile_condition, evaluate
 from builder.core.engine import evaluate_plan
 from builder.core.errors import ReadinessError
-from builder.core.review import Rater, rater_view, read_rater, review_files, summarise
+from builder.core.review import Rater, rater_view, summarise
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 from builder.load import sources
 from builder.load.project import ROOT
-from builder.output.reviewio import collect
-from builder.render.review import _write_all, review_json, review_json_chunks, review_outputs
+from builder.load.raters import read_rater, review_files
+from builder.output.reviewio import collect, review_outputs, write_all
+from builder.render.review import review_json, review_json_chunks
 
 from .conftest import EXAMPLES
 from .test_engine import answer_sets
@@ -183,7 +184,7 @@ def test_a_writer_that_fails_in_its_process_leaves_the_old_files(tmp_path: Path)
         raise RuntimeError("disk on fire")
 
     with pytest.raises(OSError, match="could not write a.txt"):
-        _write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, parallel=True)
+        write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, parallel=True)
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old a"
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "old b"
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt"]
@@ -235,7 +236,7 @@ def _verdict(scan: Any, text: str) -> str | None:
 @settings(max_examples=400, deadline=None)
 @given(text=json_texts)
 def test_the_quick_json_scan_never_passes_what_the_exact_scan_refuses(text: str) -> None:
-    assert _verdict(sources._scan_json, text) == _verdict(sources._scan_json_exactly, text)
+    assert _verdict(sources.scan_json, text) == _verdict(sources._scan_json_exactly, text)
 
 
 # ---------------------------------------------------------------- spreadsheet cells: the ASCII fast path = the full rule

@@ -15,14 +15,13 @@ import pytest
 
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
-from builder.output.reviewio import collect
+from builder.output.reviewio import collect, review_outputs
 from builder.render import review as render
 from builder.render.review import (
     HTML_ROWS,
     PDF_APPENDIX_ROWS,
     plural,
     review_html,
-    review_outputs,
     review_panel_html,
     review_pdf,
     review_rows_js,

@@ -1,8 +1,8 @@
 """Pure review logic: many clinics' answer files -> one commissioner's review (and before/after comparisons).
 
-No disk or terminal here: the CLI (builder/cli/main.py) reads the files and hands this module
-(display name, raw bytes) pairs; builder/wizard/review.js mirrors it section by section so the
-browser review gives the same numbers.
+No disk, terminal or file parsing here: builder/load/raters.py turns each file's bytes into a Rater
+(builder/output/reviewio.py finds and reads the files, and writes the outputs); builder/wizard/review.js
+mirrors this module section by section so the browser review gives the same numbers.
 
 How several raters are combined (the rule the report states, RULE below): for each question, the
 raters who answered it are compared. Where they agree, that is the answer. Where they disagree,
@@ -22,17 +22,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from builder.core import limits
-from builder.core.answers import Answer, AnswerFile, parse_answers
-from builder.core.contract import ANSWER_FILE_VERSION
+from builder.core.answers import Answer, AnswerFile
 from builder.core.engine import RANK, evaluate_plan, fill
-from builder.core.errors import Msg, Problem, ReadinessError
+from builder.core.errors import Msg
 from builder.core.schema import Question, Questionnaire
 from builder.core.text import skeleton
 from builder.core.textkey import fold, text_key
-from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
 REVIEW_VERSION = 1
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
@@ -80,111 +75,9 @@ class Rater:
     evaluation per file at most."""
 
 
-def _readable(given: str, current: str) -> bool:
-    """An answer file is read if its questionnaire's major version is this one's or an earlier one.
-
-    The answer-file contract (questionnaire/contract.yaml) keeps every public id of earlier versions,
-    and questions added since count as not yet answered; a newer major version may have changed ids.
-    """
-    a, b = _major(given), _major(current)
-    return a == b or (a.isdigit() and b.isdigit() and int(a) <= int(b))
-
-
-def _major(version: str) -> str:
-    return version.split(".", 1)[0].strip()
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class _FastLoader(_Loader):
-    """The toolkit's YAML rules without line tracking; a key given twice is still an error, as in `readiness plan`."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if all(k.tag == _STR_TAG for k, _ in node.value):  # text keys (every answer file's): a key's text is the key
-            texts = [k.value for k, _ in node.value]
-            if len(set(texts)) != len(texts):
-                raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
-            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-        keys = [self.construct_object(k, deep=True) for k, _ in node.value]
-        hashable = [k for k in keys if isinstance(k, (str, int, float, bool)) or k is None]
-        if len(set(hashable)) != len(hashable):
-            raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-def _load_fast(text: str, file: str, is_json: bool) -> Any:
-    """Parse without line tracking (fast); on failure, parse again with it for a located message.
-
-    The same limits as every other command hold first (size, depth, keys, aliases), counted from
-    the event stream before any data is built, so a hostile file in a review costs flat memory.
-    """
-    if len(text) > limits.MAX_BYTES:
-        raise ReadinessError([Problem(file, None, Msg.TOO_LARGE.format(size=len(text.encode("utf-8")), limit=limits.MAX_BYTES))])
-    try:
-        (_scan_json if is_json else _scan_yaml)(text, file)
-        return json.loads(text, parse_float=_finite) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
-    except (ValueError, yaml.YAMLError):
-        (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
-        raise
-
-
-def _finite(text: str) -> float:
-    """A JSON number as a float; 1e999 (inf to Python) is refused, as parse_json refuses it, with its line."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
-
-
 def digest_of(data: Any) -> bytes:
     """Identifies a file's content for duplicate detection (16 bytes: one is kept per file read)."""
     return hashlib.blake2b(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), digest_size=16).digest()
-
-
-def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
-    """One file's bytes -> a Rater, or the reason it is left out. Never raises for bad input."""
-    lower = file.lower()
-    if not lower.endswith(ANSWER_SUFFIXES):
-        return Excluded(file, str(Msg.NOT_ANSWER_SUFFIX))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Excluded(file, str(Msg.NOT_UTF8))
-    is_json = lower.endswith(".json")
-    try:
-        data = _load_fast(text, file, is_json)
-    except ReadinessError as exc:
-        return _excluded(file, exc)
-    except (ValueError, yaml.YAMLError) as exc:  # the located parse did not fail where the fast one did
-        return Excluded(file, (Msg.JSON_SYNTAX if is_json else Msg.YAML_SYNTAX).format(problem=str(exc).splitlines()[0]))
-    if not isinstance(data, dict) or not ({"version", "clinic", "answers"} & set(data)):
-        if data is None or (isinstance(data, str) and not data.strip()):
-            return Excluded(file, str(Msg.EMPTY_ANSWERS))
-        return Excluded(file, str(Msg.NOT_ANSWER_FILE))
-    given = data.get("questionnaire_version")
-    if data.get("version") == ANSWER_FILE_VERSION and isinstance(given, (str, int, float)) and not isinstance(given, bool) \
-            and not _readable(str(given), q.meta.version):
-        return Excluded(file, Msg.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
-    try:
-        af = parse_answers(LoadedFile(file, data), q)
-    except ReadinessError:
-        # Again with line numbers, so the reason says where (only bad files pay for this).
-        try:
-            src = parse_json(text, file) if is_json else parse_yaml(text, file)
-            parse_answers(src, q)
-        except ReadinessError as exc:
-            return _excluded(file, exc)
-        return Excluded(file, Msg.NOT_A_MAPPING)  # pragma: no cover - both parsers agree
-    return rater_from(q, file, af, digest_of(data))
-
-
-def _excluded(file: str, exc: ReadinessError) -> Excluded:
-    """The file's problems as one entry: the first, at its line, and how many more."""
-    p = exc.problems[0]
-    more = len(exc.problems) - 1
-    tail = f" (and {more} more problem{'s' if more > 1 else ''}; run 'readiness plan' on the file to see them all)" if more else ""
-    return Excluded(file, p.message + tail, p.line)
 
 
 def clinic_key(af: AnswerFile) -> str:
@@ -679,18 +572,6 @@ def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"area": area, "clinics": len(group), "with_partner": with_partner if without else [],
                         "without_partner": without if with_partner else [], "hub_and_spoke": hub if len(hub) >= 2 else []})
     return out
-
-
-def review_files(q: Questionnaire, items: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
-    """(display name, bytes) pairs -> the review (the in-process path the tests and small reviews use)."""
-    review = Review(q)
-    for file, raw in items:
-        review.add(read_rater(q, file, raw))
-    return review.build()
-
-
-
-
 
 
 def comparison(q: Questionnaire, before: AnswerFile, before_file: str, after: AnswerFile, after_file: str) -> dict[str, Any]:

@@ -24,16 +24,16 @@ Path_ = tuple[str | int, ...]
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]
+class Loader(_Base):  # type: ignore[valid-type,misc]
     """SafeLoader with YAML 1.2 booleans: only true/false are booleans, so `yes`, `no`
     and `on` stay the strings that option ids are; dates stay strings too."""
 
 
-_Loader.yaml_implicit_resolvers = {
+Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
+Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
@@ -62,7 +62,7 @@ class LoadedFile:
 _NUMBER = re.compile(r"[-+]?(?:\.?[0-9][0-9_.,:eE+-]*|0[xob][0-9a-fA-F_]+)")
 
 
-def _scan_yaml(text: str, file: str) -> None:
+def scan_yaml(text: str, file: str) -> None:
     """Count depth, keys, values, aliases and text lengths from the event stream, before any data is built.
 
     libyaml's parser is iterative and keeps no document, so this costs flat memory however
@@ -76,7 +76,7 @@ def _scan_yaml(text: str, file: str) -> None:
 
     kinds = _EVENT_KINDS
     event: Any
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in yaml.parse(text, Loader=Loader):
         kind = kinds.get(type(event))
         if kind is None:
             kind = _event_kind(event)
@@ -257,8 +257,8 @@ def parse_yaml(text: str, file: str) -> LoadedFile:
     """Parse YAML text into plain data plus a line map; syntax errors and limits become one located Problem."""
     _scan_yaml_flow_depth(text, file)
     try:
-        _scan_yaml(text, file)
-        loader = _Loader(text)
+        scan_yaml(text, file)
+        loader = Loader(text)
         try:
             node = loader.get_single_node()
             builder = _Builder(loader, file)
@@ -299,7 +299,7 @@ _LONG_DIGITS = re.compile(r"[0-9][0-9.eE+-]{" + str(limits.MAX_DIGITS - 1) + "}"
 """A run of number characters long enough that, with a sign, it could pass MAX_DIGITS."""
 
 
-def _scan_json(text: str, file: str) -> None:
+def scan_json(text: str, file: str) -> None:
     """Depth, lengths, numbers and constants, checked on the raw text before json builds anything.
 
     A quick pass first, with whole-text regular expressions only: when it shows that no limit can be
@@ -343,7 +343,7 @@ def _scan_json_exactly(text: str, file: str) -> None:
 
 def parse_json(text: str, file: str) -> LoadedFile:
     """Parse JSON strictly (duplicate keys and NaN are errors, as in YAML); borrow line numbers from the YAML parser."""
-    _scan_json(text, file)
+    scan_json(text, file)
     counts = {"keys": 0, "nodes": 0}
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:

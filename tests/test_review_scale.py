@@ -62,6 +62,18 @@ def ranking_rows(page: str) -> int:
     return body.count("<tr>")
 
 
+def test_synthetic_clinics_spread_over_the_ratings(base: dict[str, Any]) -> None:
+    """bench/gen_answers.py answers every question (nation, service, under-18s, the hazard log's) and solves the go-live
+    conditions for clinics far enough along, so the bench's clinics are not all red on one missing safeguard: each
+    rating holds at least a sixth of them, some reds score high (one safeguard missing) and some clinics have no gap."""
+    clinics = base["clinics"]
+    counts = base["ratings"]
+    assert all(counts[r] >= len(clinics) / 6 for r in ("green", "amber", "red")), counts
+    assert any(c["overall"]["rating"] == "red" and c["overall"]["score"] >= 70 for c in clinics)
+    assert sum(1 for c in clinics if not c["must_haves"]) >= len(clinics) / 4
+    assert sum(1 for c in clinics if len(c["must_haves"]) == 1) >= 3
+
+
 def test_plural() -> None:
     assert [plural(0, "file"), plural(1, "file"), plural(2, "file"), plural(10_000, "clinic"), plural(2, "analysis", "analyses")] == \
         ["0 files", "1 file", "2 files", "10,000 clinics", "2 analyses"]

@@ -22,7 +22,7 @@ from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, compile_condition, evaluate
 from builder.core.engine import evaluate_plan
 from builder.core.errors import ReadinessError
-from builder.core.review import Rater, rater_view, summarise
+from builder.core.review import Rater, rater_scores, rater_view, scores, summarise
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 from builder.load import sources
 from builder.load.project import ROOT
@@ -121,6 +121,9 @@ def test_the_summary_plan_is_the_full_plan_without_its_words(q: Questionnaire, d
     assert views == [{"score": v["score"], "rating": v["rating"]} for v in
                      [full["readiness"]["overall"], *full["readiness"]["domains"].values()]]
     assert summarise(q, summary) == summarise(q, full)
+    first_steps = evaluate_plan(q, af, detail="scores")
+    assert first_steps["go_live"] == full["go_live"] and scores(q, first_steps) == scores(q, full)
+    assert scores(q, full) == {"overall": summarise(q, full)["overall"], "domains": summarise(q, full)["domains"]}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
@@ -132,7 +135,9 @@ def test_a_raters_own_view_is_its_files_plan(q: Questionnaire, name: str) -> Non
     text = path.read_text(encoding="utf-8")
     rater = read_rater(q, path.name, text.encode("utf-8"))
     assert isinstance(rater, Rater) and rater.view is None  # made only when needed
-    assert rater_view(q, rater) == summarise(q, evaluate_plan(q, parse_answers_text(text, q, path.name)))
+    plan = evaluate_plan(q, parse_answers_text(text, q, path.name))
+    assert rater_scores(q, rater) == scores(q, plan) and rater.view is None  # the scores alone make no summary
+    assert rater_view(q, rater) == summarise(q, plan)
 
 
 # ---------------------------------------------------------------- many clinics: pools, pieces, two writers

@@ -133,8 +133,9 @@ class Context:
     of thousands of clinics shows no sentences; every number is the same either way (tests/test_review.py)."""
 
 
-Detail = Literal["full", "summary"]
-"""How much of a plan evaluate_plan makes: every section with its sentences, or only what a review of many clinics keeps."""
+Detail = Literal["full", "summary", "scores"]
+"""How much of a plan evaluate_plan makes: every section with its sentences; only what a review of many clinics keeps;
+or only the readiness (what a review shows of each of several raters of one clinic, whose combined plan it summarises)."""
 
 
 def evaluate_plan(q: Questionnaire, af: AnswerFile, detail: Detail = "full") -> dict[str, Any]:
@@ -147,9 +148,11 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile, detail: Detail = "full") -> 
     scores and ratings (no reasons or findings), the go-live checklist, route, roles, the actions' ids in the plan's
     final order, templates, the given answers by id and the budget's totals. Every value it carries is the full
     plan's (tests/test_review_fast_paths.py); review.summarise reads either.
+
+    detail="scores": the summary's first steps only, readiness (overall and per domain) and the go-live checklist.
     """
-    if detail == "summary":
-        return _summary_plan(q, af)
+    if detail != "full":
+        return _summary_plan(q, af, scores_only=detail == "scores")
     steps, values = walk(q, af)
     ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [])
     ctx.terms = plan_terms(ctx)
@@ -194,13 +197,15 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile, detail: Detail = "full") -> 
     return plan
 
 
-def _summary_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
-    """evaluate_plan(detail="summary"): the full plan's steps, in its order, with words=False."""
+def _summary_plan(q: Questionnaire, af: AnswerFile, scores_only: bool) -> dict[str, Any]:
+    """evaluate_plan(detail="summary" or "scores"): the full plan's steps, in its order, with words=False."""
     state, values = route_states(q, af)
     ctx = Context(q, af, [], values, state, [], words=False)  # no steps: only the full plan's answers table reads them
     domains = readiness(ctx)
     go_live = go_live_checklist(ctx)
     overall = overall_readiness(ctx, domains, go_live)
+    if scores_only:
+        return {"plan_version": PLAN_VERSION, "detail": "scores", "go_live": go_live, "readiness": {"overall": overall, "domains": domains}}
     route, _ = choose_route(ctx)
     roles, _, _ = choose_roles(ctx)
     actions = plan_actions(ctx, domains, route, roles, go_live)

@@ -71,8 +71,8 @@ class Rater:
     """The file's budget assumptions (hundredths), which its own plan uses."""
     digest: bytes
     view: dict[str, Any] | None = None
-    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view): one
-    evaluation per file at most."""
+    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view); a rater of
+    a round with several shows only its scores (rater_scores). One evaluation per file either way."""
 
 
 def digest_of(data: Any) -> bytes:
@@ -120,9 +120,19 @@ def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
     return r.view
 
 
-def _scores(view: dict[str, Any]) -> dict[str, Any]:
-    """{"overall", "domains"} of a rater's own plan: all a round with several raters shows of each one."""
-    return {"overall": view["overall"], "domains": view["domains"]}
+def rater_scores(q: Questionnaire, r: Rater) -> dict[str, Any]:
+    """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one (from its
+    summary when made, else from evaluate_plan(detail="scores"), the same plan's first steps)."""
+    if r.view is None:
+        return scores(q, evaluate_plan(q, _answer_file(r), detail="scores"))
+    return {"overall": r.view["overall"], "domains": r.view["domains"]}
+
+
+def scores(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
+    """The overall and domain scores and ratings of a plan of any detail."""
+    r = plan["readiness"]
+    return {"overall": {"score": r["overall"]["score"], "rating": r["overall"]["rating"]},
+            "domains": {d: {"score": r["domains"][d]["score"], "rating": r["domains"][d]["rating"]} for d in q.meta.domains}}
 
 
 def _answer_file(r: Rater) -> AnswerFile:
@@ -161,8 +171,7 @@ def _summary(q: Questionnaire, overall: dict[str, Any], domains: dict[str, Any],
              actions: list[str], templates: list[str], gaps: list[dict[str, str]], cost: int | float | None,
              answers: dict[str, Any]) -> dict[str, Any]:
     return {
-        "overall": {"score": overall["score"], "rating": overall["rating"]},
-        "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains},
+        **scores(q, {"readiness": {"overall": overall, "domains": domains}}),
         "route": route,
         "roles": roles,
         "actions": actions,
@@ -460,7 +469,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
         "assessed_on": head.assessed_on,
         "files": [r.file for r in latest],
         "raters": [{"respondent": rater_label(r), "name": r.name, "role": r.role, "file": r.file,
-                    **_scores(rater_view(q, r))} for r in latest],
+                    **rater_scores(q, r)} for r in latest],
         **view,
         "disagreements": disagreements,
         "agreement": clinic_agreement(q, latest),

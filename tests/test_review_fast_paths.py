@@ -1,9 +1,10 @@
 """The review's fast paths give exactly what the plain ones give.
 
-A review of 10,000 files (issue 12) takes shortcuts: conditions compiled to closures, a plan
-summary without the plan's sentences, each rater's plan made from what the review holds, two
-worker pools, JSON encoded in pieces, outputs written by two processes, a quick pre-check before
-the exact JSON limits scan. Each is held equal here to the plain path it replaces.
+A review of 10,000 files (issue 12) takes shortcuts: conditions compiled to closures, plans made by the one
+pipeline at less detail (evaluate_plan(detail="summary" or "scores"): the same steps without the sentences),
+each rater's plan made from what the review holds, two worker pools, JSON encoded in pieces, outputs written
+by several processes, a quick pre-check before the exact JSON limits scan, a regular expression for ASCII
+spreadsheet cells. Each is held equal here to the plain path it replaces.
 """
 
 from __future__ import annotations

@@ -256,3 +256,58 @@ def test_the_ascii_fast_path_of_the_formula_rule_is_the_full_rule(text: str) -> 
     from builder.core.text import spreadsheet_safe
 
     assert f"{spreadsheet_safe(text)}é" == spreadsheet_safe(text + "é")
+
+
+# ---------------------------------------------------------------- YAML: the plain builder = PyYAML's constructor
+
+
+yaml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+              st.text(max_size=12), st.sampled_from(["yes", "no", "on", "1_000", "0x1f", "1:30", "2026-01-02", "~", "null"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=25)
+
+
+def _both(text: str) -> tuple[Any, Any]:
+    """(what the one-pass builder gives, what PyYAML's constructor gives) with the same loader otherwise: a value, or the
+    error's class and message."""
+    import yaml
+
+    from builder.load.raters import _FastLoader
+
+    class Constructor(_FastLoader):
+        def construct_document(self, node: Any) -> Any:
+            return yaml.constructor.BaseConstructor.construct_document(self, node)
+
+    def outcome(loader: Any) -> Any:
+        try:
+            return yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders
+        except yaml.YAMLError as exc:
+            return type(exc).__name__, str(exc)
+
+    return outcome(_FastLoader), outcome(Constructor)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=yaml_values)
+def test_the_plain_yaml_builder_gives_what_pyyaml_gives(data: Any) -> None:
+    """Answer files are read by a one-pass builder (builder/load/raters.py); it must give exactly what PyYAML's
+    constructor gives under the toolkit's rules, YAML 1.1 look-alikes such as `yes` and `1:30` included."""
+    import yaml
+
+    fast, plain = _both(yaml.dump(data, Dumper=yaml.SafeDumper))
+    assert fast == plain
+
+
+@pytest.mark.parametrize("text", [
+    "base: &b {a: 1, b: [x, y]}\nother: *b\n",                        # an alias: built once, as PyYAML does
+    "base: &b {a: 1}\nmerged:\n  <<: *b\n  c: 2\n",                  # a merge key: left to PyYAML's constructor
+    "? [1, 2]\n: x\n",                                                 # a key that is a list: left to PyYAML too
+    "a: 1\na: 2\n",                                                    # a key given twice
+    "",                                                                 # an empty document
+])
+def test_the_plain_yaml_builder_leaves_the_rest_to_pyyaml(text: str) -> None:
+    fast, plain = _both(text)
+    assert fast == plain
+    if isinstance(fast, dict) and "other" in fast:
+        assert fast["other"] is fast["base"]

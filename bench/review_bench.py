@@ -9,6 +9,11 @@ the CSVs, review.html and its rows file) on 10,000 files in under 5 s on a 2-cor
 2 MB and review.pdf the same number of pages whatever the number of clinics; the browser review of 1,000 files in
 under 5 s. --no-pdf times the run without review.pdf instead. Synthetic files come from
 bench/gen_answers.py (the same seed gives the same files) and are kept in --dir between runs.
+
+The machine may be shared, so each size also reports CPU seconds (the review's own cost, whatever else runs) and a
+floor measured in the same run: a fresh process that only reads every file and parses it with the C parsers
+(json, libyaml) on as many cores, with no checks, plans or outputs. Wall time over the floor is what the review
+adds to the least any review of these files must do, on the machine as loaded at that moment.
 """
 
 from __future__ import annotations
@@ -30,15 +35,25 @@ sys.path.insert(0, str(HERE))
 TARGET_S = 5.0
 TARGET_N = 10_000
 TARGET_HTML_MB = 2.0
+GENERATION = "v2"
+"""bench/gen_answers.py's version: files an earlier generator left in --dir are made again (v2 solves the go-live safeguards)."""
 
 
 def ensure_files(folder: Path, n: int) -> None:
     """Generate up to n files (in folders of 1,000) unless a previous run left them."""
     from gen_answers import write
 
-    stamp = folder / f".made-{n}"
-    if stamp.exists() or any((folder / f".made-{m}").exists() for m in (100_000, 1_000_000) if m >= n):
+    stamp = folder / f".made-{GENERATION}-{n}"
+    if stamp.exists() or any((folder / f".made-{GENERATION}-{m}").exists() for m in (100_000, 1_000_000) if m >= n):
         return
+    import re
+    import shutil
+
+    for old in folder.glob("d[0-9][0-9][0-9]") if folder.is_dir() else []:  # an earlier generator's files: made again
+        if re.fullmatch(r"d[0-9]{3}", old.name) and old.is_dir():
+            shutil.rmtree(old)
+    for old in folder.glob(".made-*") if folder.is_dir() else []:
+        old.unlink()
     t = time.perf_counter()
     print(f"generating {n:,} synthetic answer files in {folder} …", flush=True)
     write(folder, n)
@@ -51,8 +66,7 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     `pdf` is false); print timings and output sizes as JSON."""
     from builder.checks.project import load_questionnaire
     from builder.load.paths import ROOT as PROJECT
-    from builder.output.reviewio import collect
-    from builder.render.review import review_outputs
+    from builder.output.reviewio import collect, review_outputs
 
     q = load_questionnaire()
     parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
@@ -72,6 +86,34 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     print(json.dumps({"cpu_s": cpu, "files": data["files"]["read"], "clinics": len(data["clinics"]), "read_and_combine_s": t1 - t0,
                       "write_s": t2 - t1, "total_s": t2 - t0, "peak_main_mb": peak_self, "peak_worker_mb": peak_children,
                       "sizes": sizes, "pdf_pages": pages}))
+
+
+def floor(n: int, folder: Path, jobs: int | None) -> None:
+    """Run in a fresh process: read and parse n files on every core, nothing else; print wall and CPU seconds as JSON."""
+    import multiprocessing
+
+    import yaml
+
+    t0 = time.perf_counter()
+    parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
+    with multiprocessing.get_context("fork").Pool(jobs or os.cpu_count()) as pool:
+        parsed = sum(pool.map(_parse_folder, parts))
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"files": parsed, "total_s": time.perf_counter() - t0,
+                      "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}))
+    del yaml
+
+
+def _parse_folder(folder: Path) -> int:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    count = 0
+    for p in sorted(folder.iterdir()):
+        text = p.read_bytes().decode("utf-8")
+        json.loads(text) if p.suffix == ".json" else yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        count += 1
+    return count
 
 
 def mb(r: dict, name: str) -> float:
@@ -124,10 +166,14 @@ def main() -> None:
     ap.add_argument("--no-pdf", action="store_true", help="time `readiness review --no-pdf` instead of the default run")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each size up to 10,000 (the median is shown; default 3)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--floor", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     out = args.dir.parent / (args.dir.name + "-out")
     if args.one:
         one(args.one, args.dir, args.jobs, out, not args.no_pdf)
+        return
+    if args.floor:
+        floor(args.floor, args.dir, args.jobs)
         return
     ensure_files(args.dir, max(args.sizes))
     what = "everything but the PDF (--no-pdf)" if args.no_pdf else "everything the default run writes (PDF, workbook, JSON, CSVs, HTML, rows file)"
@@ -138,8 +184,9 @@ def main() -> None:
     print("Wall seconds are the target's measure and depend on what else the machine runs; CPU seconds do not "
           "(CPU s / cores is a lower bound on the wall time). Peak worker MB is the largest child process: a reading or "
           "planning worker, or the forked writer of review.json, which shares the main process's pages.")
-    print(f"{'files':>8} {'clinics':>8} {'seconds':>8} {'range':>13} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
-          f"{'CPU/cores':>9} {'peak main MB':>12} {'peak worker MB':>14} {'html MB':>7} {'rows MB':>7} {'json MB':>7} {'pdf pages':>9}")
+    print("floor s: reading and parsing the same files alone, in the same run (see the module's docstring).")
+    print(f"{'files':>8} {'clinics':>8} {'seconds':>8} {'range':>13} {'floor s':>7} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
+          f"{'CPU/cores':>9} {'floor CPU':>9} {'peak main MB':>12} {'peak worker MB':>14} {'html MB':>7} {'rows MB':>7} {'json MB':>7} {'pdf pages':>9}")
     results = []
     cores = min(args.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
     for n in args.sizes:
@@ -149,10 +196,13 @@ def main() -> None:
                        for _ in range(args.repeat if n <= TARGET_N else 1)), key=lambda r: r["total_s"])
         r = runs[len(runs) // 2]  # the median run
         r["runs"] = [x["total_s"] for x in runs]
+        base = [sys.executable, __file__, "--floor", str(n), "--dir", str(args.dir)] + (["--jobs", str(args.jobs)] if args.jobs else [])
+        r["floor"] = json.loads(subprocess.run(base, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         results.append(r)
         spread = f"{runs[0]['total_s']:.2f}-{runs[-1]['total_s']:.2f}" if len(runs) > 1 else "1 run"
-        print(f"{r['files']:>8,} {r['clinics']:>8,} {r['total_s']:>8.2f} {spread:>13} {r['files'] / r['total_s']:>8,.0f} "
-              f"{1000 * r['total_s'] / r['files']:>10.3f} {r['cpu_s']:>7.1f} {r['cpu_s'] / cores:>9.2f} "
+        print(f"{r['files']:>8,} {r['clinics']:>8,} {r['total_s']:>8.2f} {spread:>13} {r['floor']['total_s']:>7.2f} "
+              f"{r['files'] / r['total_s']:>8,.0f} {1000 * r['total_s'] / r['files']:>10.3f} {r['cpu_s']:>7.1f} {r['cpu_s'] / cores:>9.2f} "
+              f"{r['floor']['cpu_s']:>9.1f} "
               f"{r['peak_main_mb']:>12.0f} {r['peak_worker_mb']:>14.0f} {mb(r, 'review.html'):>7.2f} {mb(r, 'review-rows.js'):>7.2f} "
               f"{mb(r, 'review.json'):>7.1f} {r['pdf_pages'] or '-':>9}", flush=True)
     pages = {r["pdf_pages"] for r in results if r["pdf_pages"]}
@@ -166,13 +216,19 @@ def main() -> None:
             runs = ", ".join(f"{x:.2f}" for x in r["runs"])
             print(f"10,000-file target: median {r['total_s']:.2f} s wall against {TARGET_S:.0f} s: {verdict} (runs: {runs} s; "
                   f"the median run: read and plan {r['read_and_combine_s']:.2f} s, write {r['write_s']:.2f} s; "
-                  f"load average {os.getloadavg()[0]:.1f} now)")
+                  f"{r['cpu_s']:.1f} CPU s, {r['cpu_s'] / cores:.2f} s on {cores} cores at best; the floor in this run "
+                  f"{r['floor']['total_s']:.2f} s wall, {r['floor']['cpu_s']:.1f} CPU s; load average {os.getloadavg()[0]:.1f} now)")
     if len(results) > 1:
         per = [r["total_s"] / r["files"] * 1000 for r in results]
         cpu = [r["cpu_s"] / r["files"] * 1000 for r in results]
         print(f"linearity: wall seconds per 1,000 files {', '.join(f'{x:.3f}' for x in per)}; CPU seconds per 1,000 files "
               f"{', '.join(f'{x:.3f}' for x in cpu)} (the smallest size also pays the start-up of two worker pools; "
-              f"largest / second largest, per file: {per[-1] / per[-2]:.2f}; 1.0 is linear)")
+              f"largest / second largest, per file: {per[-1] / per[-2]:.2f} wall, {cpu[-1] / cpu[-2]:.2f} CPU; 1.0 is linear)")
+        main_mb = ", ".join(f"{r['peak_main_mb']:.0f}" for r in results)
+        worker_mb = ", ".join(f"{r['peak_worker_mb']:.0f}" for r in results)
+        per_clinic = ", ".join(f"{1000 * r['peak_main_mb'] / max(1, r['clinics']):.1f}" for r in results)
+        print(f"memory: peak main process {main_mb} MB, peak worker {worker_mb} MB; per 1,000 clinics {per_clinic} MB in the "
+              "main process (flat memory: level or falling as the files grow, the clinics' summary rows being what is held)")
     if not args.no_browser:
         s = browser(args.dir)
         print(f"browser (review.js in Chromium), 1,000 files: {s:.2f} s against {TARGET_S:.0f} s: {'met' if s < TARGET_S else 'NOT met'}")

@@ -826,7 +826,7 @@ def test_a_pack_rechecks_its_folder_under_the_lock_and_never_deletes_a_file_made
 
 def test_a_failed_rename_part_way_puts_back_every_file_and_names_the_users_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from builder.output import gate
-    from builder.render.review import _write_all
+    from builder.output.reviewio import write_all
 
     out = tmp_path / "rev"
     out.mkdir()
@@ -843,7 +843,7 @@ def test_a_failed_rename_part_way_puts_back_every_file_and_names_the_users_path(
 
     monkeypatch.setattr(gate.os, "replace", flaky)
     with pytest.raises(ReadinessError) as err:
-        _write_all(out, {"a.json": ["new"], "b.csv": ["new"], "c.html": ["new"]})
+        write_all(out, {"a.json": ["new"], "b.csv": ["new"], "c.html": ["new"]})
     monkeypatch.undo()
     assert str(err.value.problems[0]) == f"{out}: " + Msg.OUTPUT_OS.format(reason="no space left on device")
     assert {p.name: p.read_text() for p in out.iterdir()} == {n: f"old {n}" for n in ("a.json", "b.csv", "c.html")}
@@ -902,7 +902,7 @@ def test_every_review_csv_cell_is_quoted_and_formula_safe_under_any_separator(q_
 @pytest.fixture(scope="module")
 def q_review_csv() -> str:
     from builder.checks.project import load_checked
-    from builder.core.review import review_files
+    from builder.load.raters import review_files
     from builder.render.review import review_csv
 
     q, _ = load_checked(thorough=False)
@@ -1019,7 +1019,7 @@ def test_a_strangers_file_with_a_clinics_id_cannot_take_it_over(tmp_path: Path) 
 def test_the_browser_review_splits_a_borrowed_id_as_python_does(tmp_path: Path) -> None:
     """review.js applies the same identity rule: the same clinics, keys and identity_conflicts as builder/core/review.py."""
     from builder.checks.project import load_checked
-    from builder.core.review import review_files
+    from builder.load.raters import review_files
     from builder.output.export import questionnaire_json
 
     q, _ = load_checked(thorough=False)
@@ -1051,7 +1051,8 @@ def test_the_browser_review_splits_a_borrowed_id_as_python_does(tmp_path: Path) 
 def test_the_browser_review_applies_the_clis_size_limits(tmp_path: Path) -> None:
     """A 30 MB file is left out by review.js as by the CLI, in the same words, without being read; so is a text past 1 MB."""
     from builder.checks.project import load_checked
-    from builder.core.review import MAX_BYTES, read_rater
+    from builder.core.review import MAX_BYTES
+    from builder.load.raters import read_rater
     from builder.output.export import questionnaire_json
 
     q, _ = load_checked(thorough=False)
@@ -1097,7 +1098,7 @@ def test_lookalike_names_are_flagged_not_merged_the_same_in_python_and_the_brows
     """Hillside in Latin letters, with a Cyrillic 'і', and with a Cyrillic capital en: three clinics, one look-alike cluster.
     (Full-width letters are not look-alikes but the same name: textkey's NFKC rule makes them one clinic, tests/test_text_key.py.)"""
     from builder.checks.project import load_checked
-    from builder.core.review import review_files
+    from builder.load.raters import review_files
     from builder.output.export import questionnaire_json
 
     q, _ = load_checked(thorough=False)

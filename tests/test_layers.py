@@ -47,24 +47,10 @@ def _imports() -> dict[str, list[tuple[str, str, int]]]:
 
 MODULES = _imports()
 
-KNOWN: set[str] = {
-    # Violations the re-layout moved but has not untangled yet. The list may only shrink: the tests fail on a
-    # new violation, and on an entry here that no longer happens (so a fix cannot be forgotten in this list).
-    "builder.core.review -> builder.load.sources",
-    "builder.render.review -> builder.output.fileio",
-    "builder.render.review -> builder.output.gcpause", "builder.render.review -> builder.output.gate", "builder.render.review -> builder.output.portable",
-    "cycle builder.render.review <-> builder.render.workbook",
-    "builder.core.review imports _Loader", "builder.core.review imports _scan_json", "builder.core.review imports _scan_yaml",
-    "builder.render.review imports _fetcher_class",
-}
-SEEN: set[str] = set()
-
 
 def _judge(found: dict[str, str], what: str) -> None:
-    """Fail on any violation not in KNOWN; record the known ones seen, for the test that KNOWN only shrinks."""
-    SEEN.update(k for k in found if k in KNOWN)
-    new = sorted(v for k, v in found.items() if k not in KNOWN)
-    assert not new, f"{what}:\n" + "\n".join(new)
+    """Fail on any violation, each with its module and line. (The re-layout's list of known violations is empty now, so it is gone.)"""
+    assert not found, f"{what}:\n" + "\n".join(sorted(found.values()))
 
 
 def _target(base: str, name: str) -> str:
@@ -132,12 +118,3 @@ def test_no_private_names_cross_modules() -> None:
     wrong = {f"{m} imports {name}": f"{m}:{line} imports {name} from {base}" for m, imps in MODULES.items() for base, name, line in imps
              if name.startswith("_") and not name.startswith("__") and _target(base, name) != m}
     _judge(wrong, "private names imported from another module")
-
-
-def test_the_known_violations_only_shrink() -> None:
-    """Runs last in this file: every entry in KNOWN must still be seen, or it has been fixed and must go."""
-    test_no_layer_imports_one_above_it()
-    test_no_import_cycles()
-    test_no_private_names_cross_modules()
-    fixed = sorted(KNOWN - SEEN)
-    assert not fixed, f"fixed, so remove them from KNOWN in tests/test_layers.py: {fixed}"

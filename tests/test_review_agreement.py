@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from builder.core.review import AGREEMENT_THRESHOLD, icc1, review_files, rwg_j
+from builder.core.review import AGREEMENT_THRESHOLD, icc1, rwg_j
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
+from builder.load.raters import review_files
 
 from .test_review import as_bytes, doc
 

@@ -1,9 +1,10 @@
 """The review's fast paths give exactly what the plain ones give.
 
-A review of 10,000 files (issue 12) takes shortcuts: conditions compiled to closures, a plan
-summary without the plan's sentences, each rater's plan made from what the review holds, two
-worker pools, JSON encoded in pieces, outputs written by two processes, a quick pre-check before
-the exact JSON limits scan. Each is held equal here to the plain path it replaces.
+A review of 10,000 files (issue 12) takes shortcuts: conditions compiled to closures, plans made by the one
+pipeline at less detail (evaluate_plan(detail="summary" or "scores"): the same steps without the sentences),
+each rater's plan made from what the review holds, two worker pools, JSON encoded in pieces, outputs written
+by several processes, a quick pre-check before the exact JSON limits scan, a regular expression for ASCII
+spreadsheet cells. Each is held equal here to the plain path it replaces.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, compile_condition, evaluate
 from builder.core.engine import evaluate_plan
 from builder.core.errors import ReadinessError
-from builder.core.review import Rater, plan_summary, rater_view, read_rater, review_files, summarise
+from builder.core.review import Rater, rater_scores, rater_view, scores, summarise
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, Questionnaire, RouteIs
 from builder.load import sources
 from builder.load.project import ROOT
-from builder.output.reviewio import collect
-from builder.render.review import _write_all, review_json, review_json_chunks, review_outputs
+from builder.load.raters import read_rater, review_files
+from builder.output.reviewio import collect, review_outputs, write_all
+from builder.render.review import review_json, review_json_chunks
 
 from .conftest import EXAMPLES
 from .test_engine import answer_sets
@@ -100,14 +102,29 @@ def test_compiled_conditions_follow_the_truth_table(cond: Condition, values: dic
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_plan_summary_equals_the_full_plan_summarised(q: Questionnaire, data: st.DataObject) -> None:
+def test_the_summary_plan_is_the_full_plan_without_its_words(q: Questionnaire, data: st.DataObject) -> None:
+    """One pipeline: evaluate_plan(detail="summary") runs the full plan's steps; every value it carries is the full plan's."""
     answers = data.draw(answer_sets(q))
     ids = [a.id for a in q.planning.costs.assumptions] if q.planning else []
     overrides = data.draw(st.dictionaries(st.sampled_from(ids), st.integers(0, 5_000_000), max_size=3)) if ids else {}
     af = AnswerFile("Clinic", answers=answers, assumptions=overrides)
-    full = summarise(q, evaluate_plan(q, af))
-    assert plan_summary(q, af) == full
-    assert plan_summary(q, af, scores_only=True) == {"overall": full["overall"], "domains": full["domains"]}
+    full = evaluate_plan(q, af)
+    summary = evaluate_plan(q, af, detail="summary")
+    assert summary["detail"] == "summary" and "detail" not in full
+    for key in ("go_live", "route", "roles", "templates", "answers_by_id", "plan_version"):
+        assert summary[key] == full[key], key
+    assert [a["id"] for a in summary["actions"]] == [a["id"] for a in full["actions"]]
+    assert [(a["domain"], a["phase"]) for a in summary["actions"]] == [(a["domain"], a["phase"]) for a in full["actions"]]
+    for part in ("total_year1", "total_3_years"):
+        assert summary["budget"][part] == full["budget"][part]
+    views = [{"score": v["score"], "rating": v["rating"]} for v in
+             [summary["readiness"]["overall"], *summary["readiness"]["domains"].values()]]
+    assert views == [{"score": v["score"], "rating": v["rating"]} for v in
+                     [full["readiness"]["overall"], *full["readiness"]["domains"].values()]]
+    assert summarise(q, summary) == summarise(q, full)
+    first_steps = evaluate_plan(q, af, detail="scores")
+    assert first_steps["go_live"] == full["go_live"] and scores(q, first_steps) == scores(q, full)
+    assert scores(q, full) == {"overall": summarise(q, full)["overall"], "domains": summarise(q, full)["domains"]}
 
 
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
@@ -119,7 +136,9 @@ def test_a_raters_own_view_is_its_files_plan(q: Questionnaire, name: str) -> Non
     text = path.read_text(encoding="utf-8")
     rater = read_rater(q, path.name, text.encode("utf-8"))
     assert isinstance(rater, Rater) and rater.view is None  # made only when needed
-    assert rater_view(q, rater) == summarise(q, evaluate_plan(q, parse_answers_text(text, q, path.name)))
+    plan = evaluate_plan(q, parse_answers_text(text, q, path.name))
+    assert rater_scores(q, rater) == scores(q, plan) and rater.view is None  # the scores alone make no summary
+    assert rater_view(q, rater) == summarise(q, plan)
 
 
 # ---------------------------------------------------------------- many clinics: pools, pieces, two writers
@@ -171,7 +190,7 @@ def test_a_writer_that_fails_in_its_process_leaves_the_old_files(tmp_path: Path)
         raise RuntimeError("disk on fire")
 
     with pytest.raises(OSError, match="could not write a.txt"):
-        _write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, parallel=True)
+        write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, parallel=True)
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old a"
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "old b"
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt"]
@@ -223,4 +242,72 @@ def _verdict(scan: Any, text: str) -> str | None:
 @settings(max_examples=400, deadline=None)
 @given(text=json_texts)
 def test_the_quick_json_scan_never_passes_what_the_exact_scan_refuses(text: str) -> None:
-    assert _verdict(sources._scan_json, text) == _verdict(sources._scan_json_exactly, text)
+    assert _verdict(sources.scan_json, text) == _verdict(sources._scan_json_exactly, text)
+
+
+# ---------------------------------------------------------------- spreadsheet cells: the ASCII fast path = the full rule
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.text(alphabet=" =+-@\t\r\n,;|'ab1", max_size=12))
+def test_the_ascii_fast_path_of_the_formula_rule_is_the_full_rule(text: str) -> None:
+    """An ASCII cell takes a regular-expression shortcut; a trailing 'é' (no formula, space or separator) forces the
+    character-by-character rule, which must neutralise the same places."""
+    from builder.core.text import spreadsheet_safe
+
+    assert f"{spreadsheet_safe(text)}é" == spreadsheet_safe(text + "é")
+
+
+# ---------------------------------------------------------------- YAML: the plain builder = PyYAML's constructor
+
+
+yaml_values = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+              st.text(max_size=12), st.sampled_from(["yes", "no", "on", "1_000", "0x1f", "1:30", "2026-01-02", "~", "null"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+    max_leaves=25)
+
+
+def _both(text: str) -> tuple[Any, Any]:
+    """(what the one-pass builder gives, what PyYAML's constructor gives) with the same loader otherwise: a value, or the
+    error's class and message."""
+    import yaml
+
+    from builder.load.raters import _FastLoader
+
+    class Constructor(_FastLoader):
+        def construct_document(self, node: Any) -> Any:
+            return yaml.constructor.BaseConstructor.construct_document(self, node)
+
+    def outcome(loader: Any) -> Any:
+        try:
+            return yaml.load(text, Loader=loader)  # noqa: S506 - safe loaders
+        except yaml.YAMLError as exc:
+            return type(exc).__name__, str(exc)
+
+    return outcome(_FastLoader), outcome(Constructor)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=yaml_values)
+def test_the_plain_yaml_builder_gives_what_pyyaml_gives(data: Any) -> None:
+    """Answer files are read by a one-pass builder (builder/load/raters.py); it must give exactly what PyYAML's
+    constructor gives under the toolkit's rules, YAML 1.1 look-alikes such as `yes` and `1:30` included."""
+    import yaml
+
+    fast, plain = _both(yaml.dump(data, Dumper=yaml.SafeDumper))
+    assert fast == plain
+
+
+@pytest.mark.parametrize("text", [
+    "base: &b {a: 1, b: [x, y]}\nother: *b\n",                        # an alias: built once, as PyYAML does
+    "base: &b {a: 1}\nmerged:\n  <<: *b\n  c: 2\n",                  # a merge key: left to PyYAML's constructor
+    "? [1, 2]\n: x\n",                                                 # a key that is a list: left to PyYAML too
+    "a: 1\na: 2\n",                                                    # a key given twice
+    "",                                                                 # an empty document
+])
+def test_the_plain_yaml_builder_leaves_the_rest_to_pyyaml(text: str) -> None:
+    fast, plain = _both(text)
+    assert fast == plain
+    if isinstance(fast, dict) and "other" in fast:
+        assert fast["other"] is fast["base"]

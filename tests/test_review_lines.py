@@ -23,7 +23,8 @@ BROKEN = [
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 def test_browser_review_gives_a_broken_files_line_as_the_cli_does(q: Questionnaire) -> None:
-    from builder.core.review import Excluded, read_rater
+    from builder.core.review import Excluded
+    from builder.load.raters import read_rater
 
     wizard = ROOT / "builder" / "wizard"
     script = ("const fs = require('fs'); const input = JSON.parse(fs.readFileSync(0, 'utf8'));"

@@ -15,14 +15,13 @@ import pytest
 
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
-from builder.output.reviewio import collect
+from builder.output.reviewio import collect, review_outputs
 from builder.render import review as render
 from builder.render.review import (
     HTML_ROWS,
     PDF_APPENDIX_ROWS,
     plural,
     review_html,
-    review_outputs,
     review_panel_html,
     review_pdf,
     review_rows_js,
@@ -61,6 +60,18 @@ def scaled(review: dict[str, Any], n: int) -> dict[str, Any]:
 def ranking_rows(page: str) -> int:
     body = page.split('id="ranking-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     return body.count("<tr>")
+
+
+def test_synthetic_clinics_spread_over_the_ratings(base: dict[str, Any]) -> None:
+    """bench/gen_answers.py answers every question (nation, service, under-18s, the hazard log's) and solves the go-live
+    conditions for clinics far enough along, so the bench's clinics are not all red on one missing safeguard: each
+    rating holds at least a sixth of them, some reds score high (one safeguard missing) and some clinics have no gap."""
+    clinics = base["clinics"]
+    counts = base["ratings"]
+    assert all(counts[r] >= len(clinics) / 6 for r in ("green", "amber", "red")), counts
+    assert any(c["overall"]["rating"] == "red" and c["overall"]["score"] >= 70 for c in clinics)
+    assert sum(1 for c in clinics if not c["must_haves"]) >= len(clinics) / 4
+    assert sum(1 for c in clinics if len(c["must_haves"]) == 1) >= 3
 
 
 def test_plural() -> None:

@@ -166,7 +166,7 @@ def test_the_plan_schema_refuses_what_the_plan_never_holds() -> None:
 
 def _review(q: Questionnaire) -> dict[str, Any]:
     """A review that reaches every part: the examples, two raters who disagree, and an earlier round."""
-    from builder.core.review import review_files
+    from builder.load.raters import review_files
 
     items = [(p.name, p.read_bytes()) for p in EXAMPLES]
     text = (ROOT / "examples" / "riverside.yaml").read_text(encoding="utf-8")

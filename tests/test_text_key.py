@@ -12,10 +12,10 @@ import unicodedata
 
 import pytest
 
-from builder.core.review import review_files
 from builder.core.schema import Questionnaire
 from builder.core.textkey import SPACES, text_key, text_key_data
 from builder.load.project import ROOT
+from builder.load.raters import review_files
 from builder.output.export import questionnaire_data
 
 from .test_review import as_bytes, doc

@@ -527,8 +527,8 @@ EXIT_LEFT_OUT = 3
 @jobs_option
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
     """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress."""
-    from builder.output.reviewio import collect
-    from builder.render.review import plural, review_outputs
+    from builder.output.reviewio import collect, review_outputs
+    from builder.render.review import plural
 
     if pdf:
         from builder.render.tools import require_extra
@@ -604,7 +604,8 @@ def compare(root: Path, before: Path, after: Path, out: Path | None, fmt: str) -
     from builder.core.review import clinic_key, comparison
     from builder.load.answers import load_answers
     from builder.output.fileio import canonical_json
-    from builder.render.review import compare_outputs, compare_text
+    from builder.output.reviewio import compare_outputs
+    from builder.render.review import compare_text
     from builder.render.tools import require_extra
 
     this_run(root, [before, after])

@@ -9,15 +9,21 @@ from builder.core.answers import AnswerFile
 from builder.core.budget import budget
 from builder.core.conditions import Value
 from builder.core.risks import indicators, risk_register
-from builder.core.schedule import schedule
+from builder.core.schedule import must_first, schedule
 from builder.core.schema import Questionnaire
 
 
 def add_planning(plan: dict[str, Any], q: Questionnaire, af: AnswerFile, values: Mapping[str, Value],
-                 route: str, roles: Sequence[str]) -> None:
-    """Extend `plan` in place; addPlanning in builder/wizard/planning.js does the same, step for step."""
+                 route: str, roles: Sequence[str], *, words: bool = True) -> None:
+    """Extend `plan` in place; addPlanning in builder/wizard/planning.js does the same, step for step.
+
+    words=False (a plan's summary): only the actions' final order and the budget's totals, no dates or text."""
     p = q.planning
     if p is None:
+        return
+    if not words:
+        plan["actions"] = must_first(q, p.schedule, plan["actions"])
+        plan["budget"] = budget(q, getattr(af, "assumptions", {}) or {}, values, route, roles, words=False)
         return
     dates = schedule(q, p.schedule, plan["actions"], values, route, roles, af.assessed_on)
     plan.update(dates)

@@ -155,14 +155,6 @@ def line_cost(line: CostLine, used: Mapping[str, int]) -> tuple[int, int]:
     return _ratio(num, den), _ratio(num * share, den * 10000)
 
 
-def year_one_total(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None,
-                   roles: Sequence[str]) -> int:
-    """budget(...)["total_year1"] without the text of the budget section (what a review of many clinics needs)."""
-    b = basis(q, values)
-    used = assumptions_used(q, b, overrides, values, route, roles)
-    return sum(line_cost(line, used)[0] for line in lines_that_apply(q, b, values, route, roles))
-
-
 def _fill(text: str, checks: str) -> str:
     return text.replace("{checks}", checks)
 
@@ -175,14 +167,22 @@ def say(template: str, **fields: str) -> str:
     return _FIELD.sub(lambda m: fields.get(m.group(1), m.group(0)), template)
 
 
-def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> dict[str, Any]:
+def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, Value], route: str | None, roles: Sequence[str],
+           *, words: bool = True) -> dict[str, Any]:
     """The plan's budget section: every assumption as used with its source and dates, each line's year-one and
-    later-year cost, the nation and pay year the figures come from, and the sentences a reader must see."""
+    later-year cost, the nation and pay year the figures come from, and the sentences a reader must see.
+
+    words=False (a plan's summary): only total_year1 and total_3_years, the same numbers."""
     p = q.planning
     assert p is not None
     costs, figs = p.costs, p.figures
-    words = figs.notes
     b = basis(q, values)
+    if not words:
+        used = assumptions_used(q, b, overrides, values, route, roles)
+        costed = [line_cost(line, used) for line in lines_that_apply(q, b, values, route, roles)]
+        total = sum(year1 for year1, _ in costed)
+        return {"total_year1": total, "total_3_years": total + 2 * sum(later for _, later in costed)}
+    said = figs.notes
     nation = figs.nations[b.nation]
     checks = figs.assumed_checks if b.assumed else nation.checks
     used = assumptions_used(q, b, overrides, values, route, roles)
@@ -198,16 +198,16 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
         if f is not None:
             source = titles[f.source] + (f" ({f.year})" if f.year else "")
             if not f.verified:
-                source = say(words.unverified_source, source=source)
-            cite[a.id] = (say(words.cite_dated, source=titles[f.source], date=f.took_effect) if f.dated
-                          else say(words.cite_undated, source=titles[f.source]))
+                source = say(said.unverified_source, source=source)
+            cite[a.id] = (say(said.cite_dated, source=titles[f.source], date=f.took_effect) if f.dated
+                          else say(said.cite_undated, source=titles[f.source]))
         else:
             source = a.source or ""
             cite[a.id] = None
         assumptions.append({"id": a.id, "label": _fill(a.label, checks), "value": plain(used[a.id]),
                             "shown": fmt(used[a.id], a.unit), "source": source,
                             "date": f.took_effect if f is not None and f.dated else None,
-                            "undated": words.undated_shown if f is not None and not f.dated else None,
+                            "undated": said.undated_shown if f is not None and not f.dated else None,
                             "checked": f.checked if f is not None else None,
                             "verified": f.verified if f is not None else True,
                             "note": f.note if f is not None else None,
@@ -230,37 +230,9 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
             if field in basis_text:
                 basis_text = basis_text.replace(field, fmt(used[ident], units[ident]))
         lines.append({"id": line.id, "label": _fill(line.label, checks), "basis": basis_text, "year1": year1, "later_year": later,
-                      "source": "; ".join(cited) if cited else words.no_source})
+                      "source": "; ".join(cited) if cited else said.no_source})
     total1 = sum(x["year1"] for x in lines)
-    # What the reader must be told: the nation assumed, the pay year, how the employment model was chosen,
-    # and any figure the costed lines use that is not yet verified or whose date is not confirmed.
-    notes: list[str] = []
-    if b.assumed:
-        notes.append(say(words.assumed, nation=nation.name))
-    years: list[str] = []
-    unverified: list[str] = []
-    undated: list[str] = []
-    labels = {a["id"]: a["label"] for a in assumptions}
-    for ident in used_ids:
-        fid = fig_of[ident]
-        if fid is None:
-            continue
-        f = b.figures[fid]
-        if f.year and f.year not in years:
-            years.append(f.year)
-        if not f.verified and labels[ident] not in unverified:
-            unverified.append(labels[ident])
-        if not f.dated and labels[ident] not in undated:
-            undated.append(labels[ident])
-    if years:
-        notes.append(say(words.pay_year, years=" and ".join(years), nation=nation.name))
-    note = costs.employment.notes.get(b.model_answer if b.model_answer is not None else "unknown")
-    if note:
-        notes.append(note)
-    if unverified:
-        notes.append(say(words.unverified, nation=nation.name, labels="; ".join(unverified)))
-    if undated:
-        notes.append(say(words.undated, nation=nation.name, labels="; ".join(undated)))
+    notes, years = _reader_notes(q, b, fig_of, used_ids, {a["id"]: a["label"] for a in assumptions})
     return {
         "currency": costs.currency,
         "employment": b.model,
@@ -274,6 +246,43 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
         "total_year1": total1,
         "total_3_years": total1 + 2 * sum(x["later_year"] for x in lines),
     }
+
+
+def _reader_notes(q: Questionnaire, b: Basis, fig_of: Mapping[str, str | None], used_ids: Sequence[str],
+                  labels: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """What the reader must be told: the nation assumed, the pay year, how the employment model was chosen, and any
+    figure the costed lines use that is not yet verified or whose date is not confirmed; and the pay years used."""
+    p = q.planning
+    assert p is not None
+    costs, figs = p.costs, p.figures
+    said, nation = figs.notes, figs.nations[b.nation]
+    notes: list[str] = []
+    if b.assumed:
+        notes.append(say(said.assumed, nation=nation.name))
+    years: list[str] = []
+    unverified: list[str] = []
+    undated: list[str] = []
+    for ident in used_ids:
+        fid = fig_of[ident]
+        if fid is None:
+            continue
+        f = b.figures[fid]
+        if f.year and f.year not in years:
+            years.append(f.year)
+        if not f.verified and labels[ident] not in unverified:
+            unverified.append(labels[ident])
+        if not f.dated and labels[ident] not in undated:
+            undated.append(labels[ident])
+    if years:
+        notes.append(say(said.pay_year, years=" and ".join(years), nation=nation.name))
+    note = costs.employment.notes.get(b.model_answer if b.model_answer is not None else "unknown")
+    if note:
+        notes.append(note)
+    if unverified:
+        notes.append(say(said.unverified, nation=nation.name, labels="; ".join(unverified)))
+    if undated:
+        notes.append(say(said.undated, nation=nation.name, labels="; ".join(undated)))
+    return notes, years
 
 
 def parse_assumptions(src: LoadedFile, raw: Any, costs: Costs | None, problems: list[Problem]) -> dict[str, int]:

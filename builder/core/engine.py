@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
+from builder.core.actions import add_planning
 from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, Value, evaluate, question_refs
 from builder.core.errors import Msg
@@ -132,12 +133,26 @@ class Context:
     of thousands of clinics shows no sentences; every number is the same either way (tests/test_review.py)."""
 
 
-def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
-    """The tailored plan for one clinic's answers, as plain JSON-ready data.
+Detail = Literal["full", "summary", "scores"]
+"""How much of a plan evaluate_plan makes: every section with its sentences; only what a review of many clinics keeps;
+or only the readiness (what a review shows of each of several raters of one clinic, whose combined plan it summarises)."""
+
+
+def evaluate_plan(q: Questionnaire, af: AnswerFile, detail: Detail = "full") -> dict[str, Any]:
+    """The tailored plan for one clinic's answers, as plain JSON-ready data: the only way a plan is made.
 
     The steps run in this order, in engine.js too: readiness, go-live checklist, overall,
     route, roles, start with, actions, templates, answers.
+
+    detail="summary": the same steps without the sentences that explain them, for a review of thousands of clinics:
+    scores and ratings (no reasons or findings), the go-live checklist, route, roles, the actions' ids in the plan's
+    final order, templates, the given answers by id and the budget's totals. Every value it carries is the full
+    plan's (tests/test_review_fast_paths.py); review.summarise reads either.
+
+    detail="scores": the summary's first steps only, readiness (overall and per domain) and the go-live checklist.
     """
+    if detail != "full":
+        return _summary_plan(q, af, scores_only=detail == "scores")
     steps, values = walk(q, af)
     ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [])
     ctx.terms = plan_terms(ctx)
@@ -176,11 +191,37 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
         "ignored": [qid for qid, _ in ignored_answers(q, af, steps)],
     }
     # A plan a board can act on: owners, priorities, due dates, budget, risks, indicators.
-    from builder.core.actions import add_planning
-
     add_planning(plan, q, af, values, route, roles)
     plan["standards"] = standards_coverage(ctx, plan["actions"], templates)  # in the plan's final order of actions
     plan["local"] = local_summary(ctx, plan["actions"])
+    return plan
+
+
+def _summary_plan(q: Questionnaire, af: AnswerFile, scores_only: bool) -> dict[str, Any]:
+    """evaluate_plan(detail="summary" or "scores"): the full plan's steps, in its order, with words=False."""
+    state, values = route_states(q, af)
+    ctx = Context(q, af, [], values, state, [], words=False)  # no steps: only the full plan's answers table reads them
+    domains = readiness(ctx)
+    go_live = go_live_checklist(ctx)
+    overall = overall_readiness(ctx, domains, go_live)
+    if scores_only:
+        return {"plan_version": PLAN_VERSION, "detail": "scores", "go_live": go_live, "readiness": {"overall": overall, "domains": domains}}
+    route, _ = choose_route(ctx)
+    roles, _, _ = choose_roles(ctx)
+    actions = plan_actions(ctx, domains, route, roles, go_live)
+    templates, _ = plan_templates(ctx, route, roles)
+    plan: dict[str, Any] = {
+        "plan_version": PLAN_VERSION,
+        "detail": "summary",
+        "go_live": go_live,
+        "readiness": {"overall": overall, "domains": domains},
+        "route": route,
+        "roles": roles,
+        "actions": actions,
+        "templates": templates,
+        "answers_by_id": {qid: values[qid] for qid, st in state.items() if st == "answered"},
+    }
+    add_planning(plan, q, af, values, route, roles, words=False)
     return plan
 
 
@@ -401,7 +442,7 @@ def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str
     reasons: dict[str, list[str]] = {}
     for trule in ctx.q.meta.templates.rules:
         if trule.when is None or evaluate(trule.when, ctx.values, route, roles) is True:
-            reasons.setdefault(trule.template, []).append(fill(trule.reason, **_terms(ctx)))
+            reasons.setdefault(trule.template, []).append(fill(trule.reason, **_terms(ctx)) if ctx.words else "")
     templates = [t.id for t in ctx.q.templates if t.id in reasons]
     return templates, {t: reasons[t] for t in templates}
 

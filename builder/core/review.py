@@ -1,8 +1,8 @@
 """Pure review logic: many clinics' answer files -> one commissioner's review (and before/after comparisons).
 
-No disk or terminal here: the CLI (builder/cli/main.py) reads the files and hands this module
-(display name, raw bytes) pairs; builder/wizard/review.js mirrors it section by section so the
-browser review gives the same numbers.
+No disk, terminal or file parsing here: builder/load/raters.py turns each file's bytes into a Rater
+(builder/output/reviewio.py finds and reads the files, and writes the outputs); builder/wizard/review.js
+mirrors this module section by section so the browser review gives the same numbers.
 
 How several raters are combined (the rule the report states, RULE below): for each question, the
 raters who answered it are compared. Where they agree, that is the answer. Where they disagree,
@@ -22,32 +22,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from builder.core import limits
-from builder.core.answers import Answer, AnswerFile, parse_answers
-from builder.core.budget import year_one_total
-from builder.core.contract import ANSWER_FILE_VERSION
-from builder.core.engine import (
-    RANK,
-    Context,
-    choose_roles,
-    choose_route,
-    evaluate_plan,
-    fill,
-    go_live_checklist,
-    overall_readiness,
-    plan_actions,
-    plan_templates,
-    readiness,
-    route_states,
-)
-from builder.core.errors import Msg, Problem, ReadinessError
-from builder.core.schedule import must_first
+from builder.core.answers import Answer, AnswerFile
+from builder.core.engine import RANK, evaluate_plan, fill
+from builder.core.errors import Msg
 from builder.core.schema import Question, Questionnaire
 from builder.core.text import skeleton
 from builder.core.textkey import fold, text_key
-from builder.load.sources import LoadedFile, _Loader, _scan_json, _scan_yaml, parse_json, parse_yaml
 
 REVIEW_VERSION = 1
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
@@ -91,116 +71,13 @@ class Rater:
     """The file's budget assumptions (hundredths), which its own plan uses."""
     digest: bytes
     view: dict[str, Any] | None = None
-    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view)."""
-    scores: dict[str, Any] | None = None
-    """Only the overall and domain scores and ratings of that plan (rater_scores), when that is all that is shown."""
-
-
-def _readable(given: str, current: str) -> bool:
-    """An answer file is read if its questionnaire's major version is this one's or an earlier one.
-
-    The answer-file contract (questionnaire/contract.yaml) keeps every public id of earlier versions,
-    and questions added since count as not yet answered; a newer major version may have changed ids.
-    """
-    a, b = _major(given), _major(current)
-    return a == b or (a.isdigit() and b.isdigit() and int(a) <= int(b))
-
-
-def _major(version: str) -> str:
-    return version.split(".", 1)[0].strip()
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class _FastLoader(_Loader):
-    """The toolkit's YAML rules without line tracking; a key given twice is still an error, as in `readiness plan`."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if all(k.tag == _STR_TAG for k, _ in node.value):  # text keys (every answer file's): a key's text is the key
-            texts = [k.value for k, _ in node.value]
-            if len(set(texts)) != len(texts):
-                raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
-            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-        keys = [self.construct_object(k, deep=True) for k, _ in node.value]
-        hashable = [k for k in keys if isinstance(k, (str, int, float, bool)) or k is None]
-        if len(set(hashable)) != len(hashable):
-            raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=node.start_mark)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
-
-
-def _load_fast(text: str, file: str, is_json: bool) -> Any:
-    """Parse without line tracking (fast); on failure, parse again with it for a located message.
-
-    The same limits as every other command hold first (size, depth, keys, aliases), counted from
-    the event stream before any data is built, so a hostile file in a review costs flat memory.
-    """
-    if len(text) > limits.MAX_BYTES:
-        raise ReadinessError([Problem(file, None, Msg.TOO_LARGE.format(size=len(text.encode("utf-8")), limit=limits.MAX_BYTES))])
-    try:
-        (_scan_json if is_json else _scan_yaml)(text, file)
-        return json.loads(text, parse_float=_finite) if is_json else yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
-    except (ValueError, yaml.YAMLError):
-        (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
-        raise
-
-
-def _finite(text: str) -> float:
-    """A JSON number as a float; 1e999 (inf to Python) is refused, as parse_json refuses it, with its line."""
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return value
+    """The compact summary of this rater's own plan (see summarise), made when first needed (rater_view); a rater of
+    a round with several shows only its scores (rater_scores). One evaluation per file either way."""
 
 
 def digest_of(data: Any) -> bytes:
     """Identifies a file's content for duplicate detection (16 bytes: one is kept per file read)."""
     return hashlib.blake2b(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"), digest_size=16).digest()
-
-
-def read_rater(q: Questionnaire, file: str, raw: bytes) -> Rater | Excluded:
-    """One file's bytes -> a Rater, or the reason it is left out. Never raises for bad input."""
-    lower = file.lower()
-    if not lower.endswith(ANSWER_SUFFIXES):
-        return Excluded(file, str(Msg.NOT_ANSWER_SUFFIX))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Excluded(file, str(Msg.NOT_UTF8))
-    is_json = lower.endswith(".json")
-    try:
-        data = _load_fast(text, file, is_json)
-    except ReadinessError as exc:
-        return _excluded(file, exc)
-    except (ValueError, yaml.YAMLError) as exc:  # the located parse did not fail where the fast one did
-        return Excluded(file, (Msg.JSON_SYNTAX if is_json else Msg.YAML_SYNTAX).format(problem=str(exc).splitlines()[0]))
-    if not isinstance(data, dict) or not ({"version", "clinic", "answers"} & set(data)):
-        if data is None or (isinstance(data, str) and not data.strip()):
-            return Excluded(file, str(Msg.EMPTY_ANSWERS))
-        return Excluded(file, str(Msg.NOT_ANSWER_FILE))
-    given = data.get("questionnaire_version")
-    if data.get("version") == ANSWER_FILE_VERSION and isinstance(given, (str, int, float)) and not isinstance(given, bool) \
-            and not _readable(str(given), q.meta.version):
-        return Excluded(file, Msg.UNKNOWN_QVERSION.format(given=given, known=q.meta.version))
-    try:
-        af = parse_answers(LoadedFile(file, data), q)
-    except ReadinessError:
-        # Again with line numbers, so the reason says where (only bad files pay for this).
-        try:
-            src = parse_json(text, file) if is_json else parse_yaml(text, file)
-            parse_answers(src, q)
-        except ReadinessError as exc:
-            return _excluded(file, exc)
-        return Excluded(file, Msg.NOT_A_MAPPING)  # pragma: no cover - both parsers agree
-    return rater_from(q, file, af, digest_of(data))
-
-
-def _excluded(file: str, exc: ReadinessError) -> Excluded:
-    """The file's problems as one entry: the first, at its line, and how many more."""
-    p = exc.problems[0]
-    more = len(exc.problems) - 1
-    tail = f" (and {more} more problem{'s' if more > 1 else ''}; run 'readiness plan' on the file to see them all)" if more else ""
-    return Excluded(file, p.message + tail, p.line)
 
 
 def clinic_key(af: AnswerFile) -> str:
@@ -239,17 +116,23 @@ def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
     the plan reads only answers and assumptions). Made on first use: an earlier round with several raters
     shows only their combined view, so their own plans are never needed."""
     if r.view is None:
-        r.view = plan_summary(q, _answer_file(r))
+        r.view = summarise(q, evaluate_plan(q, _answer_file(r), detail="summary"))
     return r.view
 
 
 def rater_scores(q: Questionnaire, r: Rater) -> dict[str, Any]:
-    """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one."""
-    if r.view is not None:
-        return {"overall": r.view["overall"], "domains": r.view["domains"]}
-    if r.scores is None:
-        r.scores = plan_summary(q, _answer_file(r), scores_only=True)
-    return r.scores
+    """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one (from its
+    summary when made, else from evaluate_plan(detail="scores"), the same plan's first steps)."""
+    if r.view is None:
+        return scores(q, evaluate_plan(q, _answer_file(r), detail="scores"))
+    return {"overall": r.view["overall"], "domains": r.view["domains"]}
+
+
+def scores(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
+    """The overall and domain scores and ratings of a plan of any detail."""
+    r = plan["readiness"]
+    return {"overall": {"score": r["overall"]["score"], "rating": r["overall"]["rating"]},
+            "domains": {d: {"score": r["domains"][d]["score"], "rating": r["domains"][d]["rating"]} for d in q.meta.domains}}
 
 
 def _answer_file(r: Rater) -> AnswerFile:
@@ -260,29 +143,10 @@ def _answer_file(r: Rater) -> AnswerFile:
 # ---------------------------------------------------------------- one plan, summarised
 
 
-def must_have_gaps(q: Questionnaire, plan: dict[str, Any]) -> list[dict[str, str]]:
-    """The must-haves not yet met: a plan's `go_live` list when it has one, else the gates that fired."""
-    go_live = plan.get("go_live")
-    if isinstance(go_live, list):
-        return [{"id": str(item.get("id")), "title": str(item.get("title")), "domain": str(item.get("domain") or "")}
-                for item in go_live if isinstance(item, dict) and item.get("status") not in MET_STATUSES]
-    msgs = q.meta.messages
-    out: list[dict[str, str]] = []
-    seen: set[str] = set()
-    overall_reasons = plan["readiness"]["overall"]["reasons"]
-    for d in q.domains:
-        reasons = plan["readiness"]["domains"][d.id]["reasons"]
-        for gate in d.gates:
-            fired = (gate.cap and fill(msgs.gate, cap=gate.cap, reason=gate.reason) in reasons) or \
-                    (gate.overall and fill(msgs.gate, cap=gate.overall, reason=gate.reason) in overall_reasons)
-            if fired and gate.id not in seen:
-                seen.add(gate.id)
-                out.append({"id": gate.id, "title": gate.reason, "domain": d.id})
-    for gate in q.meta.overall.gates:
-        if gate.cap and fill(msgs.gate, cap=gate.cap, reason=gate.reason) in overall_reasons and gate.id not in seen:
-            seen.add(gate.id)
-            out.append({"id": gate.id, "title": gate.reason, "domain": ""})
-    return out
+def must_have_gaps(plan: dict[str, Any]) -> list[dict[str, str]]:
+    """The must-haves not yet met: the plan's go-live items whose status is not met (planned and not known yet included)."""
+    return [{"id": str(item["id"]), "title": str(item["title"]), "domain": str(item.get("domain") or "")}
+            for item in plan["go_live"] if item["status"] not in MET_STATUSES]
 
 
 def budget_total(plan: dict[str, Any]) -> int | float | None:
@@ -296,45 +160,18 @@ def budget_total(plan: dict[str, Any]) -> int | float | None:
 
 
 def summarise(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
-    """What the review keeps of a plan: ratings, route, roles, actions, templates, must-have gaps, cost."""
+    """What the review keeps of a plan (of either detail): ratings, route, roles, actions, templates, must-have gaps, cost.
+    The review's is summarise(q, evaluate_plan(q, af, detail="summary"))."""
     r = plan["readiness"]
-    answers = {a["question"]: a["answer"] for a in plan["answers"]}
     return _summary(q, r["overall"], r["domains"], plan["route"], list(plan["roles"]), [a["id"] for a in plan["actions"]],
-                    list(plan["templates"]), must_have_gaps(q, plan), budget_total(plan), answers)
-
-
-def plan_summary(q: Questionnaire, af: AnswerFile, *, scores_only: bool = False) -> dict[str, Any]:
-    """summarise(q, evaluate_plan(q, af)), computed from the engine's own steps without the parts a review does not
-    show (the timeline, the budget's text, risks, indicators, the answers table): a review plans thousands of clinics.
-    tests/test_review.py holds the two equal."""
-    state, values = route_states(q, af)
-    ctx = Context(q, af, [], values, state, [], words=False)  # no steps: only the plan's answers table reads them
-    domains = readiness(ctx)
-    go_live = go_live_checklist(ctx)
-    overall = overall_readiness(ctx, domains, go_live)
-    if scores_only:
-        return {"overall": {"score": overall["score"], "rating": overall["rating"]},
-                "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains}}
-    route, _ = choose_route(ctx)
-    roles, _, _ = choose_roles(ctx)
-    actions = plan_actions(ctx, domains, route, roles, go_live)
-    templates, _ = plan_templates(ctx, route, roles)
-    cost = None
-    p = q.planning
-    if p is not None:
-        actions = must_first(q, p.schedule, actions)
-        cost = year_one_total(q, getattr(af, "assumptions", {}) or {}, values, route, roles)
-    answers = {qid: values[qid] for qid, st in state.items() if st == "answered"}
-    gaps = must_have_gaps(q, {"go_live": go_live, "readiness": {"overall": overall, "domains": domains}})
-    return _summary(q, overall, domains, route, roles, [a["id"] for a in actions], templates, gaps, cost, answers)
+                    list(plan["templates"]), must_have_gaps(plan), budget_total(plan), plan["answers_by_id"])
 
 
 def _summary(q: Questionnaire, overall: dict[str, Any], domains: dict[str, Any], route: str, roles: list[str],
              actions: list[str], templates: list[str], gaps: list[dict[str, str]], cost: int | float | None,
              answers: dict[str, Any]) -> dict[str, Any]:
     return {
-        "overall": {"score": overall["score"], "rating": overall["rating"]},
-        "domains": {d: {"score": domains[d]["score"], "rating": domains[d]["rating"]} for d in q.meta.domains},
+        **scores(q, {"readiness": {"overall": overall, "domains": domains}}),
         "route": route,
         "roles": roles,
         "actions": actions,
@@ -618,7 +455,7 @@ def clinic_entry(q: Questionnaire, raters: list[Rater]) -> dict[str, Any]:
         if len(group) == 1:
             return rater_view(q, group[0]), []
         af, dis = combine(q, group)
-        return plan_summary(q, af), dis
+        return summarise(q, evaluate_plan(q, af, detail="summary")), dis
 
     latest = rounds[dates[-1]]
     view, disagreements = view_of(latest)
@@ -744,18 +581,6 @@ def opportunities(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             out.append({"area": area, "clinics": len(group), "with_partner": with_partner if without else [],
                         "without_partner": without if with_partner else [], "hub_and_spoke": hub if len(hub) >= 2 else []})
     return out
-
-
-def review_files(q: Questionnaire, items: Iterable[tuple[str, bytes]]) -> dict[str, Any]:
-    """(display name, bytes) pairs -> the review (the in-process path the tests and small reviews use)."""
-    review = Review(q)
-    for file, raw in items:
-        review.add(read_rater(q, file, raw))
-    return review.build()
-
-
-
-
 
 
 def comparison(q: Questionnaire, before: AnswerFile, before_file: str, after: AnswerFile, after_file: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ ranges are data, exported with the questionnaire so the browser applies the same
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 CONTROL = ((0x00, 0x1F), (0x7F, 0x9F))
@@ -91,9 +92,16 @@ def formula_like(text: str) -> bool:
     return _neutralised(text).startswith("'") and not text.startswith("'")
 
 
+_ASCII_FORMULA = re.compile(r"(?:^|[,;\t|]) *[=+\-@\t\r\n]")
+"""For ASCII text, exactly where _neutralised would act: a cell start (the text's start or a separator), spaces, then a
+formula's first character (in ASCII only ' ' is a leading space, and NFKC changes nothing)."""
+
+
 def _neutralised(text: str) -> str:
     """`text` with an apostrophe wherever a cell could start with a formula: at its start, and right after each
     separator, when the next character that is not a space starts a formula."""
+    if text.isascii() and _ASCII_FORMULA.search(text) is None:  # almost every cell: nothing to do, found at C speed
+        return text
     out: list[str] = []
     mark: int | None = 0  # where a cell could begin (in `out`), while only spaces have followed
     for ch in text:

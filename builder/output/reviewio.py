@@ -1,24 +1,46 @@
-"""The review's input side: find answer files in files, folders and zip files, and read them on every core."""
+"""The review's disk side: find answer files in files, folders and zip files and read them on every core; write the
+outputs (staged beside their targets, then swapped in together)."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import multiprocessing
 import os
 import signal
 import stat
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from builder.core.errors import Msg, ReadinessError
 from builder.core.limits import MAX_EXPORT_BYTES
-from builder.core.review import MAX_BYTES, Excluded, Rater, Review, clinic_entry, read_rater
+from builder.core.review import MAX_BYTES, Excluded, Rater, Review, clinic_entry
 from builder.core.schema import Questionnaire
 from builder.load.gate import ArchiveReader, Member, file_kind, read_bytes, shown, walk, zip_members
+from builder.load.paths import PACKAGE
+from builder.load.raters import read_rater
 from builder.load.submissions import EXPORT_SUFFIXES, is_export
+from builder.output.fileio import canonical_json
+from builder.output.gate import swap_files, sweep_stale, temp_prefix
 from builder.output.gcpause import collector_paused
+from builder.output.portable import signals_held
 from builder.output.reviewexports import export_raters
+from builder.render.review import (
+    compare_chart_svg,
+    compare_html,
+    disagreements_csv,
+    html_to_pdf,
+    later,
+    review_columns_csv,
+    review_csv,
+    review_html,
+    review_json_chunks,
+    review_pdf,
+    review_rows_js,
+)
+from builder.render.workbook import review_xlsx
 
 Item = tuple[str, str, Member | None]
 """(display name, path on disk, member of a zip file or None)."""
@@ -199,3 +221,125 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
             for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
                 take(results)
     return review.build(plan_clinics)
+
+
+# ---------------------------------------------------------------- writing the outputs
+
+
+def _write_one(fd: int, chunks: Iterable[str | bytes]) -> None:
+    with os.fdopen(fd, "wb") as fh:
+        for chunk in chunks:
+            fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_in_child(fd: int, chunks: Iterable[str | bytes]) -> None:
+    """Run in a forked child: write, then leave at once (no clean-up of the parent's state; exit 1 on any failure)."""
+    code = 1
+    try:
+        _write_one(fd, chunks)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel: bool = False) -> list[str]:
+    """Stream each output into a temporary file beside its target, then rename them all: a crash or a failed
+    render leaves the old files (or none), never a half-written one; and a review of thousands of clinics never
+    holds its whole HTML or JSON text in memory.
+
+    parallel: every output but the last is written by a forked child while this process writes the last, so a
+    large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
+    its death) and any child that fails fails the whole write, leaving nothing renamed."""
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out, outputs)  # temporary files a killed run left
+    temps: list[tuple[str, Path]] = []
+    children: list[tuple[str, int]] = []
+    try:
+        names = list(outputs)
+        for i, name in enumerate(names):
+            fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
+            temps.append((name, Path(tmp_name)))
+            os.chmod(tmp_name, 0o644)
+            if parallel and i < len(names) - 1 and hasattr(os, "fork"):
+                # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork
+                # handlers would print a traceback); the child ignores it, and the parent, which gets it the moment
+                # the mask is lifted, kills its children and reports one line.
+                with signals_held({signal.SIGINT}):
+                    pid = os.fork()
+                    if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                        _die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
+                        _write_in_child(fd, outputs[name])
+                os.close(fd)
+                children.append((name, pid))
+            else:
+                _write_one(fd, outputs[name])
+        failed = []
+        while children:
+            name, pid = children.pop()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0:
+                failed.append(name)
+        if failed:
+            raise OSError(f"could not write {', '.join(failed)} in {out}")
+        swap_files(out, dict(temps))  # the output gate: checked again under the folder's lock, all renamed or none
+    except BaseException:
+        for _, pid in children:
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        for _, left in temps:
+            left.unlink(missing_ok=True)
+        if created:  # a folder this run made and could not fill: gone again, so nothing is left half-written
+            try:
+                out.rmdir()
+            except OSError:
+                pass
+        raise
+    return list(outputs)
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Linux: the kernel kills this child if the parent dies (Ctrl-C, a crash), so no writer outlives the command."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills its writers
+
+
+def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
+    """Write review.json, review.csv, review.html (and review.pdf); returns the names written."""
+    with collector_paused():
+        return _review_outputs(review, templates_dir, out, pdf=pdf)
+
+
+def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
+    today = dt.date.today().isoformat()
+    # Every output is made in the process that writes it; the slowest (the PDF, then the JSON) first, so that
+    # forked children make them while this process makes the rest.
+    outputs: dict[str, Iterable[str | bytes]] = {}
+    if pdf:
+        outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)
+    outputs["review.json"] = review_json_chunks(review)
+    outputs["review.xlsx"] = later(review_xlsx, review, today)
+    outputs["review.csv"] = later(review_csv, review)
+    outputs["review-columns.csv"] = later(review_columns_csv, review)
+    outputs["review-disagreements.csv"] = later(disagreements_csv, review)
+    outputs["review-rows.js"] = later(review_rows_js, review)
+    outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
+    outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)
+    return write_all(out, outputs, parallel=True)
+
+
+def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:
+    page = compare_html(result, templates_dir, generated_on=dt.date.today().isoformat())
+    files: dict[str, bytes | str] = {"compare.json": canonical_json(result), "compare.html": page,
+                                     "compare.svg": compare_chart_svg(result["comparison"]), "compare.pdf": html_to_pdf(page, templates_dir)}
+    return write_all(out, {name: [data] for name, data in files.items()})  # staged, then swapped in whole

@@ -12,7 +12,7 @@ PDF_VARIANT = "pdf/ua-1"
 """PDF/UA-1: tagged structure, title and language, so screen readers can read the documents."""
 
 
-def _fetcher_class() -> type:
+def fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetchingError
 
     class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -50,7 +50,7 @@ class Renderer:
         from weasyprint.text.fonts import FontConfiguration
 
         self.templates_dir = templates_dir.resolve()
-        self.fetcher = _fetcher_class()(self.templates_dir)
+        self.fetcher = fetcher_class()(self.templates_dir)
         self.fonts = FontConfiguration()
         css_path = self.templates_dir / "assets" / "print.css"
         self.css = CSS(filename=str(css_path), font_config=self.fonts, url_fetcher=self.fetcher)

@@ -1,4 +1,5 @@
-"""The review's outputs: CSV (Excel-safe), JSON, HTML with a heat-map picture, PDF; and the before/after comparison."""
+"""The review's outputs as text and bytes: CSV (Excel-safe), JSON, HTML with a heat-map picture, PDF; and the before/after
+comparison. Nothing here touches the disk: builder/output/reviewio.py writes them."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ import io
 import itertools
 import json
 import os
-import signal
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,6 @@ from markupsafe import Markup, escape
 from builder.core.review import AGREEMENT_THRESHOLD
 from builder.core.text import FORMULA_START as FORMULA_START  # re-exported: the tests and the review read it here
 from builder.core.text import spreadsheet_safe
-from builder.output.fileio import canonical_json
-from builder.output.gate import swap_files, sweep_stale, temp_prefix
-from builder.output.portable import signals_held
 from builder.render.charts import COLOURS
 
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
@@ -135,7 +131,7 @@ def review_json_chunks(review: dict[str, Any], per_chunk: int = 500) -> Iterable
     yield "}\n"
 
 
-def _later(make: Any, *args: Any, **kwargs: Any) -> Iterable[str | bytes]:
+def later(make: Any, *args: Any, **kwargs: Any) -> Iterable[str | bytes]:
     """One chunk, made only when the writer asks for it."""
     yield make(*args, **kwargs)
 
@@ -402,9 +398,9 @@ def html_to_pdf(html_text: str, templates_dir: Path) -> bytes:
     """Tagged PDF of a self-contained page; the renderer may fetch nothing."""
     from weasyprint import HTML
 
-    from builder.render.pdf import PDF_VARIANT, _fetcher_class
+    from builder.render.pdf import PDF_VARIANT, fetcher_class
 
-    fetcher = _fetcher_class()(templates_dir)
+    fetcher = fetcher_class()(templates_dir)
     doc = HTML(string=html_text, base_url=str(templates_dir.resolve()) + os.sep, url_fetcher=fetcher)
     return doc.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=False)  # type: ignore[no-any-return]
 
@@ -425,132 +421,3 @@ def compare_text(result: dict[str, Any]) -> str:
     lines += ["", f"Actions done or no longer needed: {len(cmp['actions_done'])}"] + [f"  - {x['title']}" for x in cmp["actions_done"]]
     lines += ["", f"New actions: {len(cmp['new_actions'])}"] + [f"  - {x['title']}" for x in cmp["new_actions"]]
     return "\n".join(lines) + "\n"
-
-
-def _write_one(fd: int, chunks: Iterable[str | bytes]) -> None:
-    with os.fdopen(fd, "wb") as fh:
-        for chunk in chunks:
-            fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _write_in_child(fd: int, chunks: Iterable[str | bytes]) -> None:
-    """Run in a forked child: write, then leave at once (no clean-up of the parent's state; exit 1 on any failure)."""
-    code = 1
-    try:
-        _write_one(fd, chunks)
-        code = 0
-    finally:
-        os._exit(code)
-
-
-def _write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel: bool = False) -> list[str]:
-    """Stream each output into a temporary file beside its target, then rename them all: a crash or a failed
-    render leaves the old files (or none), never a half-written one; and a review of thousands of clinics never
-    holds its whole HTML or JSON text in memory.
-
-    parallel: every output but the last is written by a forked child while this process writes the last, so a
-    large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
-    its death) and any child that fails fails the whole write, leaving nothing renamed."""
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    sweep_stale(out, outputs)  # temporary files a killed run left
-    temps: list[tuple[str, Path]] = []
-    children: list[tuple[str, int]] = []
-    try:
-        names = list(outputs)
-        for i, name in enumerate(names):
-            fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
-            temps.append((name, Path(tmp_name)))
-            os.chmod(tmp_name, 0o644)
-            if parallel and i < len(names) - 1 and hasattr(os, "fork"):
-                # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork
-                # handlers would print a traceback); the child ignores it, and the parent, which gets it the moment
-                # the mask is lifted, kills its children and reports one line.
-                with signals_held({signal.SIGINT}):
-                    pid = os.fork()
-                    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                        _die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
-                        _write_in_child(fd, outputs[name])
-                os.close(fd)
-                children.append((name, pid))
-            else:
-                _write_one(fd, outputs[name])
-        failed = []
-        while children:
-            name, pid = children.pop()
-            _, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) != 0:
-                failed.append(name)
-        if failed:
-            raise OSError(f"could not write {', '.join(failed)} in {out}")
-        swap_files(out, dict(temps))  # the output gate: checked again under the folder's lock, all renamed or none
-    except BaseException:
-        for _, pid in children:
-            try:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
-        for _, left in temps:
-            left.unlink(missing_ok=True)
-        if created:  # a folder this run made and could not fill: gone again, so nothing is left half-written
-            try:
-                out.rmdir()
-            except OSError:
-                pass
-        raise
-    return list(outputs)
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the kernel kills this child if the parent dies (Ctrl-C, a crash), so no writer outlives the command."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills its writers
-
-
-def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
-    """Write review.json, review.csv, review.html (and review.pdf); returns the names written."""
-    from builder.output.gcpause import collector_paused
-
-    with collector_paused():
-        return _review_outputs(review, templates_dir, out, pdf=pdf)
-
-
-def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
-    import datetime as dt
-
-    from builder.load.paths import PACKAGE
-    from builder.render.workbook import review_xlsx
-
-    today = dt.date.today().isoformat()
-    # Every output is made in the process that writes it; the slowest (the PDF, then the JSON) first, so that
-    # forked children make them while this process makes the rest.
-    outputs: dict[str, Iterable[str | bytes]] = {}
-    if pdf:
-        outputs["review.pdf"] = _later(review_pdf, review, templates_dir, today)
-    outputs["review.json"] = review_json_chunks(review)
-    outputs["review.xlsx"] = _later(review_xlsx, review, today)
-    outputs["review.csv"] = _later(review_csv, review)
-    outputs["review-columns.csv"] = _later(review_columns_csv, review)
-    outputs["review-disagreements.csv"] = _later(disagreements_csv, review)
-    outputs["review-rows.js"] = _later(review_rows_js, review)
-    outputs["review-table.js"] = _later((PACKAGE / "wizard" / "review-table.js").read_bytes)
-    outputs["review.html"] = _later(review_html, review, templates_dir, generated_on=today)
-    return _write_all(out, outputs, parallel=True)
-
-
-def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:
-    import datetime as dt
-
-    page = compare_html(result, templates_dir, generated_on=dt.date.today().isoformat())
-    files: dict[str, bytes | str] = {"compare.json": canonical_json(result), "compare.html": page,
-                                     "compare.svg": compare_chart_svg(result["comparison"]), "compare.pdf": html_to_pdf(page, templates_dir)}
-    return _write_all(out, {name: [data] for name, data in files.items()})  # staged, then swapped in whole

@@ -99,12 +99,6 @@
     return [roundDiv(num, den), roundDiv(num * share, den * 10000n)];
   }
 
-  /** budget.year_one_total. */
-  function yearOneTotal(q, overrides, values, route, roles) {
-    var b = costBasis(q, values), used = assumptionsUsed(q, b, overrides, values, route, roles).used;
-    return linesThatApply(q, b, values, route, roles).reduce(function (t, line) { return t + lineCost(line, used)[0]; }, 0);
-  }
-
   function budget(q, overrides, values, route, roles) {
     var costs = q.planning.costs, figs = q.planning.figures, words = figs.notes, b = costBasis(q, values), nation = figs.nations[b.nation];
     var checks = b.assumed ? figs.assumed_checks : nation.checks;
@@ -307,6 +301,6 @@
   }
 
   E.addPlanning = addPlanning;
-  E.say = say; E.budget = budget; E.yearOneTotal = yearOneTotal; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
+  E.say = say; E.budget = budget; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
   if (typeof module === "object" && module.exports) module.exports = E;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -149,28 +149,10 @@
 
   // ---------------------------------------------------------------- one plan, summarised
 
-  function mustHaveGaps(q, plan) {
-    if (Array.isArray(plan.go_live)) {
-      return plan.go_live.filter(function (item) { return isMap(item) && MET_STATUSES.indexOf(item.status) < 0; })
-        .map(function (item) { return { id: String(item.id), title: String(item.title), domain: String(item.domain || "") }; });
-    }
-    var msg = q.meta.messages.gate, out = [], seen = {};
-    var overall = plan.readiness.overall.reasons;
-    q.domains.forEach(function (d) {
-      var reasons = plan.readiness.domains[d.id].reasons;
-      (d.gates || []).forEach(function (gate) {
-        var fired = (gate.cap && reasons.indexOf(E.fill(msg, { cap: gate.cap, reason: gate.reason })) >= 0) ||
-          (gate.overall && overall.indexOf(E.fill(msg, { cap: gate.overall, reason: gate.reason })) >= 0);
-        if (fired && !seen[gate.id]) { seen[gate.id] = true; out.push({ id: gate.id, title: gate.reason, domain: d.id }); }
-      });
-    });
-    (q.meta.overall.gates || []).forEach(function (gate) {
-      if (gate.cap && overall.indexOf(E.fill(msg, { cap: gate.cap, reason: gate.reason })) >= 0 && !seen[gate.id]) {
-        seen[gate.id] = true;
-        out.push({ id: gate.id, title: gate.reason, domain: "" });
-      }
-    });
-    return out;
+  /** review.must_have_gaps: the plan's go-live items not met (planned and not known yet included). */
+  function mustHaveGaps(plan) {
+    return plan.go_live.filter(function (item) { return MET_STATUSES.indexOf(item.status) < 0; })
+      .map(function (item) { return { id: String(item.id), title: String(item.title), domain: String(item.domain || "") }; });
   }
 
   function budgetTotal(plan) {
@@ -180,14 +162,13 @@
   }
 
   function summarise(q, plan) {
-    var r = plan.readiness, answers = {}, domains = {};
-    plan.answers.forEach(function (a) { answers[a.question] = a.answer; });
+    var r = plan.readiness, answers = plan.answers_by_id, domains = {};
     q.meta.domains.forEach(function (d) { domains[d] = { score: r.domains[d].score, rating: r.domains[d].rating }; });
     var facts = partnershipFacts(q, answers, plan.route);
     return {
       overall: { score: r.overall.score, rating: r.overall.rating }, domains: domains, route: plan.route,
       roles: plan.roles.slice(), actions: plan.actions.map(function (a) { return a.id; }), templates: plan.templates.slice(),
-      must_haves: mustHaveGaps(q, plan), budget: budgetTotal(plan),
+      must_haves: mustHaveGaps(plan), budget: budgetTotal(plan),
       partnered: facts.partnered, no_partner: facts.no_partner, partner: facts.partner, hub_candidate: facts.hub_candidate
     };
   }

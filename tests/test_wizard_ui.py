@@ -622,13 +622,14 @@ def test_task_list_top_steps_and_rating_agree_with_the_go_live_checklist(page, q
     details = page.locator(".rw-rating-details")
     assert details.get_attribute("open") is None
     assert all(reason in (details.text_content() or "") for reason in plan["readiness"]["overall"]["reasons"])
-    # The top steps: go-live actions first, soonest first; overdue ones flagged.
+    # The top steps: the command line's, in its order (schedule.yaml's first_steps rule: go-live actions first,
+    # soonest first); overdue ones flagged.
     steps = page.locator(".rw-steps li")
     shown = [(li.get_attribute("data-action"), li.get_attribute("data-blocks"), li.get_attribute("data-overdue")) for li in steps.all()]
-    ordered = [g["action"] for g in open_gaps if g["status"] == "not_met"] + [g["action"] for g in open_gaps if g["status"] == "unknown"]
-    blocking = sorted(dict.fromkeys(a for a in ordered if a in actions), key=lambda a: actions[a]["due_week"])  # ties: checklist order
-    assert [s[0] for s in shown[:len(blocking)]] == blocking[:5]
-    assert all(s[1] == ("true" if s[0] in blocking else "false") for s in shown)
+    assert [s[0] for s in shown] == plan["first_steps"]
+    assert [s[0] for s in shown if s[1] == "true"] == plan["first_steps_blocking"]
+    gaps = {g["action"] for g in open_gaps if g["action"] in actions}
+    assert plan["first_steps_blocking"] == [s[0] for s in shown[:min(5, len(gaps))]] and set(plan["first_steps_blocking"]) <= gaps
     today = datetime.date.today().isoformat()
     for aid, _, overdue in shown:
         assert overdue == ("true" if actions[aid]["due"] < today else "false"), aid

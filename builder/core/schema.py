@@ -680,7 +680,19 @@ class OwnerRule(Model):
     """...and the action is owned by this instead (e.g. 'To be named')."""
 
 
+class FirstSteps(Model):
+    """The plan's top steps, decided here once for the command line's plan and the browser's (both engines read it)."""
+
+    count: StrictInt = Field(default=5, ge=1, le=10)
+    """How many steps the plan lists."""
+    blocking: list[Literal["not_met", "planned", "unknown"]] = ["not_met", "planned", "unknown"]
+    """Go-live statuses whose item's action comes first: those actions lead the list, soonest due first (ties in the
+    checklist's order); the must-dos that can start now, one per area where possible, fill the rest, soonest due first."""
+
+
 class Schedule(Model):
+    first_steps: FirstSteps = FirstSteps()
+    """The top steps (see FirstSteps)."""
     default_weeks: StrictInt = Field(ge=0, le=104)
     """Lead time of an action not listed under 'actions'."""
     find_out_weeks: StrictInt = Field(ge=0, le=104)

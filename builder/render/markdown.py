@@ -76,6 +76,17 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
     for reason in overall["reasons"]:
         add(f"- {reason}")
     add("")
+    if plan.get("first_steps"):
+        add("## Top five steps")
+        add("")
+        add("Start with these. Steps that must be done before the first peer meets a patient come first, soonest first.")
+        add("")
+        actions = {a["id"]: a for a in plan["actions"]}
+        for n, aid in enumerate(plan["first_steps"], 1):
+            a = actions[aid]
+            before = "**Before go-live:** " if aid in plan["first_steps_blocking"] else ""
+            add(f"{n}. {before}{md(a['title'])} ({md(a['owner'])}; due {a['due'] or 'week ' + str(a['due_week'])})")
+        add("")
     _local_markdown(plan, q, add)
     add("## Readiness by domain")
     add("")

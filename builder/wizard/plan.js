@@ -170,19 +170,10 @@ window.ReadinessPlanView = (w) => {
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
   };
 
-  /** The top five steps: first the actions for go-live items not met or not known yet, by due date, then the
-   * engine's first steps, by due date; each flagged when it blocks going live or is overdue. */
+  /** The top steps as the engine lists them (schedule's first_steps rule, the same for the command line's plan). */
   function topSteps(plan) {
     const byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
-    const byDue = (a, b) => a.due_week - b.due_week;
-    const blocking = [];
-    for (const g of notMet(plan).concat(notKnown(plan))) {
-      const a = byAction[g.action];
-      if (a && !blocking.includes(a)) blocking.push(a);
-    }
-    blocking.sort(byDue);
-    const rest = plan.first_steps.map((id) => byAction[id]).filter((a) => !blocking.includes(a)).sort(byDue);
-    return blocking.concat(rest).slice(0, 5).map((a) => ({ action: a, blocks: blocking.includes(a) }));
+    return plan.first_steps.map((id) => ({ action: byAction[id], blocks: plan.first_steps_blocking.includes(id) }));
   }
 
   // ============================================================ the board's plan (issue 10)

@@ -30,10 +30,12 @@ EVERY_VISIT = ["engine.js", "ui.js"]
 ON_DEMAND = {"planning.js": "to show a plan (the engine's budget, timeline, risks, indicators)",
              "plan.js": "to show a plan, the confirmation page or the task list's go-live marks (fetched early from the check-answers page)",
              "tailor.js": "to fill in a template",
-             "documents.js": "on the filled-in documents page only (documents.html), not the wizard's"}
+             "documents.js": "on the filled-in documents page only (documents.html), not the wizard's",
+             "word.js": "to download Word files from the filled-in documents page"}
 """The wizard's own files that ui.js loads only when needed, and when."""
 VENDORED = {"js-yaml": ("js-yaml/dist/js-yaml.min.js", "to open a YAML file"),
-            "nunjucks": ("nunjucks/browser/nunjucks.min.js", "to fill in a template")}
+            "nunjucks": ("nunjucks/browser/nunjucks.min.js", "to fill in a template"),
+            "fflate": ("fflate/umd/index.js", "to download Word files (the zip)")}
 TERSER = ROOT / "tests" / "browser" / "node_modules" / ".bin" / "terser"
 BUDGET = 22 * 1024
 """Bytes, minified and gzipped as served, for what every visit loads (engine.js and ui.js together)."""

@@ -1401,7 +1401,7 @@ def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  #
     assert not doc.get_by_role("button", name="Print or save as PDF").is_visible(), "the print button is not printed"
     assert not errors, errors
     doc.close()
-    assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"
+    assert "editable Word files" in page.locator(".rw-tailored").inner_text(), "the page says where the Word versions are"
 
 
 def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
@@ -1417,7 +1417,7 @@ def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  
     open_file(page, example)
     page.wait_for_selector(".rw-plan")
     with page.context.expect_page() as info:
-        page.get_by_role("button", name="All filled-in documents, ready to print (opens in a new tab)").click()
+        page.get_by_role("button", name="All filled-in documents, to print or download as Word (opens in a new tab)").click()
     doc = info.value
     doc.wait_for_selector(".rw-docs-part")
     assert doc.title() == f"Filled-in documents – {af.clinic_name}"

@@ -74,20 +74,55 @@
     return b;
   }
 
+  /** The Word files are made here, in this page, and only when asked for: fflate (the zip), the house style, the writer. */
+  const WORD = ["assets/wizard/vendor/fflate.min.js", "assets/wizard/word-kit.js", "assets/wizard/word.js"];
+  let wordReady = null;
+  const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+  /** A button that makes the Word file of each template in ids (one .docx, or a zip of them) and saves it. */
+  function wordButton(label, ids, p, filename) {
+    const status = el("p", { class: "rw-docs-status", role: "status" });
+    const b = el("button", { type: "button", class: "rw-docs-word" }, label);
+    b.addEventListener("click", () => {
+      b.disabled = true;
+      status.textContent = ids.length === 1 ? "Making the Word file…" : `Making ${ids.length} Word files…`;
+      wordReady = wordReady || WORD.reduce((before, src) => before.then(() => load(src)), Promise.resolve());
+      wordReady.then(() => {
+        const W = window.ReadinessWord;
+        const bytes = ids.length === 1 ? W.docx(T.render(Q, ids[0], p)) : W.zip(Object.fromEntries(ids.map((id) => [`${id}.docx`, T.render(Q, id, p)])));
+        const url = URL.createObjectURL(new Blob([bytes], { type: ids.length === 1 ? DOCX : "application/zip" }));
+        const a = el("a", { href: url, download: filename, hidden: "" });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        status.textContent = ids.length === 1 ? `Saved ${filename}. Open it in Word to fill in the shaded fields.`
+          : `Saved ${filename}: ${ids.length} Word files. Open each in Word to fill in the shaded fields.`;
+      }).catch(() => {
+        wordReady = null;
+        status.textContent = "The Word files could not be made. Check that the site's assets folder is complete, then try again.";
+      }).finally(() => { b.disabled = false; });
+    });
+    return [b, status];
+  }
+
   function one(id, p) {
     const t = byId(Q.templates, id);
     if (!t || !p.templates.includes(id)) return fail("This template is not one your plan lists. Open it from the Templates to adapt section of your plan.");
     const d = parsed(id, p);
     document.title = d.title;
     document.body.classList.add(...d.cls.split(/\s+/).filter(Boolean));
-    bar.replaceChildren(printButton("Print or save as PDF"), el("a", { href: "documents.html#all" }, "All filled-in documents"));
+    bar.replaceChildren(printButton("Print or save as PDF"), ...wordButton("Download as Word", [id], p, `${id}.docx`),
+      el("a", { href: "documents.html#all" }, "All filled-in documents"));
     main.replaceChildren(...d.nodes);
   }
 
   function all(p) {
     const name = p.clinic.name;
     document.title = `Filled-in documents – ${name}`;
-    bar.replaceChildren(printButton("Print all or save as PDF"), el("a", { href: "wizard.html#plan" }, "Back to your plan"));
+    bar.replaceChildren(printButton("Print all or save as PDF"),
+      ...wordButton("Download all as Word files (zip)", p.templates, p, "filled-in-documents-word.zip"),
+      el("a", { href: "wizard.html#plan" }, "Back to your plan"));
     // The running header: the clinic's name on every printed page (Chromium does not read print.css's string-set).
     const style = el("style");
     style.textContent = `@page { @top-left { content: ${cssString(name)}; } }`;

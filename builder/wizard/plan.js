@@ -87,11 +87,10 @@ window.ReadinessPlanView = (w) => {
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
         h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers, in a page of its own with a print button. " +
-          "Or open them all as one document, with contents and page numbers, to print or save as a PDF. Nothing is uploaded: they are filled in by this browser. " +
-          "For editable Word versions, save your answers (the Save answers button below), then run ",
-          h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
+          "Or open them all as one document, with contents and page numbers, to print or save as a PDF; the same page downloads them all as editable Word files in one zip. " +
+          "Nothing is uploaded: they are filled in by this browser."),
         h("p", null, h("a", { href: siteUrl("documents.html#all"), target: "_blank", class: "rw-btn", role: "button", "data-all-documents": "" },
-          "All filled-in documents, ready to print", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
+          "All filled-in documents, to print or download as Word", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);
           return h("li", { "data-template": id },

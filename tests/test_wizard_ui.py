@@ -1422,11 +1422,11 @@ def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  
     doc.wait_for_selector(".rw-docs-part")
     assert doc.title() == f"Filled-in documents – {af.clinic_name}"
     parts = doc.locator(".rw-docs-part")
-    assert [p.get_attribute("data-template") for p in parts.all()] == plan["templates"]
+    assert [p.get_attribute("data-template") or p.get_attribute("data-part") for p in parts.all()] == ["plan", *plan["templates"]], "the plan first"
     contents = doc.locator(".rw-docs-contents a")
-    assert contents.all_inner_texts() == [next(t.title for t in q.templates if t.id == tid) for tid in plan["templates"]]
+    assert contents.all_inner_texts() == ["Peer support setup plan", *(next(t.title for t in q.templates if t.id == tid) for tid in plan["templates"])]
     assert doc.locator("main").count() == 1, "one main landmark: each document's own main is a plain block here"
-    shown = doc.evaluate("() => [...document.querySelectorAll('.rw-docs-part')].map((p) => p.querySelector('.doc-body').textContent)")
+    shown = doc.evaluate("() => [...document.querySelectorAll('.rw-docs-part[data-template]')].map((p) => p.querySelector('.doc-body').textContent)")
     expected = doc.evaluate("""htmls => htmls.map((html) => new DOMParser().parseFromString(html, 'text/html').querySelector('main').textContent)""",
                             [render_template(q, ROOT / "templates", tid, plan) for tid in plan["templates"]])
     assert shown == expected, "each document is the command line's, word for word"

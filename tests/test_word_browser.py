@@ -26,7 +26,7 @@ from builder.load.project import ROOT
 from builder.render.documents import render_template
 from builder.render.docx import html_to_docx
 
-from .conftest import StaticServer
+from .conftest import EXAMPLES, StaticServer
 from .word_structure import structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -119,3 +119,29 @@ def test_a_word_file_from_the_browser_opens_in_libreoffice(page, q: Questionnair
     title = next(t.title for t in q.templates if t.id == tid)
     assert len(reader.pages) >= 2 and af.clinic_name in text and " ".join(title.split()) in " ".join(text.split())
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text, "the footer's page fields work"
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_the_document_of_everything_opens_with_the_clis_plan(page, q: Questionnaire, example: Path) -> None:  # type: ignore[no-untyped-def]
+    """The one printable document starts with the plan, then each template; its go-live checklist, rating and top
+    steps are the command line's plan.json for the same answers, on every example."""
+    af, _ = load_answers(example, q)
+    plan = evaluate_plan(q, af)
+    open_documents(page, example)
+    parts = page.locator(".rw-docs-part")
+    assert [p.get_attribute("data-template") or p.get_attribute("data-part") for p in parts.all()] == ["plan", *plan["templates"]]
+    shown = page.locator("[data-part=plan]")
+    words = q.meta.messages.go_live_status
+    assert [(li.get_attribute("data-status"), li.inner_text()) for li in shown.locator(".rw-docs-golive li").all()] == \
+        [(g["status"], f"{getattr(words, g['status'])}: {g['title']}") for g in plan["go_live"]]
+    overall = plan["readiness"]["overall"]
+    assert shown.locator(".rw-docs-overall").inner_text().startswith(f"Overall readiness: {overall['score']} of 100, {overall['label']}.")
+    steps = shown.locator(".rw-docs-steps li")
+    assert [li.get_attribute("data-action") for li in steps.all()] == plan["first_steps"]
+    titles = {a["id"]: a["title"] for a in plan["actions"]}
+    for li, aid in zip(steps.all(), plan["first_steps"]):
+        assert titles[aid] in li.inner_text() and li.inner_text().startswith("Before go-live: ") == (aid in plan["first_steps_blocking"])
+    areas = [r.locator("th, td").all_inner_texts() for r in shown.locator(".rw-docs-areas tbody tr").all()]
+    assert [(a[0], a[1]) for a in areas] == [(plan["readiness"]["domains"][d]["title"], f"{plan['readiness']['domains'][d]['score']} of 100")
+                                             for d in q.meta.domains]
+    assert shown.locator(".rw-docs-actions tbody tr").count() == len(plan["actions"])

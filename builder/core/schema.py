@@ -470,6 +470,29 @@ class Catalog(Model):
     templates: list[Template]
 
 
+class GlossaryTerm(Model):
+    term: StrictStr
+    """The word or phrase as the toolkit writes it."""
+    definition: StrictStr
+    """What it means, in plain words."""
+    retired: list[StrictStr] = []
+    """Other words for the same thing that the toolkit no longer uses; tests/test_glossary.py finds them anywhere."""
+
+
+class RetiredWord(Model):
+    words: list[StrictStr]
+    """Words the toolkit no longer writes…"""
+    use: StrictStr
+    """…and what it writes instead."""
+
+
+class Glossary(Model):
+    terms: list[GlossaryTerm]
+    """In alphabetical order."""
+    style: list[RetiredWord] = []
+    """Words retired for the house style rather than for a term (numbers as digits, for example)."""
+
+
 class Questionnaire(Model):
     """The validated questionnaire: what both engines evaluate."""
 
@@ -484,6 +507,8 @@ class Questionnaire(Model):
     """Wording that depends on where the service is and whom it serves (questionnaire/local.yaml)."""
     hazards: HazardLog | None = None
     """The hazard log (questionnaire/hazards.yaml); meta.go_live is derived from it."""
+    glossary: Glossary | None = None
+    """The words the plan, the wizard, the book and the guidance use (questionnaire/glossary.yaml)."""
 
     @cached_property
     def questions(self) -> list[Question]:

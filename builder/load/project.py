@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError, hint
 from builder.core.hazards import derive_go_live
 from builder.core.limits import MAX_CONDITION_DEPTH
-from builder.core.schema import OPERATORS, Catalog, Domain, HazardLog, Meta, Questionnaire
+from builder.core.schema import OPERATORS, Catalog, Domain, Glossary, HazardLog, Meta, Questionnaire
 from builder.load.sources import LoadedFile, expand_shared_rules, load
 
 M = TypeVar("M", bound=BaseModel)
@@ -249,11 +249,12 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     from builder.load.plan_data import load_planning
 
     hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems)
+    glossary = _optional(project, project.questionnaire_dir / "glossary.yaml", Glossary, "glossary", sources, problems)
     planning, planning_sources, errs = load_planning(project, rules)
     problems += errs
     sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", "contract", "local", "hazards", *domain_ids, *PLANNING_FILES):
+        if path.stem not in ("questionnaire", "contract", "local", "hazards", "glossary", *domain_ids, *PLANNING_FILES):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     problems += _duplicate_questions(domains, sources)
@@ -262,7 +263,7 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     # The go-live checklist is the hazard log's: derived here, once, so no second list exists to drift.
     meta = meta.model_copy(update={"go_live": derive_go_live(hazards)})
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, hazards=hazards,
-                                  bindings=bindings or Bindings(), local=local or Local())
+                                  bindings=bindings or Bindings(), local=local or Local(), glossary=glossary)
     found = check(questionnaire, sources, project, thorough=thorough, contract=contract)
     errors = [p for p in found if not p.warning]
     if errors:

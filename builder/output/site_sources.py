@@ -101,6 +101,7 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     from builder.output.export import questionnaire_json
     from builder.render.crosswalk import crosswalk_markdown
     from builder.render.diagrams import svg
+    from builder.render.glossary import glossary_markdown
     from builder.render.logicmap import decision_tree, logic_map_markdown
     from builder.render.safety_case import safety_case_markdown
     from builder.render.tailor import templates_script
@@ -122,6 +123,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     out["templates.md"] = templates_markdown(q, downloads, example_name)
     if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
         out["standards.md"] = crosswalk_markdown(q)
+    if q.glossary is not None:  # the toolkit's words, from questionnaire/glossary.yaml
+        out["glossary.md"] = glossary_markdown(q.glossary)
     if q.hazards is not None:  # the safety case, from the hazard log that also builds the go-live checklist
         out["safety-case.md"] = safety_case_markdown(q)
     # The open-formats page offers an example QuestionnaireResponse: the site's own example, else the toolkit's.

@@ -45,7 +45,7 @@ def test_the_logic_map_page_shows_the_table(q: Questionnaire) -> None:
     table = page.split("## The route as a decision table", 1)[1].split("\n## ", 1)[0]
     lines = [x for x in table.splitlines() if x.startswith("| ")]
     titles = {x.id: x.title for x in q.questions}
-    assert lines[0] == "| Row | " + " | ".join(titles[c] for c in columns) + " | Route |"
+    assert lines[0] == "| " + " | ".join(titles[c] for c in columns) + " | Route |"
     assert len(lines) == 1 + len(rows) + 1, "a row for each alternative of each rule, then the default"
     routes = {r.id: r.title for r in q.meta.routes.options}
     assert [x.rsplit("| **", 1)[1].split("**")[0] for x in lines[1:]] == [routes[r.route] for r in rows] + [routes[q.meta.routes.default.route]]

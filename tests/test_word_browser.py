@@ -26,7 +26,7 @@ from builder.load.project import ROOT
 from builder.render.documents import render_template
 from builder.render.docx import html_to_docx
 
-from .conftest import EXAMPLES, StaticServer
+from .conftest import EXAMPLES, StaticServer, describe_violations, run_axe
 from .word_structure import structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -145,3 +145,12 @@ def test_the_document_of_everything_opens_with_the_clis_plan(page, q: Questionna
     assert [(a[0], a[1]) for a in areas] == [(plan["readiness"]["domains"][d]["title"], f"{plan['readiness']['domains'][d]['score']} of 100")
                                              for d in q.meta.domains]
     assert shown.locator(".rw-docs-actions tbody tr").count() == len(plan["actions"])
+
+
+def test_the_documents_page_passes_axe_after_a_download(page) -> None:  # type: ignore[no-untyped-def]
+    """The all-documents view with the plan first, its Word button and the status it leaves, at WCAG 2.2 AA."""
+    open_documents(page, ROOT / "examples" / "riverside.yaml")
+    download(page, "Download all as Word files (zip)")
+    assert page.get_by_role("status").is_visible()
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)

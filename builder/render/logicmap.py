@@ -170,12 +170,12 @@ def route_table_markdown(q: Questionnaire) -> str:
     lines = ["## The route as a decision table", "",
              "The same rules, one answer to a cell: go down the rows and stop at the first whose every cell matches "
              "the answers (a blank cell matches any answer). A question not answered yet matches no cell.", "",
-             "| Row | " + " | ".join(md(titles[c]) for c in columns) + " | Route |",
-             "|---|" + "---|" * len(columns) + "---|"]
-    for n, row in enumerate(rows, 1):
+             "| " + " | ".join(md(titles[c]) for c in columns) + " | Route |",
+             "|" + "---|" * len(columns) + "---|"]
+    for row in rows:
         cells = dict(row.cells)
-        lines.append(f"| {n} | " + " | ".join(md(cell_text(q, c, cells[c])) if c in cells else "" for c in columns)
+        lines.append("| " + " | ".join(md(cell_text(q, c, cells[c])) if c in cells else "" for c in columns)
                      + f" | **{routes[row.route]}** |")
-    lines.append(f"| {len(rows) + 1} | " + " | ".join("" for _ in columns) + f" | **{routes[q.meta.routes.default.route]}** (none of the rows above) |")
+    lines.append("| " + " | ".join("" for _ in columns) + f" | **{routes[q.meta.routes.default.route]}** (none of the rows above) |")
     lines.append("")
     return "\n".join(lines)

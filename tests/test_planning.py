@@ -299,3 +299,18 @@ def test_assumptions_survive_saving_the_answer_file(q: Questionnaire) -> None:
     again = answers(q, dump_answers(af, q))
     assert again.assumptions == af.assumptions == {"coordinator_hours": 725, "peers": 600}
     assert evaluate_plan(q, again) == evaluate_plan(q, af)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_rating_sentence_counts_what_the_checklist_shows(q: Questionnaire, name: str) -> None:
+    """One plain sentence: go-live items not in place (not met or only planned) first, then not known yet, then red areas."""
+    plan = evaluate_plan(q, example(q, name))
+    overall, words = plan["readiness"]["overall"], q.meta.messages.rating_sentence
+    statuses = [g["status"] for g in plan["go_live"]]
+    missing, unknown = sum(s in ("not_met", "planned") for s in statuses), statuses.count("unknown")
+    red = [plan["readiness"]["domains"][d]["title"] for d in q.meta.domains if plan["readiness"]["domains"][d]["rating"] == "red"]
+    plural, count = next(((p, n) for p, n in ((words.not_in_place, missing), (words.unknown, unknown), (words.red_areas, len(red))) if n),
+                         (None, 0))
+    expected = words.in_place if plural is None else (plural.one if count == 1 else plural.many)
+    assert overall["sentence"] == expected.format(label=overall["label"], count=count, areas=", ".join(red))
+    assert overall["sentence"].startswith(overall["label"] + ": ") and "Score" not in overall["sentence"]

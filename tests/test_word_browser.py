@@ -136,6 +136,7 @@ def test_the_document_of_everything_opens_with_the_clis_plan(page, q: Questionna
         [(g["status"], f"{getattr(words, g['status'])}: {g['title']}") for g in plan["go_live"]]
     overall = plan["readiness"]["overall"]
     assert shown.locator(".rw-docs-overall").inner_text().startswith(f"Overall readiness: {overall['score']} of 100, {overall['label']}.")
+    assert shown.locator(".rw-docs-sentence").inner_text() == overall["sentence"]
     steps = shown.locator(".rw-docs-steps li")
     assert [li.get_attribute("data-action") for li in steps.all()] == plan["first_steps"]
     titles = {a["id"]: a["title"] for a in plan["actions"]}

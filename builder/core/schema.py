@@ -380,6 +380,26 @@ class GoLiveStatus(Model):
     """Turns on an unanswered question: not known is not ready."""
 
 
+class Plural(Model):
+    one: StrictStr
+    """The wording for a count of 1."""
+    many: StrictStr
+    """The wording for any other count."""
+
+
+class RatingSentence(Model):
+    """The overall rating as one plain sentence that points at its reason ({label}, {count}, {areas})."""
+
+    not_in_place: Plural
+    """Some go-live items are not met or only planned."""
+    unknown: Plural
+    """None is missing, but some are not known yet."""
+    red_areas: Plural
+    """Every go-live item is met, but some areas are red."""
+    in_place: StrictStr
+    """Every go-live item is met and no area is red."""
+
+
 class Messages(Model):
     answered: StrictStr
     unanswered: StrictStr
@@ -394,6 +414,8 @@ class Messages(Model):
     go_live_unknown: StrictStr
     go_live_status: GoLiveStatus
     """The words for each go-live status."""
+    rating_sentence: RatingSentence
+    """The overall rating in one sentence (the plan's first word on it; the score and caps follow)."""
 
 
 class SharedRule(Model):

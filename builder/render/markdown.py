@@ -71,7 +71,10 @@ def plan_markdown(plan: dict[str, Any], q: Questionnaire) -> str:
         if plan.get("review_date"):
             add(f"- **Review this plan by:** {plan['review_date']}")
     add("")
-    add("Why this overall rating:")
+    if overall.get("sentence"):
+        add(f"**{overall['sentence']}**")
+        add("")
+    add("How the overall rating was worked out: the score, then every cap:")
     add("")
     for reason in overall["reasons"]:
         add(f"- {reason}")

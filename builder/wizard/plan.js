@@ -63,7 +63,7 @@ window.ReadinessPlanView = (w) => {
           [h("strong", null, "Actions: "), plan.actions.length, "; ", h("strong", null, "templates to adapt: "), plan.templates.length],
           plan.unknown.length > 0 && [h("strong", null, "Not answered yet: "), `${plan.unknown.length} question${plan.unknown.length > 1 ? "s" : ""}. They count as 0 until answered, and each has a "Find out" action below.`],
         ].filter(Boolean)),
-        h("p", { class: "rw-rating-reason" }, ratingSentence(plan)),
+        h("p", { class: "rw-rating-reason" }, r.overall.sentence),
         h("details", { class: "rw-rating-details" }, h("summary", null, "How the rating was worked out: the score and what caps it"),
           list(r.overall.reasons))),
       boardSummary(plan),
@@ -148,20 +148,6 @@ window.ReadinessPlanView = (w) => {
   }
 
   // ------------------------------------------------------------ one answer to "what first?"
-
-  /** The go-live items not met, then those not known yet, as the plan's checklist gives them. */
-  const notMet = (plan) => plan.go_live.filter((g) => g.status === "not_met");
-  const notKnown = (plan) => plan.go_live.filter((g) => g.status === "unknown");
-
-  /** The overall rating in one plain sentence that points at the reason; the score and caps are in a details section. */
-  function ratingSentence(plan) {
-    const label = plan.readiness.overall.label, missing = notMet(plan).length, unknown = notKnown(plan).length;
-    if (missing) return `${label}: ${plural(missing, "go-live safeguard")} ${missing === 1 ? "is" : "are"} not in place yet — see the go-live checklist above.`;
-    if (unknown) return `${label}: it is not known yet whether ${plural(unknown, "go-live safeguard")} ${unknown === 1 ? "is" : "are"} in place — see the go-live checklist above.`;
-    const red = meta.domains.filter((id) => plan.readiness.domains[id].rating === "red").map((id) => plan.readiness.domains[id].title);
-    if (red.length) return `${label}: every go-live safeguard is in place, but ${red.length === 1 ? "one area is" : `${red.length} areas are`} rated red (${red.join(", ")}) — see readiness by area.`;
-    return `${label}: every go-live safeguard is in place.`;
-  }
 
   /** Today, in the browser's own time zone, as the plan's ISO dates are written. */
   const todayIso = () => {

@@ -29,7 +29,7 @@ WIZARD = ROOT / "builder" / "wizard"
 EVERY_VISIT = ["engine.js", "ui.js"]
 """Loaded by every visit to the wizard page (guidance/wizard.md's script tags)."""
 ON_DEMAND = {"planning.js": "to show a plan (the engine's budget, timeline, risks, indicators)",
-             "plan.js": "to show a plan, the confirmation page or the task list's go-live marks (fetched early from the check-answers page)",
+             "plan.js": "to show check your answers, the confirmation page, a plan or the task list's go-live marks",
              "tailor.js": "to fill in a template",
              "documents.js": "on the filled-in documents page only (documents.html), not the wizard's",
              "word.js": "to download Word files from the filled-in documents page",

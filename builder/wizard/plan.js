@@ -5,7 +5,48 @@
 window.ReadinessPlanView = (w) => {
   "use strict";
   const { E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, siteUrl, changeLink, errorSummary,
-    setTitle, alertBox, loadScript, changed, render, announce, snapshot } = w;
+    setTitle, alertBox, loadScript, changed, render, announce, snapshot, str, has } = w;
+
+  // ------------------------------------------------------------ check your answers
+
+  function answerText(snap, qid) {
+    const a = snap.doc.answers[qid];
+    if (snap.dontKnow(qid)) return "I don't know yet";
+    const v = a && typeof a === "object" && !Array.isArray(a) ? a.answer : a;
+    if (v === null || v === undefined) return "Not answered yet";
+    const qu = ix.byId[qid];
+    return qu.type === "text" ? v : qu.options.filter((o) => (Array.isArray(v) ? v : [v]).includes(o.id)).map((o) => o.label).join("; ");
+  }
+
+  function checkScreen(snap) {
+    setTitle("Check your answers", false);
+    const row = (key, value, href, what, text) => h("div", { class: "rw-summary-row" }, h("dt", null, key), h("dd", null, value), h("dd", { class: "rw-summary-action" }, changeLink(href, what, text)));
+    const state = w.state(), c = state.clinic;
+    return h("div", { class: "rw-check" },
+      backLink("#tasks"),
+      heading(1, "Check your answers"),
+      h("p", null, "Change anything here, then see your plan. Questions not answered yet appear in the plan as things to find out."),
+      h("h2", null, "About your clinic"),
+      h("dl", { class: "rw-summary" },
+        row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
+        has(c, "id") && row("Clinic reference", str(c.id).trim() || "Not given", "#about/check", "clinic reference"),
+        row("Organisation", c.organisation.trim() || "Not given", "#about/check", "organisation"),
+        row("Area", str(c.area).trim() || "Not given", "#about/check", "area"),
+        row("Your name", str(state.respondent_name).trim() || "Not given", "#about/check", "your name"),
+        row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
+      Q.domains.map((d) => {
+        const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
+        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h2", null, d.title),
+          h("dl", { class: "rw-summary" }, qs.map((qu) => {
+            const note = str(state.notes[qu.id]).trim(), answered = snap.dealt(qu.id);
+            return h("div", { class: "rw-summary-row", "data-question": qu.id },
+              h("dt", null, qu.title),
+              h("dd", null, answerText(snap, qu.id), note && h("span", { class: "rw-hint" }, `Note: ${note}`)),
+              h("dd", { class: "rw-summary-action" }, changeLink(`#q/${qu.id}/check`, qu.title, answered ? "Change" : "Answer")));
+          })));
+      }),
+      h("div", { class: "rw-nav" }, linkButton("Finish the assessment", "#done", true)));
+  }
 
   // ------------------------------------------------------------ the plan
 
@@ -304,5 +345,5 @@ window.ReadinessPlanView = (w) => {
   if (window.matchMedia) window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) unfold(); });
   // ============================================================ end of the board's plan (issue 10)
 
-  return { screen: planScreen, done: doneScreen, goLiveGaps };
+  return { screen: planScreen, done: doneScreen, check: checkScreen, goLiveGaps };
 };

@@ -332,7 +332,7 @@
     document.body.classList.toggle("rw-answering", r.screen !== "plan" && r.screen !== "start");
     // Back from a Change link: to the row that was changed, not the top of the list.
     const row = returnRow && (r.screen === "check" || r.screen === "plan") && screen.querySelector(`[data-question="${returnRow}"] a.rw-change`);
-    if (r.screen === "check" || (r.screen === "plan" && planView)) returnRow = null;
+    if ((r.screen === "check" || r.screen === "plan") && planView) returnRow = null; // kept while the view is still loading
     if (row) {
       row.focus({ preventScroll: true });
       row.scrollIntoView({ block: "center" });
@@ -627,48 +627,11 @@
         h("li", null, h("a", { href: "#plan" }, "See the plan so far"))));
   }
 
-  // ------------------------------------------------------------ check your answers
+  // ------------------------------------------------------------ check your answers, drawn by plan.js
 
-  function answerText(snap, qid) {
-    const a = snap.doc.answers[qid];
-    if (snap.dontKnow(qid)) return "I don't know yet";
-    const v = a && typeof a === "object" && !Array.isArray(a) ? a.answer : a;
-    if (v === null || v === undefined) return "Not answered yet";
-    const qu = ix.byId[qid];
-    return qu.type === "text" ? v : qu.options.filter((o) => (Array.isArray(v) ? v : [v]).includes(o.id)).map((o) => o.label).join("; ");
-  }
   const changeLink = (href, what, text) => h("a", { href, class: "rw-change" }, text || "Change", sr(` ${what}`));
-
-  function checkScreen(snap) {
-    setTitle("Check your answers", false);
-    loadPlan().catch(() => {}); // fetched now, so See your plan is instant; a failure shows on the plan page
-    const row = (key, value, href, what, text) => h("div", { class: "rw-summary-row" }, h("dt", null, key), h("dd", null, value), h("dd", { class: "rw-summary-action" }, changeLink(href, what, text)));
-    const c = state.clinic;
-    return h("div", { class: "rw-check" },
-      backLink("#tasks"),
-      heading(1, "Check your answers"),
-      h("p", null, "Change anything here, then see your plan. Questions not answered yet appear in the plan as things to find out."),
-      h("h2", null, "About your clinic"),
-      h("dl", { class: "rw-summary" },
-        row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
-        has(c, "id") && row("Clinic reference", str(c.id).trim() || "Not given", "#about/check", "clinic reference"),
-        row("Organisation", c.organisation.trim() || "Not given", "#about/check", "organisation"),
-        row("Area", str(c.area).trim() || "Not given", "#about/check", "area"),
-        row("Your name", str(state.respondent_name).trim() || "Not given", "#about/check", "your name"),
-        row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
-      Q.domains.map((d) => {
-        const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
-        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h2", null, d.title),
-          h("dl", { class: "rw-summary" }, qs.map((qu) => {
-            const note = str(state.notes[qu.id]).trim(), answered = snap.dealt(qu.id);
-            return h("div", { class: "rw-summary-row", "data-question": qu.id },
-              h("dt", null, qu.title),
-              h("dd", null, answerText(snap, qu.id), note && h("span", { class: "rw-hint" }, `Note: ${note}`)),
-              h("dd", { class: "rw-summary-action" }, changeLink(`#q/${qu.id}/check`, qu.title, answered ? "Change" : "Answer")));
-          })));
-      }),
-      h("div", { class: "rw-nav" }, linkButton("Finish the assessment", "#done", true)));
-  }
+  /** Check your answers: drawn by plan.js (loaded then, so See your plan is instant), in the plan's waiting frame. */
+  const checkScreen = (snap, back, focus) => planScreen(snap, back, focus, "check");
 
   // ------------------------------------------------------------ the plan, drawn by plan.js
 
@@ -677,14 +640,15 @@
   let planView = null;
   const loadPlan = () => Promise.all([loadScript("planning.js", "plan's script"), loadScript("plan.js", "plan's script")]).then(() => {
     planView = planView || window.ReadinessPlanView({ E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, siteUrl,
-      changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, state: () => state });
+      changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, str, has, state: () => state });
   });
 
   /** The plan, or the confirmation page before it ("done"): both drawn by plan.js, once it has loaded. */
   function planScreen(snap, back, focus, which) {
     if (planView) return planView[which || "screen"](snap);
-    const title = which === "done" ? "You have finished the assessment" : "Your plan";
-    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink("#check"), heading(1, title), h("p", null, "Preparing your plan…"));
+    const title = { done: "You have finished the assessment", check: "Check your answers" }[which] || "Your plan";
+    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink(which === "check" ? "#tasks" : "#check"), heading(1, title),
+      h("p", null, which === "check" ? "Preparing your answers…" : "Preparing your plan…"));
     setTitle(title, false);
     const here = () => screen.firstChild === box;
     loadPlan().then(() => {

@@ -2,7 +2,7 @@
 page, the wizard and its states, and the filled-in documents page, served with gzip from 127.0.0.1 as any
 web host serves them.
 
-Run: python bench/lighthouse.py [--site DIR] [--runs N] [--pages home guidance wizard question tasks check done documents]
+Run: python bench/lighthouse.py [--site DIR] [--runs N] [--pages home guidance wizard question tasks check done documents glossary]
 Builds the site into a temporary folder unless --site names a built one. Exits 1 when a page is below
 performance 95 or accessibility 100, or axe finds a violation; 2 when a tool is missing.
 Lighthouse and axe-core come from tests/browser (npm ci there); Chromium is Debian's /usr/bin/chromium.
@@ -35,7 +35,7 @@ PAGES = {"home": "index.html", "guidance": "domains/resource.html", "wizard": "w
          # task list, check answers and the confirmation page. The states that need answers (the plan, a
          # question's error, the filled-in documents) are checked with axe in tests/test_wizard_ui.py.
          "question": "wizard.html#q/budget", "tasks": "wizard.html#tasks", "check": "wizard.html#check",
-         "done": "wizard.html#done", "documents": "documents.html"}
+         "done": "wizard.html#done", "documents": "documents.html", "glossary": "glossary.html"}
 TARGETS = {"performance": 95, "accessibility": 100}
 METRICS = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index"]
 COMPRESSIBLE = (".html", ".js", ".css", ".json", ".svg", ".xml", ".txt")

@@ -120,8 +120,30 @@ def test_must_dos_come_first_and_nothing_appears_twice(q: Questionnaire, name: s
     for phase in q.meta.phases:
         musts = [a["must"] for a in plan["actions"] if a["phase"] == phase.id]
         assert musts == sorted(musts, reverse=True), phase.id
-    first = [a for a in plan["actions"] if a["id"] in plan["first_steps"]]
-    assert 1 <= len(first) <= 5 and all(a["start_week"] == 0 for a in first)
+
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_top_steps_begin_with_what_blocks_going_live_soonest_first(q: Questionnaire, name: str) -> None:
+    """The one answer to "what first?" (schedule.yaml's first_steps rule): the actions of go-live items not in place
+    lead, soonest due first; the rest are must-dos that can start now, soonest due first; nothing twice."""
+    assert q.planning is not None
+    rule = q.planning.schedule.first_steps
+    plan = evaluate_plan(q, example(q, name))
+    actions = {a["id"]: a for a in plan["actions"]}
+    steps, blocking = plan["first_steps"], plan["first_steps_blocking"]
+    assert 1 <= len(steps) <= rule.count and len(steps) == len(set(steps))
+    gaps = [g["action"] for g in plan["go_live"] if g["status"] in rule.blocking and g["action"] in actions]
+    assert blocking == steps[:len(blocking)] and set(blocking) <= set(gaps)
+    assert len(blocking) == min(rule.count, len(set(gaps))), "every blocking action comes before any other step"
+    if len(blocking) < rule.count:
+        assert set(blocking) == set(gaps)
+    for part in (blocking, steps[len(blocking):]):
+        weeks = [actions[aid]["due_week"] for aid in part]
+        assert weeks == sorted(weeks), part
+    left = set(gaps) - set(blocking)  # the gaps' actions beyond the count: none is due before a listed one
+    assert not left or max(actions[aid]["due_week"] for aid in blocking) <= min(actions[aid]["due_week"] for aid in left)
+    assert all(actions[aid]["start_week"] == 0 for aid in steps[len(blocking):]), "the others can start now"
 
 
 def test_owners_are_the_clinics_own_roles(q: Questionnaire) -> None:
@@ -278,3 +300,18 @@ def test_assumptions_survive_saving_the_answer_file(q: Questionnaire) -> None:
     again = answers(q, dump_answers(af, q))
     assert again.assumptions == af.assumptions == {"coordinator_hours": 725, "peers": 600}
     assert evaluate_plan(q, again) == evaluate_plan(q, af)
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_rating_sentence_counts_what_the_checklist_shows(q: Questionnaire, name: str) -> None:
+    """One plain sentence: go-live items not in place (not met or only planned) first, then not known yet, then red areas."""
+    plan = evaluate_plan(q, example(q, name))
+    overall, words = plan["readiness"]["overall"], q.meta.messages.rating_sentence
+    statuses = [g["status"] for g in plan["go_live"]]
+    missing, unknown = sum(s in ("not_met", "planned") for s in statuses), statuses.count("unknown")
+    red = [plan["readiness"]["domains"][d]["title"] for d in q.meta.domains if plan["readiness"]["domains"][d]["rating"] == "red"]
+    plural, count = next(((p, n) for p, n in ((words.not_in_place, missing), (words.unknown, unknown), (words.red_areas, len(red))) if n),
+                         (None, 0))
+    expected = words.in_place if plural is None else (plural.one if count == 1 else plural.many)
+    assert overall["sentence"] == expected.format(label=overall["label"], count=count, areas=", ".join(red))
+    assert overall["sentence"].startswith(overall["label"] + ": ") and "Score" not in overall["sentence"]

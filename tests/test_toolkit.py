@@ -390,6 +390,10 @@ def test_the_scoring_sheet_prints_every_number_the_reader_needs(q: Questionnaire
     assert f"<strong>green</strong> from {sheet.green}% (" in page and f"<strong>amber</strong> from {sheet.amber}% (" in page
     for r in sheet.routes:
         assert f"If {r.text}: <strong>{r.title}</strong>" in page
+    # The route as a decision table too, row for row (tests/test_decision_table.py checks the rows against the engine).
+    assert sheet.route_rows and "<th scope=\"col\">Row</th>" + "".join(f"<th scope=\"col\">{c}</th>" for c in sheet.route_columns) in page
+    for n, (cells, title) in enumerate(sheet.route_rows, 1):
+        assert f"<tr><th scope=\"row\">{n}</th>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td><strong>{title}</strong></td></tr>" in page
 
 
 # ------------------------------------------------------------------ the book

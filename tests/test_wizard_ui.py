@@ -616,7 +616,8 @@ def test_task_list_top_steps_and_rating_agree_with_the_go_live_checklist(page, q
     # The rating: one sentence, with the score and caps folded away.
     sentence = page.locator(".rw-rating-reason").inner_text()
     label = plan["readiness"]["overall"]["label"]
-    missing = sum(1 for g in open_gaps if g["status"] == "not_met")
+    missing = sum(1 for g in open_gaps if g["status"] in ("not_met", "planned"))  # planned is not in place either
+    assert sentence == plan["readiness"]["overall"]["sentence"], "the engine's sentence, the same as the command line's"
     assert sentence.startswith(f"{label}: ") and sentence.count(".") <= 2, sentence
     if missing:
         assert f"{missing} go-live safeguard{'s' if missing > 1 else ''} {'are' if missing > 1 else 'is'} not in place yet" in sentence
@@ -624,13 +625,14 @@ def test_task_list_top_steps_and_rating_agree_with_the_go_live_checklist(page, q
     details = page.locator(".rw-rating-details")
     assert details.get_attribute("open") is None
     assert all(reason in (details.text_content() or "") for reason in plan["readiness"]["overall"]["reasons"])
-    # The top steps: go-live actions first, soonest first; overdue ones flagged.
+    # The top steps: the command line's, in its order (schedule.yaml's first_steps rule: go-live actions first,
+    # soonest first); overdue ones flagged.
     steps = page.locator(".rw-steps li")
     shown = [(li.get_attribute("data-action"), li.get_attribute("data-blocks"), li.get_attribute("data-overdue")) for li in steps.all()]
-    ordered = [g["action"] for g in open_gaps if g["status"] == "not_met"] + [g["action"] for g in open_gaps if g["status"] == "unknown"]
-    blocking = sorted(dict.fromkeys(a for a in ordered if a in actions), key=lambda a: actions[a]["due_week"])  # ties: checklist order
-    assert [s[0] for s in shown[:len(blocking)]] == blocking[:5]
-    assert all(s[1] == ("true" if s[0] in blocking else "false") for s in shown)
+    assert [s[0] for s in shown] == plan["first_steps"]
+    assert [s[0] for s in shown if s[1] == "true"] == plan["first_steps_blocking"]
+    gaps = {g["action"] for g in open_gaps if g["action"] in actions}
+    assert plan["first_steps_blocking"] == [s[0] for s in shown[:min(5, len(gaps))]] and set(plan["first_steps_blocking"]) <= gaps
     today = datetime.date.today().isoformat()
     for aid, _, overdue in shown:
         assert overdue == ("true" if actions[aid]["due"] < today else "false"), aid
@@ -1418,7 +1420,7 @@ def test_plan_offers_each_template_filled_in(page, q: Questionnaire) -> None:  #
     assert not doc.get_by_role("button", name="Print or save as PDF").is_visible(), "the print button is not printed"
     assert not errors, errors
     doc.close()
-    assert "readiness pack" in page.locator(".rw-tailored").inner_text(), "the page says how to get Word versions"
+    assert "editable Word files" in page.locator(".rw-tailored").inner_text(), "the page says where the Word versions are"
 
 
 def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  # type: ignore[no-untyped-def]
@@ -1434,16 +1436,16 @@ def test_all_filled_in_documents_print_as_one(page, q: Questionnaire) -> None:  
     open_file(page, example)
     page.wait_for_selector(".rw-plan")
     with page.context.expect_page() as info:
-        page.get_by_role("button", name="All filled-in documents, ready to print (opens in a new tab)").click()
+        page.get_by_role("button", name="All filled-in documents, to print or download as Word (opens in a new tab)").click()
     doc = info.value
     doc.wait_for_selector(".rw-docs-part")
     assert doc.title() == f"Filled-in documents – {af.clinic_name}"
     parts = doc.locator(".rw-docs-part")
-    assert [p.get_attribute("data-template") for p in parts.all()] == plan["templates"]
+    assert [p.get_attribute("data-template") or p.get_attribute("data-part") for p in parts.all()] == ["plan", *plan["templates"]], "the plan first"
     contents = doc.locator(".rw-docs-contents a")
-    assert contents.all_inner_texts() == [next(t.title for t in q.templates if t.id == tid) for tid in plan["templates"]]
+    assert contents.all_inner_texts() == ["Peer support setup plan", *(next(t.title for t in q.templates if t.id == tid) for tid in plan["templates"])]
     assert doc.locator("main").count() == 1, "one main landmark: each document's own main is a plain block here"
-    shown = doc.evaluate("() => [...document.querySelectorAll('.rw-docs-part')].map((p) => p.querySelector('.doc-body').textContent)")
+    shown = doc.evaluate("() => [...document.querySelectorAll('.rw-docs-part[data-template]')].map((p) => p.querySelector('.doc-body').textContent)")
     expected = doc.evaluate("""htmls => htmls.map((html) => new DOMParser().parseFromString(html, 'text/html').querySelector('main').textContent)""",
                             [render_template(q, ROOT / "templates", tid, plan) for tid in plan["templates"]])
     assert shown == expected, "each document is the command line's, word for word"

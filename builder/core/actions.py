@@ -9,7 +9,7 @@ from builder.core.answers import AnswerFile
 from builder.core.budget import budget
 from builder.core.conditions import Value
 from builder.core.risks import indicators, risk_register
-from builder.core.schedule import must_first, schedule
+from builder.core.schedule import first_steps, must_first, schedule
 from builder.core.schema import Questionnaire
 
 
@@ -27,6 +27,7 @@ def add_planning(plan: dict[str, Any], q: Questionnaire, af: AnswerFile, values:
         return
     dates = schedule(q, p.schedule, plan["actions"], values, route, roles, af.assessed_on)
     plan.update(dates)
+    plan.update(first_steps(p.schedule.first_steps, plan["actions"], plan["go_live"]))
     plan["budget"] = budget(q, getattr(af, "assumptions", {}) or {}, values, route, roles)
     plan["risks"] = risk_register(q, p.risks, p.schedule, values, route, roles)
     plan["indicators"] = indicators(q, p.schedule, values, route, roles)

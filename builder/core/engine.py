@@ -14,7 +14,7 @@ from builder.core.actions import add_planning
 from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, Value, evaluate, question_refs
 from builder.core.errors import Msg
-from builder.core.schema import Gate, Question, Questionnaire
+from builder.core.schema import Gate, Question, Questionnaire, RatingSentence
 
 PLAN_VERSION = 2
 RANK = {"red": 0, "amber": 1, "green": 2}
@@ -350,7 +350,20 @@ def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[
         cap = meta.overall.any_red_caps_at
         rating = _cap(rating, cap)
         reasons.append(fill(msgs.any_red, cap=cap, domains=", ".join(red)))
-    return {"score": score, "rating": rating, "label": getattr(meta.ratings.labels, rating), "reasons": reasons}
+    label = getattr(meta.ratings.labels, rating)
+    return {"score": score, "rating": rating, "label": label, "reasons": reasons,
+            "sentence": rating_sentence(msgs.rating_sentence, label, go_live, red)}
+
+
+def rating_sentence(words: RatingSentence, label: str, go_live: list[dict[str, Any]], red: list[str]) -> str:
+    """The overall rating in one plain sentence that points at the reason: go-live items not in place (not met or
+    only planned), else not known yet, else red areas. ratingSentence in engine.js mirrors it."""
+    missing = sum(1 for g in go_live if g["status"] in ("not_met", "planned"))
+    unknown = sum(1 for g in go_live if g["status"] == "unknown")
+    for plural, count in ((words.not_in_place, missing), (words.unknown, unknown), (words.red_areas, len(red))):
+        if count:
+            return fill(plural.one if count == 1 else plural.many, label=label, count=count, areas=", ".join(red))
+    return fill(words.in_place, label=label)
 
 
 def choose_route(ctx: Context) -> tuple[str, list[str]]:

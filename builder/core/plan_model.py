@@ -54,6 +54,7 @@ class Overall(_Strict):
     label: str
     score: int = Field(ge=0, le=100)
     reasons: list[str] = Field(description="Why this rating, in the order the rules applied.")
+    sentence: str = Field(description="The rating in one plain sentence that points at its reason (messages.rating_sentence).")
 
 
 class Domain(_Strict):
@@ -215,6 +216,7 @@ class Plan(_Strict):
     readiness: Readiness
     start_with: list[str] = Field(description="Ids of the domains to start with, weakest first.")
     first_steps: list[str]
+    first_steps_blocking: list[str] = Field(default_factory=list, description="The first steps that must be done before the first patient (schedule.yaml's first_steps rule); absent without planning data.")
     route: str = Field(description="The id of the recommended route (in house, in partnership, hub and spoke).")
     route_reasons: list[str]
     roles: list[str]

@@ -11,7 +11,7 @@ from typing import Any
 
 from builder.core.conditions import Value, evaluate
 from builder.core.hazards import lifting_actions
-from builder.core.schema import Questionnaire, Schedule
+from builder.core.schema import FirstSteps, Questionnaire, Schedule
 
 FIND_OUT = "find_out_"
 
@@ -95,18 +95,33 @@ def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], v
         a["due_week"] = due[a["id"]]
         a["due"] = add_days(start, 7 * due[a["id"]]) if start else None
     first_week = phase_start[sched.first_patient_phase]
-    # First steps: must-dos that can start now, one per domain where possible, then any that can start now.
-    ready = [a for a in actions if a["start_week"] == 0 and a["must"]]
-    steps: list[dict[str, Any]] = []
-    for a in ready:
-        if len(steps) < 5 and all(s["domain"] != a["domain"] for s in steps):
-            steps.append(a)
-    for a in ready + [a for a in actions if a["start_week"] == 0 and not a["must"]]:
-        if len(steps) < 5 and a not in steps:
-            steps.append(a)
     return {
         "first_patient_week": first_week,
         "first_patient_date": add_days(start, 7 * first_week) if start else None,
         "review_date": add_months(start, sched.review_months) if start else None,
-        "first_steps": [a["id"] for a in steps],
     }
+
+
+def first_steps(rule: FirstSteps, actions: Sequence[Mapping[str, Any]], go_live: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The plan's top steps, the one answer to "what first?" for the plan's PDF, its Markdown and the browser.
+
+    First the actions of go-live items whose status the rule names as blocking, soonest due first (ties in the
+    checklist's order); then must-dos that can start now, one per area where possible, then any that can start
+    now, soonest due first. `blocking` is the steps that lead the list. firstSteps in planning.js mirrors this."""
+    by_id = {a["id"]: a for a in actions}
+    blocking: list[str] = []
+    for g in go_live:
+        if g["status"] in rule.blocking and g["action"] in by_id and g["action"] not in blocking:
+            blocking.append(g["action"])
+    blocking.sort(key=lambda aid: by_id[aid]["due_week"])
+    steps = blocking[:rule.count]
+    ready = [a for a in actions if a["start_week"] == 0 and a["must"]]
+    rest: list[str] = []
+    for a in ready:
+        if len(steps) + len(rest) < rule.count and a["id"] not in steps and all(by_id[s]["domain"] != a["domain"] for s in steps + rest):
+            rest.append(a["id"])
+    for a in ready + [a for a in actions if a["start_week"] == 0 and not a["must"]]:
+        if len(steps) + len(rest) < rule.count and a["id"] not in steps and a["id"] not in rest:
+            rest.append(a["id"])
+    rest.sort(key=lambda aid: by_id[aid]["due_week"])
+    return {"first_steps": steps + rest, "first_steps_blocking": steps}

@@ -385,6 +385,26 @@ class GoLiveStatus(Model):
     """Turns on an unanswered question: not known is not ready."""
 
 
+class Plural(Model):
+    one: StrictStr
+    """The wording for a count of 1."""
+    many: StrictStr
+    """The wording for any other count."""
+
+
+class RatingSentence(Model):
+    """The overall rating as one plain sentence that points at its reason ({label}, {count}, {areas})."""
+
+    not_in_place: Plural
+    """Some go-live items are not met or only planned."""
+    unknown: Plural
+    """None is missing, but some are not known yet."""
+    red_areas: Plural
+    """Every go-live item is met, but some areas are red."""
+    in_place: StrictStr
+    """Every go-live item is met and no area is red."""
+
+
 class Messages(Model):
     answered: StrictStr
     unanswered: StrictStr
@@ -399,6 +419,8 @@ class Messages(Model):
     go_live_unknown: StrictStr
     go_live_status: GoLiveStatus
     """The words for each go-live status."""
+    rating_sentence: RatingSentence
+    """The overall rating in one sentence (the plan's first word on it; the score and caps follow)."""
 
 
 class SharedRule(Model):
@@ -475,6 +497,29 @@ class Catalog(Model):
     templates: list[Template]
 
 
+class GlossaryTerm(Model):
+    term: StrictStr
+    """The word or phrase as the toolkit writes it."""
+    definition: StrictStr
+    """What it means, in plain words."""
+    retired: list[StrictStr] = []
+    """Other words for the same thing that the toolkit no longer uses; tests/test_glossary.py finds them anywhere."""
+
+
+class RetiredWord(Model):
+    words: list[StrictStr]
+    """Words the toolkit no longer writes…"""
+    use: StrictStr
+    """…and what it writes instead."""
+
+
+class Glossary(Model):
+    terms: list[GlossaryTerm]
+    """In alphabetical order."""
+    style: list[RetiredWord] = []
+    """Words retired for the house style rather than for a term (numbers as digits, for example)."""
+
+
 class Questionnaire(Model):
     """The validated questionnaire: what both engines evaluate."""
 
@@ -489,6 +534,8 @@ class Questionnaire(Model):
     """Wording that depends on where the service is and whom it serves (questionnaire/local.yaml)."""
     hazards: HazardLog | None = None
     """The hazard log (questionnaire/hazards.yaml); meta.go_live is derived from it."""
+    glossary: Glossary | None = None
+    """The words the plan, the wizard, the book and the guidance use (questionnaire/glossary.yaml)."""
 
     @cached_property
     def questions(self) -> list[Question]:
@@ -738,7 +785,19 @@ class OwnerRule(Model):
     """...and the action is owned by this instead (e.g. 'To be named')."""
 
 
+class FirstSteps(Model):
+    """The plan's top steps, decided here once for the command line's plan and the browser's (both engines read it)."""
+
+    count: StrictInt = Field(default=5, ge=1, le=10)
+    """How many steps the plan lists."""
+    blocking: list[Literal["not_met", "planned", "unknown"]] = ["not_met", "planned", "unknown"]
+    """Go-live statuses whose item's action comes first: those actions lead the list, soonest due first (ties in the
+    checklist's order); the must-dos that can start now, one per area where possible, fill the rest, soonest due first."""
+
+
 class Schedule(Model):
+    first_steps: FirstSteps = FirstSteps()
+    """The top steps (see FirstSteps)."""
     default_weeks: StrictInt = Field(ge=0, le=104)
     """Lead time of an action not listed under 'actions'."""
     find_out_weeks: StrictInt = Field(ge=0, le=104)

@@ -16,7 +16,7 @@ from builder.core.contract import Contract
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError
 from builder.core.hazards import derive_go_live
 from builder.core.limits import MAX_CONDITION_DEPTH
-from builder.core.schema import OPERATORS, Catalog, Domain, HazardLog, Local, Meta, Questionnaire
+from builder.core.schema import OPERATORS, Catalog, Domain, Glossary, HazardLog, Local, Meta, Questionnaire
 from builder.load.paths import ROOT, Project
 from builder.load.plan_data import FILES as PLANNING_FILES
 from builder.load.plan_data import load_planning
@@ -141,11 +141,12 @@ def _load(project: Project) -> Unchecked:
     contract = _optional(project, project.questionnaire_dir / "contract.yaml", Contract, "contract", sources, problems)
     local = _optional(project, project.questionnaire_dir / "local.yaml", Local, "local", sources, problems)
     hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems)
+    glossary = _optional(project, project.questionnaire_dir / "glossary.yaml", Glossary, "glossary", sources, problems)
     planning, planning_sources, errs = load_planning(project, rules)
     problems += errs
     sources.update(planning_sources)
     for path in sorted(project.questionnaire_dir.glob("*.yaml")) if meta else []:
-        if path.stem not in ("questionnaire", "contract", "local", "hazards", *domain_ids, *PLANNING_FILES):
+        if path.stem not in ("questionnaire", "contract", "local", "hazards", "glossary", *domain_ids, *PLANNING_FILES):
             problems.append(Problem(project.rel(path), 1, Msg.UNLISTED_DOMAIN_FILE.format(domain=path.stem)))
 
     problems += _duplicate_questions(domains, sources)
@@ -154,5 +155,5 @@ def _load(project: Project) -> Unchecked:
     # The go-live checklist is the hazard log's: derived here, once, so no second list exists to drift.
     meta = meta.model_copy(update={"go_live": derive_go_live(hazards)})
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, hazards=hazards,
-                                  bindings=bindings or Bindings(), local=local or Local())
+                                  bindings=bindings or Bindings(), local=local or Local(), glossary=glossary)
     return Unchecked(questionnaire, sources, contract)

@@ -50,8 +50,9 @@ def templates_markdown(q: Questionnaire, downloads: dict[str, bytes], example: s
         "in the Word version each is a field to click and type in.",
         "",
         "The [readiness assessment](wizard.md) tells you which of these your clinic needs, and its plan offers each one "
-        "filled in with your clinic's details, ready to print. For filled-in Word versions, save your answers from the "
-        "assessment and run `readiness pack your-answers.json -o pack/`.",
+        "filled in with your clinic's details, ready to print, and all of them as editable Word files in one zip, made in "
+        "your browser with nothing uploaded. On a command line, `readiness pack your-answers.json -o pack/` makes the same "
+        "Word files.",
         "",
         "## The paper questionnaire",
         "",
@@ -106,9 +107,11 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     from builder.render.crosswalk import crosswalk_markdown
     from builder.render.diagrams import svg
     from builder.render.figures_page import FIGURES_PAGE, figures_markdown
+    from builder.render.glossary import glossary_markdown
     from builder.render.logicmap import decision_tree, logic_map_markdown
     from builder.render.safety_case import safety_case_markdown
     from builder.render.tailor import templates_script
+    from builder.render.word_kit import word_kit_script
 
     out: dict[str, str | bytes] = {}
     data = questionnaire_json(q)
@@ -128,6 +131,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     out["templates.md"] = templates_markdown(q, downloads, example_name)
     if q.meta.standards:  # a questionnaire mapped to no standards has no crosswalk page
         out["standards.md"] = crosswalk_markdown(q)
+    if q.glossary is not None:  # the toolkit's words, from questionnaire/glossary.yaml
+        out["glossary.md"] = glossary_markdown(q.glossary)
     if q.hazards is not None:  # the safety case, from the hazard log that also builds the go-live checklist
         out["safety-case.md"] = safety_case_markdown(q)
     if q.planning is not None:  # every published figure the budget uses, with its dates, from figures.yaml
@@ -146,6 +151,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     # The policy templates' own sources and print stylesheet, for the wizard's tailored templates; the templates link
     # "assets/print.css", which from wizard.html is this file.
     out["assets/templates.js"] = templates_script(project.templates_dir, [t.id for t in q.templates])
+    # The house style and Word rules for the Word files the filled-in documents page makes in the browser.
+    out["assets/wizard/word-kit.js"] = word_kit_script()
     # The filled-in documents page: one tailored template, or all of them as one document to print.
     out["documents.html"] = (WIZARD_DIR / "documents.html").read_text(encoding="utf-8")
     out["assets/print.css"] = minify("print.css", (project.templates_dir / "assets" / "print.css").read_text(encoding="utf-8"))

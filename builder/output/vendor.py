@@ -12,9 +12,11 @@ ASSETS: dict[str, tuple[str, str]] = {
     "assets/javascripts/iframe-worker-shim.js": ("iframe-worker", "shim/index.js"),
     "assets/wizard/vendor/js-yaml.min.js": ("js-yaml", "dist/js-yaml.min.js"),
     "assets/wizard/vendor/nunjucks.min.js": ("nunjucks", "browser/nunjucks.min.js"),
+    "assets/wizard/vendor/fflate.min.js": ("fflate", "umd/index.js"),
 }
 """Site path -> (npm package, file inside it). iframe-worker's shim lets search run from disk without a CDN (material's
-offline plugin); js-yaml opens a YAML answer file; nunjucks fills in a policy template from the Jinja2 source."""
+offline plugin); js-yaml opens a YAML answer file; nunjucks fills in a policy template from the Jinja2 source; fflate
+zips the Word files the filled-in documents page makes (builder/wizard/word.js), loaded only when they are asked for."""
 
 LICENCE = "LICENSE"
 """Each package's licence file, shipped beside its files in the wheel and served beside them on the site."""
@@ -75,5 +77,5 @@ def asset_folder(node_modules: Path | None = None) -> Path:
         if all((folder / package / name).is_file() for package, name in ASSETS.values()):
             return folder
     where = " or ".join(str(c) for c in candidates)
-    raise VendorError(f"error: the site's browser assets (iframe-worker, js-yaml, nunjucks) are not in {where}; "
+    raise VendorError(f"error: the site's browser assets (iframe-worker, js-yaml, nunjucks, fflate) are not in {where}; "
                       "reinstall the package, or in a checkout run bash scripts/setup.sh (npm ci)")

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from builder.core.conditions import question_refs
+from builder.core.decision import NOT_ASKED, route_table
 from builder.core.schema import Condition, Questionnaire
 from builder.core.wording import describe, edge_label
 from builder.render.markdown import md
@@ -73,6 +74,7 @@ def logic_map_markdown(q: Questionnaire, diagram_src: str) -> str:
         add(f"| {routes[r.route]} | {md(describe(r.when, q))} | {md(r.reason)} |")
     add(f"| {routes[q.meta.routes.default.route]} | otherwise | {md(q.meta.routes.default.reason)} |")
     add("")
+    add(route_table_markdown(q))
     for d in q.domains:
         add(f"## {d.title} {{#{d.id}}}")
         add("")
@@ -142,3 +144,38 @@ def decision_tree(q: Questionnaire) -> Any:
         for parent in parents:
             g.edge(parent, qu.id, xlabel=edge_label(qu.ask_if), color="#a85b00", fontcolor="#5d3200", fontsize="8")
     return g
+
+
+def cell_text(q: Questionnaire, qid: str, answers: frozenset[str]) -> str:
+    """A decision-table cell in words: the answers that make it hold, or 'any answer but …' when that is shorter."""
+    question = next(x for x in q.questions if x.id == qid)
+    labels = {o.id: o.label for o in question.options}
+    everything = set(labels) | ({NOT_ASKED} if question.ask_if is not None else set())
+    if set(answers) >= everything:
+        return "any answer"
+    missing = [labels[o] for o in labels if o not in answers]
+    shown = [labels[o] for o in labels if o in answers]
+    if len(missing) < len(shown):
+        words = "any answer but " + " or ".join(f"“{x}”" for x in missing)
+        return words + ("" if NOT_ASKED in answers or question.ask_if is None else ", and not skipped")
+    words = " or ".join(f"“{x}”" for x in shown)
+    return words + (" (or not asked)" if NOT_ASKED in answers else "")
+
+
+def route_table_markdown(q: Questionnaire) -> str:
+    """The route rules as a decision table (builder/core/decision.py): go down the rows, the first that fits decides."""
+    columns, rows = route_table(q)
+    titles = {x.id: x.title for x in q.questions}
+    routes = {r.id: r.title for r in q.meta.routes.options}
+    lines = ["## The route as a decision table", "",
+             "The same rules, one answer to a cell: go down the rows and stop at the first whose every cell matches "
+             "the answers (a blank cell matches any answer). A question not answered yet matches no cell.", "",
+             "| " + " | ".join(md(titles[c]) for c in columns) + " | Route |",
+             "|" + "---|" * len(columns) + "---|"]
+    for row in rows:
+        cells = dict(row.cells)
+        lines.append("| " + " | ".join(md(cell_text(q, c, cells[c])) if c in cells else "" for c in columns)
+                     + f" | **{routes[row.route]}** |")
+    lines.append("| " + " | ".join("" for _ in columns) + f" | **{routes[q.meta.routes.default.route]}** (none of the rows above) |")
+    lines.append("")
+    return "\n".join(lines)

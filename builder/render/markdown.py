@@ -89,10 +89,29 @@ def _summary(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
         if plan.get("review_date"):
             add(f"- **Review this plan by:** {plan['review_date']}")
     add("")
-    add("Why this overall rating:")
+    if overall.get("sentence"):
+        add(f"**{overall['sentence']}**")
+        add("")
+    add("How the overall rating was worked out: the score, then every cap:")
     add("")
     for reason in overall["reasons"]:
         add(f"- {reason}")
+    add("")
+
+
+def _first_steps(plan: dict[str, Any], q: Questionnaire, add: Add) -> None:
+    """The top five steps, as schedule.yaml's first_steps rule orders them (plan.js shows the same)."""
+    if not plan.get("first_steps"):
+        return
+    add("## Top five steps")
+    add("")
+    add("Start with these. Steps that must be done before the first peer meets a patient come first, soonest first.")
+    add("")
+    actions = {a["id"]: a for a in plan["actions"]}
+    for n, aid in enumerate(plan["first_steps"], 1):
+        a = actions[aid]
+        before = "**Before go-live:** " if aid in plan["first_steps_blocking"] else ""
+        add(f"{n}. {before}{md(a['title'])} ({md(a['owner'])}; due {a['due'] or 'week ' + str(a['due_week'])})")
     add("")
 
 
@@ -270,5 +289,5 @@ def _planning_markdown(plan: dict[str, Any], add: Any) -> None:
 
 
 SECTIONS: tuple[Callable[[dict[str, Any], Questionnaire, Add], None], ...] = (
-    _heading, _go_live, _summary, _local_markdown, _domains, _route_and_roles, _actions, _planning, _templates, _standards, _ignored)
+    _heading, _go_live, _summary, _first_steps, _local_markdown, _domains, _route_and_roles, _actions, _planning, _templates, _standards, _ignored)
 """The plan's sections, in the order they are written."""

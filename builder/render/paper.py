@@ -13,10 +13,12 @@ from itertools import combinations
 from typing import Any
 
 from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs, question_test
+from builder.core.decision import route_table
 from builder.core.engine import GO_LIVE_CAP, round_pct
 from builder.core.schema import All, Condition, Equals, Gate, In, Not, Question, Questionnaire
 from builder.core.wording import Voice, option_label
 from builder.core.wording import describe as describe_in
+from builder.render.logicmap import cell_text
 
 MAX_MULTI_OPTIONS = 12
 """Multi questions with more combinable options than this get no per-tick jumps (2^n answer sets to check);
@@ -266,6 +268,10 @@ class ScoringSheet:
     role_min_points: int
     role_fallback: str
     role_titles: dict[str, str] = field(default_factory=dict)
+    route_columns: tuple[str, ...] = ()
+    """The route as a decision table (builder/core/decision.py): the questions its cells read…"""
+    route_rows: tuple[tuple[tuple[str, ...], str], ...] = ()
+    """…and its rows in order: each cell in words ('' for any answer), and the route's title."""
 
 
 def _band(score: int, green: int, amber: int) -> str:
@@ -303,7 +309,15 @@ def scoring_sheet(q: Questionnaire) -> ScoringSheet:
                         _first(weighted, bands.green), _first(weighted, bands.amber), overall_gates,
                         q.meta.overall.any_red_caps_at, feeds, always_actions, always_templates, plan_feeds,
                         routes, RouteLine(default.reason, default.route, route_titles[default.route]), roles,
-                        q.meta.roles.min_points, role_titles[q.meta.roles.fallback.role], role_titles)
+                        q.meta.roles.min_points, role_titles[q.meta.roles.fallback.role], role_titles,
+                        *_route_table(q, route_titles))
+
+
+def _route_table(q: Questionnaire, route_titles: dict[str, str]) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, ...], str], ...]]:
+    columns, rows = route_table(q)
+    titles, num = {x.id: x.title for x in q.questions}, numbers(q)
+    return (tuple(f"{num[c]}. {titles[c]}" for c in columns),
+            tuple((tuple(cell_text(q, c, dict(r.cells)[c]) if c in dict(r.cells) else "" for c in columns), route_titles[r.route]) for r in rows))
 
 
 def _cases(qu: Question) -> Iterator[tuple[str, str, bool, list[Value]]]:

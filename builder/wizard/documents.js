@@ -74,32 +74,113 @@
     return b;
   }
 
+  /** The Word files are made here, in this page, and only when asked for: fflate (the zip), the house style, the writer. */
+  const WORD = ["assets/wizard/vendor/fflate.min.js", "assets/wizard/word-kit.js", "assets/wizard/word.js"];
+  let wordReady = null;
+  const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+  /** A button that makes the Word file of each template in ids (one .docx, or a zip of them) and saves it. */
+  function wordButton(label, ids, p, filename) {
+    const status = el("p", { class: "rw-docs-status", role: "status" });
+    const b = el("button", { type: "button", class: "rw-docs-word" }, label);
+    b.addEventListener("click", () => {
+      b.disabled = true;
+      status.textContent = ids.length === 1 ? "Making the Word file…" : `Making ${ids.length} Word files…`;
+      wordReady = wordReady || WORD.reduce((before, src) => before.then(() => load(src)), Promise.resolve());
+      wordReady.then(() => {
+        const W = window.ReadinessWord;
+        const bytes = ids.length === 1 ? W.docx(T.render(Q, ids[0], p)) : W.zip(Object.fromEntries(ids.map((id) => [`${id}.docx`, T.render(Q, id, p)])));
+        const url = URL.createObjectURL(new Blob([bytes], { type: ids.length === 1 ? DOCX : "application/zip" }));
+        const a = el("a", { href: url, download: filename, hidden: "" });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 60000);
+        status.textContent = ids.length === 1 ? `Saved ${filename}. Open it in Word to fill in the shaded fields.`
+          : `Saved ${filename}: ${ids.length} Word files. Open each in Word to fill in the shaded fields.`;
+      }).catch(() => {
+        wordReady = null;
+        status.textContent = "The Word files could not be made. Check that the site's assets folder is complete, then try again.";
+      }).finally(() => { b.disabled = false; });
+    });
+    return [b, status];
+  }
+
   function one(id, p) {
     const t = byId(Q.templates, id);
     if (!t || !p.templates.includes(id)) return fail("This template is not one your plan lists. Open it from the Templates to adapt section of your plan.");
     const d = parsed(id, p);
     document.title = d.title;
     document.body.classList.add(...d.cls.split(/\s+/).filter(Boolean));
-    bar.replaceChildren(printButton("Print or save as PDF"), el("a", { href: "documents.html#all" }, "All filled-in documents"));
+    bar.replaceChildren(printButton("Print or save as PDF"), ...wordButton("Download as Word", [id], p, `${id}.docx`),
+      el("a", { href: "documents.html#all" }, "All filled-in documents"));
     main.replaceChildren(...d.nodes);
+  }
+
+  const longDate = (iso) => new Date(iso + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  const pounds = (n) => "£" + String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const due = (a) => (a.due ? longDate(a.due) : `week ${a.due_week}`);
+  const table = (cls, head, rows) => el("table", { class: cls },
+    el("thead", null, el("tr", null, head.map((c) => el("th", { scope: "col" }, c)))),
+    el("tbody", null, rows.map((r) => el("tr", null, r.map((c, i) => (i ? el("td", null, c) : el("th", { scope: "row" }, c)))))));
+
+  /** The plan, first in the document of everything: what the command line's plan opens with (go-live checklist,
+   * rating, top five steps, readiness by area, budget) and its timeline, from the engine's plan for these answers. */
+  function planPart(p) {
+    const M = Q.meta, r = p.readiness, actions = Object.fromEntries(p.actions.map((a) => [a.id, a]));
+    const route = byId(M.routes.options, p.route), roles = p.roles.map((id) => byId(M.roles.options, id).title);
+    return el("section", { id: "doc-plan", class: "rw-docs-part rw-docs-plan portrait", "data-part": "plan" },
+      el("header", { class: "doc-header" },
+        el("p", { class: "doc-clinic" }, p.clinic.name),
+        el("h1", { class: "doc-title" }, "Peer support setup plan"),
+        el("p", { class: "doc-status" }, [p.clinic.organisation, p.assessment.assessed_on && `assessed on ${longDate(p.assessment.assessed_on)}`].filter(Boolean).join(", "))),
+      el("div", { class: "doc-body" },
+        el("h2", null, "Go-live checklist"),
+        el("p", null, "All of these must hold before the first peer meets a patient. Only what is in place counts as met."),
+        el("ul", { class: "rw-docs-golive" }, p.go_live.map((g) => el("li", { "data-status": g.status }, el("strong", null, `${M.messages.go_live_status[g.status]}: `), g.title))),
+        el("h2", null, "Summary"),
+        el("p", { class: "rw-docs-overall" }, el("strong", null, `Overall readiness: ${r.overall.score} of 100, ${r.overall.label}.`),
+          ` Route: ${route.title}. Recommended peer role${roles.length > 1 ? "s" : ""}: ${roles.join(", ")}.`),
+        el("p", { class: "rw-docs-sentence" }, el("strong", null, r.overall.sentence)),
+        el("p", null, "How the rating was worked out: the score, then every cap:"),
+        el("ul", null, r.overall.reasons.map((x) => el("li", null, x))),
+        p.first_steps && [el("h2", null, "Top five steps"),
+          el("p", null, "Start with these. Steps that must be done before the first peer meets a patient come first, soonest first."),
+          el("ol", { class: "rw-docs-steps" }, p.first_steps.map((id) => el("li", { "data-action": id },
+            p.first_steps_blocking.includes(id) && el("strong", null, "Before go-live: "), actions[id].title, ` (${actions[id].owner}; due ${due(actions[id])})`)))],
+        el("h2", null, "Readiness by area"),
+        table("rw-docs-areas", ["Area", "Score", "Rating", "What the answers show"],
+          M.domains.map((id) => { const d = r.domains[id]; return [d.title, `${d.score} of 100`, d.label, d.meaning]; })),
+        p.budget && [el("h2", null, "Budget"),
+          el("p", null, `${pounds(p.budget.total_year1)} in year one; ${pounds(p.budget.total_3_years)} over three years.`)],
+        el("h2", null, "Timeline and actions"),
+        p.first_patient_week !== undefined && el("p", null, `The first peer can meet a patient from ${p.first_patient_date ? longDate(p.first_patient_date) : "week " + p.first_patient_week}, once every must-do before it is done.`),
+        table("rw-docs-actions", ["Action", "Owner", "Due"], p.actions.map((a) => [[a.must ? "Must-do: " : "", a.title], a.owner, a.due_week === undefined ? "" : due(a)])),
+        el("h2", null, "Templates to adapt"),
+        el("p", null, "Each follows in this document, filled in with the clinic's answers."),
+        el("ul", null, p.templates.map((id) => el("li", null, byId(Q.templates, id).title)))));
   }
 
   function all(p) {
     const name = p.clinic.name;
     document.title = `Filled-in documents – ${name}`;
-    bar.replaceChildren(printButton("Print all or save as PDF"), el("a", { href: "wizard.html#plan" }, "Back to your plan"));
+    bar.replaceChildren(printButton("Print all or save as PDF"),
+      ...wordButton("Download all as Word files (zip)", p.templates, p, "filled-in-documents-word.zip"),
+      el("a", { href: "wizard.html#plan" }, "Back to your plan"));
     // The running header: the clinic's name on every printed page (Chromium does not read print.css's string-set).
     const style = el("style");
     style.textContent = `@page { @top-left { content: ${cssString(name)}; } }`;
     document.head.append(style);
     const parts = p.templates.map((id) => ({ id, t: byId(Q.templates, id), d: parsed(id, p) }));
-    const contents = el("ol", { class: "rw-docs-contents" }, parts.map(({ id, t }) => el("li", null, el("a", { href: `#doc-${id}` }, t.title))));
+    const contents = el("ol", { class: "rw-docs-contents" }, el("li", null, el("a", { href: "#doc-plan" }, "Peer support setup plan")),
+      parts.map(({ id, t }) => el("li", null, el("a", { href: `#doc-${id}` }, t.title))));
     main.replaceChildren(
       el("section", { class: "rw-docs-cover" },
         el("p", { class: "doc-clinic" }, name),
         el("h1", null, "Filled-in documents"),
-        el("p", null, `${parts.length} templates filled in from the readiness answers of ${name}${p.assessment.assessed_on ? ", assessed on " + new Date(p.assessment.assessed_on + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : ""}. Fill in the fields still in square brackets before you agree them.`),
+        el("p", null, `The setup plan and ${parts.length} templates filled in from the readiness answers of ${name}${p.assessment.assessed_on ? ", assessed on " + new Date(p.assessment.assessed_on + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }) : ""}. Fill in the fields still in square brackets before you agree them.`),
         el("h2", null, "Contents"), contents),
+      planPart(p),
       ...parts.map(({ id, d }) => el("section", { id: `doc-${id}`, class: `rw-docs-part ${d.cls}`, "data-template": id }, d.nodes)));
   }
 

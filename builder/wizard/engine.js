@@ -591,7 +591,20 @@
       rating = cap(rating, meta.overall.any_red_caps_at);
       reasons.push(fill(msgs.any_red, { cap: meta.overall.any_red_caps_at, domains: red.join(", ") }));
     }
-    return { score: score, rating: rating, label: meta.ratings.labels[rating], reasons: reasons };
+    var label = meta.ratings.labels[rating];
+    return { score: score, rating: rating, label: label, reasons: reasons, sentence: ratingSentence(msgs.rating_sentence, label, goLive, red) };
+  }
+
+  /** engine.rating_sentence: the overall rating in one plain sentence that points at the reason. */
+  function ratingSentence(words, label, goLive, red) {
+    var missing = goLive.filter(function (g) { return g.status === "not_met" || g.status === "planned"; }).length;
+    var unknown = goLive.filter(function (g) { return g.status === "unknown"; }).length;
+    var cases = [[words.not_in_place, missing], [words.unknown, unknown], [words.red_areas, red.length]];
+    for (var i = 0; i < cases.length; i++) {
+      var n = cases[i][1];
+      if (n) return fill(n === 1 ? cases[i][0].one : cases[i][0].many, { label: label, count: n, areas: red.join(", ") });
+    }
+    return fill(words.in_place, { label: label });
   }
 
   /** [route, reasons]: the first route rule that holds, or the default. */

@@ -5,7 +5,48 @@
 window.ReadinessPlanView = (w) => {
   "use strict";
   const { E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, siteUrl, changeLink, errorSummary,
-    setTitle, alertBox, loadScript, changed, render, announce, snapshot } = w;
+    setTitle, alertBox, loadScript, changed, render, announce, snapshot, str, has } = w;
+
+  // ------------------------------------------------------------ check your answers
+
+  function answerText(snap, qid) {
+    const a = snap.doc.answers[qid];
+    if (snap.dontKnow(qid)) return "I don't know yet";
+    const v = a && typeof a === "object" && !Array.isArray(a) ? a.answer : a;
+    if (v === null || v === undefined) return "Not answered yet";
+    const qu = ix.byId[qid];
+    return qu.type === "text" ? v : qu.options.filter((o) => (Array.isArray(v) ? v : [v]).includes(o.id)).map((o) => o.label).join("; ");
+  }
+
+  function checkScreen(snap) {
+    setTitle("Check your answers", false);
+    const row = (key, value, href, what, text) => h("div", { class: "rw-summary-row" }, h("dt", null, key), h("dd", null, value), h("dd", { class: "rw-summary-action" }, changeLink(href, what, text)));
+    const state = w.state(), c = state.clinic;
+    return h("div", { class: "rw-check" },
+      backLink("#tasks"),
+      heading(1, "Check your answers"),
+      h("p", null, "Change anything here, then see your plan. Questions not answered yet appear in the plan as things to find out."),
+      h("h2", null, "About your clinic"),
+      h("dl", { class: "rw-summary" },
+        row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
+        has(c, "id") && row("Clinic reference", str(c.id).trim() || "Not given", "#about/check", "clinic reference"),
+        row("Organisation", c.organisation.trim() || "Not given", "#about/check", "organisation"),
+        row("Area", str(c.area).trim() || "Not given", "#about/check", "area"),
+        row("Your name", str(state.respondent_name).trim() || "Not given", "#about/check", "your name"),
+        row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
+      Q.domains.map((d) => {
+        const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
+        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h2", null, d.title),
+          h("dl", { class: "rw-summary" }, qs.map((qu) => {
+            const note = str(state.notes[qu.id]).trim(), answered = snap.dealt(qu.id);
+            return h("div", { class: "rw-summary-row", "data-question": qu.id },
+              h("dt", null, qu.title),
+              h("dd", null, answerText(snap, qu.id), note && h("span", { class: "rw-hint" }, `Note: ${note}`)),
+              h("dd", { class: "rw-summary-action" }, changeLink(`#q/${qu.id}/check`, qu.title, answered ? "Change" : "Answer")));
+          })));
+      }),
+      h("div", { class: "rw-nav" }, linkButton("Finish the assessment", "#done", true)));
+  }
 
   // ------------------------------------------------------------ the plan
 
@@ -63,7 +104,7 @@ window.ReadinessPlanView = (w) => {
           [h("strong", null, "Actions: "), plan.actions.length, "; ", h("strong", null, "templates to adapt: "), plan.templates.length],
           plan.unknown.length > 0 && [h("strong", null, "Not answered yet: "), `${plan.unknown.length} question${plan.unknown.length > 1 ? "s" : ""}. They count as 0 until answered, and each has a "Find out" action below.`],
         ].filter(Boolean)),
-        h("p", { class: "rw-rating-reason" }, ratingSentence(plan)),
+        h("p", { class: "rw-rating-reason" }, r.overall.sentence),
         h("details", { class: "rw-rating-details" }, h("summary", null, "How the rating was worked out: the score and what caps it"),
           list(r.overall.reasons))),
       boardSummary(plan),
@@ -87,11 +128,10 @@ window.ReadinessPlanView = (w) => {
       section("Templates to adapt",
         h("p", null, "Blank versions to adapt with your own policies and local advice."),
         h("p", { class: "rw-tailored" }, "Each one is also here filled in with your clinic's answers, in a page of its own with a print button. " +
-          "Or open them all as one document, with contents and page numbers, to print or save as a PDF. Nothing is uploaded: they are filled in by this browser. " +
-          "For editable Word versions, save your answers (the Save answers button below), then run ",
-          h("code", null, "readiness pack your-answers.json -o pack/"), " on a computer with the toolkit installed."),
+          "Or open them all as one document, with contents and page numbers, to print or save as a PDF; the same page downloads them all as editable Word files in one zip. " +
+          "Nothing is uploaded: they are filled in by this browser."),
         h("p", null, h("a", { href: siteUrl("documents.html#all"), target: "_blank", class: "rw-btn", role: "button", "data-all-documents": "" },
-          "All filled-in documents, ready to print", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
+          "All filled-in documents, to print or download as Word", h("span", { class: "rw-sr" }, " (opens in a new tab)"))),
         h("ul", { class: "rw-templates" }, plan.templates.map((id) => {
           const t = byId(Q.templates, id);
           return h("li", { "data-template": id },
@@ -150,39 +190,16 @@ window.ReadinessPlanView = (w) => {
 
   // ------------------------------------------------------------ one answer to "what first?"
 
-  /** The go-live items not met, then those not known yet, as the plan's checklist gives them. */
-  const notMet = (plan) => plan.go_live.filter((g) => g.status === "not_met");
-  const notKnown = (plan) => plan.go_live.filter((g) => g.status === "unknown");
-
-  /** The overall rating in one plain sentence that points at the reason; the score and caps are in a details section. */
-  function ratingSentence(plan) {
-    const label = plan.readiness.overall.label, missing = notMet(plan).length, unknown = notKnown(plan).length;
-    if (missing) return `${label}: ${plural(missing, "go-live safeguard")} ${missing === 1 ? "is" : "are"} not in place yet — see the go-live checklist above.`;
-    if (unknown) return `${label}: it is not known yet whether ${plural(unknown, "go-live safeguard")} ${unknown === 1 ? "is" : "are"} in place — see the go-live checklist above.`;
-    const red = meta.domains.filter((id) => plan.readiness.domains[id].rating === "red").map((id) => plan.readiness.domains[id].title);
-    if (red.length) return `${label}: every go-live safeguard is in place, but ${red.length === 1 ? "one area is" : red.length + " areas are"} rated red (${red.join(", ")}) — see readiness by area.`;
-    return `${label}: every go-live safeguard is in place.`;
-  }
-
   /** Today, in the browser's own time zone, as the plan's ISO dates are written. */
   const todayIso = () => {
     const d = new Date(), p = (n) => String(n).padStart(2, "0");
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
   };
 
-  /** The top five steps: first the actions for go-live items not met or not known yet, by due date, then the
-   * engine's first steps, by due date; each flagged when it blocks going live or is overdue. */
+  /** The top steps as the engine lists them (schedule's first_steps rule, the same for the command line's plan). */
   function topSteps(plan) {
     const byAction = Object.fromEntries(plan.actions.map((a) => [a.id, a]));
-    const byDue = (a, b) => a.due_week - b.due_week;
-    const blocking = [];
-    for (const g of notMet(plan).concat(notKnown(plan))) {
-      const a = byAction[g.action];
-      if (a && !blocking.includes(a)) blocking.push(a);
-    }
-    blocking.sort(byDue);
-    const rest = plan.first_steps.map((id) => byAction[id]).filter((a) => !blocking.includes(a)).sort(byDue);
-    return blocking.concat(rest).slice(0, 5).map((a) => ({ action: a, blocks: blocking.includes(a) }));
+    return plan.first_steps.map((id) => ({ action: byAction[id], blocks: plan.first_steps_blocking.includes(id) }));
   }
 
   // ============================================================ the board's plan (issue 10)
@@ -333,5 +350,5 @@ window.ReadinessPlanView = (w) => {
   if (window.matchMedia) window.matchMedia("print").addEventListener("change", (e) => { if (e.matches) unfold(); });
   // ============================================================ end of the board's plan (issue 10)
 
-  return { screen: planScreen, done: doneScreen, goLiveGaps };
+  return { screen: planScreen, done: doneScreen, check: checkScreen, goLiveGaps };
 };

@@ -234,19 +234,31 @@
       a.due = start ? addDays(start, 7 * due[a.id]) : null;
     });
     var firstWeek = phaseStart[sched.first_patient_phase];
-    var ready = actions.filter(function (a) { return a.start_week === 0 && a.must; }), steps = [];
-    ready.forEach(function (a) {
-      if (steps.length < 5 && steps.every(function (s) { return s.domain !== a.domain; })) steps.push(a);
-    });
-    ready.concat(actions.filter(function (a) { return a.start_week === 0 && !a.must; })).forEach(function (a) {
-      if (steps.length < 5 && steps.indexOf(a) < 0) steps.push(a);
-    });
     return {
       first_patient_week: firstWeek,
       first_patient_date: start ? addDays(start, 7 * firstWeek) : null,
-      review_date: start ? addMonths(start, sched.review_months) : null,
-      first_steps: steps.map(function (a) { return a.id; })
+      review_date: start ? addMonths(start, sched.review_months) : null
     };
+  }
+
+  /** schedule.first_steps: the plan's top steps, by the rule in the schedule's data (the one answer to "what first?"). */
+  function firstSteps(rule, actions, goLive) {
+    var byId = dict(), blocking = [], rest = [];
+    actions.forEach(function (a) { byId[a.id] = a; });
+    goLive.forEach(function (g) {
+      if (rule.blocking.indexOf(g.status) >= 0 && has(byId, g.action) && blocking.indexOf(g.action) < 0) blocking.push(g.action);
+    });
+    var byDue = function (x, y) { return byId[x].due_week - byId[y].due_week; };
+    blocking.sort(byDue);
+    var steps = blocking.slice(0, rule.count);
+    var ready = actions.filter(function (a) { return a.start_week === 0 && a.must; });
+    var open = function (a) { return steps.length + rest.length < rule.count && steps.indexOf(a.id) < 0 && rest.indexOf(a.id) < 0; };
+    ready.forEach(function (a) {
+      if (open(a) && steps.concat(rest).every(function (s) { return byId[s].domain !== a.domain; })) rest.push(a.id);
+    });
+    ready.concat(actions.filter(function (a) { return a.start_week === 0 && !a.must; })).forEach(function (a) { if (open(a)) rest.push(a.id); });
+    rest.sort(byDue);
+    return { first_steps: steps.concat(rest), first_steps_blocking: steps };
   }
 
   function riskLevel(reg, score) {
@@ -295,12 +307,14 @@
     if (!p) return;
     var dates = schedule(q, p.schedule, plan.actions, values, route, roles, af.assessed_on);
     Object.keys(dates).forEach(function (k) { plan[k] = dates[k]; });
+    var top = firstSteps(p.schedule.first_steps, plan.actions, plan.go_live);
+    Object.keys(top).forEach(function (k) { plan[k] = top[k]; });
     plan.budget = budget(q, af.assumptions || {}, values, route, roles);
     plan.risks = riskRegister(q, p.risks, p.schedule, values, route, roles);
     plan.indicators = indicators(q, p.schedule, values, route, roles);
   }
 
   E.addPlanning = addPlanning;
-  E.say = say; E.budget = budget; E.schedule = schedule; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
+  E.say = say; E.budget = budget; E.schedule = schedule; E.firstSteps = firstSteps; E.riskRegister = riskRegister; E.indicators = indicators; E.formatAmount = fmtAmount;
   if (typeof module === "object" && module.exports) module.exports = E;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -175,7 +175,7 @@
     label("Clinic or organisation", el("input", {type: "search", "data-rt-text": ""}));
     label("Area", el("select", {"data-rt-area": ""})).appendChild(el("option", {value: ""}, "All areas"));
     var rating = label("Rating", el("select", {"data-rt-rating": ""}));
-    [["", "All ratings"], ["green", "Green (ready)"], ["amber", "Amber (partly ready)"], ["red", "Red (not ready yet)"]].forEach(function (o) {
+    [["", "All ratings"], ["green", "Green (ready)"], ["amber", "Amber (partly ready)"], ["red", "Red (not ready to start)"]].forEach(function (o) {
       rating.appendChild(el("option", {value: o[0]}, o[1]));
     });
     label("Route", el("select", {"data-rt-route": ""})).appendChild(el("option", {value: ""}, "All routes"));

@@ -105,7 +105,7 @@
       h("li", {}, h("strong", {}, rv.clinics.length), " clinics"),
       h("li", {}, h("strong", {}, rv.ratings.green), " ready (green)"),
       h("li", {}, h("strong", {}, rv.ratings.amber), " partly ready (amber)"),
-      h("li", {}, h("strong", {}, rv.ratings.red), " not ready yet (red)"),
+      h("li", {}, h("strong", {}, rv.ratings.red), " not ready to start (red)"),
       rv.cost ? h("li", {}, h("strong", {}, "£" + rv.cost.total.toLocaleString("en-GB")), " estimated cost") : null));
     add(h("p", {},
       h("button", { type: "button", class: "rv-button", onclick: function () { download("review.csv", "text/csv;charset=utf-8", R.reviewCsv(rv)); } }, "Download the CSV"), " ",

@@ -31,9 +31,6 @@
     return siteUrl(page) + (anchor ? "#" + anchor : "");
   };
   const has = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-  /** The answer-file limits the command line enforces too (the export carries them when it defines them). */
-  const LIMITS = Object.assign({ bytes: 1048576, depth: 20, keys: 10000, string: 100000 }, meta.limits || {});
-  const SHOWN_PROBLEMS = 20;
 
   // ------------------------------------------------------------ small DOM helpers (no innerHTML)
 
@@ -335,7 +332,7 @@
     document.body.classList.toggle("rw-answering", r.screen !== "plan" && r.screen !== "start");
     // Back from a Change link: to the row that was changed, not the top of the list.
     const row = returnRow && (r.screen === "check" || r.screen === "plan") && screen.querySelector(`[data-question="${returnRow}"] a.rw-change`);
-    if (r.screen === "check" || (r.screen === "plan" && planView)) returnRow = null;
+    if ((r.screen === "check" || r.screen === "plan") && planView) returnRow = null; // kept while the view is still loading
     if (row) {
       row.focus({ preventScroll: true });
       row.scrollIntoView({ block: "center" });
@@ -630,48 +627,11 @@
         h("li", null, h("a", { href: "#plan" }, "See the plan so far"))));
   }
 
-  // ------------------------------------------------------------ check your answers
+  // ------------------------------------------------------------ check your answers, drawn by plan.js
 
-  function answerText(snap, qid) {
-    const a = snap.doc.answers[qid];
-    if (snap.dontKnow(qid)) return "I don't know yet";
-    const v = a && typeof a === "object" && !Array.isArray(a) ? a.answer : a;
-    if (v === null || v === undefined) return "Not answered yet";
-    const qu = ix.byId[qid];
-    return qu.type === "text" ? v : qu.options.filter((o) => (Array.isArray(v) ? v : [v]).includes(o.id)).map((o) => o.label).join("; ");
-  }
   const changeLink = (href, what, text) => h("a", { href, class: "rw-change" }, text || "Change", sr(` ${what}`));
-
-  function checkScreen(snap) {
-    setTitle("Check your answers", false);
-    loadPlan().catch(() => {}); // fetched now, so See your plan is instant; a failure shows on the plan page
-    const row = (key, value, href, what, text) => h("div", { class: "rw-summary-row" }, h("dt", null, key), h("dd", null, value), h("dd", { class: "rw-summary-action" }, changeLink(href, what, text)));
-    const c = state.clinic;
-    return h("div", { class: "rw-check" },
-      backLink("#tasks"),
-      heading(1, "Check your answers"),
-      h("p", null, "Change anything here, then see your plan. Questions not answered yet appear in the plan as things to find out."),
-      h("h2", null, "About your clinic"),
-      h("dl", { class: "rw-summary" },
-        row("Clinic name", c.name.trim() || "Not given yet", "#about/check", "clinic name"),
-        has(c, "id") && row("Clinic reference", str(c.id).trim() || "Not given", "#about/check", "clinic reference"),
-        row("Organisation", c.organisation.trim() || "Not given", "#about/check", "organisation"),
-        row("Area", str(c.area).trim() || "Not given", "#about/check", "area"),
-        row("Your name", str(state.respondent_name).trim() || "Not given", "#about/check", "your name"),
-        row("Your role", state.respondent_role.trim() || "Not given", "#about/check", "your role")),
-      Q.domains.map((d) => {
-        const qs = d.questions.filter((qu) => snap.ids.includes(qu.id));
-        return h("section", { class: "rw-check-area", "data-domain": d.id }, h("h2", null, d.title),
-          h("dl", { class: "rw-summary" }, qs.map((qu) => {
-            const note = str(state.notes[qu.id]).trim(), answered = snap.dealt(qu.id);
-            return h("div", { class: "rw-summary-row", "data-question": qu.id },
-              h("dt", null, qu.title),
-              h("dd", null, answerText(snap, qu.id), note && h("span", { class: "rw-hint" }, `Note: ${note}`)),
-              h("dd", { class: "rw-summary-action" }, changeLink(`#q/${qu.id}/check`, qu.title, answered ? "Change" : "Answer")));
-          })));
-      }),
-      h("div", { class: "rw-nav" }, linkButton("Finish the assessment", "#done", true)));
-  }
+  /** Check your answers: drawn by plan.js (loaded then, so See your plan is instant), in the plan's waiting frame. */
+  const checkScreen = (snap, back, focus) => planScreen(snap, back, focus, "check");
 
   // ------------------------------------------------------------ the plan, drawn by plan.js
 
@@ -680,14 +640,15 @@
   let planView = null;
   const loadPlan = () => Promise.all([loadScript("planning.js", "plan's script"), loadScript("plan.js", "plan's script")]).then(() => {
     planView = planView || window.ReadinessPlanView({ E, Q, ix, meta, h, button, linkButton, heading, backLink, plural, byId, html, siteUrl,
-      changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, state: () => state });
+      changeLink, errorSummary, setTitle, alertBox, loadScript, changed, render, announce, snapshot, str, has, state: () => state });
   });
 
   /** The plan, or the confirmation page before it ("done"): both drawn by plan.js, once it has loaded. */
   function planScreen(snap, back, focus, which) {
     if (planView) return planView[which || "screen"](snap);
-    const title = which === "done" ? "You have finished the assessment" : "Your plan";
-    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink("#check"), heading(1, title), h("p", null, "Preparing your plan…"));
+    const title = { done: "You have finished the assessment", check: "Check your answers" }[which] || "Your plan";
+    const box = h("div", { class: "rw-plan-wait", "aria-busy": "true" }, backLink(which === "check" ? "#tasks" : "#check"), heading(1, title),
+      h("p", null, which === "check" ? "Preparing your answers…" : "Preparing your plan…"));
     setTitle(title, false);
     const here = () => screen.firstChild === box;
     loadPlan().then(() => {
@@ -706,53 +667,7 @@
   }
 
 
-  // ------------------------------------------------------------ files: limits checked before and while parsing
-
-  const kb = (n) => `${Math.ceil(n / 1024).toLocaleString("en-GB")} KB`;
-  const LIMIT_MSG = {
-    bytes: (n) => `the file is ${kb(n)}; answer files are at most ${kb(LIMITS.bytes)}, so this is not an answer file`,
-    depth: () => `the file is nested more than ${LIMITS.depth} levels deep; an answer file needs 3`,
-    keys: () => `the file has more than ${LIMITS.keys.toLocaleString("en-GB")} keys and list items; an answer file has a few hundred at most`,
-    string: () => `a text in the file is longer than ${LIMITS.string.toLocaleString("en-GB")} characters; shorten it`,
-  };
-  class Refused extends Error {}
-
-  /** Depth, keys and string length of JSON text, in one pass before JSON.parse builds anything. */
-  function scanJson(text) {
-    let depth = 0, keys = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 34) { // a string: skip it, escapes included
-        const from = i;
-        for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
-        if (i - from - 1 > LIMITS.string) throw new Refused(LIMIT_MSG.string());
-      } else if (c === 123 || c === 91) {
-        if (++depth > LIMITS.depth) throw new Refused(LIMIT_MSG.depth());
-      } else if (c === 125 || c === 93) depth--;
-      else if (c === 58 || c === 44) {
-        if (++keys > LIMITS.keys) throw new Refused(LIMIT_MSG.keys());
-      }
-    }
-  }
-
-  /** The same limits over parsed data: YAML aliases can repeat a node, so every visit counts. */
-  function checkShape(data) {
-    let keys = 0;
-    const stack = [[data, 0]];
-    while (stack.length) {
-      const [v, depth] = stack.pop();
-      if (typeof v === "string") {
-        if (v.length > LIMITS.string) throw new Refused(LIMIT_MSG.string());
-      } else if (v && typeof v === "object") {
-        if (depth >= LIMITS.depth) throw new Refused(LIMIT_MSG.depth());
-        for (const k of Object.keys(v)) {
-          if (++keys > LIMITS.keys) throw new Refused(LIMIT_MSG.keys());
-          if (k.length > LIMITS.string) throw new Refused(LIMIT_MSG.string());
-          stack.push([v[k], depth + 1]);
-        }
-      }
-    }
-  }
+  // ------------------------------------------------------------ scripts loaded on demand
 
   /** A classic script from the site, fetched only when first needed (so it loads from disk, file://, too). */
   const loading = {};
@@ -764,39 +679,6 @@
       });
     }
     return loading[path];
-  }
-  const loadYaml = () => loadScript("vendor/js-yaml.min.js", "YAML reader").then(() => window.jsyaml);
-
-  /** Text to data, as `readiness plan` reads it: one `file:line: error: …` line on failure. */
-  function parseText(name, text, yaml) {
-    text = text.replace(/^\uFEFF/, "");
-    if (!yaml) {
-      scanJson(text);
-      try {
-        return Promise.resolve(JSON.parse(text));
-      } catch (e) {
-        const at = /position (\d+)/.exec(e.message), line = at ? text.slice(0, +at[1]).split("\n").length : text.split("\n").length;
-        const problem = e.message.replace(/^JSON\.parse: /, "").replace(/ in JSON at position.*$/, "").replace(/ \(line \d+ column \d+\)$/, "");
-        throw new Refused(`${name}:${line}: error: ${E.fill(Q.answer_messages.JSON_SYNTAX, { problem })}`);
-      }
-    }
-    return loadYaml().then((jsyaml) => {
-      let depth = 0, nodes = 0;
-      const listener = (event) => {
-        if (event === "open") {
-          if (++depth > LIMITS.depth + 1) throw new Refused(LIMIT_MSG.depth());
-          if (++nodes > 2 * LIMITS.keys + 1) throw new Refused(LIMIT_MSG.keys());
-        } else depth--;
-      };
-      try {
-        // YAML 1.2's core schema, as the command line reads it: only true/false are booleans, dates stay text.
-        return jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA, filename: name, listener });
-      } catch (e) {
-        if (e instanceof Refused) throw e;
-        const line = e.mark ? e.mark.line + 1 : null, problem = e.reason || e.message;
-        throw new Refused(`${name}${line ? ":" + line : ""}: error: ${E.fill(Q.answer_messages.YAML_SYNTAX, { problem })}`);
-      }
-    });
   }
 
   // ------------------------------------------------------------ save, open, start again
@@ -823,60 +705,19 @@
     tell(`Saved your answers as ${slug}-answers.json in your downloads folder.`);
   }
 
-  function refuse(name, problems) {
-    const shown = problems.slice(0, SHOWN_PROBLEMS);
-    alertBox.replaceChildren(
-      h("p", null, `"${name}" was not opened. Your current answers are unchanged.`),
-      h("ul", null, shown.map((p) => h("li", null, p)),
-        problems.length > shown.length && h("li", null, `and ${problems.length - shown.length} more`)));
-  }
-
+  /** Opening a file needs its reader (files.js: limits, YAML, messages), fetched the first time a file is chosen. */
+  let files = null;
   function openFile() {
     const file = fileInput.files[0];
     fileInput.value = "";
     alertBox.replaceChildren();
     notice.textContent = "";
     if (!file) return;
-    const name = file.name;
-    if (file.size > LIMITS.bytes) return refuse(name, [`${name}: error: ${LIMIT_MSG.bytes(file.size)}`]);
-    file.text().then((text) => {
-      const yaml = /\.ya?ml$/i.test(name) || (!/\.json$/i.test(name) && !/^\s*[{[]/.test(text));
-      return parseText(name, text, yaml);
-    }).then((data) => {
-      checkShape(data);
-      if (data && typeof data === "object" && !Array.isArray(data) && !["version", "clinic", "answers"].some((k) => has(data, k))) {
-        throw new Refused(`${name}: error: not a readiness answer file (it has no 'version', 'clinic' or 'answers')`);
-      }
-      const parsed = E.parseAnswers(data, Q, true); // messages name questions and options as the pages do
-      if (parsed.errors.length) return refuse(name, parsed.errors.map((p) => `${name}: error: ${p}`));
-      const replace = () => useAnswers(name, parsed.answers);
-      if (!inProgress()) return replace();
-      const who = state.clinic.name.trim() ? ` for ${state.clinic.name.trim()}` : "";
-      ask(`Replace the answers in progress${who} with those in "${name}" (${parsed.answers.clinic_name})? Save your answers first if you want to keep them.`,
-        "Yes, open the file", "No, keep my answers", openBtn, replace);
-    }).catch((e) => refuse(name, [e instanceof Refused ? (/^.+?: error: /.test(e.message) ? e.message : `${name}: error: ${e.message}`) : `${name}: error: ${e.message}`]));
-  }
-
-  function useAnswers(name, af) {
-    const st = fresh();
-    st.clinic = { name: af.clinic_name, organisation: af.organisation || "" };
-    if (af.clinic_id) st.clinic.id = af.clinic_id;
-    if (af.area) st.clinic.area = af.area;
-    if (af.respondent_name) st.respondent_name = af.respondent_name;
-    st.respondent_role = af.respondent_role || "";
-    st.assessed_on = af.assessed_on;
-    st.questionnaire_version = af.questionnaire_version || meta.version;
-    st.assumptions = keptAssumptions(Object.fromEntries(Object.entries(af.assumptions || {}).map(([k, v]) => [k, v / 100])));
-    for (const [qid, a] of Object.entries(af.answers)) {
-      st.answers[qid] = a.value; // null: the file says "not known yet"
-      if (a.note) st.notes[qid] = a.note;
-    }
-    const ignored = E.ignoredAnswers(Q, af, E.walk(Q, af).steps, true).map((x) => x[1]);
-    state = st;
-    save();
-    go("#plan");
-    tell(`Opened "${name}": ${plural(Object.values(st.answers).filter((v) => v !== null).length, "answer")} for ${af.clinic_name}.` +
-      (ignored.length ? " " + ignored.join("; ") + "." : ""));
+    loadScript("files.js", "file reader").then(() => {
+      files = files || window.ReadinessFiles({ E, Q, meta, h, plural, loadScript, alertBox, fresh, keptAssumptions, save, go, tell,
+        inProgress, ask, openBtn, state: () => state, setState: (st) => { state = st; } });
+      files.open(file);
+    }, (e) => { alertBox.textContent = `"${file.name}" was not opened: ${e.message}. Check your connection, then try again.`; });
   }
 
   function startAgain() {

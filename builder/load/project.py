@@ -162,11 +162,15 @@ def _duplicate_questions(domains: list[Domain], sources: dict[str, LoadedFile]) 
     return problems
 
 
-def _optional(project: Project, path: Path, model: type[M], key: str, sources: dict[str, LoadedFile], problems: list[Problem]) -> M | None:
-    """An optional file (bindings.yaml, contract.yaml, hazards.yaml): validated when present, None when absent."""
+def _optional(project: Project, path: Path, model: type[M], key: str, sources: dict[str, LoadedFile], problems: list[Problem],
+              rules: dict[str, Any] | None = None) -> M | None:
+    """An optional file (bindings.yaml, contract.yaml, hazards.yaml): validated when present, None when absent.
+    With `rules`, its `{holds: id}` conditions are expanded first (the hazard log uses the shared rules)."""
     if not path.exists():
         return None
     sources[key] = load(path, project.rel(path))
+    if rules is not None:
+        expand_shared_rules(sources[key], rules, problems)
     value, errs = validate(model, sources[key])
     problems += errs
     return value
@@ -248,7 +252,7 @@ def _load_checked(project: Project, thorough: bool) -> tuple[Questionnaire, list
     from builder.load.plan_data import FILES as PLANNING_FILES
     from builder.load.plan_data import load_planning
 
-    hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems)
+    hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems, rules)
     planning, planning_sources, errs = load_planning(project, rules)
     problems += errs
     sources.update(planning_sources)

@@ -94,7 +94,7 @@ def test_an_unknown_shared_rule_fails_check_with_its_line(project: Project, runn
 
 def test_a_template_reading_an_unknown_shared_rule_fails_check(project: Project, runner: CliRunner) -> None:
     path = project.templates_dir / "policies" / "role_description.html.j2"
-    edit(path, "rules.honorary_contract", "rules.honorary")
+    edit(path, "{% block content %}", "{% block content %}\n{% if rules.honorary %}{% endif %}")
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 1
     expected = Msg.TEMPLATE_RULE.format(rule="honorary", hint=" (did you mean 'honorary_contract'?)")

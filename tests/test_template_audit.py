@@ -40,7 +40,7 @@ ASSERTIVE = [
     r"\bset aside\b", r"\bnot cancelled\b", r"\bsqueezed\b", r"\bsupervision (?:and one-to-one support )?from\b",
     r"\bone-to-one support from\b", r"\bsupervision will be provided\b", r"\bnobody has yet been found\b",
     # where peers come from
-    r"\bpeers will be patients\b", r"\bmost peers\b", r"\bclinic's own patients\b",
+    r"\bpeers will be patients\b", r"\bmost peers\b", r"\bclinic's own patients\b", r"\brecruited mainly from\b",
     # records: what peers see and write
     r"\bown login\b", r"\b(?:do|does|will) not have access\b", r"\bmay read (?:the|relevant) parts\b", r"\bwill not use patient records\b",
     r"\bwrite a brief, factual entry\b", r"\bdo not keep notes\b", r"\bcomplete a work log after each contact\b", r"\breceive no information\b",

@@ -21,7 +21,7 @@ from builder.checks.questionnaire import witness
 from builder.core.answers import Answer, AnswerFile
 from builder.core.conditions import SKIPPED, Value, evaluate
 from builder.core.engine import evaluate_plan, fill, walk
-from builder.core.schema import All, Hazard, Not, Questionnaire
+from builder.core.schema import All, AnyOf, Condition, Hazard, Not, Questionnaire
 from builder.dev.fixtures import CONFORMANCE, hazard_witnesses
 from builder.load.project import ROOT
 from builder.output.export import questionnaire_json
@@ -178,9 +178,8 @@ def test_conformance_fixtures_hold_a_case_per_hazard(q: Questionnaire) -> None:
         assert any(n.startswith(f"hazard {h.id}: cause not known") for n in names), h.id
 
 
-def test_engine_js_blocks_every_hazard_in_node(q: Questionnaire, tmp_path: Path) -> None:
-    """The browser's engine, on the hazard cases of the conformance fixtures: red, never met, lifting must-dos first."""
-    cases = [c for c in json.loads(CONFORMANCE.read_text(encoding="utf-8"))["cases"] if c["name"].startswith("hazard ")]
+def _engine_js(q: Questionnaire, cases: list[dict[str, Any]], tmp_path: Path) -> list[dict[str, Any]]:
+    """engine.js's plan for each case's answers, run in Node."""
     qfile, docs = tmp_path / "q.json", tmp_path / "docs.json"
     qfile.write_text(questionnaire_json(q), encoding="utf-8")
     docs.write_text(json.dumps([c["answers"] for c in cases]), encoding="utf-8")
@@ -192,7 +191,14 @@ def test_engine_js_blocks_every_hazard_in_node(q: Questionnaire, tmp_path: Path)
     )
     out = subprocess.run(["node", "-e", script, str(ENGINE), str(qfile), str(docs)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    results = json.loads(out.stdout)
+    results: list[dict[str, Any]] = json.loads(out.stdout)
+    return results
+
+
+def test_engine_js_blocks_every_hazard_in_node(q: Questionnaire, tmp_path: Path) -> None:
+    """The browser's engine, on the hazard cases of the conformance fixtures: red, never met, lifting must-dos first."""
+    cases = [c for c in json.loads(CONFORMANCE.read_text(encoding="utf-8"))["cases"] if c["name"].startswith("hazard ")]
+    results = _engine_js(q, cases, tmp_path)
     assert len(results) == len(cases) >= 2 * len(_hazards(q))
     from builder.core.answers import parse_answers
     from builder.load.sources import LoadedFile
@@ -205,6 +211,103 @@ def test_engine_js_blocks_every_hazard_in_node(q: Questionnaire, tmp_path: Path)
         cause = evaluate(h.cause, values)
         assert cause is not False, case["name"]
         _check_blocked(q, h, result["plan"], cause)
+
+
+# ------------------------------------------------------------------ the honorary-contract rule in the information-governance hazard
+
+HONORARY = "honorary_contract"
+
+
+def _honorary_branch(q: Questionnaire) -> tuple[Hazard, Condition]:
+    """The information-governance hazard, and the part of its cause that the honorary-contract rule makes hold: the
+    shared rule holds and no contract is in place."""
+    h = _hazard(q, "information_governance")
+    rule = q.meta.shared_rules[HONORARY].when
+    assert isinstance(h.cause, AnyOf), h.cause
+    return h, next(b for b in h.cause.any_ if isinstance(b, All) and rule in b.all)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_honorary_contract_blocks_go_live(q: Questionnaire, data: st.DataObject) -> None:
+    """Peers who need an honorary contract under the one rule (record access, or placement by another body), with
+    none in place (or nobody knows): red, the information-governance item never met, and arranging the contracts (or finding out) a
+    must-do before the first patient, whatever else is answered."""
+    h, branch = _honorary_branch(q)
+    answers = data.draw(cause_holds(q, h.model_copy(update={"cause": branch, "planned": None})))
+    af = AnswerFile("Clinic", answers=answers, assessed_on="2026-11-02")
+    _, values = walk(q, af)
+    assert evaluate(branch, values) is not False
+    cause = evaluate(h.cause, values)
+    assert cause is not False, "the rule's branch is part of the hazard's cause"
+    plan = evaluate_plan(q, af)
+    _check_blocked(q, h, plan, cause)
+    arrange = next((a for a in plan["actions"] if a["id"] == "honorary_contracts"), None)
+    find_out = next((a for a in plan["actions"] if a["id"] == "find_out_honorary_contract_status"), None)
+    if values.get("honorary_contract_status") in ("planned", "not_yet"):
+        assert arrange is not None, "a contract that is not signed is arranged before the first patient"
+    assert arrange is not None or find_out is not None
+    for a in (arrange, find_out):
+        if a is not None:
+            assert a["must"] and a["due_week"] <= plan["first_patient_week"], a
+
+
+@pytest.mark.parametrize(("status", "expected"), [("signed", "met"), ("planned", "planned"), ("not_yet", "not_met"), (None, "unknown")])
+def test_only_a_signed_honorary_contract_meets_the_item(q: Questionnaire, status: str | None, expected: str) -> None:
+    """Volunteers writing in the clinic's record, with every other information-governance control in place: the
+    item turns on the honorary contract alone, and only a signed one meets it."""
+    given = {"info_access": "limited", "note_taking": "clinic_record", "records_storage": "agreed", "employment_model": "volunteer",
+             "peer_recruitment": "clinic_patients", "policies_in_place": ["confidentiality", "data_protection"], "dpia": "done",
+             "data_security_training": "completed"}
+    if status is not None:
+        given["honorary_contract_status"] = status
+    af = AnswerFile("Clinic", answers={k: Answer(v) for k, v in given.items()}, assessed_on="2026-11-02")
+    plan = evaluate_plan(q, af)
+    item = next(i for i in plan["go_live"] if i["hazard"] == "information_governance")
+    assert item["status"] == expected
+    if expected != "met":
+        _check_blocked(q, _hazard(q, "information_governance"), plan, None if status is None else True)
+    assert any(a["id"] == "honorary_contracts" for a in plan["actions"]) == (status != "signed")
+
+
+@pytest.mark.parametrize("version", ["1.0.0", "2.0.0", "2.1.0"])
+def test_an_answer_file_from_before_the_question_still_plans(q: Questionnaire, version: str) -> None:
+    """Files answered before honorary_contract_status existed load and plan: where the rule holds the item is not
+    known yet, the plan red, and finding out and arranging the contracts are must-dos before the first patient."""
+    from builder.core.answers import parse_answers_text
+
+    text = (f"version: 1\nquestionnaire_version: \"{version}\"\nassessed_on: 2026-11-02\nclinic: {{name: Old Clinic}}\nanswers:\n"
+            "  info_access: full_notes\n  note_taking: clinic_record\n  records_storage: agreed\n  employment_model: volunteer\n"
+            "  policies_in_place: [confidentiality, data_protection]\n  dpia: done\n  data_security_training: completed\n")
+    plan = evaluate_plan(q, parse_answers_text(text, q))
+    assert plan["assessment"]["answered_against"] == version
+    item = next(i for i in plan["go_live"] if i["hazard"] == "information_governance")
+    assert item["status"] == "unknown"
+    _check_blocked(q, _hazard(q, "information_governance"), plan, None)
+    musts = {a["id"] for a in plan["actions"] if a["must"] and a["due_week"] <= plan["first_patient_week"]}
+    assert {"find_out_honorary_contract_status", "honorary_contracts"} <= musts
+
+
+def test_conformance_fixtures_prove_the_honorary_contract_in_the_browser(q: Questionnaire, tmp_path: Path) -> None:
+    """Among the hazard cases engine.js is run on, one holds the information-governance cause through the
+    honorary-contract rule alone (every other control in place): the browser's engine blocks it too."""
+    h, branch = _honorary_branch(q)
+    assert isinstance(h.cause, AnyOf)
+    others = [b for b in h.cause.any_ if b != branch]
+    from builder.core.answers import parse_answers
+    from builder.load.sources import LoadedFile
+
+    cases = [c for c in json.loads(CONFORMANCE.read_text(encoding="utf-8"))["cases"] if c["name"].startswith(f"hazard {h.id}:")]
+    alone = []
+    for c in cases:
+        _, values = walk(q, parse_answers(LoadedFile("<case>", c["answers"]), q))
+        if evaluate(branch, values) is True and all(evaluate(o, values) is False for o in others):
+            alone.append(c)
+    assert alone, "no conformance case holds the cause through the honorary-contract rule alone"
+    for case, result in zip(alone, _engine_js(q, alone, tmp_path)):
+        assert result["errors"] == [], case["name"]
+        _check_blocked(q, h, result["plan"], True)
+        assert any(a["id"] == "honorary_contracts" and a["must"] for a in result["plan"]["actions"])
 
 
 # ------------------------------------------------------------------ the safety case, published

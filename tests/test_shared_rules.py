@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from builder.checks.questionnaire import witness
 from builder.cli.main import cli
 from builder.core.engine import evaluate_plan
 from builder.core.errors import Msg
-from builder.core.schema import Questionnaire
+from builder.core.schema import All, AnyOf, Condition, Not, Questionnaire
 from builder.load.project import ROOT, Project
 from builder.render.documents import render_template
 
@@ -24,12 +25,25 @@ def test_the_rule_is_stated_once_and_used_where_it_applies(q: Questionnaire) -> 
     rule = q.meta.shared_rules[RULE]
     info = q.question("info_access")
     assert info is not None and rule.says in info.help
+    status = q.question("honorary_contract_status")
+    assert status is not None and status.ask_if is not None and rule.says in status.help
+    assert witness(q, All(all=[rule.when, Not(**{"not": status.ask_if})])) is None, "asked wherever the rule can hold"
     action = next(a for d in q.domains for a in d.actions if a.id == "honorary_contracts")
-    assert action.when == rule.when and rule.says in action.detail
+    assert isinstance(action.when, All) and action.when.all[0] == rule.when and rule.says in action.detail
     listing = [t for t in q.meta.templates.rules if t.template == "honorary_contract"]
     assert [t.when for t in listing] == [rule.when] and rule.says in listing[0].reason
+    hazard = next(h for h in q.hazards.hazards if h.id == "information_governance") if q.hazards else None
+    assert hazard is not None and "honorary_contracts" in hazard.controls.actions
+    assert rule.when in _nodes(hazard.cause), "the hazard's cause uses the rule"
     raw = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "questionnaire").glob("*.yaml"))
-    assert raw.count("{holds: honorary_contract}") == 2 and raw.count("{rule:honorary_contract}") == 3, "used by name, not copied"
+    assert raw.count("{holds: honorary_contract}") == 5 and raw.count("{rule:honorary_contract}") == 4, "used by name, not copied"
+
+
+def _nodes(cond: Condition) -> list[Condition]:
+    """`cond` and every condition inside it."""
+    inner: list[Condition] = list(cond.all) if isinstance(cond, All) else list(cond.any_) if isinstance(cond, AnyOf) \
+        else [cond.not_] if isinstance(cond, Not) else []
+    return [cond, *(n for c in inner for n in _nodes(c))]
 
 
 @pytest.mark.parametrize("page", ["domains/roles.md", "domains/information.md"])
@@ -52,7 +66,10 @@ CASES = [
 
 @pytest.mark.parametrize(("extra", "holds"), CASES)
 def test_plan_templates_and_actions_follow_the_one_rule(q: Questionnaire, extra: str, holds: bool) -> None:
-    plan = evaluate_plan(q, answers(q, BASE + extra))
+    unasked = evaluate_plan(q, answers(q, BASE + extra))
+    if holds:
+        assert any(a["id"] == "find_out_honorary_contract_status" and a["must"] for a in unasked["actions"]), "asked wherever the rule holds"
+    plan = evaluate_plan(q, answers(q, BASE + extra + ("  honorary_contract_status: not_yet\n" if holds else "")))
     assert ("honorary_contract" in plan["templates"]) == holds
     assert any(a["id"] == "honorary_contracts" for a in plan["actions"]) == holds
     role = text_of(render_template(q, ROOT / "templates", "role_description", plan))
@@ -64,7 +81,7 @@ def test_plan_templates_and_actions_follow_the_one_rule(q: Questionnaire, extra:
 
 def test_an_unknown_shared_rule_fails_check_with_its_line(project: Project, runner: CliRunner) -> None:
     path = project.questionnaire_dir / "information.yaml"
-    edit(path, "when: {holds: honorary_contract}", "when: {holds: honorary_contracts}")
+    edit(path, "        - {holds: honorary_contract}", "        - {holds: honorary_contracts}")
     edit(path, "detail: \"{rule:honorary_contract}", "detail: \"{rule:honorary}")
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 1
@@ -77,7 +94,7 @@ def test_an_unknown_shared_rule_fails_check_with_its_line(project: Project, runn
 
 def test_a_template_reading_an_unknown_shared_rule_fails_check(project: Project, runner: CliRunner) -> None:
     path = project.templates_dir / "policies" / "role_description.html.j2"
-    edit(path, "rules.honorary_contract", "rules.honorary")
+    edit(path, "{% block content %}", "{% block content %}\n{% if rules.honorary %}{% endif %}")
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 1
     expected = Msg.TEMPLATE_RULE.format(rule="honorary", hint=" (did you mean 'honorary_contract'?)")

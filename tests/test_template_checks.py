@@ -15,9 +15,9 @@ from .conftest import edit, line_of
 BROKEN = [
     pytest.param("policies/boundaries.html.j2", 'answers.get("community_work")', 'answers.get("community_wrok")', 'answers.get("community_wrok")',
                  Msg.TEMPLATE_QUESTION.format(question="community_wrok", hint=" (did you mean 'community_work'?)"), id="template-unknown-question"),
-    pytest.param("policies/supervision.html.j2", '{%- set sup = answers.get("supervision") -%}', '{%- set sup = answers.get("supervision") -%}{% if sup == "in_house" %}{% endif %}',
-                 '{% if sup == "in_house" %}',
-                 Msg.TEMPLATE_OPTION.format(option="in_house", question="supervision", hint="", options="in_clinic, partner, none"),
+    pytest.param("policies/ending_support.html.j2", '{%- set access = answers.get("info_access") -%}', '{%- set access = answers.get("info_access") -%}{% if access == "full_record" %}{% endif %}',
+                 '{% if access == "full_record" %}',
+                 Msg.TEMPLATE_OPTION.format(option="full_record", question="info_access", hint="", options="none, limited, full_notes"),
                  id="template-unknown-option-via-alias"),
     pytest.param("policies/partnership_agreement.html.j2", 'route == "hub_and_spoke"', 'route == "hub_spoke"', 'route == "hub_spoke"',
                  Msg.REF_ROUTE.format(where="the template", route="hub_spoke", hint=" (did you mean 'hub_and_spoke'?)", options="in_house, partnership, hub_and_spoke"),

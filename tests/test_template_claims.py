@@ -36,13 +36,19 @@ def text_of(rendered: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", "", rendered)).split())
 
 
+def stated(rendered: str) -> str:
+    """The words the document states: without the alternatives a reader is asked to choose from (the sections a
+    template shows, one per option, while an answer is unknown), which are a fill-in, not a claim."""
+    return text_of(re.sub(r'<section class="option">.*?</section>', " ", rendered, flags=re.S))
+
+
 def claim_problems(q: Questionnaire, af: AnswerFile) -> list[str]:
     plan = evaluate_plan(q, af)
     _, values = walk(q, af)
     by_id = {t.id: t for t in q.templates}
     out: list[str] = []
     for tid in plan["templates"]:
-        words = text_of(render_template(q, TEMPLATES, tid, plan))
+        words = stated(render_template(q, TEMPLATES, tid, plan))
         for c in by_id[tid].claims:
             if " ".join(c.text.split()) in words and evaluate(c.when, values, plan["route"], plan["roles"]) is not True:
                 out.append(f"{tid}: states {c.text!r} while its condition does not hold")
@@ -55,7 +61,7 @@ def qs(q: Questionnaire) -> Questionnaire:
 
 
 def test_some_templates_declare_claims(q: Questionnaire) -> None:
-    assert sum(len(t.claims) for t in q.templates) >= 6
+    assert sum(len(t.claims) for t in q.templates) >= 60
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -67,7 +73,7 @@ def test_no_template_states_a_claim_its_answers_do_not_support(qs: Questionnaire
 
 def test_blank_templates_state_no_claim(q: Questionnaire) -> None:
     for t in q.templates:
-        words = text_of(render_template(q, TEMPLATES, t.id, None))
+        words = stated(render_template(q, TEMPLATES, t.id, None))
         assert not [c.id for c in t.claims if " ".join(c.text.split()) in words], t.id
 
 

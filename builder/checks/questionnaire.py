@@ -549,6 +549,8 @@ def _satisfiability(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pr
     return problems
 
 
-STEPS: tuple[Callable[[Context], list[Problem]], ...] = (_unique_ids, _weights_and_bands, _condition_references, _routing, _references, _template_files, _local_terms,
-         _guidance_links, _template_reads, _contract_ids, _planning)
-"""The steps of `check`, in order: the problems come out in this order, each step's in file order."""
+STEPS: tuple[Callable[[Context], list[Problem]], ...] = (_unique_ids, _contract_ids, _weights_and_bands, _condition_references, _routing, _references,
+         _template_files, _local_terms, _guidance_links, _template_reads, _planning)
+"""The steps of `check`, in order: the problems come out in this order, each step's in file order. The public
+contract comes straight after the ids: a broken promise to other clinics' answer files is the cause to show first,
+before the many references it breaks in turn (only the first MAX_SHOWN problems are printed)."""

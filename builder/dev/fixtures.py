@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from builder.core.conditions import SKIPPED, leaves, question_refs
 from builder.core.engine import evaluate_plan
 from builder.core.plan_model import PLAN_SCHEMA, plan_schema_json
 from builder.core.review_model import REVIEW_SCHEMA, review_schema_json
-from builder.core.schema import All, Condition, Hazard, Not, Questionnaire
+from builder.core.schema import All, AnyOf, Condition, Hazard, Not, Questionnaire
 from builder.load.answers import load_answers
 from builder.load.project import ROOT
 from builder.output.export import questionnaire_json
@@ -82,12 +83,29 @@ def coverage_cases(q: Questionnaire, base: AnswerFile) -> list[tuple[str, Answer
     return cases
 
 
+def _alone(cond: Condition) -> Iterator[Condition]:
+    """For each alternative in `cond` (a branch of an `any`, or a part of a `not: {all: …}`), that alternative
+    holding while its siblings do not, so a witness shows the cause holding through that branch alone."""
+    branches: list[Condition] = []
+    if isinstance(cond, AnyOf):
+        branches = list(cond.any_)
+    elif isinstance(cond, Not) and isinstance(cond.not_, All):
+        branches = [Not(**{"not": c}) for c in cond.not_.all]
+    for i, b in enumerate(branches):
+        yield All(all=[b, *(Not(**{"not": o}) for j, o in enumerate(branches) if j != i)])
+    children = cond.all if isinstance(cond, All) else cond.any_ if isinstance(cond, AnyOf) else []
+    for c in children:
+        yield from _alone(c)
+
+
 def hazard_witnesses(q: Questionnaire, h: Hazard) -> list[dict[str, Any]]:
-    """Answer assignments where the hazard's cause holds, one for each way it can (each part of the cause, and its
-    'planned' case, held together with the cause), without repeats, in a fixed order."""
+    """Answer assignments where the hazard's cause holds, one for each way it can (each part of the cause, each
+    alternative in it on its own, and its 'planned' case, held together with the cause), without repeats, in a
+    fixed order."""
     found: list[dict[str, Any]] = []
     extra: list[Condition | None] = [None, h.planned] + [leaf for leaf, _ in leaves(h.cause)]
     extra += [Not(**{"not": leaf}) for leaf, _ in leaves(h.cause)]
+    extra += list(_alone(h.cause))
     for cond in extra:
         world = witness(q, h.cause if cond is None else All(all=[h.cause, cond]))
         if world is not None and world not in found:

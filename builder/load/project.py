@@ -63,11 +63,15 @@ def _duplicate_questions(domains: list[Domain], sources: dict[str, LoadedFile]) 
     return problems
 
 
-def _optional(project: Project, path: Path, model: type[M], key: str, sources: dict[str, LoadedFile], problems: list[Problem]) -> M | None:
-    """An optional file (bindings.yaml, contract.yaml, hazards.yaml): validated when present, None when absent."""
+def _optional(project: Project, path: Path, model: type[M], key: str, sources: dict[str, LoadedFile], problems: list[Problem],
+              rules: dict[str, Any] | None = None) -> M | None:
+    """An optional file (bindings.yaml, contract.yaml, hazards.yaml): validated when present, None when absent.
+    With `rules`, its `{holds: id}` conditions are expanded first (the hazard log uses the shared rules)."""
     if not path.exists():
         return None
     sources[key] = load(path, project.rel(path))
+    if rules is not None:
+        expand_shared_rules(sources[key], rules, problems)
     value, errs = validate(model, sources[key])
     problems += errs
     return value
@@ -140,7 +144,7 @@ def _load(project: Project) -> Unchecked:
     bindings = _optional(project, project.templates_dir / "bindings.yaml", Bindings, "bindings", sources, problems)
     contract = _optional(project, project.questionnaire_dir / "contract.yaml", Contract, "contract", sources, problems)
     local = _optional(project, project.questionnaire_dir / "local.yaml", Local, "local", sources, problems)
-    hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems)
+    hazards = _optional(project, project.questionnaire_dir / "hazards.yaml", HazardLog, "hazards", sources, problems, rules)
     glossary = _optional(project, project.questionnaire_dir / "glossary.yaml", Glossary, "glossary", sources, problems)
     planning, planning_sources, errs = load_planning(project, rules)
     problems += errs

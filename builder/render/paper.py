@@ -49,7 +49,7 @@ def _reader_leaf(leaf: Condition, negated: bool, q: Questionnaire) -> str | None
     return f"at question {numbers(q)[qid]} {verb} " + joiner.join(option_label(q, qid, o) for o in opts)
 
 
-READER = Voice(leaf=_reader_leaf, negation="it is not so that {text}", route="your plan's route is “{title}”",
+READER = Voice(leaf=_reader_leaf, negation="it is not so that ({text})", route="your plan's route is “{title}”",
                role="{title} is among your recommended roles")
 """The paper questionnaire's voice: questions by number, answers as the reader's own ticks."""
 

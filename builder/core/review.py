@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,7 @@ import yaml
 from builder.core import limits
 from builder.core.answers import Answer, AnswerFile, parse_answers
 from builder.core.budget import year_one_total
+from builder.core.compiled import compiled
 from builder.core.contract import ANSWER_FILE_VERSION
 from builder.core.engine import (
     RANK,
@@ -213,15 +214,9 @@ def clinic_key(af: AnswerFile) -> str:
     return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
 
 
-_OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
-
-
 def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
     """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
-    held = _OPTION_IDS.get(id(q))
-    if held is None or held[0] is not q:
-        held = _OPTION_IDS[id(q)] = (q, {qu.id: {o.id: o.id for o in qu.options} for qu in q.questions if qu.type != "text"})
-    ids = held[1].get(qid)
+    ids = compiled(q).option_ids.get(qid)
     if ids is None:
         return value
     return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
@@ -512,18 +507,9 @@ def review_agreement(q: Questionnaire, entries: list[dict[str, Any]]) -> dict[st
 # ---------------------------------------------------------------- comparing two views
 
 
-_ACTION_TITLES: dict[int, tuple[Questionnaire, dict[str, str]]] = {}
-
-
-def _action_titles(q: Questionnaire) -> dict[str, str]:
-    """Every action's title by id, the plan's generated "Find out" actions included (made once per questionnaire)."""
-    held = _ACTION_TITLES.get(id(q))
-    if held is None or held[0] is not q:
-        titles = {a.id: a.title for d in q.domains for a in d.actions}
-        for qu in q.questions:
-            titles[f"find_out_{qu.id}"] = fill(q.meta.messages.find_out_title, question=qu.text)
-        held = _ACTION_TITLES[id(q)] = (q, titles)
-    return held[1]
+def _action_titles(q: Questionnaire) -> Mapping[str, str]:
+    """Every action's title by id, the plan's generated "Find out" actions included (compiled once, at load)."""
+    return compiled(q).action_titles
 
 
 def compare_views(before: dict[str, Any], after: dict[str, Any], q: Questionnaire) -> dict[str, Any]:

@@ -9,17 +9,18 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from builder.core.conditions import Value, evaluate
+from builder.core.compiled import Compiled, compiled
+from builder.core.conditions import Value
 from builder.core.hazards import lifting_actions
 from builder.core.schema import Questionnaire, Schedule
 
 FIND_OUT = "find_out_"
 
 
-def owner_for(sched: Schedule, owner: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> str:
-    """The owner as this clinic can name it: a role it lacks becomes the rule's 'becomes'."""
+def owner_for(sched: Schedule, owner: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str], c: Compiled) -> str:
+    """The owner as this clinic can name it: a role it lacks becomes the rule's 'becomes' (`c`: the questionnaire compiled)."""
     for rule in sched.owners:
-        if rule.owner == owner and evaluate(rule.when, values, route, roles) is True:
+        if rule.owner == owner and c.evaluate(rule.when, values, route, roles) is True:
             return rule.becomes
     return owner
 
@@ -61,8 +62,9 @@ def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], v
     phases = [p.id for p in q.meta.phases]
     ids = {a["id"] for a in actions}
     lifts = lifting_actions(q.meta)  # every action that lifts a go-live item is a must-do before the first patient
+    c = compiled(q)
     for a in actions:
-        a["owner"] = owner_for(sched, a["owner"], values, route, roles)
+        a["owner"] = owner_for(sched, a["owner"], values, route, roles, c)
         timing = sched.actions.get(a["id"])
         if a["id"].startswith(FIND_OUT):
             a["weeks"], a["must"], a["after"] = sched.find_out_weeks, True, []

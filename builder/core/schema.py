@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -484,6 +485,17 @@ class Questionnaire(Model):
     """Wording that depends on where the service is and whom it serves (questionnaire/local.yaml)."""
     hazards: HazardLog | None = None
     """The hazard log (questionnaire/hazards.yaml); meta.go_live is derived from it."""
+
+    _compiled: object = PrivateAttr(default=None)
+    """Its compiled form (builder/core/compiled.py), attached by the loader."""
+
+    def attached(self) -> object:
+        """The compiled form attached to this questionnaire, or None: read it through builder.core.compiled.compiled."""
+        return self._compiled
+
+    def attach(self, compiled: object) -> None:
+        """Attach the compiled form (builder.core.compiled.compiled does; private attributes are not frozen)."""
+        self._compiled = compiled
 
     @cached_property
     def questions(self) -> list[Question]:

@@ -85,6 +85,7 @@ def test_the_indexes_are_the_questionnaires(q: Questionnaire) -> None:
     assert list(c.domain_order) == q.meta.domains and list(c.phase_order) == [p.id for p in q.meta.phases]
     assert [g.id for g in c.go_live_by_id.values()] == [g.id for g in q.meta.go_live]
     assert set(c.action_titles) == {a.id for d in q.domains for a in d.actions} | {f"find_out_{qu.id}" for qu in q.questions}
+    assert [tid for tid, _ in c.terms] == sorted(q.local.terms) and [sid for sid, _ in c.standards] == sorted(q.meta.standards)
     assert all(sorted(tids) == tids and all(q.local.terms[t].question == qid for t in tids) for qid, tids in c.terms_by_question.items())
 
 

@@ -27,6 +27,8 @@ from builder.core.schema import (
     Question,
     Questionnaire,
     RouteIs,
+    Standard,
+    Term,
 )
 from builder.core.wording import fill
 
@@ -55,6 +57,10 @@ class Compiled:
     template_standards: Mapping[str, list[str]]
     action_details: Mapping[str, str]
     """Action id -> its detail as written (with {term} fields)."""
+    terms: tuple[tuple[str, Term], ...]
+    """The local terms, sorted by id (the order the plan's terms are worked out in)."""
+    standards: tuple[tuple[str, Standard], ...]
+    """The standards of the crosswalk, sorted by id."""
     terms_by_question: Mapping[str, list[str]]
     """Question id -> the local terms it sets, sorted."""
     option_ids: Mapping[str, Mapping[str, str]]
@@ -111,6 +117,8 @@ def compile_questionnaire(q: Questionnaire) -> Compiled:
         action_standards={a.id: a.standards for a in actions},
         template_standards={t.id: t.standards for t in q.templates},
         action_details={a.id: a.detail for a in actions},
+        terms=tuple(sorted(q.local.terms.items())),
+        standards=tuple(sorted(meta.standards.items())),
         terms_by_question=by_question,
         option_ids={qu.id: {o.id: o.id for o in qu.options} for qu in questions if qu.type != "text"},
         action_titles=titles,

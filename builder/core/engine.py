@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from builder.core.answers import AnswerFile
@@ -109,19 +109,17 @@ class Context:
     state: dict[str, str]
     overall_caps: list[tuple[str, str]]
     """(cap, reason) from domain gates that also cap the overall rating."""
-    c: Compiled | None = None
-    """The questionnaire compiled (its tests and indexes): see the property `compiled`."""
     terms: dict[str, str] | None = None
     """The local wording ({term} fields) for these answers: see plan_terms."""
     words: bool = True
     """False: scores and ratings only, without the sentences that explain them (reasons, findings). The review
     of thousands of clinics shows no sentences; every number is the same either way (tests/test_review.py)."""
 
-    @property
-    def compiled(self) -> Compiled:
-        if self.c is None:
-            self.c = compiled(self.q)
-        return self.c
+    compiled: Compiled = field(init=False)
+    """The questionnaire compiled (its tests and indexes), read once per plan."""
+
+    def __post_init__(self) -> None:
+        self.compiled = compiled(self.q)
 
     def holds(self, cond: Any, route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
         """The condition's value over these answers (conditions.evaluate, through the compiled table)."""
@@ -135,7 +133,7 @@ def evaluate_plan(q: Questionnaire, af: AnswerFile) -> dict[str, Any]:
     route, roles, start with, actions, templates, answers.
     """
     steps, values = walk(q, af)
-    ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [], compiled(q))
+    ctx = Context(q, af, steps, values, {s.question.id: s.state for s in steps}, [])
     ctx.terms = plan_terms(ctx)
     domains = readiness(ctx)
     go_live = go_live_checklist(ctx)
@@ -403,19 +401,18 @@ def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str
 
 def standards_coverage(ctx: Context, actions: list[dict[str, Any]], templates: list[str]) -> list[dict[str, Any]]:
     """For each standard in the crosswalk, the plan's actions and templates that help meet it."""
-    q = ctx.q
     tags = ctx.compiled.action_standards
     ttags = ctx.compiled.template_standards
     return [{"id": sid, "title": s.title,
              "actions": [a["id"] for a in actions if sid in tags.get(a["id"], [])],
              "templates": [t for t in templates if sid in ttags[t]]}
-            for sid, s in sorted(q.meta.standards.items()) if s.when is None or ctx.holds(s.when) is True]
+            for sid, s in ctx.compiled.standards if s.when is None or ctx.holds(s.when) is True]
 
 
 def plan_terms(ctx: Context) -> dict[str, str]:
     """The local wording for these answers: each term's text for the answer given, or its neutral text while unanswered."""
     out: dict[str, str] = {}
-    for tid, term in sorted(ctx.q.local.terms.items()):
+    for tid, term in ctx.compiled.terms:
         value = ctx.values.get(term.question)
         out[tid] = term.values[value] if isinstance(value, str) and value in term.values else term.unknown
     return out

@@ -214,16 +214,17 @@ def clinic_key(af: AnswerFile) -> str:
     return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
 
 
-def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
+def _shared(option_ids: Mapping[str, Mapping[str, str]], qid: str, value: Any) -> Any:
     """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
-    ids = compiled(q).option_ids.get(qid)
+    ids = option_ids.get(qid)
     if ids is None:
         return value
     return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
 
 
 def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
-    answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
+    option_ids = compiled(q).option_ids
+    answers = {qu.id: _shared(option_ids, qu.id, af.answers[qu.id].value) for qu in q.questions
                if qu.id in af.answers and af.answers[qu.id].value is not None}
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
                  af.respondent_name, af.respondent_role, answers, dict(af.assumptions), digest)

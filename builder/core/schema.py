@@ -491,7 +491,8 @@ class Questionnaire(Model):
 
     def attached(self) -> object:
         """The compiled form attached to this questionnaire, or None: read it through builder.core.compiled.compiled."""
-        return self._compiled
+        private = self.__pydantic_private__  # not self._compiled: pydantic's __getattr__ for it costs microseconds a read
+        return private.get("_compiled") if private else None
 
     def attach(self, compiled: object) -> None:
         """Attach the compiled form (builder.core.compiled.compiled does; private attributes are not frozen)."""

@@ -104,7 +104,7 @@ def compile_questionnaire(q: Questionnaire) -> Compiled:
         by_question.setdefault(term.question, []).append(tid)
     titles = {a.id: a.title for a in actions}
     for qu in questions:
-        titles[f"find_out_{qu.id}"] = fill(meta.messages.find_out_title, question=qu.text)
+        titles[meta.find_out_prefix + qu.id] = fill(meta.messages.find_out_title, question=qu.text)
     return Compiled(
         questionnaire=q,
         tests={id(c): compile_condition(c) for c in _conditions(q)},

@@ -367,10 +367,10 @@ def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[
         for j, qid in enumerate(domains[d.id]["unknown"]):
             asked = ctx.compiled.question_by_id[qid]
             if not ctx.words:
-                keyed.append(((0, domain_rank[d.id], 0, j), {"id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id}))
+                keyed.append(((0, domain_rank[d.id], 0, j), {"id": meta.find_out_prefix + qid, "domain": d.id, "phase": meta.phases[0].id}))
                 continue
             keyed.append(((0, domain_rank[d.id], 0, j), {
-                "id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id, "owner": "Service lead",
+                "id": meta.find_out_prefix + qid, "domain": d.id, "phase": meta.phases[0].id, "owner": "Service lead",
                 "title": fill(msgs.find_out_title, question=asked.text), "detail": fill(msgs.find_out_detail, help=asked.help),
                 "source": meta.title, "guidance": asked.guidance,
             }))

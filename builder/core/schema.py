@@ -430,6 +430,9 @@ class Meta(Model):
     roles: Roles
     templates: TemplateRules
     messages: Messages
+    find_out_prefix: Id
+    """The start of the id of each "Find out" action the plan adds for a question not answered yet; the question's id
+    follows it (find_out_space). Data, so no code names it: both engines and every renderer read it from here."""
     standards: dict[Id, Standard] = {}
     """The standards crosswalk: each action and template names the standards it helps meet."""
     go_live: list[GoLive] = []

@@ -559,7 +559,7 @@
       domains[d.id].unknown.forEach(function (qid, j) {
         var qu = ix.byId[qid];
         keyed.push([[0, domainRank[d.id], 0, j], {
-          id: "find_out_" + qid, domain: d.id, phase: meta.phases[0].id, owner: "Service lead",
+          id: meta.find_out_prefix + qid, domain: d.id, phase: meta.phases[0].id, owner: "Service lead",
           title: fill(msgs.find_out_title, { question: qu.text }), detail: fill(msgs.find_out_detail, { help: qu.help }),
           source: meta.title, guidance: qu.guidance
         }]);

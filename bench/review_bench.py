@@ -130,7 +130,8 @@ def browser(folder: Path, n: int = 1000) -> float:
     from builder.checks.project import load_questionnaire
     from builder.output.export import questionnaire_json
 
-    js = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
+    js = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "pycompat.js",
+          ROOT / "builder" / "wizard" / "engine.js",
           ROOT / "builder" / "wizard" / "planning.js",
           ROOT / "builder" / "wizard" / "review.js"]
     files = sorted(p for p in (folder / "d000").iterdir() if p.is_file())[:n]

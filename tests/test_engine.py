@@ -352,24 +352,6 @@ def test_standards_crosswalk_covers_the_plan(q: Questionnaire) -> None:
     assert used == set(q.meta.standards), "a standard nothing maps to"
 
 
-def test_a_compiled_condition_is_released_with_its_condition() -> None:
-    """The engine's cache of compiled tests holds no condition (or questionnaire) alive: an entry goes with its condition."""
-    import gc
-
-    from builder.core import conditions
-    from builder.core.schema import Equals, Not
-
-    cond = Not.model_validate({"not": {"equals": ["space", "none"]}})
-    assert conditions.evaluate(cond, {"space": "none"}) is False and conditions.evaluate(cond, {}) is None
-    key = id(cond)
-    assert key in conditions._TESTS
-    before = len(conditions._TESTS)
-    del cond
-    gc.collect()
-    assert key not in conditions._TESTS and len(conditions._TESTS) == before - 1
-    assert conditions.evaluate(Equals.model_validate({"equals": ["space", "none"]}), {"space": "none"}) is True
-
-
 def test_every_condition_is_unpacked_in_one_place() -> None:
     """question_test is the only unpacker: no other module tests a condition's operator to read its question."""
     import ast
@@ -382,3 +364,23 @@ def test_every_condition_is_unpacked_in_one_place() -> None:
             if isinstance(node, ast.Attribute) and node.attr in ("equals", "in_", "includes", "includes_any") and isinstance(node.ctx, ast.Load):
                 unpackers.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert unpackers and all(u.startswith("core/conditions.py:") for u in unpackers), unpackers
+
+
+def test_the_find_out_prefix_is_data_not_code(q: Questionnaire) -> None:
+    """Find-out action ids are meta.find_out_prefix and the question id: another prefix in the data renames them all,
+    and they stay must-dos with the schedule's find_out_weeks; no Python or JavaScript file writes the prefix."""
+    import re
+
+    from builder.core.compiled import compiled
+    from builder.load.paths import PACKAGE
+
+    renamed = q.model_copy(update={"meta": q.meta.model_copy(update={"find_out_prefix": "learn_"})})
+    plan = evaluate_plan(renamed, load_answers(ROOT / "examples" / "harbour-in-progress.yaml", renamed)[0])
+    found = [a for a in plan["actions"] if a["id"].startswith("learn_")]
+    assert found and "learn_space" in {a["id"] for a in found} and not any(a["id"].startswith("find_out_") for a in plan["actions"])
+    assert renamed.planning is not None
+    assert all(a["must"] and a["weeks"] == renamed.planning.schedule.find_out_weeks for a in found)
+    assert compiled(renamed).action_titles["learn_space"].startswith("Find out")
+    written = re.compile(r"""(["'])find_out_\1|f["']find_out_\{""")
+    offenders = [p.name for p in [*PACKAGE.rglob("*.py"), *(PACKAGE / "wizard").glob("*.js")] if written.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from builder.checks.project import load_questionnaire
 from builder.checks.questionnaire import witness
 from builder.core.answers import Answer, AnswerFile
+from builder.core.compiled import compiled
 from builder.core.conditions import SKIPPED, Value, evaluate
 from builder.core.engine import evaluate_plan, fill, walk
 from builder.core.schema import All, AnyOf, Condition, Hazard, Not, Questionnaire
@@ -451,5 +452,5 @@ def test_the_clinics_safety_summary_rates_at_its_own_likelihood(q: Questionnaire
     _, values = walk(q, af)
     rows = {r["hazard"]: r for r in safety_summary(q, plan)}
     h = _hazard(q, "dual_relationships")
-    assert likelihood(h, values) == 4 != h.likelihood, "a small service makes dual relationships likelier"
+    assert likelihood(h, values, compiled(q)) == 4 != h.likelihood, "a small service makes dual relationships likelier"
     assert rows[h.id]["before"] == rating(q, h.severity, 4) and rows[h.id]["status"] == "not_met"

@@ -16,7 +16,7 @@ from builder.load.paths import CHECKOUT, PACKAGE
 
 MANIFEST = PACKAGE / "wizard" / "mirror.yaml"
 WIZARD = PACKAGE / "wizard"
-MIRRORED_JS = ("engine.js", "planning.js")
+MIRRORED_JS = ("pycompat.js", "engine.js", "planning.js")
 """The engine's JavaScript: every function in these files is a twin or listed under javascript_only."""
 
 _JS_FUNCTION = re.compile(r"^  function ([A-Za-z_$][\w$]*)\s*\(", re.M)

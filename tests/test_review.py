@@ -342,7 +342,8 @@ def test_progress_bar_only_on_a_terminal(runner, tmp_path: Path) -> None:  # typ
 # ---------------------------------------------------------------- the browser review gives the CLI's numbers
 
 
-JS_FILES = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "engine.js",
+JS_FILES = [ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.min.js", ROOT / "builder" / "wizard" / "pycompat.js",
+            ROOT / "builder" / "wizard" / "engine.js",
             ROOT / "builder" / "wizard" / "planning.js", ROOT / "builder" / "wizard" / "review.js", ROOT / "builder" / "wizard" / "review-table.js"]
 HARNESS = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>review.js harness</title></head><body>"
            + "".join(f'<script src="{p.name}"></script>' for p in JS_FILES) + "</body></html>")

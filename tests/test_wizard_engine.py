@@ -29,6 +29,7 @@ from builder.load.project import ROOT
 from builder.load.sources import LoadedFile
 from builder.output.export import ANSWER_MESSAGES, questionnaire_json
 from builder.output.fileio import canonical_json
+from builder.output.site_sources import wizard_script
 
 from .conftest import StaticServer
 from .explanations import explanation_problems
@@ -50,7 +51,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory, browser, q: Questionnaire):
     """A page with engine.js loaded and the exported questionnaire in `window.Q` (one per module:
     the `serve` fixture is per test, and starting a server per table row costs a second each)."""
     root = tmp_path_factory.mktemp("engine-harness")
-    shutil.copy(ENGINE, root / "engine.js")
+    (root / "engine.js").write_text(wizard_script("engine.js"), encoding="utf-8")  # as the site serves it: pycompat.js first
     shutil.copy(ENGINE.with_name("planning.js"), root / "planning.js")
     (root / "questionnaire.json").write_text(questionnaire_json(q), encoding="utf-8")
     (root / "index.html").write_text(HARNESS, encoding="utf-8")
@@ -145,7 +146,7 @@ def test_no_plan_from_engine_js_without_planning_js(browser, q: Questionnaire) -
     page = browser.new_page()
     try:
         page.set_content("<!doctype html><html lang='en'><head><title>engine.js alone</title></head><body></body></html>")
-        page.add_script_tag(content=ENGINE.read_text(encoding="utf-8"))
+        page.add_script_tag(content=wizard_script("engine.js"))
         said = page.evaluate("([q, d]) => { try { ReadinessEngine.plan(q, d); return 'a plan'; } catch (e) { return e.message; } }",
                              [json.loads(questionnaire_json(q)), answer_doc(af)])
     finally:
@@ -313,7 +314,7 @@ def test_message_templates_are_pythons(engine, q: Questionnaire) -> None:  # typ
     assert set(templates) == set(ANSWER_MESSAGES)
     for name, text in templates.items():
         assert text == Msg[name].value.replace("{version!r}", "{version}").replace("{size:,}", "{size}"), name  # the caller formats
-    source = ENGINE.read_text(encoding="utf-8")
+    source = wizard_script("engine.js")
     for name in ANSWER_MESSAGES:
         fixed = Msg[name].value.split("{")[0]
         assert len(fixed) < 12 or fixed not in source, f"engine.js carries a copy of Msg.{name}"

@@ -6,7 +6,8 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from builder.core.conditions import SKIPPED, Value, evaluate, question_refs
+from builder.core.compiled import Compiled, compiled
+from builder.core.conditions import SKIPPED, Value, question_refs
 from builder.core.parse import LoadedFile
 from builder.core.schema import Condition, Question, Questionnaire
 
@@ -83,23 +84,25 @@ def witness(q: Questionnaire, cond: Condition, plan_ops: bool = False) -> dict[s
         total *= max(len(dv), 1)
     if total > ENUMERATION_LIMIT:
         return {}
+    compiled_q = compiled(q)
+    test = compiled_q.test(cond)  # compiled once: the loops below may try thousands of answer sets
     for combo in itertools.product(*domains):
         values = dict(zip(var_ids, combo))
-        if not _consistent(values, var_ids, questions):
+        if not _consistent(values, var_ids, questions, compiled_q):
             continue
         for route in routes:
             for roles in role_sets:
-                if evaluate(cond, values, route, roles) is True:
+                if test(values, route, roles) is True:
                     return values
     return None
 
 
-def _consistent(values: dict[str, Value], var_ids: list[str], questions: dict[str, Question]) -> bool:
+def _consistent(values: dict[str, Value], var_ids: list[str], questions: dict[str, Question], c: Compiled) -> bool:
     for v in var_ids:
         cond = questions[v].ask_if
         if cond is None:
             continue
-        shown = evaluate(cond, values)
+        shown = c.evaluate(cond, values)
         if (values[v] is SKIPPED) == (shown is True):
             return False
     return True

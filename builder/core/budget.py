@@ -10,7 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from builder.core.conditions import Value, evaluate
+from builder.core.compiled import Compiled, compiled
+from builder.core.conditions import Value
 from builder.core.errors import Msg, Problem, hint
 from builder.core.parse import LoadedFile
 from builder.core.schema import AssumptionCase, CostLine, Costs, Figure, Questionnaire
@@ -77,10 +78,11 @@ def basis(q: Questionnaire, values: Mapping[str, Value]) -> Basis:
     return Basis(model, chosen, nation, assumed, table)
 
 
-def _case_applies(case: AssumptionCase, model: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> bool:
+def _case_applies(case: AssumptionCase, model: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str],
+                  c: Compiled) -> bool:
     if case.employment is not None and model not in case.employment:
         return False
-    return case.when is None or evaluate(case.when, values, route, roles) is True
+    return case.when is None or c.evaluate(case.when, values, route, roles) is True
 
 
 def chosen_figures(q: Questionnaire, b: Basis, overrides: Mapping[str, int], values: Mapping[str, Value],
@@ -89,12 +91,13 @@ def chosen_figures(q: Questionnaire, b: Basis, overrides: Mapping[str, int], val
     p = q.planning
     assert p is not None
     out: dict[str, str | None] = {}
+    c = compiled(q)
     for a in p.costs.assumptions:
         fig: str | None = None
         if a.id not in overrides:
             fig = a.figure
             for case in a.cases:
-                if _case_applies(case, b.model, values, route, roles):
+                if _case_applies(case, b.model, values, route, roles, c):
                     fig = case.figure
                     break
         out[a.id] = fig
@@ -110,13 +113,14 @@ def assumptions_used(q: Questionnaire, b: Basis, overrides: Mapping[str, int], v
     p = q.planning
     assert p is not None
     used: dict[str, int] = {}
+    c = compiled(q)
     for a in p.costs.assumptions:
         if a.id in overrides:
             used[a.id] = overrides[a.id]
             continue
         h: int | None = None
         for case in a.cases:
-            if _case_applies(case, b.model, values, route, roles):
+            if _case_applies(case, b.model, values, route, roles, c):
                 h = hundredths(b.figures[case.figure].value) if case.figure is not None else hundredths(case.value or 0)
                 break
         if h is None:
@@ -135,8 +139,9 @@ def lines_that_apply(q: Questionnaire, b: Basis, values: Mapping[str, Value], ro
     when it surely does not apply."""
     p = q.planning
     assert p is not None
+    c = compiled(q)
     return [line for line in p.costs.lines if (line.employment is None or b.model in line.employment)
-            and (line.when is None or evaluate(line.when, values, route, roles) is not False)]
+            and (line.when is None or c.evaluate(line.when, values, route, roles) is not False)]
 
 
 def line_cost(line: CostLine, used: Mapping[str, int]) -> tuple[int, int]:

@@ -6,7 +6,6 @@ Rules fire and questions are asked only on True. engine.js implements the same t
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from builder.core.schema import All, AnyOf, Condition, Equals, HasRole, In, Includes, IncludesAny, Not, RouteIs
@@ -30,27 +29,20 @@ Value = str | list[str] | _Skipped | None
 Test = Callable[[Mapping[str, Value], "str | None", Sequence[str]], "bool | None"]
 """A compiled condition: (values, route, roles) -> True, False or None."""
 
-_TESTS: dict[int, Test] = {}
-"""id(condition) -> its compiled test, for as long as the condition lives. Conditions are frozen models, so a test
-never goes stale; an entry is dropped when its condition is collected (weakref.finalize, which runs before the id can
-be given to another object), so the cache holds no questionnaire alive and a hit is always this condition's test."""
-
-
 def evaluate(cond: Condition, values: Mapping[str, Value], route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
-    """Evaluate `cond` over the answers in `values` (missing ids count as unknown)."""
-    key = id(cond)
-    test = _TESTS.get(key)
-    if test is None:
-        test = _TESTS[key] = compile_condition(cond)
-        weakref.finalize(cond, _TESTS.pop, key, None)
-    return test(values, route, roles)
+    """Evaluate `cond` over the answers in `values` (missing ids count as unknown).
+
+    This compiles `cond` on every call: code that evaluates a questionnaire's conditions again and again reads their
+    tests from the questionnaire compiled once at load (builder/core/compiled.py: compiled(q).evaluate)."""
+    return compile_condition(cond)(values, route, roles)
 
 
 def compile_condition(cond: Condition) -> Test:
     """`cond` as a closure, the same truth table as walking the tree each time, without the type tests.
 
     A review evaluates the same few hundred conditions for every one of thousands of files, so this
-    is where its time goes; the table itself is the one engine.js implements.
+    is where its time goes; the table itself is the one engine.js implements. Each of a questionnaire's conditions is
+    compiled once, at load (builder/core/compiled.py).
     """
     if isinstance(cond, (All, AnyOf)):
         # all: any False decides, else any unknown leaves it unknown, else True; any: the same with True and False swapped.

@@ -7,37 +7,20 @@ Python and JavaScript engines produce identical plans.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from builder.core.actions import add_planning
 from builder.core.answers import AnswerFile
-from builder.core.conditions import SKIPPED, Value, evaluate, question_refs
+from builder.core.compiled import Compiled, compiled
+from builder.core.conditions import SKIPPED, Value, question_refs
 from builder.core.errors import Msg
 from builder.core.schema import Gate, Question, Questionnaire, RatingSentence
+from builder.core.wording import fill
 
 PLAN_VERSION = 2
 RANK = {"red": 0, "amber": 1, "green": 2}
-
-
-_FIELD = re.compile(r"\{(\w+)\}")
-_PARTS: dict[str, list[str]] = {}
-"""A message template split once into [text, field, text, field, ..., text]: the same few dozen are filled millions of times in a review."""
-
-
-def fill(template: str, **fields: object) -> str:
-    """Fill {name} fields (the same tiny format engine.js uses: no format specs)."""
-    parts = _PARTS.get(template)
-    if parts is None:
-        parts = _FIELD.split(template)
-        if len(_PARTS) < 10_000:
-            _PARTS[template] = parts
-    if len(parts) == 1:
-        return template
-    out = list(parts)
-    for i in range(1, len(parts), 2):
-        out[i] = str(fields[parts[i]])
-    return "".join(out)
 
 
 class Step(NamedTuple):
@@ -59,9 +42,10 @@ def route_states(q: Questionnaire, af: AnswerFile) -> tuple[dict[str, str], dict
     values: dict[str, Value] = {}
     state: dict[str, str] = {}
     answers = af.answers
+    test = compiled(q).test
     for qu in q.questions:
         qid = qu.id
-        shown = True if qu.ask_if is None else evaluate(qu.ask_if, values)
+        shown = True if qu.ask_if is None else test(qu.ask_if)(values, None, ())
         if shown is True:
             answer = answers.get(qid)
             if answer is not None and answer.value is not None:
@@ -131,6 +115,16 @@ class Context:
     words: bool = True
     """False: scores and ratings only, without the sentences that explain them (reasons, findings). The review
     of thousands of clinics shows no sentences; every number is the same either way (tests/test_review.py)."""
+
+    compiled: Compiled = field(init=False)
+    """The questionnaire compiled (its tests and indexes), read once per plan."""
+
+    def __post_init__(self) -> None:
+        self.compiled = compiled(self.q)
+
+    def holds(self, cond: Any, route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
+        """The condition's value over these answers (conditions.evaluate, through the compiled table)."""
+        return self.compiled.test(cond)(self.values, route, roles)
 
 
 Detail = Literal["full", "summary", "scores"]
@@ -227,7 +221,7 @@ def _summary_plan(q: Questionnaire, af: AnswerFile, scores_only: bool) -> dict[s
 
 def _apply_gates(ctx: Context, gates: list[Gate], rating: str, reasons: list[str]) -> str:
     for gate in gates:
-        if evaluate(gate.when, ctx.values) is not True:
+        if ctx.holds(gate.when) is not True:
             continue
         if gate.cap:
             rating = _cap(rating, gate.cap)
@@ -243,7 +237,7 @@ def _question_points(ctx: Context, qu: Question) -> tuple[int, int, str] | None:
     msgs = ctx.q.meta.messages
     top = qu.max
     st = ctx.state[qu.id]
-    if qu.scored_if is not None and evaluate(qu.scored_if, ctx.values) is False:
+    if qu.scored_if is not None and ctx.holds(qu.scored_if) is False:
         return None
     if st == "answered":
         value = ctx.values[qu.id]
@@ -288,7 +282,7 @@ def readiness(ctx: Context) -> dict[str, Any]:
         rating = _band(score, q)
         reasons = [fill(meta.messages.band, score=score, rating=rating, green=meta.ratings.green, amber=meta.ratings.amber)] if ctx.words else []
         rating = _apply_gates(ctx, d.gates, rating, reasons)
-        findings = [fill(f.text, **_terms(ctx)) for f in d.findings if evaluate(f.when, ctx.values) is True] if ctx.words else []
+        findings = [fill(f.text, **_terms(ctx)) for f in d.findings if ctx.holds(f.when) is True] if ctx.words else []
         domains[d.id] = {
             "title": d.title,
             "score": score,
@@ -312,8 +306,8 @@ def go_live_checklist(ctx: Context) -> list[dict[str, Any]]:
     met, not_met, planned (what is missing is only planned: still not met) or unknown (not known yet)."""
     out = []
     for g in ctx.q.meta.go_live:
-        status = STATUS[evaluate(g.met, ctx.values)]
-        if status == "not_met" and g.planned is not None and evaluate(g.planned, ctx.values) is True:
+        status = STATUS[ctx.holds(g.met)]
+        if status == "not_met" and g.planned is not None and ctx.holds(g.planned) is True:
             status = "planned"
         out.append({"id": g.id, "title": g.title, "status": status, "action": g.action, "hazard": g.hazard})
     return out
@@ -334,7 +328,7 @@ def overall_readiness(ctx: Context, domains: dict[str, Any], go_live: list[dict[
         rating = _cap(rating, cap)
         if ctx.words:
             reasons.append(fill(msgs.gate, cap=cap, reason=reason))
-    items = {g.id: g for g in meta.go_live}
+    items = ctx.compiled.go_live_by_id
     for item in go_live:
         if item["status"] in ("not_met", "planned"):
             g = items[item["id"]]
@@ -370,7 +364,7 @@ def choose_route(ctx: Context) -> tuple[str, list[str]]:
     """The first route rule that holds, or the default."""
     routes = ctx.q.meta.routes
     for rule in routes.rules:
-        if evaluate(rule.when, ctx.values) is True:
+        if ctx.holds(rule.when) is True:
             return rule.route, [rule.reason]
     return routes.default.route, [routes.default.reason]
 
@@ -380,7 +374,7 @@ def choose_roles(ctx: Context) -> tuple[list[str], str | None, list[dict[str, An
     meta = ctx.q.meta
     fit: list[dict[str, Any]] = []
     for i, option in enumerate(meta.roles.options):
-        hits = [r for r in meta.roles.rules if r.role == option.id and evaluate(r.when, ctx.values) is True]
+        hits = [r for r in meta.roles.rules if r.role == option.id and ctx.holds(r.when) is True]
         points = sum(r.points for r in hits)
         fit.append({"role": option.id, "title": option.title, "points": points,
                     "reasons": [{"points": r.points, "text": r.reason} for r in hits], "_order": i})
@@ -397,8 +391,8 @@ def choose_roles(ctx: Context) -> tuple[list[str], str | None, list[dict[str, An
 
 
 def _weakest_first(ctx: Context, domains: dict[str, Any]) -> list[str]:
-    ids = ctx.q.meta.domains
-    return sorted(ids, key=lambda x: (domains[x]["score"], ids.index(x)))
+    order = ctx.compiled.domain_order
+    return sorted(ctx.q.meta.domains, key=lambda x: (domains[x]["score"], order[x]))
 
 
 def start_with(ctx: Context, domains: dict[str, Any]) -> list[str]:
@@ -408,7 +402,7 @@ def start_with(ctx: Context, domains: dict[str, Any]) -> list[str]:
 
 def lifting(ctx: Context, go_live: list[dict[str, Any]]) -> set[str]:
     """The actions that lift a go-live item that is not met (planned and not known yet included)."""
-    items = {g.id: g for g in ctx.q.meta.go_live}
+    items = ctx.compiled.go_live_by_id
     return {a for item in go_live if item["status"] != "met" for a in items[item["id"]].actions}
 
 
@@ -420,23 +414,22 @@ def plan_actions(ctx: Context, domains: dict[str, Any], route: str, roles: list[
     q, meta = ctx.q, ctx.q.meta
     msgs = meta.messages
     lifts = lifting(ctx, go_live or [])
-    phase_index = {p.id: i for i, p in enumerate(meta.phases)}
+    phase_index = ctx.compiled.phase_order
     domain_rank = {did: i for i, did in enumerate(_weakest_first(ctx, domains))}
     keyed: list[tuple[tuple[int, int, int, int], dict[str, Any]]] = []
     for d in q.domains:
         for j, qid in enumerate(domains[d.id]["unknown"]):
-            asked = q.question(qid)
-            assert asked is not None
+            asked = ctx.compiled.question_by_id[qid]
             if not ctx.words:
-                keyed.append(((0, domain_rank[d.id], 0, j), {"id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id}))
+                keyed.append(((0, domain_rank[d.id], 0, j), {"id": meta.find_out_prefix + qid, "domain": d.id, "phase": meta.phases[0].id}))
                 continue
             keyed.append(((0, domain_rank[d.id], 0, j), {
-                "id": f"find_out_{qid}", "domain": d.id, "phase": meta.phases[0].id, "owner": "Service lead",
+                "id": meta.find_out_prefix + qid, "domain": d.id, "phase": meta.phases[0].id, "owner": "Service lead",
                 "title": fill(msgs.find_out_title, question=asked.text), "detail": fill(msgs.find_out_detail, help=asked.help),
                 "source": meta.title, "guidance": asked.guidance,
             }))
         for j, a in enumerate(d.actions):
-            held = True if a.when is None else evaluate(a.when, ctx.values, route, roles)
+            held = True if a.when is None else ctx.holds(a.when, route, roles)
             if held is not True and not (held is None and a.id in lifts):
                 continue
             if not ctx.words:
@@ -454,7 +447,7 @@ def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str
     """Every template with a rule that holds, in catalog order, with all its reasons."""
     reasons: dict[str, list[str]] = {}
     for trule in ctx.q.meta.templates.rules:
-        if trule.when is None or evaluate(trule.when, ctx.values, route, roles) is True:
+        if trule.when is None or ctx.holds(trule.when, route, roles) is True:
             reasons.setdefault(trule.template, []).append(fill(trule.reason, **_terms(ctx)) if ctx.words else "")
     templates = [t.id for t in ctx.q.templates if t.id in reasons]
     return templates, {t: reasons[t] for t in templates}
@@ -462,19 +455,18 @@ def plan_templates(ctx: Context, route: str, roles: list[str]) -> tuple[list[str
 
 def standards_coverage(ctx: Context, actions: list[dict[str, Any]], templates: list[str]) -> list[dict[str, Any]]:
     """For each standard in the crosswalk, the plan's actions and templates that help meet it."""
-    q = ctx.q
-    tags = {a.id: a.standards for d in q.domains for a in d.actions}
-    ttags = {t.id: t.standards for t in q.templates}
+    tags = ctx.compiled.action_standards
+    ttags = ctx.compiled.template_standards
     return [{"id": sid, "title": s.title,
              "actions": [a["id"] for a in actions if sid in tags.get(a["id"], [])],
              "templates": [t for t in templates if sid in ttags[t]]}
-            for sid, s in sorted(q.meta.standards.items()) if s.when is None or evaluate(s.when, ctx.values) is True]
+            for sid, s in ctx.compiled.standards if s.when is None or ctx.holds(s.when) is True]
 
 
 def plan_terms(ctx: Context) -> dict[str, str]:
     """The local wording for these answers: each term's text for the answer given, or its neutral text while unanswered."""
     out: dict[str, str] = {}
-    for tid, term in sorted(ctx.q.local.terms.items()):
+    for tid, term in ctx.compiled.terms:
         value = ctx.values.get(term.question)
         out[tid] = term.values[value] if isinstance(value, str) and value in term.values else term.unknown
     return out
@@ -495,10 +487,8 @@ def local_summary(ctx: Context, actions: list[dict[str, Any]]) -> dict[str, Any]
     terms = _terms(ctx)
     listed = sorted(({"id": tid, "label": t.label, "text": terms[tid]}
                      for tid, t in q.local.terms.items() if t.label and terms[tid]), key=lambda x: (x["label"], x["id"]))
-    by_question: dict[str, list[str]] = {}
-    for tid, t in sorted(q.local.terms.items()):
-        by_question.setdefault(t.question, []).append(tid)
-    details = {a.id: a.detail for d in q.domains for a in d.actions}
+    by_question = ctx.compiled.terms_by_question
+    details = ctx.compiled.action_details
     pending = []
     for qu in q.questions:
         if qu.id not in by_question or ctx.state.get(qu.id) != "unknown":
@@ -522,7 +512,7 @@ def plan_answers(ctx: Context) -> tuple[list[dict[str, Any]], dict[str, Any]]:
             by_id[step.question.id] = value
         answered.append({
             "question": step.question.id,
-            "domain": ctx.q.domain_of(step.question.id).id,
+            "domain": ctx.compiled.domain_by_question[step.question.id].id,
             "title": step.question.title,
             "answer": value,
             "labels": _labels(step.question, value) if value is not None else [],

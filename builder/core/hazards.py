@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from builder.core.conditions import Value, evaluate
+from builder.core.compiled import Compiled
+from builder.core.conditions import Value
 from builder.core.schema import Condition, GoLive, Hazard, HazardLog, Meta, Not
 
 
@@ -31,9 +32,10 @@ def lifting_actions(meta: Meta) -> frozenset[str]:
     return frozenset(a for g in meta.go_live for a in (g.actions or [g.action]))
 
 
-def likelihood(h: Hazard, values: Mapping[str, Value]) -> int:
-    """The likelihood before controls for these answers: the first case that holds, else the hazard's own."""
+def likelihood(h: Hazard, values: Mapping[str, Value], c: Compiled) -> int:
+    """The likelihood before controls for these answers: the first case that holds, else the hazard's own
+    (`c`: the questionnaire compiled)."""
     for case in h.cases:
-        if evaluate(case.when, values) is True:
+        if c.evaluate(case.when, values) is True:
             return case.likelihood
     return h.likelihood

@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from builder.core.answers import Answer, AnswerFile
-from builder.core.engine import RANK, evaluate_plan, fill
+from builder.core.compiled import compiled
+from builder.core.engine import RANK, evaluate_plan
 from builder.core.errors import Msg
 from builder.core.schema import Question, Questionnaire
 from builder.core.text import skeleton
@@ -90,22 +91,17 @@ def clinic_key(af: AnswerFile) -> str:
     return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
 
 
-_OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
-
-
-def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
+def _shared(option_ids: Mapping[str, Mapping[str, str]], qid: str, value: Any) -> Any:
     """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
-    held = _OPTION_IDS.get(id(q))
-    if held is None or held[0] is not q:
-        held = _OPTION_IDS[id(q)] = (q, {qu.id: {o.id: o.id for o in qu.options} for qu in q.questions if qu.type != "text"})
-    ids = held[1].get(qid)
+    ids = option_ids.get(qid)
     if ids is None:
         return value
     return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
 
 
 def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
-    answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
+    option_ids = compiled(q).option_ids
+    answers = {qu.id: _shared(option_ids, qu.id, af.answers[qu.id].value) for qu in q.questions
                if qu.id in af.answers and af.answers[qu.id].value is not None}
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
                  af.respondent_name, af.respondent_role, answers, dict(af.assumptions), digest)
@@ -349,18 +345,9 @@ def review_agreement(q: Questionnaire, entries: list[dict[str, Any]]) -> dict[st
 # ---------------------------------------------------------------- comparing two views
 
 
-_ACTION_TITLES: dict[int, tuple[Questionnaire, dict[str, str]]] = {}
-
-
-def _action_titles(q: Questionnaire) -> dict[str, str]:
-    """Every action's title by id, the plan's generated "Find out" actions included (made once per questionnaire)."""
-    held = _ACTION_TITLES.get(id(q))
-    if held is None or held[0] is not q:
-        titles = {a.id: a.title for d in q.domains for a in d.actions}
-        for qu in q.questions:
-            titles[f"find_out_{qu.id}"] = fill(q.meta.messages.find_out_title, question=qu.text)
-        held = _ACTION_TITLES[id(q)] = (q, titles)
-    return held[1]
+def _action_titles(q: Questionnaire) -> Mapping[str, str]:
+    """Every action's title by id, the plan's generated "Find out" actions included (compiled once, at load)."""
+    return compiled(q).action_titles
 
 
 def compare_views(before: dict[str, Any], after: dict[str, Any], q: Questionnaire) -> dict[str, Any]:

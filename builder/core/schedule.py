@@ -9,17 +9,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from builder.core.conditions import Value, evaluate
+from builder.core.compiled import Compiled, compiled
+from builder.core.conditions import Value
 from builder.core.hazards import lifting_actions
 from builder.core.schema import FirstSteps, Questionnaire, Schedule
 
-FIND_OUT = "find_out_"
 
-
-def owner_for(sched: Schedule, owner: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str]) -> str:
-    """The owner as this clinic can name it: a role it lacks becomes the rule's 'becomes'."""
+def owner_for(sched: Schedule, owner: str, values: Mapping[str, Value], route: str | None, roles: Sequence[str], c: Compiled) -> str:
+    """The owner as this clinic can name it: a role it lacks becomes the rule's 'becomes' (`c`: the questionnaire compiled)."""
     for rule in sched.owners:
-        if rule.owner == owner and evaluate(rule.when, values, route, roles) is True:
+        if rule.owner == owner and c.evaluate(rule.when, values, route, roles) is True:
             return rule.becomes
     return owner
 
@@ -37,9 +36,10 @@ def add_months(iso: str, months: int) -> str:
     return dt.date(year, month, min(d.day, last)).isoformat()
 
 
-def is_must(sched: Schedule, action_id: str, lifts: frozenset[str] = frozenset()) -> bool:
-    """A must-do: every "find out" action, each action that lifts a go-live item (`lifts`), and each the schedule marks must."""
-    if action_id.startswith(FIND_OUT) or action_id in lifts:
+def is_must(sched: Schedule, action_id: str, lifts: frozenset[str], find_out_prefix: str) -> bool:
+    """A must-do: every "find out" action (its id starts with meta.find_out_prefix), each action that lifts a go-live
+    item (`lifts`), and each the schedule marks must."""
+    if action_id.startswith(find_out_prefix) or action_id in lifts:
         return True
     timing = sched.actions.get(action_id)
     return timing is not None and timing.must
@@ -49,7 +49,7 @@ def must_first(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]])
     """The plan's order of actions: must-dos first in each phase; otherwise the engine's order (weakest domain first) stands."""
     phases = {p.id: i for i, p in enumerate(q.meta.phases)}
     lifts = lifting_actions(q.meta)
-    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"], lifts) else 1))
+    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"], lifts, q.meta.find_out_prefix) else 1))
 
 
 def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], values: Mapping[str, Value],
@@ -61,10 +61,11 @@ def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], v
     phases = [p.id for p in q.meta.phases]
     ids = {a["id"] for a in actions}
     lifts = lifting_actions(q.meta)  # every action that lifts a go-live item is a must-do before the first patient
+    c = compiled(q)
     for a in actions:
-        a["owner"] = owner_for(sched, a["owner"], values, route, roles)
+        a["owner"] = owner_for(sched, a["owner"], values, route, roles, c)
         timing = sched.actions.get(a["id"])
-        if a["id"].startswith(FIND_OUT):
+        if a["id"].startswith(q.meta.find_out_prefix):
             a["weeks"], a["must"], a["after"] = sched.find_out_weeks, True, []
         elif timing is None:
             a["weeks"], a["must"], a["after"] = sched.default_weeks, a["id"] in lifts, []

@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    PrivateAttr,
     StrictBool,
     StrictFloat,
     StrictInt,
@@ -456,6 +457,9 @@ class Meta(Model):
     roles: Roles
     templates: TemplateRules
     messages: Messages
+    find_out_prefix: Id
+    """The start of the id of each "Find out" action the plan adds for a question not answered yet; the question's id
+    follows it (find_out_space). Data, so no code names it: both engines and every renderer read it from here."""
     standards: dict[Id, Standard] = {}
     """The standards crosswalk: each action and template names the standards it helps meet."""
     go_live: list[GoLive] = []
@@ -536,6 +540,18 @@ class Questionnaire(Model):
     """The hazard log (questionnaire/hazards.yaml); meta.go_live is derived from it."""
     glossary: Glossary | None = None
     """The words the plan, the wizard, the book and the guidance use (questionnaire/glossary.yaml)."""
+
+    _compiled: object = PrivateAttr(default=None)
+    """Its compiled form (builder/core/compiled.py), attached by the loader."""
+
+    def attached(self) -> object:
+        """The compiled form attached to this questionnaire, or None: read it through builder.core.compiled.compiled."""
+        private = self.__pydantic_private__  # not self._compiled: pydantic's __getattr__ for it costs microseconds a read
+        return private.get("_compiled") if private else None
+
+    def attach(self, compiled: object) -> None:
+        """Attach the compiled form (builder.core.compiled.compiled does; private attributes are not frozen)."""
+        self._compiled = compiled
 
     @cached_property
     def questions(self) -> list[Question]:

@@ -1,4 +1,5 @@
-"""Conditions in plain English, for people: the logic map, the paper questionnaire's routing and the plan.
+"""Conditions in plain English, for people: the logic map, the paper questionnaire's routing and the plan; and the
+one way a message template's {field}s are filled (fill).
 
 One walker over the condition language (all / any / not and the leaf tests) serves every reader; a
 Voice says how a leaf, a negation, the route and a role read for that reader.
@@ -6,6 +7,7 @@ Voice says how a leaf, a negation, the route and a role read for that reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -90,3 +92,23 @@ def edge_label(cond: Condition | None) -> str:
         return ""
     words = " or ".join(i.replace("_", " ") for i in parts[1])
     return "has " + words if isinstance(cond, (Includes, IncludesAny)) else words
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+_PARTS: dict[str, list[str]] = {}
+"""A message template split once into [text, field, text, field, ..., text]: the same few dozen are filled millions of times in a review."""
+
+
+def fill(template: str, **fields: object) -> str:
+    """Fill {name} fields (the same tiny format engine.js uses: no format specs)."""
+    parts = _PARTS.get(template)
+    if parts is None:
+        parts = _FIELD.split(template)
+        if len(_PARTS) < 10_000:
+            _PARTS[template] = parts
+    if len(parts) == 1:
+        return template
+    out = list(parts)
+    for i in range(1, len(parts), 2):
+        out[i] = str(fields[parts[i]])
+    return "".join(out)

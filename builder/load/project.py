@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.core.bindings import Bindings
+from builder.core.compiled import compiled
 from builder.core.contract import Contract
 from builder.core.errors import Msg, Problem, ProjectError, ReadinessError
 from builder.core.hazards import derive_go_live
@@ -160,4 +161,5 @@ def _load(project: Project) -> Unchecked:
     meta = meta.model_copy(update={"go_live": derive_go_live(hazards)})
     questionnaire = Questionnaire(meta=meta, domains=domains, templates=catalog.templates, planning=planning, hazards=hazards,
                                   bindings=bindings or Bindings(), local=local or Local(), glossary=glossary)
+    compiled(questionnaire)  # every condition compiled and every index built once, here, and attached to the model
     return Unchecked(questionnaire, sources, contract)

@@ -81,8 +81,8 @@ def plan_html(q: Questionnaire, plan: dict[str, Any], templates_dir: Path, *, li
     go_live = q.planning.schedule.first_patient_phase if q.planning else phase_ids[-1]
     golive = [a for a in plan["actions"] if a.get("must") and "due_week" in a and phase_ids.index(a["phase"]) < phase_ids.index(go_live)]
     golive.sort(key=lambda a: (a["due_week"], phase_ids.index(a["phase"])))
-    find_outs = [a for a in golive if a["id"].startswith("find_out_")]  # one checklist line for them all
-    golive = [a for a in golive if not a["id"].startswith("find_out_")]
+    find_outs = [a for a in golive if a["id"].startswith(q.meta.find_out_prefix)]  # one checklist line for them all
+    golive = [a for a in golive if not a["id"].startswith(q.meta.find_out_prefix)]
     context = {
         "plan": plan,
         "first_steps": first_steps,

@@ -18,6 +18,17 @@ from builder.load.reference_doc import ReferenceDoc
 from builder.output import vendor
 
 WIZARD_DIR = PACKAGE / "wizard"
+BUNDLES = {"engine.js": ("pycompat.js", "engine.js")}
+"""Wizard scripts the site serves as one file made of several sources, in order: pycompat.js (Python's behaviour the
+engine needs) is served as the start of engine.js, so a page (the toolkit's, or a user's own wizard.md) loads it with
+no script tag and no request of its own."""
+BUNDLED = frozenset(part for parts in BUNDLES.values() for part in parts) - frozenset(BUNDLES)
+"""Sources served only inside a bundle, never as a file of their own."""
+
+
+def wizard_script(name: str) -> str:
+    """A wizard script as the site serves it, before minifying: a bundle's sources joined in order, else the file."""
+    return "".join((WIZARD_DIR / part).read_text(encoding="utf-8") for part in BUNDLES.get(name, (name,)))
 
 
 def minify(name: str, text: str) -> str:
@@ -142,8 +153,8 @@ def site_files(project: Project, q: Questionnaire, *, example: Path | None, asse
     out.update(_open_formats(q, example or (bundled if bundled.is_file() else None)))
     if WIZARD_DIR.is_dir():
         for path in sorted(WIZARD_DIR.iterdir()):
-            if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")):
-                out[f"assets/wizard/{path.name}"] = minify(path.name, path.read_text(encoding="utf-8"))
+            if path.suffix in (".js", ".css") and not path.name.startswith(("_", "test")) and path.name not in BUNDLED:
+                out[f"assets/wizard/{path.name}"] = minify(path.name, wizard_script(path.name))
     for uri, (package, name) in vendor.ASSETS.items():
         # Without its source-map comment: the map is not served, so nothing asks for it.
         out[uri] = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", (assets / package / name).read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from builder.core.conditions import evaluate
+from builder.core.compiled import compiled
 from builder.core.schema import Questionnaire
 from builder.load.template_loader import ContainedLoader
 
@@ -132,8 +132,8 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
         "route": plan["route"],
         "answers": answers,
         # A claim is stated only when its condition surely holds; unknown answers get the fill-in field instead.
-        "claims": {c.id: evaluate(c.when, answers, plan["route"], plan["roles"]) is True for c in template.claims},
-        "rules": {rid: evaluate(r.when, answers, plan["route"], plan["roles"]) is True for rid, r in q.meta.shared_rules.items()},
+        "claims": {c.id: compiled(q).evaluate(c.when, answers, plan["route"], plan["roles"]) is True for c in template.claims},
+        "rules": {rid: compiled(q).evaluate(r.when, answers, plan["route"], plan["roles"]) is True for rid, r in q.meta.shared_rules.items()},
         "rule_text": {rid: r.says for rid, r in q.meta.shared_rules.items()},
         "terms": dict(plan["local"]["terms"]) if "local" in plan else {tid: t.unknown for tid, t in sorted(q.local.terms.items())},
         "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from builder.core.conditions import SKIPPED, Value, evaluate, plan_refs, question_refs, question_test
+from builder.core.compiled import compiled
+from builder.core.conditions import SKIPPED, Value, plan_refs, question_refs, question_test
 from builder.core.decision import route_table
 from builder.core.engine import GO_LIVE_CAP, round_pct
 from builder.core.schema import All, Condition, Equals, Gate, In, Not, Question, Questionnaire
@@ -110,9 +111,10 @@ def _skip_run(q: Questionnaire, index: int, values: Mapping[str, Value]) -> tupl
     seen: dict[str, Value] = dict(values)
     skipped: list[str] = []
     j = index + 1
+    c = compiled(q)
     while j < len(qs):
         cond = qs[j].ask_if
-        if cond is None or evaluate(cond, seen) is not False:
+        if cond is None or c.evaluate(cond, seen) is not False:
             break
         seen[qs[j].id] = SKIPPED
         skipped.append(qs[j].id)
@@ -365,7 +367,7 @@ def _feeds(q: Questionnaire) -> tuple[tuple[Feed, ...], tuple[str, ...], tuple[t
 
     def verdict(k: int, key: tuple[str, str]) -> bool | None:
         if (k, key) not in verdicts:
-            results = {evaluate(items[k][0], seen[key], route, roles) for route, roles in states[k]}
+            results = {compiled(q).evaluate(items[k][0], seen[key], route, roles) for route, roles in states[k]}
             verdicts[(k, key)] = True if results == {True} else (None if results & {True, None} else False)
         return verdicts[(k, key)]
 

@@ -109,6 +109,7 @@ def safety_summary(q: Questionnaire, plan: dict[str, Any]) -> list[dict[str, Any
     """One clinic's safety case in brief, for its governance paper: each hazard with its go-live status, and its
     rating before the controls at the likelihood this clinic's answers give (the hazard's cases), and after them."""
     from builder.core.answers import Answer, AnswerFile
+    from builder.core.compiled import compiled
     from builder.core.engine import route_states
     from builder.core.hazards import likelihood
 
@@ -118,5 +119,5 @@ def safety_summary(q: Questionnaire, plan: dict[str, Any]) -> list[dict[str, Any
     _, values = route_states(q, given)
     status = {g["hazard"]: g["status"] for g in plan.get("go_live", []) if g.get("hazard")}
     return [{"hazard": h.id, "title": h.title, "status": status.get(h.id, "unknown"),
-             "before": rating(q, h.severity, likelihood(h, values)), "after": rating(q, h.residual_severity, h.residual_likelihood)}
+             "before": rating(q, h.severity, likelihood(h, values, compiled(q))), "after": rating(q, h.residual_severity, h.residual_likelihood)}
             for h in q.hazards.hazards]

@@ -18,6 +18,12 @@
 
   var has = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
   var dict = function () { return Object.create(null); };
+
+  // Python's behaviour where both engines must agree on text: pycompat.js, which the site serves as the start of this
+  // file (builder/output/site_sources.py); in Node it is required here.
+  var P = root.ReadinessPyCompat || (typeof require === "function" ? require("./pycompat.js") : null);
+  if (!P) throw new Error("pycompat.js is not loaded: engine.js needs it first");
+  var strip = P.strip, pyLen = P.textLength, useTextRules = P.useTextRules, quote = P.quote, hint = P.hint, isoDate = P.isoDate;
   var isMap = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
 
   /** Fill {name} fields, as engine.fill does (no format specs; a missing field is an error). */
@@ -26,97 +32,6 @@
       if (!has(fields, k)) throw new Error("no value for {" + k + "} in: " + template);
       return String(fields[k]);
     });
-  }
-
-  // Python's str.strip() whitespace, which differs a little from String.prototype.trim.
-  var WS = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-  var STRIP = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
-  function strip(s) { return s.replace(STRIP, ""); }
-
-  /** A value from a file as a message quotes it: errors.quote's stated rule, with its INVISIBLE code points
-   * exported with the questionnaire (text_rules), so both engines escape the same characters. */
-  var INVISIBLE = null;
-  function useTextRules(q) {
-    if (INVISIBLE === null) {
-      INVISIBLE = new RegExp("[" + q.text_rules.invisible.map(function (r) {
-        return "\\u{" + r[0].toString(16) + "}-\\u{" + r[1].toString(16) + "}";
-      }).join("") + "]", "u");
-    }
-  }
-  function hex(code, width) { return ("0000" + code.toString(16)).slice(-width); }
-  function quote(v) {
-    if (v === null || v === undefined) return "None";
-    if (v === true || v === false) return v ? "True" : "False";
-    if (typeof v === "number") return String(v);
-    if (Array.isArray(v)) return "[" + v.map(quote).join(", ") + "]";
-    if (typeof v === "object") return "{" + Object.keys(v).map(function (k) { return quote(k) + ": " + quote(v[k]); }).join(", ") + "}";
-    var mark = v.indexOf("'") >= 0 && v.indexOf('"') < 0 ? '"' : "'";
-    return mark + Array.from(v).map(function (c) {
-      if (c === mark) return "\\" + mark;
-      var fixed = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" }[c];
-      if (fixed) return fixed;
-      if (!INVISIBLE.test(c)) return c;
-      var code = c.codePointAt(0);
-      return code < 0x100 ? "\\x" + hex(code, 2) : "\\u" + hex(code, 4);
-    }).join("") + mark;
-  }
-
-  // difflib.get_close_matches(word, choices, n=1, cutoff=0.6), for the "did you mean" hints.
-  function ratio(a, b) {
-    a = Array.from(a); b = Array.from(b);
-    var b2j = dict(), n = b.length, i, j;
-    for (j = 0; j < n; j++) (b2j[b[j]] = b2j[b[j]] || []).push(j);
-    if (n >= 200) { // autojunk: drop popular elements
-      var ntest = Math.floor(n / 100) + 1;
-      for (var e in b2j) if (b2j[e].length > ntest) delete b2j[e];
-    }
-    function longest(alo, ahi, blo, bhi) {
-      var bi = alo, bj = blo, size = 0, j2len = dict();
-      for (var i = alo; i < ahi; i++) {
-        var next = dict(), js = b2j[a[i]] || [];
-        for (var x = 0; x < js.length; x++) {
-          var j = js[x];
-          if (j < blo) continue;
-          if (j >= bhi) break;
-          var k = next[j] = (j2len[j - 1] || 0) + 1;
-          if (k > size) { bi = i - k + 1; bj = j - k + 1; size = k; }
-        }
-        j2len = next;
-      }
-      while (bi > alo && bj > blo && a[bi - 1] === b[bj - 1]) { bi--; bj--; size++; }
-      while (bi + size < ahi && bj + size < bhi && a[bi + size] === b[bj + size]) size++;
-      return [bi, bj, size];
-    }
-    var matched = 0, queue = [[0, a.length, 0, n]];
-    while (queue.length) {
-      var r = queue.pop(), m = longest(r[0], r[1], r[2], r[3]);
-      i = m[0]; j = m[1];
-      if (m[2]) {
-        matched += m[2];
-        if (r[0] < i && r[2] < j) queue.push([r[0], i, r[2], j]);
-        if (i + m[2] < r[1] && j + m[2] < r[3]) queue.push([i + m[2], r[1], j + m[2], r[3]]);
-      }
-    }
-    var total = a.length + n;
-    return total ? 2.0 * matched / total : 1.0;
-  }
-
-  function hint(word, choices, shown) {
-    var best = null, score = -1;
-    choices.forEach(function (c) {
-      var s = ratio(c, word);
-      if (s >= 0.6 && (s > score || (s === score && c > best))) { best = c; score = s; }
-    });
-    return best === null ? "" : " (did you mean '" + (shown ? shown(best) : best) + "'?)";
-  }
-
-  // answers.DATE: YYYY-MM-DD and a real day, the one date form both engines take (no quirk of Python's to port).
-  function isoDate(s) {
-    var m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(s);
-    if (!m || +m[1] < 1) return null;
-    var d = new Date(0);
-    d.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
-    return d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3] ? s : null;
   }
 
   // ---------------------------------------------------------------- the questionnaire
@@ -187,19 +102,6 @@
     if (typeof v === "string") return "text";
     if (typeof v === "number") return "a number";
     return Array.isArray(v) ? "a list" : "a mapping";
-  }
-
-  /** A text's length as Python counts it: in code points, not UTF-16 units. */
-  function pyLen(s) {
-    var n = s.length;
-    for (var i = 0; i < s.length; i++) {
-      var c = s.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-        var d = s.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) { n--; i++; }
-      }
-    }
-    return n;
   }
 
   /** The first character `text` may not hold, as [kind, "U+XXXX"], or null: builder/core/text.py's unsafe_char over the
@@ -670,7 +572,7 @@
       domains[d.id].unknown.forEach(function (qid, j) {
         var qu = ix.byId[qid];
         keyed.push([[0, domainRank[d.id], 0, j], {
-          id: "find_out_" + qid, domain: d.id, phase: meta.phases[0].id, owner: "Service lead",
+          id: meta.find_out_prefix + qid, domain: d.id, phase: meta.phases[0].id, owner: "Service lead",
           title: fill(msgs.find_out_title, { question: qu.text }), detail: fill(msgs.find_out_detail, { help: qu.help }),
           source: meta.title, guidance: qu.guidance
         }]);

@@ -200,7 +200,7 @@
     actions.forEach(function (a) {
       a.owner = ownerFor(sched, a.owner, values, route, roles);
       var timing = has(sched.actions, a.id) ? sched.actions[a.id] : null;
-      if (a.id.indexOf("find_out_") === 0) { a.weeks = sched.find_out_weeks; a.must = true; a.after = []; }
+      if (a.id.indexOf(q.meta.find_out_prefix) === 0) { a.weeks = sched.find_out_weeks; a.must = true; a.after = []; }
       else if (!timing) { a.weeks = sched.default_weeks; a.must = !!lifts[a.id]; a.after = []; }
       else {
         a.weeks = timing.weeks; a.must = !!timing.must || !!lifts[a.id];

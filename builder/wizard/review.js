@@ -251,7 +251,7 @@
       (d.actions || []).forEach(function (a) { actionTitles[a.id] = a.title; });
     });
     E.index(q).questions.forEach(function (qu) {  // the plan's generated "Find out" actions
-      actionTitles["find_out_" + qu.id] = E.fill(q.meta.messages.find_out_title, { question: qu.text });
+      actionTitles[q.meta.find_out_prefix + qu.id] = E.fill(q.meta.messages.find_out_title, { question: qu.text });
     });
     var domains = q.meta.domains.map(function (did) {
       var b = before.domains[did], a = after.domains[did];

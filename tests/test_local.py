@@ -19,6 +19,7 @@ from builder.cli.main import cli
 from builder.core.answers import parse_answers
 from builder.core.conditions import evaluate
 from builder.core.engine import evaluate_plan
+from builder.core.errors import Msg
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT, Project
 from builder.load.sources import LoadedFile
@@ -429,3 +430,28 @@ def test_a_sources_condition_is_checked_like_any_other(project: Project, runner:
     assert result.exit_code == 1 and "Traceback" not in result.output
     problem = [ln for ln in result.output.splitlines() if "'scotlnd' is not an option of 'nation'" in ln]
     assert problem and problem[0].startswith(f"questionnaire/questionnaire.yaml:{line_of(path, 'scotlnd')}:"), result.output
+
+
+def test_the_standard_week_and_the_full_time_year_agree(q: Questionnaire) -> None:
+    """The week the role description states and the year the budget costs with are two figures: they must not drift."""
+    from builder.core.budget import hundredths
+
+    assert q.planning is not None and q.planning.figures.stated is not None
+    week = q.planning.figures.stated.weekly_hours
+    for nid, n in q.planning.figures.nations.items():
+        table = {**q.planning.figures.shared, **n.figures}
+        assert hundredths(table[week].value) * 52 == hundredths(table["full_time_hours_year"].value), nid
+
+
+@pytest.mark.parametrize("key, old, new, message", [
+    ("check_fee", "  check_fee: dbs_fee\n", "  check_fee: dbs_fe\n",
+     lambda: Msg.PLAN_ASSUMPTION.format(where="stated: check_fee", id="dbs_fe", hint=" (did you mean 'dbs_fee'?)")),
+    ("weekly_hours", "  weekly_hours: weekly_hours\n", "  weekly_hours: weekly_hour\n",
+     lambda: Msg.FIGURE_UNKNOWN.format(where="stated: weekly_hours", figure="weekly_hour", hint=" (did you mean 'weekly_hours'?)")),
+])
+def test_what_the_templates_state_is_checked(project: Project, runner: CliRunner, key: str, old: str, new: str, message: Any) -> None:
+    path = project.questionnaire_dir / "figures.yaml"
+    edit(path, old, new)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"questionnaire/figures.yaml:{line_of(path, new.strip())}: error: {message()}" in result.output, result.output

@@ -455,3 +455,15 @@ def test_what_the_templates_state_is_checked(project: Project, runner: CliRunner
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"questionnaire/figures.yaml:{line_of(path, new.strip())}: error: {message()}" in result.output, result.output
+
+
+def test_the_safety_case_standards_are_cited_for_the_method_in_every_nation(q: Questionnaire) -> None:
+    """DCB0129 and DCB0160 are NHS England's: every plan, whatever its nation, cites them, and only as the safety case's method."""
+    from builder.output.pack import plan_sources
+
+    dcb = [s for s in q.meta.sources.values() if "DCB0129" in s.title]
+    assert len(dcb) == 1 and dcb[0].when is None and "method only" in dcb[0].title
+    for nation in ("england", "wales", "scotland", "northern_ireland", None):
+        plan = _plan(q, nation=nation)
+        answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
+        assert dcb[0] in plan_sources(q, plan, answers), nation

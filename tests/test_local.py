@@ -19,6 +19,7 @@ from builder.cli.main import cli
 from builder.core.answers import parse_answers
 from builder.core.conditions import evaluate
 from builder.core.engine import evaluate_plan
+from builder.core.errors import Msg
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT, Project
 from builder.load.sources import LoadedFile
@@ -308,6 +309,31 @@ def _must(q: Questionnaire, nation: str) -> list[str]:
     ]
 
 
+def _dated(f: Any, undated: str) -> str:
+    from builder.render.documents import en_gb_date
+
+    return f"in effect from {en_gb_date(f.took_effect)}" if f.dated else undated
+
+
+def _pay_words(q: Questionnaire, nid: str, model_figures: tuple[str, str] = ("band_3_salary", "check_enhanced_fee")) -> dict[str, list[str]]:
+    """What the tailored role description and recruitment procedure must say for a paid peer in nation `nid` (figures.yaml
+    id): the pay scale with its year and date (or 'not confirmed'), the standard week, and the check fee with its date."""
+    from builder.core.budget import fmt, hundredths
+
+    p = q.planning
+    assert p is not None and p.figures.stated is not None
+    n = p.figures.nations[nid]
+    table = {**p.figures.shared, **n.figures}
+    pay, fee, week = table[model_figures[0]], table[model_figures[1]], table[p.figures.stated.weekly_hours]
+    undated = p.figures.notes.undated_shown
+    scale = f"Pay follows the {pay.year} Agenda for Change pay scale for {n.name} ({_dated(pay, undated)}"
+    hours = f"In {n.name} the standard full-time week is {fmt(hundredths(week.value), 'number')} hours"
+    fee_said = f"The fee for this check is {fmt(hundredths(fee.value), 'money')} ({_dated(fee, undated)}"
+    return {"role_description": [scale, hours, fee_said], "recruitment": [fee_said],
+            # the nation-free parts, which another nation's documents must not carry when its figures differ
+            "bare": [f"the {pay.year} Agenda for Change pay scale", f"full-time week is {fmt(hundredths(week.value), 'number')} hours"]}
+
+
 _TERM_READ = re.compile(r'terms\.get\("([a-z_]+)"\)')
 
 
@@ -330,7 +356,55 @@ def test_done_when_each_nation_names_its_own_system_and_nothing_from_another(q: 
             must[t.id] = sorted({q.local.terms[tid].values[nation] for tid in read if q.local.terms[tid].values.get(nation)})
             if "budget_lines" in source:  # a template that reports the budget's lines names the nation's checks as the plan does
                 must[t.id].append(_must(q, nation)[1])
+        # A paid peer's role description names the nation's pay scale (year, and its date or "not confirmed") and standard
+        # week, and it and the recruitment procedure the check's fee; no other nation's pay scale or week appears.
+        nid = q.bindings.nation.nations[nation] if q.bindings.nation else nation
+        said = _pay_words(q, nid)
+        for where in ("role_description", "recruitment"):
+            must[where] = [*must[where], *said[where]]
+        assert q.planning is not None
+        others = {w for other in q.planning.figures.nations if other != nid for w in _pay_words(q, other)["bare"]}
+        forbidden += sorted(others - set(said["bare"]))
+        if nation == "scotland":  # the derivation found England's pay year and week
+            assert {"the 2025/26 Agenda for Change pay scale", "full-time week is 37.5 hours"} <= set(forbidden)
+    else:  # not known: the pay scale and week are fill-ins, and no fee is stated
+        forbidden += ["Agenda for Change pay scale for", "standard full-time week is", "The fee for this check is"]
+        must["role_description"] = ["If the post is paid: the Agenda for Change pay scale and year"]
     assert _check(docs, must, forbidden) == []
+
+
+PAY = [
+    # (answers, the role description must say, must not say): the pay scale is a claim only for a paid or sessional peer in
+    # a known nation; otherwise a fill-in, or nothing at all for a volunteer or a partner's peer.
+    ({"nation": "scotland", "employment_model": "sessional"}, ["Agenda for Change pay scale for Scotland", "worked out from the hourly rate",
+                                                                "standard full-time week is 37 hours"], ["37.5"]),
+    ({"nation": "wales", "employment_model": "paid_band", "pay_band": "band_4"}, ["Agenda for Change Band 4", "pay scale for Wales (date it took effect not confirmed"], []),
+    ({"nation": "england", "employment_model": "not_decided"}, ["If the post is paid: the Agenda for Change pay scale"], ["pay scale for England", "full-time week is"]),
+    ({"nation": "northern_ireland", "employment_model": "volunteer", "dbs_check": "enhanced"},
+     ["The fee for this check is £32 for a volunteer (date it took effect not confirmed"], ["Pay scale and hours", "Agenda for Change"]),
+    ({"nation": "england", "employment_model": "volunteer", "dbs_check": "enhanced"}, ["The fee for this check is £0 for a volunteer (in effect from 2 December 2024)"], []),
+    ({"nation": "england", "employment_model": "partner_employed", "partner_org": "hiv_peer_org"}, [], ["Pay scale and hours", "The fee for this check is"]),
+    ({"nation": None, "employment_model": "paid_band", "pay_band": "band_3"}, ["If the post is paid"], ["pay scale for", "37.5 hours", "£49.50"]),
+    ({"nation": "scotland", "employment_model": "paid_band", "dbs_check": "not_decided"}, ["pay scale for Scotland"], ["The fee for this check is"]),
+]
+
+
+@pytest.mark.parametrize("extra, present, absent", PAY)
+def test_the_role_description_states_pay_hours_and_fee_only_when_known(q: Questionnaire, extra: dict[str, Any], present: list[str], absent: list[str]) -> None:
+    plan = _plan(q, **{"dbs_check": "enhanced_barred", **extra})
+    words = _text(render_template(q, ROOT / "templates", "role_description", plan, link_stylesheet=False))
+    assert [w for w in present if w not in words] == [] and [w for w in absent if w in words] == []
+
+
+def test_a_pay_figure_the_clinic_overrides_is_asked_for_not_stated(q: Questionnaire) -> None:
+    """The clinic's own salary has no published scale or date: the role description asks for the scale instead."""
+    doc = {**BASE, "answers": {**BASE["answers"], "nation": "england", "employment_model": "paid_band", "pay_band": "band_3"},
+           "assumptions": {"peer_salary": 26000}}
+    plan = evaluate_plan(q, parse_answers(LoadedFile("<case>", doc), q))
+    assert plan["budget"]["stated"]["pay"] is None
+    words = _text(render_template(q, ROOT / "templates", "role_description", plan, link_stylesheet=False))
+    assert "Pay follows [the pay scale and year agreed with HR]" in words and "pay scale for England" not in words
+    assert "the standard full-time week is 37.5 hours" in words
 
 
 def test_a_plan_lists_only_its_own_nations_and_kinds_sources(q: Questionnaire) -> None:
@@ -356,3 +430,40 @@ def test_a_sources_condition_is_checked_like_any_other(project: Project, runner:
     assert result.exit_code == 1 and "Traceback" not in result.output
     problem = [ln for ln in result.output.splitlines() if "'scotlnd' is not an option of 'nation'" in ln]
     assert problem and problem[0].startswith(f"questionnaire/questionnaire.yaml:{line_of(path, 'scotlnd')}:"), result.output
+
+
+def test_the_standard_week_and_the_full_time_year_agree(q: Questionnaire) -> None:
+    """The week the role description states and the year the budget costs with are two figures: they must not drift."""
+    from builder.core.budget import hundredths
+
+    assert q.planning is not None and q.planning.figures.stated is not None
+    week = q.planning.figures.stated.weekly_hours
+    for nid, n in q.planning.figures.nations.items():
+        table = {**q.planning.figures.shared, **n.figures}
+        assert hundredths(table[week].value) * 52 == hundredths(table["full_time_hours_year"].value), nid
+
+
+@pytest.mark.parametrize("key, old, new, message", [
+    ("check_fee", "  check_fee: dbs_fee\n", "  check_fee: dbs_fe\n",
+     lambda: Msg.PLAN_ASSUMPTION.format(where="stated: check_fee", id="dbs_fe", hint=" (did you mean 'dbs_fee'?)")),
+    ("weekly_hours", "  weekly_hours: weekly_hours\n", "  weekly_hours: weekly_hour\n",
+     lambda: Msg.FIGURE_UNKNOWN.format(where="stated: weekly_hours", figure="weekly_hour", hint=" (did you mean 'weekly_hours'?)")),
+])
+def test_what_the_templates_state_is_checked(project: Project, runner: CliRunner, key: str, old: str, new: str, message: Any) -> None:
+    path = project.questionnaire_dir / "figures.yaml"
+    edit(path, old, new)
+    result = runner.invoke(cli, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"questionnaire/figures.yaml:{line_of(path, new.strip())}: error: {message()}" in result.output, result.output
+
+
+def test_the_safety_case_standards_are_cited_for_the_method_in_every_nation(q: Questionnaire) -> None:
+    """DCB0129 and DCB0160 are NHS England's: every plan, whatever its nation, cites them, and only as the safety case's method."""
+    from builder.output.pack import plan_sources
+
+    dcb = [s for s in q.meta.sources.values() if "DCB0129" in s.title]
+    assert len(dcb) == 1 and dcb[0].when is None and "method only" in dcb[0].title
+    for nation in ("england", "wales", "scotland", "northern_ireland", None):
+        plan = _plan(q, nation=nation)
+        answers = {a["question"]: a["answer"] for a in plan["answers"] if a["answer"] is not None}
+        assert dcb[0] in plan_sources(q, plan, answers), nation

@@ -38,6 +38,7 @@ ASSERTIVE = [
     r"\bnot paid\b", r"\bno pay\b", r"\bpaid (?:post|sessional worker)\b", r"\byour peers are\b", r"\bsets pay\b",
     r"\b(?:is|are) reimbursed\b", r"\breimbursed (?:at cost|under)\b", r"\bwill reimburse\b", r"(?<!is )\bemployed (?:or placed )?by (?!another)",
     r"\bline-manages\b", r"\brecruits the peers\b",
+    r"\bAgenda for Change pay scale for\b", r"\bstandard full-time week is\b", r"\bfee for this check is\b", r"\bfor a volunteer\b",
     # supervision and its time
     r"\bset aside\b", r"\bnot cancelled\b", r"\bsqueezed\b", r"\bsupervision (?:and one-to-one support )?from\b",
     r"\bone-to-one support from\b", r"\bsupervision will be provided\b", r"\bnobody has yet been found\b",

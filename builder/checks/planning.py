@@ -10,7 +10,7 @@ from typing import Any
 from builder.checks.rules import Rule
 from builder.core.errors import Msg, Problem, hint
 from builder.core.parse import LoadedFile
-from builder.core.schema import Condition, Questionnaire
+from builder.core.schema import Condition, Figures, Questionnaire
 
 today = datetime.date.today
 """The date figures' ages are measured to (a test sets its own)."""
@@ -222,4 +222,20 @@ def _check_figures(q: Questionnaire, sources: dict[str, LoadedFile]) -> list[Pro
                 problems.append(costs.problem(("assumptions", i, "percent_of", j), Msg.PLAN_ASSUMPTION.format(
                     where=f"assumption '{a.id}': percent_of (only earlier assumptions)", id=part, hint=hint(part, seen))))
         seen.append(a.id)
+    problems += _check_stated(figs, src, [a.id for a in p.costs.assumptions], every)
     return problems
+
+
+def _check_stated(figs: Figures, src: LoadedFile, assumptions: list[str], every: list[str]) -> list[Problem]:
+    """figures.yaml 'stated': the assumptions and the figure the templates state exist."""
+    if figs.stated is None:
+        return []
+    out: list[Problem] = []
+    for key in ("pay", "check_fee"):
+        aid = getattr(figs.stated, key)
+        if aid not in assumptions:
+            out.append(src.problem(("stated", key), Msg.PLAN_ASSUMPTION.format(where=f"stated: {key}", id=aid, hint=hint(aid, assumptions))))
+    fid = figs.stated.weekly_hours
+    if fid not in every:
+        out.append(src.problem(("stated", "weekly_hours"), Msg.FIGURE_UNKNOWN.format(where="stated: weekly_hours", figure=fid, hint=hint(fid, every))))
+    return out

@@ -239,6 +239,7 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
     total1 = sum(x["year1"] for x in lines)
     notes, years = _reader_notes(q, b, fig_of, used_ids, {a["id"]: a["label"] for a in assumptions})
     return {
+        "stated": _stated(q, b, overrides, fig_of, used),
         "currency": costs.currency,
         "employment": b.model,
         "nation": b.nation,
@@ -251,6 +252,32 @@ def budget(q: Questionnaire, overrides: Mapping[str, int], values: Mapping[str, 
         "total_year1": total1,
         "total_3_years": total1 + 2 * sum(x["later_year"] for x in lines),
     }
+
+
+def _stated(q: Questionnaire, b: Basis, overrides: Mapping[str, int], fig_of: Mapping[str, str | None],
+            used: Mapping[str, int]) -> dict[str, Any] | None:
+    """What the templates state from the budget (figures.yaml 'stated'): each figure as shown, with its pay year, the
+    date it took effect (None: not confirmed) and whether it is verified; None for an assumption the clinic overrode
+    (its own figure has no published date) or the whole while the nation is not known (no nation's figure is a fact)."""
+    p = q.planning
+    assert p is not None
+    figs = p.figures
+    if figs.stated is None or b.assumed:
+        return None
+    units = {a.id: a.unit for a in p.costs.assumptions}
+
+    def one(f: Figure, h: int, unit: str) -> dict[str, Any]:
+        return {"shown": fmt(h, unit), "year": f.year, "date": f.took_effect if f.dated else None,
+                "undated": None if f.dated else figs.notes.undated_shown, "verified": f.verified}
+
+    out: dict[str, Any] = {"nation_name": figs.nations[b.nation].name}
+    for key in ("pay", "check_fee"):
+        aid = getattr(figs.stated, key)
+        fid = fig_of[aid]
+        out[key] = one(b.figures[fid], used[aid], units[aid]) if fid is not None and aid not in overrides else None
+    hours = b.figures[figs.stated.weekly_hours]
+    out["weekly_hours"] = one(hours, hundredths(hours.value), hours.unit)
+    return out
 
 
 def _reader_notes(q: Questionnaire, b: Basis, fig_of: Mapping[str, str | None], used_ids: Sequence[str],

@@ -142,7 +142,23 @@ class BudgetLine(_Strict):
     later_year: int
 
 
+class StatedFigure(_Strict):
+    shown: str = Field(description="The figure as the budget shows it ('£24,937', '37.5').")
+    year: str | None = Field(description="The pay year it belongs to, for pay.")
+    date: str | None = Field(description="The date it took effect; None while that date is not confirmed.")
+    undated: str | None = Field(description="What to say while the date it took effect is not confirmed.")
+    verified: bool
+
+
+class Stated(_Strict):
+    nation_name: str
+    pay: StatedFigure | None = Field(description="A paid peer's pay figure; None when the clinic gave its own.")
+    check_fee: StatedFigure | None = Field(description="The criminal record check fee; None when the clinic gave its own.")
+    weekly_hours: StatedFigure
+
+
 class Budget(_Strict):
+    stated: Stated | None = Field(description="What the templates state from the budget; None while the nation is not known.")
     currency: str
     employment: str
     nation: str

@@ -769,6 +769,17 @@ class BudgetNotes(Model):
     """A cost line's source when it uses no published figure."""
 
 
+class StatedFigures(Model):
+    """What the role description and the recruitment procedure state from the budget (the plan's budget.stated)."""
+
+    pay: Id
+    """The assumption (costs.yaml) whose figure names a paid peer's pay scale: its pay year and the date it took effect."""
+    check_fee: Id
+    """The assumption whose figure is the criminal record check fee for this clinic's level of check and its peers."""
+    weekly_hours: Id
+    """The figure (in every nation) that is the nation's standard full-time hours a week."""
+
+
 class Figures(Model):
     default_nation: Id
     """The nation whose figures are used while the clinic's nation is not known."""
@@ -781,6 +792,8 @@ class Figures(Model):
     shared: dict[Id, Figure] = {}
     """Figures that are the same in every nation (UK-wide taxes and rates)."""
     nations: dict[Id, Nation]
+    stated: StatedFigures | None = None
+    """What the templates state from the budget; left out, they ask for pay, hours and fees as fill-in fields."""
 
 
 class ActionTiming(Model):

@@ -83,6 +83,25 @@ def coverage_cases(q: Questionnaire, base: AnswerFile) -> list[tuple[str, Answer
     return cases
 
 
+def stated_cases(q: Questionnaire, base: AnswerFile) -> list[tuple[str, AnswerFile]]:
+    """Each nation the `nation` binding knows, with each employment option costed as paid or sessional staff; and the
+    first of them with the stated pay assumption overridden."""
+    p, bound = q.planning, q.bindings.nation
+    if p is None or bound is None or p.figures.stated is None:
+        return []
+    emp = p.costs.employment
+    paid = [o for o, model in emp.options.items() if model in ("paid", "sessional")]
+    out: list[tuple[str, AnswerFile]] = []
+    for nation in bound.nations:
+        for model in paid:
+            answers = {**base.answers, bound.question: Answer(nation), emp.question: Answer(model)}
+            out.append((f"stated {nation} {model}", dataclasses.replace(base, answers=answers)))
+    if out:
+        name, af = out[0]
+        out.append((f"{name} own pay", dataclasses.replace(af, assumptions={p.figures.stated.pay: 2600000})))
+    return out
+
+
 def _alone(cond: Condition) -> Iterator[Condition]:
     """For each alternative in `cond` (a branch of an `any`, or a part of a `not: {all: …}`), that alternative
     holding while its siblings do not, so a witness shows the cause holding through that branch alone."""
@@ -148,6 +167,10 @@ def build(q: Questionnaire) -> dict[Path, str]:
     # One part of a sum overridden (an employer outside the NHS pays the full pension rate): the multiplier follows it.
     part = dataclasses.replace(base, assumptions={"pension_employer_rate": 2378, "holiday_accrual_rate": 1000})
     cases.append({"name": "riverside with an on-cost part", "answers": answer_doc(part), "plan_sha256": plan_digest(evaluate_plan(q, part))})
+    # Paid and sessional peers in each nation, and a pay figure of the clinic's own: both engines state every nation's pay
+    # scale, standard week and check fee alike (figures.yaml 'stated'), and the tailored templates with them.
+    for name, af in stated_cases(q, base):
+        cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})
     # The safety case's proof in the browser's engine: each hazard's cause holding, and not known (tests/test_hazards.py).
     for name, af in hazard_cases(q):
         cases.append({"name": name, "answers": answer_doc(af), "plan_sha256": plan_digest(evaluate_plan(q, af))})

@@ -116,6 +116,7 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
             "rules": {rid: False for rid in q.meta.shared_rules},
             "rule_text": {rid: r.says for rid, r in q.meta.shared_rules.items()},
             "terms": {tid: t.unknown for tid, t in sorted(q.local.terms.items())},
+            "stated": None,
             "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION, "issued": None, "review_date": None},
             "link_stylesheet": link_stylesheet,
         }
@@ -136,6 +137,8 @@ def document_context(q: Questionnaire, template_id: str, plan: dict[str, Any] | 
         "rules": {rid: compiled(q).evaluate(r.when, answers, plan["route"], plan["roles"]) is True for rid, r in q.meta.shared_rules.items()},
         "rule_text": {rid: r.says for rid, r in q.meta.shared_rules.items()},
         "terms": dict(plan["local"]["terms"]) if "local" in plan else {tid: t.unknown for tid, t in sorted(q.local.terms.items())},
+        # Pay scale, standard week and check fee from the budget (figures.yaml 'stated'); None while the nation is not known.
+        "stated": plan["budget"].get("stated") if "budget" in plan else None,
         "doc": {"id": template.id, "title": template.title, "version": DOC_VERSION,
                 "issued": en_gb_date(assessed), "review_date": _review(assessed)},
         "link_stylesheet": link_stylesheet,

@@ -14,12 +14,13 @@ KINDS = {"pay": "pay scales", "fee": "check fees", "rate": "rates", "hours": "st
 """How each kind of figure is named where the page states its staleness limit."""
 
 
-def _value(f: Figure) -> str:
+def _value(q: Questionnaire, fid: str, f: Figure) -> str:
     shown = fmt(hundredths(f.value), f.unit)
     if f.kind == "rate" and f.unit == "number":
         return shown + "%"
-    if f.kind == "hours":
-        return shown + " hours a year"
+    if f.kind == "hours":  # the standard week the templates state (figures.yaml 'stated'), else hours a year
+        stated = q.planning.figures.stated if q.planning is not None else None
+        return shown + (" hours a week" if stated is not None and fid == stated.weekly_hours else " hours a year")
     return shown
 
 
@@ -29,7 +30,7 @@ def _row(q: Questionnaire, fid: str, f: Figure) -> str:
     took = en_gb_date(f.took_effect) if f.dated else f"**{f.took_effect}**"
     verified = "yes" if f.verified else "**not yet verified**"
     year = f" ({f.year})" if f.year else ""
-    return f"| `{fid}` | {_value(f)}{year} | {took} | {en_gb_date(f.checked)} | {verified} | {cited} |"
+    return f"| `{fid}` | {_value(q, fid, f)}{year} | {took} | {en_gb_date(f.checked)} | {verified} | {cited} |"
 
 
 HEAD = ["| Figure | Value | Took effect | Last checked | Verified | Source |", "|---|---:|---|---|---|---|"]

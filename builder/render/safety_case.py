@@ -53,7 +53,8 @@ def safety_case_markdown(q: Questionnaire) -> str:
         f"**How it is kept.** {md(log.method)} The method is the one the NHS clinical risk management standards "
         "[DCB0129 and DCB0160](references.md#dcb0129-dcb0160) ask of those who make and deploy health IT: a hazard "
         "log with causes, effects, controls and evidence, and a safety case that summarises it. The hazards are the "
-        "toolkit's own.", "",
+        "toolkit's own, and the standards, NHS England's, are cited for the method only: it serves a service in any of "
+        "the four nations, and places no duty on the clinic.", "",
         "**How to read a rating.** Severity (how bad the harm would be) and likelihood (how likely it is while the "
         "cause holds) are each scored from 1 to 5, as in the plan's risk register, and multiplied. The rating *after* "
         "assumes every control is in place.", "",

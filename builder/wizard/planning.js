@@ -155,7 +155,23 @@
     if (has(empNotes, key)) notes.push(empNotes[key]);
     if (unverified.length) notes.push(say(words.unverified, { nation: nation.name, labels: unverified.join("; ") }));
     if (undated.length) notes.push(say(words.undated, { nation: nation.name, labels: undated.join("; ") }));
-    return { currency: costs.currency, employment: b.model, nation: b.nation, nation_name: nation.name,
+    // What the templates state from the budget (budget._stated): none while the nation is not known, and none
+    // for an assumption the clinic overrode.
+    var stated = null;
+    if (figs.stated && !b.assumed) {
+      var one = function (f, h, unit) {
+        return { shown: fmtAmount(h, unit), year: f.year || null, date: dated(f) ? f.took_effect : null,
+          undated: dated(f) ? null : words.undated_shown, verified: f.verified !== false };
+      };
+      stated = { nation_name: nation.name };
+      ["pay", "check_fee"].forEach(function (key) {
+        var aid = figs.stated[key], fid = figOf[aid];
+        stated[key] = fid !== null && !has(overrides, aid) ? one(b.figures[fid], used[aid], units[aid]) : null;
+      });
+      var hours = b.figures[figs.stated.weekly_hours];
+      stated.weekly_hours = one(hours, hundredths(hours.value), hours.unit);
+    }
+    return { stated: stated, currency: costs.currency, employment: b.model, nation: b.nation, nation_name: nation.name,
       nation_assumed: b.assumed, pay_year: years.length ? years[0] : null, notes: notes,
       assumptions: assumptions, lines: lines, total_year1: total1, total_3_years: total1 + 2 * laterTotal };
   }

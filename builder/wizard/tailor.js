@@ -90,6 +90,8 @@
       rules: rules,
       rule_text: ruleText,
       terms: plan.local ? plan.local.terms : {},
+      // Pay scale, standard week and check fee from the budget (figures.yaml 'stated'); null while the nation is not known.
+      stated: plan.budget && plan.budget.stated !== undefined ? plan.budget.stated : null,
       doc: { id: template.id, title: template.title, version: T.doc_version, issued: enGbDate(assessed), review_date: review(assessed) },
       link_stylesheet: true
     };

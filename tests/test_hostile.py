@@ -32,7 +32,7 @@ from builder.load.project import ROOT, Project
 from .conftest import edit
 
 READINESS = [sys.executable, "-m", "builder"]
-TIMEOUT = 30
+TIMEOUT = 90
 """Seconds: generous, so a slow machine never fails a case; a hang or a flood still does."""
 MEMORY_CAP = 1 << 30
 """Bytes of address space a plan run may use: far above a real run, far below a built alias bomb."""

@@ -74,6 +74,7 @@ def word_kit() -> dict[str, Any]:
         "row_height_by_cell_class": docx.ROW_HEIGHT_BY_CELL_CLASS,
         "row_height_by_table": [list(x) for x in docx.ROW_HEIGHT_BY_TABLE],
         "placeholder_rpr": docx.PLACEHOLDER_RPR,
+        "placeholder": docx.placeholder("{prompt}"),  # the blank's shown text, as a pattern: "[{prompt}]"
         "clinic_prompt": docx.CLINIC_PROMPT,
         "bind_clinic": docx.BIND_CLINIC,
         "date_label": docx.DATE_LABEL.pattern,

@@ -64,7 +64,7 @@
       : (multiline ? '<w:text w:multiLine="1"/>' : "<w:text/>");
     var binding = prompt === K.clinic_prompt && kind === "text" ? K.bind_clinic : "";
     return '<w:sdt><w:sdtPr><w:alias w:val="' + esc(prompt.slice(0, 60)) + '"/><w:tag w:val="' + kind + '"/><w:id w:val="' + this.id() + '"/>' +
-      "<w:showingPlcHdr/>" + binding + choice + "</w:sdtPr><w:sdtContent><w:r>" + K.placeholder_rpr + t(prompt) + "</w:r></w:sdtContent></w:sdt>";
+      "<w:showingPlcHdr/>" + binding + choice + "</w:sdtPr><w:sdtContent><w:r>" + K.placeholder_rpr + t(K.placeholder.split("{prompt}").join(prompt)) + "</w:r></w:sdtContent></w:sdt>";
   };
 
   /** docx.Fields.checkbox: a Word 2010 check-box content control, unticked, named by its label. */

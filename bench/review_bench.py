@@ -35,8 +35,8 @@ sys.path.insert(0, str(HERE))
 TARGET_S = 5.0
 TARGET_N = 10_000
 TARGET_HTML_MB = 2.0
-GENERATION = "v2"
-"""bench/gen_answers.py's version: files an earlier generator left in --dir are made again (v2 solves the go-live safeguards)."""
+GENERATION = "v3"
+"""bench/gen_answers.py's version: files an earlier generator left in --dir are made again (v2 solves the go-live safeguards; v3 puts a cause's missing safeguard in rather than changing its situation, and leaves a nearly ready clinic's one gap missing on purpose)."""
 
 
 def ensure_files(folder: Path, n: int) -> None:

@@ -328,7 +328,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     if pdf:
         outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)
     outputs["review.json"] = review_json_chunks(review)
-    outputs["review.xlsx"] = later(review_xlsx, review, today)
+    outputs["review.xlsx"] = _workbook(review, today, out)
     outputs["review.csv"] = later(review_csv, review)
     outputs["review-columns.csv"] = later(review_columns_csv, review)
     outputs["review-disagreements.csv"] = later(disagreements_csv, review)
@@ -336,6 +336,18 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
     outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)
     return write_all(out, outputs, parallel=True)
+
+
+def _workbook(review: dict[str, Any], today: str, out: Path) -> Iterable[bytes]:
+    """review.xlsx, its writer's temporary files (a sheet's rows as they are written) in a hidden folder beside the
+    output, named so that the next run into `out` sweeps it if this one is killed (output/gate.py's sweep_stale)."""
+    import shutil
+
+    tmp = tempfile.mkdtemp(prefix=temp_prefix("review.xlsx"), suffix=".tmp", dir=out)
+    try:
+        yield review_xlsx(review, today, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:

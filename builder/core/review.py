@@ -90,23 +90,27 @@ def clinic_key(af: AnswerFile) -> str:
     return "name:" + text_key(af.clinic_name) + "|" + text_key(af.organisation or "")
 
 
-_OPTION_IDS: dict[int, tuple[Questionnaire, dict[str, dict[str, str]]]] = {}
+_OPTION_IDS: dict[int, tuple[Questionnaire, list[tuple[str, dict[str, str] | None]]]] = {}
 
 
-def _shared(q: Questionnaire, qid: str, value: Any) -> Any:
-    """The questionnaire's own id strings for an answer: thousands of raters then share them instead of each holding copies."""
+def _option_ids(q: Questionnaire) -> list[tuple[str, dict[str, str] | None]]:
+    """Each question's id, in order, with the questionnaire's own option id strings (None for free text): made once per
+    questionnaire, so that thousands of raters share those strings instead of each holding copies."""
     held = _OPTION_IDS.get(id(q))
     if held is None or held[0] is not q:
-        held = _OPTION_IDS[id(q)] = (q, {qu.id: {o.id: o.id for o in qu.options} for qu in q.questions if qu.type != "text"})
-    ids = held[1].get(qid)
-    if ids is None:
-        return value
-    return [ids.get(v, v) for v in value] if isinstance(value, list) else ids.get(value, value)
+        held = _OPTION_IDS[id(q)] = (q, [(qu.id, {o.id: o.id for o in qu.options} if qu.type != "text" else None) for qu in q.questions])
+    return held[1]
 
 
 def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
-    answers = {qu.id: _shared(q, qu.id, af.answers[qu.id].value) for qu in q.questions
-               if qu.id in af.answers and af.answers[qu.id].value is not None}
+    answers: dict[str, Any] = {}
+    given = af.answers
+    for qid, ids in _option_ids(q):
+        a = given.get(qid)
+        if a is None or a.value is None:
+            continue
+        v = a.value
+        answers[qid] = v if ids is None else [ids.get(x, x) for x in v] if isinstance(v, list) else ids.get(v, v)
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
                  af.respondent_name, af.respondent_role, answers, dict(af.assumptions), digest)
 
@@ -302,16 +306,33 @@ def clinic_agreement(q: Questionnaire, raters: list[Rater]) -> dict[str, float |
     if len(raters) < 2:
         return None
     out: dict[str, float | None] = {}
-    for d in q.domains:
+    for did, questions in _scored_singles(q):
         items = []
-        for qu in d.questions:
-            if qu.type != "single" or not qu.scored:
-                continue
-            points = {o.id: float(o.points or 0) for o in qu.options}
-            given = [points[r.answers[qu.id]] for r in raters if isinstance(r.answers.get(qu.id), str) and r.answers[qu.id] in points]
-            items.append((given, [points[o.id] for o in qu.options]))
-        out[d.id] = rwg_j(items)
+        for qid, points, every in questions:
+            given = [points[v] for r in raters if isinstance(v := r.answers.get(qid), str) and v in points]
+            items.append((given, every))
+        out[did] = rwg_j(items)
     return out
+
+
+_SCORED: dict[int, tuple[Questionnaire, list[tuple[str, list[tuple[str, dict[str, float], list[float]]]]]]] = {}
+
+
+def _scored_singles(q: Questionnaire) -> list[tuple[str, list[tuple[str, dict[str, float], list[float]]]]]:
+    """Per domain, its scored single-choice questions as (id, points by option, every option's points): made once per
+    questionnaire, not once per clinic."""
+    held = _SCORED.get(id(q))
+    if held is None or held[0] is not q:
+        made = []
+        for d in q.domains:
+            questions = []
+            for qu in d.questions:
+                if qu.type == "single" and qu.scored:
+                    points = {o.id: float(o.points or 0) for o in qu.options}
+                    questions.append((qu.id, points, [points[o.id] for o in qu.options]))
+            made.append((d.id, questions))
+        held = _SCORED[id(q)] = (q, made)
+    return held[1]
 
 
 def icc1(groups: list[list[float]]) -> float | None:

@@ -30,11 +30,11 @@ from builder.output.reviewexports import export_raters
 from builder.render.review import (
     compare_chart_svg,
     compare_html,
-    disagreements_csv,
+    disagreements_csv_chunks,
     html_to_pdf,
     later,
     review_columns_csv,
-    review_csv,
+    review_csv_chunks,
     review_html,
     review_json_chunks,
     review_pdf,
@@ -330,9 +330,9 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
         outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)
     outputs["review.xlsx"] = _workbook(review, today, out)
     outputs["review.json"] = review_json_chunks(review)
-    outputs["review.csv"] = later(review_csv, review)
+    outputs["review.csv"] = review_csv_chunks(review)
     outputs["review-columns.csv"] = later(review_columns_csv, review)
-    outputs["review-disagreements.csv"] = later(disagreements_csv, review)
+    outputs["review-disagreements.csv"] = disagreements_csv_chunks(review)
     outputs["review-rows.js"] = later(review_rows_js, review)
     outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
     outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)

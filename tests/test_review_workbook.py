@@ -131,3 +131,19 @@ def test_the_writer_streams_rows_through_the_folder_it_is_given_and_leaves_it_em
     assert made and all(Path(n).parent == tmp_path for n in made)  # every sheet's rows went to a file there, not to memory
     assert list(tmp_path.iterdir()) == []
     assert data == review_xlsx(review, "2026-12-06")
+
+
+def test_the_writers_temporary_folder_beside_the_output_is_removed_and_a_killed_runs_is_swept(review: dict[str, Any],
+                                                                                           tmp_path: Path) -> None:
+    from builder.output.reviewio import review_outputs
+
+    out = tmp_path / "rev"
+    out.mkdir()
+    dead = 2**22 + 13  # no such process: a run killed while its workbook was being written
+    stale = out / f".review.xlsx.{dead}.k1ll3d.tmp"
+    stale.mkdir()
+    (stale / "tmpabc").write_text("rows of a sheet")
+    review_outputs(review, ROOT / "templates", out, pdf=False)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".review")]  # the stale folder swept, this run's own gone
+    with zipfile.ZipFile(out / "review.xlsx") as z:
+        assert z.testzip() is None and "xl/worksheets/sheet1.xml" in z.namelist()

@@ -1,7 +1,8 @@
-"""review.xlsx: the review as a workbook a commissioner works in (XlsxWriter; bytes out, no disk).
+"""review.xlsx: the review as a workbook a commissioner works in (XlsxWriter; bytes out; rows through temporary files
+in the folder it is given, so memory stays flat at any number of clinics).
 
-One sheet per question a panel asks, each an Excel table (filters on every heading) with a frozen heading
-row, human column headings and ratings coloured by conditional formatting (the word is in the cell too).
+One sheet per question a panel asks, each with a filter on every heading (an autofilter: the streaming writer
+cannot make Excel tables), a frozen heading row, human column headings and ratings coloured by conditional formatting (the word is in the cell too).
 The must-have gaps sheet is laid out like NICE's baseline assessment tools: one row per clinic and
 safeguard, with empty Action, Owner and Due date columns for the governance team to fill in. Every text
 cell goes through render.review.safe_cell, the one formula-safety rule, and is written as text, never as a

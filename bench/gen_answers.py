@@ -80,7 +80,7 @@ def _solve(q: Questionnaire, cond: Condition, want: bool, given: dict[str, Any])
         given[qid] = now + ([oid] if oid not in now else [])
 
     if isinstance(cond, All):
-        for c in cond.all if want else cond.all[:1]:
+        for c in cond.all if want else cond.all[-1:]:  # a cause is "a situation and a missing safeguard": put the safeguard in
             _solve(q, c, want, given)
     elif isinstance(cond, AnyOf):
         for c in cond.any_[:1] if want else cond.any_:
@@ -120,8 +120,7 @@ def answers_for(q: Questionnaire, rng: random.Random, readiness: float, base: di
         planned = dict(out)  # the previous pass's answers, with the safeguards solved into them
         if attempt:
             for i, (cond, want) in enumerate(safeguards(q)):
-                if i != gap:
-                    _solve(q, cond, want, planned)
+                _solve(q, cond, want if i != gap else not want, planned)  # the one gap: missing, not left to chance
         values, out = {}, {}
         for qu in q.questions:
             shown = True if qu.ask_if is None else evaluate(qu.ask_if, values)

@@ -35,8 +35,8 @@ sys.path.insert(0, str(HERE))
 TARGET_S = 5.0
 TARGET_N = 10_000
 TARGET_HTML_MB = 2.0
-GENERATION = "v2"
-"""bench/gen_answers.py's version: files an earlier generator left in --dir are made again (v2 solves the go-live safeguards)."""
+GENERATION = "v3"
+"""bench/gen_answers.py's version: files an earlier generator left in --dir are made again (v2 solves the go-live safeguards; v3 puts a cause's missing safeguard in rather than changing its situation, and leaves a nearly ready clinic's one gap missing on purpose)."""
 
 
 def ensure_files(folder: Path, n: int) -> None:
@@ -184,7 +184,7 @@ def main() -> None:
           "review.pdf as many pages at every size.")
     print("Wall seconds are the target's measure and depend on what else the machine runs; CPU seconds do not "
           "(CPU s / cores is a lower bound on the wall time). Peak worker MB is the largest child process: a reading or "
-          "planning worker, or the forked writer of review.json, which shares the main process's pages.")
+          "planning worker, or the forked writer of review.pdf or review.xlsx, which shares the main process's pages.")
     print("floor s: reading and parsing the same files alone, in the same run (see the module's docstring).")
     print(f"{'files':>8} {'clinics':>8} {'seconds':>8} {'range':>13} {'floor s':>7} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
           f"{'CPU/cores':>9} {'floor CPU':>9} {'peak main MB':>12} {'peak worker MB':>14} {'html MB':>7} {'rows MB':>7} {'json MB':>7} {'pdf pages':>9}")
@@ -223,7 +223,7 @@ def main() -> None:
         per = [r["total_s"] / r["files"] * 1000 for r in results]
         cpu = [r["cpu_s"] / r["files"] * 1000 for r in results]
         print(f"linearity: wall seconds per 1,000 files {', '.join(f'{x:.3f}' for x in per)}; CPU seconds per 1,000 files "
-              f"{', '.join(f'{x:.3f}' for x in cpu)} (the smallest size also pays the start-up of two worker pools; "
+              f"{', '.join(f'{x:.3f}' for x in cpu)} (the smallest size also pays the start-up of the worker pool; "
               f"largest / second largest, per file: {per[-1] / per[-2]:.2f} wall, {cpu[-1] / cpu[-2]:.2f} CPU; 1.0 is linear)")
         main_mb = ", ".join(f"{r['peak_main_mb']:.0f}" for r in results)
         worker_mb = ", ".join(f"{r['peak_worker_mb']:.0f}" for r in results)

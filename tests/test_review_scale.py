@@ -198,3 +198,15 @@ def test_area_roll_up_filters_and_a_phone_shows_cards(browser, base: dict[str, A
     assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"Area"'
     assert page.locator("#ranking-table").evaluate("t => t.scrollWidth <= t.clientWidth + 1")
     page.close()
+
+
+def test_the_csvs_stream_in_chunks_that_join_to_the_same_bytes(base: dict[str, Any]) -> None:
+    """review.csv and review-disagreements.csv are written a thousand rows at a time (the main process never holds a
+    large review's CSV whole); the pieces join to exactly the file made in one go, byte-order mark first."""
+    rows = [[i, f"=clinic {i}", "Straße; ok"] for i in range(7)]
+    pieces = list(render._csv_chunks(rows, per_chunk=3))
+    assert len(pieces) == 3 and pieces[0].startswith("\ufeff".encode()) and not pieces[1].startswith("\ufeff".encode())
+    assert b"".join(pieces) == render._csv(rows) and b"".join(pieces).count(b"\r\n") == 7 and b'"\'=clinic 0"' in pieces[0]
+    assert b"".join(render.review_csv_chunks(base)) == render.review_csv(base)
+    assert b"".join(render.disagreements_csv_chunks(base)) == render.disagreements_csv(base)
+    assert render.review_csv(base).count(b"\r\n") == len(base["clinics"]) + 1

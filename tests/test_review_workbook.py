@@ -1,5 +1,6 @@
 """review.xlsx: every sheet opens in LibreOffice Calc with human headings and the review's rows; tables, frozen
-headings and rating colours are in the file; text from answer files never becomes a formula."""
+headings, filters and rating colours are in the file; text from answer files never becomes a formula; the writer keeps
+flat memory (constant_memory mode, its temporary files in the folder it is given)."""
 
 from __future__ import annotations
 
@@ -97,10 +98,11 @@ def test_tables_frozen_headings_and_rating_colours_are_in_the_file(review: dict[
     with zipfile.ZipFile(io.BytesIO(review_xlsx(review, "2026-12-06"))) as z:
         names = z.namelist()
         sheets = [z.read(f"xl/worksheets/sheet{i}.xml").decode() for i in range(1, len(SHEETS) + 1)]
-        tables = [z.read(n).decode() for n in names if n.startswith("xl/tables/")]
         book = z.read("xl/workbook.xml").decode()
     assert re.findall(r'<sheet name="([^"]+)"', book) == [s.replace("&", "&amp;") for s in SHEETS]
-    assert len(tables) == len(SHEETS) and all("<autoFilter" in t for t in tables)
+    # A filter on every heading of every sheet (an autofilter: constant_memory mode cannot hold Excel tables).
+    assert not any(n.startswith("xl/tables/") for n in names)
+    assert all(len(re.findall(r'<autoFilter ref="A\d+:[A-Z]+\d+"/>', s)) == 1 for s in sheets)
     assert all('state="frozen"' in s for s in sheets)
     ranking = sheets[0]
     assert ranking.count("<conditionalFormatting ") == 1 + len(review["domains"])  # every rating column
@@ -110,3 +112,38 @@ def test_tables_frozen_headings_and_rating_colours_are_in_the_file(review: dict[
 
 def test_same_review_same_day_same_bytes(review: dict[str, Any]) -> None:
     assert review_xlsx(review, "2026-12-06") == review_xlsx(review, "2026-12-06")
+
+
+def test_the_writer_streams_rows_through_the_folder_it_is_given_and_leaves_it_empty(review: dict[str, Any], tmp_path: Path,
+                                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    made: list[str] = []
+    real = tempfile.mkstemp
+
+    def spy(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real(*args, **kwargs)
+        made.append(name)
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    data = review_xlsx(review, "2026-12-06", str(tmp_path))
+    assert made and all(Path(n).parent == tmp_path for n in made)  # every sheet's rows went to a file there, not to memory
+    assert list(tmp_path.iterdir()) == []
+    assert data == review_xlsx(review, "2026-12-06")
+
+
+def test_the_writers_temporary_folder_beside_the_output_is_removed_and_a_killed_runs_is_swept(review: dict[str, Any],
+                                                                                           tmp_path: Path) -> None:
+    from builder.output.reviewio import review_outputs
+
+    out = tmp_path / "rev"
+    out.mkdir()
+    dead = 2**22 + 13  # no such process: a run killed while its workbook was being written
+    stale = out / f".review.xlsx.{dead}.k1ll3d.tmp"
+    stale.mkdir()
+    (stale / "tmpabc").write_text("rows of a sheet")
+    review_outputs(review, ROOT / "templates", out, pdf=False)
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".review")]  # the stale folder swept, this run's own gone
+    with zipfile.ZipFile(out / "review.xlsx") as z:
+        assert z.testzip() is None and "xl/worksheets/sheet1.xml" in z.namelist()

@@ -67,6 +67,9 @@ class Compiled:
     """Choice question id -> {option id: the questionnaire's own string}: a review's thousands of answers share them."""
     action_titles: Mapping[str, str]
     """Every action's title by id, the plan's generated "Find out" actions included."""
+    scored_singles: tuple[tuple[str, tuple[tuple[str, Mapping[str, float], tuple[float, ...]], ...]], ...]
+    """Per domain, its scored single-choice questions as (id, points by option, every option's points in order): what
+    a review's rater agreement reads for each clinic."""
 
     def test(self, cond: Any) -> Test:
         """The compiled test of a condition: from the table when it belongs to this questionnaire, else compiled now."""
@@ -122,7 +125,13 @@ def compile_questionnaire(q: Questionnaire) -> Compiled:
         terms_by_question=by_question,
         option_ids={qu.id: {o.id: o.id for o in qu.options} for qu in questions if qu.type != "text"},
         action_titles=titles,
+        scored_singles=tuple((d.id, tuple(_points(qu) for qu in d.questions if qu.type == "single" and qu.scored)) for d in q.domains),
     )
+
+
+def _points(qu: Question) -> tuple[str, dict[str, float], tuple[float, ...]]:
+    points = {o.id: float(o.points or 0) for o in qu.options}
+    return qu.id, points, tuple(points[o.id] for o in qu.options)
 
 
 def compiled(q: Questionnaire) -> Compiled:

@@ -298,15 +298,12 @@ def clinic_agreement(q: Questionnaire, raters: list[Rater]) -> dict[str, float |
     if len(raters) < 2:
         return None
     out: dict[str, float | None] = {}
-    for d in q.domains:
+    for did, questions in compiled(q).scored_singles:
         items = []
-        for qu in d.questions:
-            if qu.type != "single" or not qu.scored:
-                continue
-            points = {o.id: float(o.points or 0) for o in qu.options}
-            given = [points[r.answers[qu.id]] for r in raters if isinstance(r.answers.get(qu.id), str) and r.answers[qu.id] in points]
-            items.append((given, [points[o.id] for o in qu.options]))
-        out[d.id] = rwg_j(items)
+        for qid, points, every in questions:
+            given = [points[v] for r in raters if isinstance(v := r.answers.get(qid), str) and v in points]
+            items.append((given, list(every)))
+        out[did] = rwg_j(items)
     return out
 
 

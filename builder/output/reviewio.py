@@ -10,7 +10,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +30,11 @@ from builder.output.reviewexports import export_raters
 from builder.render.review import (
     compare_chart_svg,
     compare_html,
-    disagreements_csv,
+    disagreements_csv_chunks,
     html_to_pdf,
     later,
     review_columns_csv,
-    review_csv,
+    review_csv_chunks,
     review_html,
     review_json_chunks,
     review_pdf,
@@ -131,13 +131,9 @@ def _read_chunk(chunk: list[Item]) -> list[Rater | Excluded]:
     return out
 
 
-_GROUPS: list[list[Rater]] = []
-"""Set before the second pool forks: its workers inherit every clinic's raters instead of being sent them."""
-
-
-def _entries(span: tuple[int, int]) -> list[dict[str, Any]]:
+def _entries(groups: list[list[Rater]]) -> list[dict[str, Any]]:
     assert _Q is not None
-    return [clinic_entry(_Q, raters) for raters in _GROUPS[span[0]:span[1]]]
+    return [clinic_entry(_Q, raters) for raters in groups]
 
 
 def quiet_worker() -> None:
@@ -186,41 +182,42 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
             progress(len(results))
 
     def plan_clinics(groups: list[list[Rater]]) -> list[dict[str, Any]]:
-        """Each clinic's plans, in spans, with a progress report; on every core, a second pool is forked now so
-        that it inherits the raters. As a span comes back its raters are let go (this review is built once, here),
-        so memory holds the clinics' rows, not every file read."""
-        global _GROUPS
+        """Each clinic's plans, in spans, with a progress report, by the same workers that read the files (forked when
+        this process held only the questionnaire, so they share little memory with it: a pool forked now would copy
+        every page of the raters it reads). A span's raters are sent pickled (compact: a few bytes per answer) and
+        let go here as it is sent, so memory holds the clinics' rows, not every file read."""
         if phase:
             phase(f"Planning {len(groups):,} clinics", len(groups))
         step = max(1, min(CHUNK // 4, len(groups) // (4 * workers) or 1))
         spans = [(i, min(i + step, len(groups))) for i in range(0, len(groups), step)]
+
+        def sent() -> Iterator[list[list[Rater]]]:
+            for a, b in spans:
+                part = [list(raters) for raters in groups[a:b]]
+                for raters in groups[a:b]:
+                    raters.clear()
+                yield part
+
         entries: list[dict[str, Any]] = []
-        _GROUPS = groups
-        try:
-            with contextlib.ExitStack() as stack:
-                parts = map(_entries, spans) if workers == 1 else stack.enter_context(ctx.Pool(workers, initializer=quiet_worker)).imap(_entries, spans)
-                for (a, b), part in zip(spans, parts):
-                    for raters in groups[a:b]:
-                        raters.clear()
-                    if progress:
-                        progress(len(part))
-                    entries += part
-            return entries
-        finally:
-            _GROUPS = []
+        for part in (map(_entries, sent()) if pool is None else pool.imap(_entries, sent())):
+            if progress:
+                progress(len(part))
+            entries += part
+        return entries
 
     _init(q)
     # fork: workers inherit the loaded questionnaire; this process has no threads to trip over.
     ctx = multiprocessing.get_context("fork")
-    if workers == 1:
-        for chunk in chunks:
-            take(_read_chunk(chunk))
-        _close_zips()
-    else:
-        with ctx.Pool(workers, initializer=quiet_worker) as pool:
+    with contextlib.ExitStack() as stack:
+        pool = None if workers == 1 else stack.enter_context(ctx.Pool(workers, initializer=quiet_worker))
+        if pool is None:
+            for chunk in chunks:
+                take(_read_chunk(chunk))
+            _close_zips()
+        else:
             for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
                 take(results)
-    return review.build(plan_clinics)
+        return review.build(plan_clinics)
 
 
 # ---------------------------------------------------------------- writing the outputs
@@ -244,14 +241,18 @@ def _write_in_child(fd: int, chunks: Iterable[str | bytes]) -> None:
         os._exit(code)
 
 
-def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel: bool = False) -> list[str]:
+def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel: bool = False,
+              here: Collection[str] = ()) -> list[str]:
     """Stream each output into a temporary file beside its target, then rename them all: a crash or a failed
     render leaves the old files (or none), never a half-written one; and a review of thousands of clinics never
     holds its whole HTML or JSON text in memory.
 
-    parallel: every output but the last is written by a forked child while this process writes the last, so a
-    large review's JSON and HTML are encoded on two cores at once. Children die with this process (SIGKILL on
-    its death) and any child that fails fails the whole write, leaving nothing renamed."""
+    parallel: every output but the last and those named in `here` is written by a forked child while this process
+    writes those, so a large review's outputs are made on every core at once. Each child shares this process's
+    memory until either side touches a page (reading an object in Python touches it), so a child that reads the
+    whole review costs a copy of its pages: the few slow outputs get a child each, the quick ones are written here.
+    Children die with this process (SIGKILL on its death) and any child that fails fails the whole write, leaving
+    nothing renamed."""
     created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     sweep_stale(out, outputs)  # temporary files a killed run left
@@ -263,7 +264,7 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel:
             fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
             temps.append((name, Path(tmp_name)))
             os.chmod(tmp_name, 0o644)
-            if parallel and i < len(names) - 1 and hasattr(os, "fork"):
+            if parallel and i < len(names) - 1 and name not in here and hasattr(os, "fork"):
                 # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork
                 # handlers would print a traceback); the child ignores it, and the parent, which gets it the moment
                 # the mask is lifted, kills its children and reports one line.
@@ -322,20 +323,32 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
 
 def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
     today = dt.date.today().isoformat()
-    # Every output is made in the process that writes it; the slowest (the PDF, then the JSON) first, so that
-    # forked children make them while this process makes the rest.
+    # Every output is made in the process that writes it. The two slowest (the PDF, fixed cost; the workbook, a cell at a
+    # time) each get a forked child, started first; this process writes the rest meanwhile, the JSON first.
     outputs: dict[str, Iterable[str | bytes]] = {}
     if pdf:
         outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)
+    outputs["review.xlsx"] = _workbook(review, today, out)
     outputs["review.json"] = review_json_chunks(review)
-    outputs["review.xlsx"] = later(review_xlsx, review, today)
-    outputs["review.csv"] = later(review_csv, review)
+    outputs["review.csv"] = review_csv_chunks(review)
     outputs["review-columns.csv"] = later(review_columns_csv, review)
-    outputs["review-disagreements.csv"] = later(disagreements_csv, review)
+    outputs["review-disagreements.csv"] = disagreements_csv_chunks(review)
     outputs["review-rows.js"] = later(review_rows_js, review)
     outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
     outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)
-    return write_all(out, outputs, parallel=True)
+    return write_all(out, outputs, parallel=True, here=set(outputs) - {"review.pdf", "review.xlsx"})
+
+
+def _workbook(review: dict[str, Any], today: str, out: Path) -> Iterable[bytes]:
+    """review.xlsx, its writer's temporary files (a sheet's rows as they are written) in a hidden folder beside the
+    output, named so that the next run into `out` sweeps it if this one is killed (output/gate.py's sweep_stale)."""
+    import shutil
+
+    tmp = tempfile.mkdtemp(prefix=temp_prefix("review.xlsx"), suffix=".tmp", dir=out)
+    try:
+        yield review_xlsx(review, today, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def compare_outputs(result: dict[str, Any], templates_dir: Path, out: Path) -> list[str]:

@@ -78,17 +78,31 @@ def _csv(rows: Iterable[list[Any]]) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads accents), CRLF rows, every field quoted (so a name holding ';'
     stays one cell when a spreadsheet splits on ';', as European locales do), every cell
     through safe_cell."""
+    return b"".join(_csv_chunks(rows))
+
+
+def _csv_chunks(rows: Iterable[list[Any]], per_chunk: int = 1000) -> Iterable[bytes]:
+    """_csv(rows), byte for byte, a thousand rows at a time: a large review's CSV is never held whole in memory."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    for row in rows:
+    buf.write("\ufeff")
+    for i, row in enumerate(rows, 1):
         writer.writerow([safe_cell(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+        if i % per_chunk == 0:
+            yield buf.getvalue().encode("utf-8")
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue().encode("utf-8")
 
 
 def review_csv(review: dict[str, Any]) -> bytes:
     """One row per clinic under human headings."""
+    return b"".join(review_csv_chunks(review))
+
+
+def review_csv_chunks(review: dict[str, Any]) -> Iterable[bytes]:
     titles = {t["template"]: t["title"] for t in review["templates"]}
-    return _csv(itertools.chain([csv_header(review)], (csv_row(review, c, titles) for c in review["clinics"])))
+    return _csv_chunks(itertools.chain([csv_header(review)], (csv_row(review, c, titles) for c in review["clinics"])))
 
 
 def review_columns_csv(review: dict[str, Any]) -> bytes:
@@ -98,11 +112,15 @@ def review_columns_csv(review: dict[str, Any]) -> bytes:
 
 def disagreements_csv(review: dict[str, Any]) -> bytes:
     """review-disagreements.csv: one row per clinic, question and rater where a clinic's raters disagree."""
+    return b"".join(disagreements_csv_chunks(review))
+
+
+def disagreements_csv_chunks(review: dict[str, Any]) -> Iterable[bytes]:
     titles = {d["id"]: d["title"] for d in review["domains"]}
     head = ["Clinic", "Clinic id", "Area", "Rank", "Domain", "Question", "Question id", "Rater", "Role", "Answer", "Combined answer"]
-    return _csv(itertools.chain([head], ([c["name"], c["clinic_id"] or "", c["area"] or "", c["rank"], titles.get(d["domain"], d["domain"]),
-                                          d["title"], d["question"], a["respondent"], a["role"] or "", a["answer"], d["combined"]]
-                                         for c in review["clinics"] for d in c["disagreements"] for a in d["answers"])))
+    return _csv_chunks(itertools.chain([head], ([c["name"], c["clinic_id"] or "", c["area"] or "", c["rank"], titles.get(d["domain"], d["domain"]),
+                                                 d["title"], d["question"], a["respondent"], a["role"] or "", a["answer"], d["combined"]]
+                                                for c in review["clinics"] for d in c["disagreements"] for a in d["answers"])))
 
 
 def review_json(review: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
-"""review.xlsx: the review as a workbook a commissioner works in (XlsxWriter; bytes out, no disk).
+"""review.xlsx: the review as a workbook a commissioner works in (XlsxWriter; bytes out; rows through temporary files
+in the folder it is given, so memory stays flat at any number of clinics).
 
-One sheet per question a panel asks, each an Excel table (filters on every heading) with a frozen heading
-row, human column headings and ratings coloured by conditional formatting (the word is in the cell too).
+One sheet per question a panel asks, each with a filter on every heading (an autofilter: the streaming writer
+cannot make Excel tables), a frozen heading row, human column headings and ratings coloured by conditional formatting (the word is in the cell too).
 The must-have gaps sheet is laid out like NICE's baseline assessment tools: one row per clinic and
 safeguard, with empty Action, Owner and Due date columns for the governance team to fill in. Every text
 cell goes through render.review.safe_cell, the one formula-safety rule, and is written as text, never as a
@@ -11,7 +12,7 @@ formula, a number or a link.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from builder.render.charts import COLOURS
@@ -29,15 +30,18 @@ def _rating(r: str | None) -> str:
 
 
 class _Book:
-    def __init__(self, generated_on: str) -> None:
+    def __init__(self, generated_on: str, tmpdir: str) -> None:
         import datetime as dt
 
         import xlsxwriter
 
         self.buf = io.BytesIO()
+        # constant_memory: each row goes to a temporary file (in `tmpdir`) as soon as the next begins, so memory stays
+        # flat at any number of clinics (in-memory mode keeps every cell: gigabytes at 100,000). Such a workbook cannot
+        # hold Excel tables, so each sheet gets an autofilter (a filter on every heading) instead.
         # Text stays text: no formula, number or link is read into a cell from the answer files.
-        self.wb = xlsxwriter.Workbook(self.buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                                 "strings_to_urls": False})
+        self.wb = xlsxwriter.Workbook(self.buf, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_formulas": False,
+                                                 "strings_to_numbers": False, "strings_to_urls": False})
         # The day it was made, not the second: the same review on the same day gives the same bytes.
         self.wb.set_properties({"title": "Peer support readiness review", "subject": "Commissioners' review",
                                 "created": dt.datetime.fromisoformat(generated_on)})
@@ -46,48 +50,67 @@ class _Book:
         self.two = self.wb.add_format({"num_format": "0.00"})
         self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
         self.fills = {r: self.wb.add_format({"bg_color": c, "font_color": "#FFFFFF", "bold": True}) for r, c in COLOURS.items()}
-        self.tables = 0
+        self.safe: dict[str, str] = {}
+        """Each distinct text's formula-safe form, made once: ratings, areas, routes and titles repeat on every row."""
 
-    def sheet(self, name: str, columns: Sequence[Column], rows: Sequence[Sequence[Any]], *, freeze_cols: int = 0,
+    def text(self, value: Any) -> str:
+        s = str(value)
+        done = self.safe.get(s)
+        if done is None:
+            done = self.safe[s] = safe_cell(s)
+        return done
+
+    def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, freeze_cols: int = 0,
               note: str | None = None) -> None:
+        """Rows are written in order as they come (constant_memory mode), so `rows` may be a generator."""
         ws = self.wb.add_worksheet(name)
         top = 0
         if note:
-            ws.write_string(0, 0, safe_cell(note))
+            ws.write_string(0, 0, self.text(note))
             top = 2
         for i, (_, width, kind) in enumerate(columns):
             ws.set_column(i, i, width, {"money": self.money, "num": self.two}.get(kind))
-        body = list(rows) or [["None"] + [None] * (len(columns) - 1)]  # a table needs a row
-        self.tables += 1
-        ws.add_table(top, 0, top + len(body), len(columns) - 1, {
-            "name": f"T{self.tables}_{''.join(ch for ch in name if ch.isalnum())}", "style": "Table Style Light 9",
-            "columns": [{"header": h, "header_format": self.head} for h, _, _ in columns]})
         ws.set_row(top, 30)
-        writers: list[Callable[[int, int, Any], Any]] = [self._writer(ws, kind) for _, _, kind in columns]
-        for r, row in enumerate(body, top + 1):
+        for i, (heading, _, _) in enumerate(columns):
+            ws.write_string(top, i, heading, self.head)
+        numeric = [kind in ("int", "money", "num") for _, _, kind in columns]
+        string, number, text = ws.write_string, ws.write_number, self.text
+        last = top
+        for r, row in enumerate(rows, top + 1):
+            last = r
             for c, value in enumerate(row):
-                if value is not None and value != "":
-                    writers[c](r, c, value)
+                if value is None or value == "":
+                    continue
+                if numeric[c] and isinstance(value, (int, float)):
+                    number(r, c, value)
+                else:
+                    string(r, c, text(value))
+        if last == top:  # no rows: say so, so the filter has a row to stand on
+            last = top + 1
+            ws.write_string(last, 0, "None")
+        ws.autofilter(top, 0, last, len(columns) - 1)
         for i, (_, _, kind) in enumerate(columns):
             if kind == "rating":
                 for rating, fmt in self.fills.items():
-                    ws.conditional_format(top + 1, i, top + len(body), i, {"type": "cell", "criteria": "==",
-                                                                          "value": f'"{_rating(rating)}"', "format": fmt})
+                    ws.conditional_format(top + 1, i, last, i, {"type": "cell", "criteria": "==",
+                                                               "value": f'"{_rating(rating)}"', "format": fmt})
         ws.freeze_panes(top + 1, freeze_cols)
-
-    def _writer(self, ws: Any, kind: str) -> Callable[[int, int, Any], Any]:
-        if kind in ("int", "money", "num"):
-            return lambda r, c, v: ws.write_number(r, c, v) if isinstance(v, (int, float)) else ws.write_string(r, c, safe_cell(str(v)))
-        return lambda r, c, v: ws.write_string(r, c, safe_cell(str(v)))
 
     def close(self) -> bytes:
         self.wb.close()
         return self.buf.getvalue()
 
 
-def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
-    """The workbook's bytes (`generated_on`: an ISO date, the file's creation date)."""
-    book = _Book(generated_on)
+def review_xlsx(review: dict[str, Any], generated_on: str, tmpdir: str | None = None) -> bytes:
+    """The workbook's bytes (`generated_on`: an ISO date, the file's creation date). `tmpdir`: the folder for the
+    writer's temporary files (builder/output/reviewio.py gives one beside the output); by default a fresh one in the
+    system's temporary folder, removed after."""
+    if tmpdir is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="readiness-xlsx-") as made:
+            return review_xlsx(review, generated_on, made)
+    book = _Book(generated_on, tmpdir)
     domains = review["domains"]
     titles = {t["template"]: t["title"] for t in review["templates"]}
 
@@ -100,18 +123,20 @@ def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
              ("Templates needed", 40, "text"), ("Actions", 8, "int"), ("Questions raters disagree on", 11, "int"),
              ("Lowest rater agreement (r_wg(J))", 12, "num"),
              ("Estimated cost", 12, "money")]
-    rows = []
-    for c in review["clinics"]:
-        row: list[Any] = [c["rank"], c["name"], c["organisation"], c["clinic_id"], c["area"], c["assessed_on"], len(c["raters"]),
-                          c["overall"]["score"], _rating(c["overall"]["rating"])]
-        for d in domains:
-            cell = c["domains"][d["id"]]
-            row += [cell["score"], _rating(cell["rating"])]
-        row += [c["route"].replace("_", " "), len(c["must_haves"]), "; ".join(g["title"] for g in c["must_haves"]),
-                "; ".join(titles.get(t, t) for t in c["templates"]), len(c["actions"]), len(c["disagreements"]), lowest_agreement(c),
-                c["budget"]]
-        rows.append(row)
-    book.sheet("Ranking", cols, rows, freeze_cols=2)
+
+    def ranking_rows() -> Iterable[list[Any]]:
+        for c in review["clinics"]:
+            row: list[Any] = [c["rank"], c["name"], c["organisation"], c["clinic_id"], c["area"], c["assessed_on"], len(c["raters"]),
+                              c["overall"]["score"], _rating(c["overall"]["rating"])]
+            for d in domains:
+                cell = c["domains"][d["id"]]
+                row += [cell["score"], _rating(cell["rating"])]
+            row += [c["route"].replace("_", " "), len(c["must_haves"]), "; ".join(g["title"] for g in c["must_haves"]),
+                    "; ".join(titles.get(t, t) for t in c["templates"]), len(c["actions"]), len(c["disagreements"]), lowest_agreement(c),
+                    c["budget"]]
+            yield row
+
+    book.sheet("Ranking", cols, ranking_rows(), freeze_cols=2)
 
     panel = panel_picture(review)
     book.sheet("Domains", [("Domain", 34, "text"), ("Green (ready)", 10, "int"), ("Amber (partly ready)", 10, "int"),
@@ -125,25 +150,25 @@ def review_xlsx(review: dict[str, Any], generated_on: str) -> bytes:
     book.sheet("Must-have gaps", [("Clinic", 34, "text"), ("Area", 14, "text"), ("Rank", 7, "int"), ("Overall rating", 10, "rating"),
                                   ("Must-have gap", 50, "text"), ("Domain", 24, "text"), ("Status", 14, "text"), ("Action", 40, "text"),
                                   ("Owner", 18, "text"), ("Due date", 12, "date")],
-               [[c["name"], c["area"], c["rank"], _rating(c["overall"]["rating"]), g["title"], domain_titles.get(g["domain"], ""),
-                 "Not in place", None, None, None] for c in review["clinics"] for g in c["must_haves"]],
+               ([c["name"], c["area"], c["rank"], _rating(c["overall"]["rating"]), g["title"], domain_titles.get(g["domain"], ""),
+                 "Not in place", None, None, None] for c in review["clinics"] for g in c["must_haves"]),
                freeze_cols=1, note="One row per clinic and safeguard not yet in place: fill in the action, its owner and a due date.")
 
     # One row per clinic and question (every rater's answer in one cell): a sheet a person reads, a fraction of the
     # cells of one row per rater, which review-disagreements.csv has.
     book.sheet("Disagreements", [("Clinic", 34, "text"), ("Area", 14, "text"), ("Question", 44, "text"), ("Domain", 24, "text"),
                                  ("Answers", 60, "text"), ("Combined answer", 40, "text"), ("Agreement in the domain (r_wg(J))", 12, "num")],
-               [[c["name"], c["area"], d["title"], domain_titles.get(d["domain"], ""),
+               ([c["name"], c["area"], d["title"], domain_titles.get(d["domain"], ""),
                  "; ".join(f"{a['respondent']}: {a['answer']}" for a in d["answers"]), d["combined"],
                  (c["agreement"] or {}).get(d["domain"])]
-                for c in review["clinics"] for d in c["disagreements"]],
+                for c in review["clinics"] for d in c["disagreements"]),
                freeze_cols=1, note=review["rule"])
 
     agreement = review["agreement"]
     book.sheet("Agreement", [("Clinic", 34, "text"), ("Area", 14, "text"), ("Rank", 7, "int"), ("Raters", 8, "int")]
                + [(f"{d['title']}: r_wg(J)", 12, "num") for d in domains],
-               [[c["name"], c["area"], c["rank"], len(c["raters"])] + [c["agreement"][d["id"]] for d in domains]
-                for c in review["clinics"] if c["agreement"]],
+               ([c["name"], c["area"], c["rank"], len(c["raters"])] + [c["agreement"][d["id"]] for d in domains]
+                for c in review["clinics"] if c["agreement"]),
                freeze_cols=1, note=(f"Within-clinic agreement per domain, r_wg(J) (James, Demaree and Wolf 1984, 1993); below "
                                     f"{agreement['threshold']:.2f} the raters disagree too much for their combined answers to stand "
                                     "for the clinic. Blank: nothing measurable in that domain."))

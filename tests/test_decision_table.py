@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from types import SimpleNamespace
 
 import pytest
 
+from builder.core.answers import AnswerFile
 from builder.core.conditions import SKIPPED, Value
 from builder.core.decision import NOT_ASKED, DecisionTableError, _terms, route_table, table_route
-from builder.core.engine import choose_route
+from builder.core.engine import Context, choose_route
 from builder.core.schema import Includes, Questionnaire
 from builder.render.logicmap import logic_map_markdown
 
@@ -26,7 +26,7 @@ def test_the_table_gives_the_engines_route_for_every_combination_of_answers(q: Q
     for combo in itertools.product(*choices):
         answers = dict(zip(columns, combo))
         values: dict[str, Value] = {c: (SKIPPED if a == NOT_ASKED else a) for c, a in answers.items()}
-        engine, _ = choose_route(SimpleNamespace(q=q, values=values))  # type: ignore[arg-type]
+        engine, _ = choose_route(Context(q, AnswerFile("Clinic"), [], values, {}, []))
         assert table_route(q, rows, answers) == engine, answers
         seen.add(engine)
         combinations += 1

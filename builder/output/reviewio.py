@@ -295,6 +295,7 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel:
                 pass
         for _, left in temps:
             left.unlink(missing_ok=True)
+        sweep_stale(out, outputs)  # what the killed writers had made (the workbook's folder of rows), now theirs are dead
         if created:  # a folder this run made and could not fill: gone again, so nothing is left half-written
             try:
                 out.rmdir()

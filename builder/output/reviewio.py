@@ -137,8 +137,12 @@ def _entries(groups: list[list[Rater]]) -> list[dict[str, Any]]:
 
 
 def quiet_worker() -> None:
-    """In a pool worker: Ctrl-C is the parent's to handle (one line, exit 130); the worker is then terminated, silently."""
+    """In a pool worker: Ctrl-C is the parent's to handle (one line, exit 130); the worker is then terminated, silently.
+    SIGTERM goes back to the system's default: the command's own handler (exit through SystemExit, for its clean-up)
+    is inherited across the fork, and a worker unwinding through it while blocked on the pool's queue could keep the
+    pool's terminate() waiting for ever; a worker has nothing to clean up, so it simply dies."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _init(q: Questionnaire) -> None:
@@ -217,7 +221,11 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
         else:
             for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
                 take(results)
-        return review.build(plan_clinics)
+        built = review.build(plan_clinics)
+        if pool is not None:  # done: each worker leaves at the end of the queue (terminate, on the way out, is for errors)
+            pool.close()
+            pool.join()
+        return built
 
 
 # ---------------------------------------------------------------- writing the outputs

@@ -860,15 +860,20 @@ def test_temporary_files_of_a_killed_run_are_swept_and_no_other_file_is(tmp_path
 
 
 @pytest.mark.slow
-def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -> None:
+def _start_large_review(tmp_path: Path, files: int) -> subprocess.Popen[str]:
+    """`readiness review` of `files` copies of an answer file, started in its own process group (so Ctrl-C can reach it whole)."""
     folder = tmp_path / "in"
     folder.mkdir()
     text = ANSWERS.read_text()
-    for i in range(6000):
+    for i in range(files):
         (folder / f"c{i:05}.yaml").write_text(text.replace("Riverside Sexual Health Clinic", f"Clinic {i}"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
+    return subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -> None:
+    proc = _start_large_review(tmp_path, 6000)
     time.sleep(3)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group, workers included
     _, err = proc.communicate(timeout=TIMEOUT)
@@ -880,14 +885,7 @@ def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -
 def test_ctrl_c_while_the_workbook_is_being_written_leaves_no_folder(tmp_path: Path) -> None:
     """The workbook's writer keeps its rows in a folder of its own inside the output; Ctrl-C kills that writer, and the
     folder it made goes with the output folder the review made (found by CI's timing: a folder was left behind)."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    text = ANSWERS.read_text()
-    for i in range(3000):
-        (folder / f"c{i:05}.yaml").write_text(text.replace("Riverside Sexual Health Clinic", f"Clinic {i}"))
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = _start_large_review(tmp_path, 3000)
     rows_folder = lambda: (tmp_path / "rev").is_dir() and any(p.name.startswith(".review.xlsx.") and p.is_dir() for p in (tmp_path / "rev").iterdir())  # noqa: E731
     assert _wait_until(rows_folder, TIMEOUT), "the workbook's writer never started"
     os.killpg(proc.pid, signal.SIGINT)

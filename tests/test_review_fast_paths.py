@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +196,38 @@ def test_a_writer_that_fails_in_its_process_leaves_the_old_files(tmp_path: Path)
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old a"
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "old b"
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt"]
+
+
+def test_ctrl_c_while_waiting_for_a_writer_kills_it_and_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C that lands while this process waits for a forked writer: the writer (still running, its own folder of
+    rows made) is killed and swept, and the output folder the run made is gone (CI's timing found a folder left)."""
+    import builder.output.reviewio as rio
+    from builder.output.gate import temp_prefix
+
+    out = tmp_path / "rev"
+
+    def slow_writer() -> Any:  # like the workbook: a folder of its own beside the output, then a long write
+        tempfile.mkdtemp(prefix=temp_prefix("a.txt"), suffix=".tmp", dir=out)
+        time.sleep(60)
+        yield "never"
+
+    real_waitpid, calls = os.waitpid, []
+
+    def interrupted(pid: int, flags: int) -> tuple[int, int]:
+        calls.append(pid)
+        if len(calls) == 1:  # the first wait, for the writer: Ctrl-C once its folder is there
+            deadline = time.monotonic() + 30
+            while not any(p.is_dir() for p in out.iterdir()) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+        return real_waitpid(pid, flags)
+
+    monkeypatch.setattr(rio.os, "waitpid", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_all(out, {"a.txt": slow_writer(), "b.txt": ["b"]}, parallel=True)
+    monkeypatch.undo()
+    assert len(calls) == 2, "the writer was not reaped after Ctrl-C"
+    assert not out.exists(), sorted(p.name for p in out.iterdir())
 
 
 def test_rater_and_disagreement_rows_escape_untrusted_text(q: Questionnaire, tmp_path: Path) -> None:

@@ -262,11 +262,11 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel:
     Children die with this process (SIGKILL on its death) and any child that fails fails the whole write, leaving
     nothing renamed."""
     created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    sweep_stale(out, outputs)  # temporary files a killed run left
     temps: list[tuple[str, Path]] = []
     children: list[tuple[str, int]] = []
-    try:
+    try:  # from the folder's making on: Ctrl-C at any moment leaves nothing this run made
+        out.mkdir(parents=True, exist_ok=True)
+        sweep_stale(out, outputs)  # temporary files a killed run left
         names = list(outputs)
         for i, name in enumerate(names):
             fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
@@ -287,8 +287,9 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel:
                 _write_one(fd, outputs[name])
         failed = []
         while children:
-            name, pid = children.pop()
-            _, status = os.waitpid(pid, 0)
+            name, pid = children[-1]
+            _, status = os.waitpid(pid, 0)  # a child stays on the list until it is reaped: Ctrl-C here must kill it
+            children.pop()
             if os.waitstatus_to_exitcode(status) != 0:
                 failed.append(name)
         if failed:

@@ -66,12 +66,12 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     `pdf` is false); print timings and output sizes as JSON."""
     from builder.checks.project import load_questionnaire
     from builder.load.paths import ROOT as PROJECT
-    from builder.output.reviewio import collect, review_outputs
+    from builder.output.reviewio import collect, review_outputs, warm_writers
 
     q = load_questionnaire()
     parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
     t0 = time.perf_counter()
-    data = collect(q, parts, jobs=jobs)
+    data = collect(q, parts, jobs=jobs, meanwhile=warm_writers(PROJECT / "templates", pdf=pdf))  # as `readiness review` does
     t1 = time.perf_counter()
     review_outputs(data, PROJECT / "templates", out, pdf=pdf)
     t2 = time.perf_counter()

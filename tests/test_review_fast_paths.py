@@ -192,7 +192,7 @@ def test_a_writer_that_fails_in_its_process_leaves_the_old_files(tmp_path: Path)
         raise RuntimeError("disk on fire")
 
     with pytest.raises(OSError, match="could not write a.txt"):
-        write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, parallel=True)
+        write_all(tmp_path, {"a.txt": broken(), "b.txt": ["new b"]}, forked=[["a.txt"]])
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "old a"
     assert (tmp_path / "b.txt").read_text(encoding="utf-8") == "old b"
     assert sorted(os.listdir(tmp_path)) == ["a.txt", "b.txt"]
@@ -224,7 +224,7 @@ def test_ctrl_c_while_waiting_for_a_writer_kills_it_and_leaves_no_folder(tmp_pat
 
     monkeypatch.setattr(rio.os, "waitpid", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        write_all(out, {"a.txt": slow_writer(), "b.txt": ["b"]}, parallel=True)
+        write_all(out, {"a.txt": slow_writer(), "b.txt": ["b"]}, forked=[["a.txt"]])
     monkeypatch.undo()
     assert len(calls) == 2, "the writer was not reaped after Ctrl-C"
     assert not out.exists(), sorted(p.name for p in out.iterdir())

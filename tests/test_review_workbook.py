@@ -1,6 +1,7 @@
 """review.xlsx: every sheet opens in LibreOffice Calc with human headings and the review's rows; tables, frozen
 headings, filters and rating colours are in the file; text from answer files never becomes a formula; the writer keeps
-flat memory (constant_memory mode, its temporary files in the folder it is given)."""
+flat memory past IN_MEMORY_CELLS cells (constant_memory mode, its temporary files in the folder it is given), with the
+same cells either way."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
 from builder.output.reviewio import collect
-from builder.render.workbook import SHEETS, review_xlsx
+from builder.render.workbook import IN_MEMORY_CELLS, SHEETS, cells, review_xlsx
 
 from .test_review import as_bytes, doc
 
@@ -127,10 +128,29 @@ def test_the_writer_streams_rows_through_the_folder_it_is_given_and_leaves_it_em
         return fd, name
 
     monkeypatch.setattr(tempfile, "mkstemp", spy)
-    data = review_xlsx(review, "2026-12-06", str(tmp_path))
+    data = review_xlsx(review, "2026-12-06", str(tmp_path), in_memory_cells=0)  # as a review past the bound is written
     assert made and all(Path(n).parent == tmp_path for n in made)  # every sheet's rows went to a file there, not to memory
     assert list(tmp_path.iterdir()) == []
-    assert data == review_xlsx(review, "2026-12-06")
+    assert data == review_xlsx(review, "2026-12-06", in_memory_cells=0)
+    made.clear()
+    review_xlsx(review, "2026-12-06", str(tmp_path))  # this review is far under the bound: built in memory, no file made
+    assert cells(review) <= IN_MEMORY_CELLS and not made and list(tmp_path.iterdir()) == []
+
+
+def test_a_workbook_built_in_memory_and_one_streamed_hold_the_same_sheets_cells_and_formats(review: dict[str, Any]) -> None:
+    from openpyxl import load_workbook
+
+    def read(data: bytes) -> dict[str, Any]:
+        book = load_workbook(io.BytesIO(data))
+        return {ws.title: {"cells": [[c.value for c in row] for row in ws.iter_rows()], "filter": ws.auto_filter.ref,
+                           "frozen": ws.freeze_panes, "colours": sorted(str(r.sqref) for r in ws.conditional_formatting),
+                           "widths": {k: d.width for k, d in ws.column_dimensions.items()}}
+                for ws in book.worksheets}
+
+    in_memory, streamed = read(review_xlsx(review, "2026-12-06")), read(review_xlsx(review, "2026-12-06", in_memory_cells=0))
+    assert list(in_memory) == list(SHEETS)
+    assert in_memory == streamed
+    assert len(in_memory["Ranking"]["cells"]) == 1 + len(review["clinics"]) and in_memory["Ranking"]["colours"]
 
 
 def test_the_writers_temporary_folder_beside_the_output_is_removed_and_a_killed_runs_is_swept(review: dict[str, Any],

@@ -527,7 +527,7 @@ EXIT_LEFT_OUT = 3
 @jobs_option
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
     """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress."""
-    from builder.output.reviewio import collect, review_outputs
+    from builder.output.reviewio import collect, review_outputs, warm_writers
     from builder.render.review import plural
 
     if pdf:
@@ -564,7 +564,8 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
 
     try:
         data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
-                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=phase)
+                       progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=phase,
+                       meanwhile=warm_writers(Project(root).templates_dir, pdf=pdf))
     finally:
         if bar_box:
             bar_box.pop().__exit__(None, None, None)

@@ -315,9 +315,10 @@ def icc1(groups: list[list[float]]) -> float | None:
     n = sum(len(g) for g in groups)
     if g_count < 2 or n <= g_count:
         return None
+    means = [sum(g) / len(g) for g in groups]  # each group's mean once; the same float steps as review.js
     grand = sum(sum(g) for g in groups) / n
-    ssb = sum(len(g) * ((sum(g) / len(g)) - grand) * ((sum(g) / len(g)) - grand) for g in groups)
-    ssw = sum(_variance(g, 1) for g in groups)
+    ssb = sum(len(g) * (m - grand) * (m - grand) for g, m in zip(groups, means))
+    ssw = sum(sum((x - m) * (x - m) for x in g) for g, m in zip(groups, means))  # _variance(g, 1), its mean reused
     msb, msw = ssb / (g_count - 1), ssw / (n - g_count)
     k = (n - sum(len(g) * len(g) for g in groups) / n) / (g_count - 1)
     denominator = msb + (k - 1) * msw
@@ -329,11 +330,16 @@ def icc1(groups: list[list[float]]) -> float | None:
 def review_agreement(q: Questionnaire, entries: list[dict[str, Any]]) -> dict[str, Any]:
     """ICC(1) per domain and overall from each rater's own scores, across clinics with several raters (ranked order)."""
     several = [c for c in entries if len(c["raters"]) > 1]
-    icc: dict[str, float | None] = {}
     enough = len(several) >= ICC_MIN_CLINICS
-    icc["overall"] = icc1([[float(r["overall"]["score"]) for r in c["raters"]] for c in several]) if enough else None
-    for d in q.domains:
-        icc[d.id] = icc1([[float(r["domains"][d.id]["score"]) for r in c["raters"]] for c in several]) if enough else None
+    ids = [d.id for d in q.domains]
+    scores: dict[str, list[list[float]]] = {key: [] for key in ["overall", *ids]}
+    if enough:  # one pass over the raters, every score at once (the other cores are idle while this runs)
+        for c in several:
+            raters = c["raters"]
+            scores["overall"].append([float(r["overall"]["score"]) for r in raters])
+            for did in ids:
+                scores[did].append([float(r["domains"][did]["score"]) for r in raters])
+    icc: dict[str, float | None] = {key: icc1(groups) if enough else None for key, groups in scores.items()}
     low = sum(1 for c in several if any(v is not None and v < AGREEMENT_THRESHOLD for v in c["agreement"].values()))
     return {"threshold": AGREEMENT_THRESHOLD, "min_clinics": ICC_MIN_CLINICS, "clinics_with_several_raters": len(several),
             "clinics_below_threshold": low, "icc1": icc}

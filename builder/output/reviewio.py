@@ -10,7 +10,7 @@ import os
 import signal
 import stat
 import tempfile
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,18 +152,39 @@ def _init(q: Questionnaire) -> None:
 
 def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
             progress: Callable[[int], None] | None = None, on_excluded: Callable[[Excluded], None] | None = None,
-            total: Callable[[int], None] | None = None, phase: Callable[[str, int], None] | None = None) -> dict[str, Any]:
+            total: Callable[[int], None] | None = None, phase: Callable[[str, int], None] | None = None,
+            meanwhile: Callable[[], None] | None = None) -> dict[str, Any]:
     """Read every answer file under `paths` and build the review; bad files become `not_included` entries, never errors.
 
     Two steps, each reported: `total(n)` then `progress(k)` as files are read; `phase(label, n)` then
-    `progress(k)` as the clinics' plans are made."""
+    `progress(k)` as the clinics' plans are made. `meanwhile()` runs here once the workers are reading (see
+    warm_writers)."""
     with collector_paused():
-        return _collect(q, paths, jobs, progress, on_excluded, total, phase)
+        return _collect(q, paths, jobs, progress, on_excluded, total, phase, meanwhile)
+
+
+def warm_writers(templates_dir: Path, *, pdf: bool = True) -> Callable[[], None]:
+    """What the review's writers load before they write (WeasyPrint, XlsxWriter, the pages' templates), to be loaded
+    while the workers read: the writers are forked from this process, so they start with it loaded. Loaded at the end,
+    it would lengthen the writing of review.pdf, the one output still being written when the others are done."""
+
+    def warm() -> None:
+        import xlsxwriter  # noqa: F401
+
+        from builder.render.review import warm_templates
+
+        warm_templates(templates_dir)
+        if pdf:
+            from builder.render.pdf import load_weasyprint
+
+            load_weasyprint()
+
+    return warm
 
 
 def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Callable[[int], None] | None,
              on_excluded: Callable[[Excluded], None] | None, total: Callable[[int], None] | None,
-             phase: Callable[[str, int], None] | None) -> dict[str, Any]:
+             phase: Callable[[str, int], None] | None, meanwhile: Callable[[], None] | None) -> dict[str, Any]:
     items, bad = find_inputs(paths)
     if total:
         total(len(items) + len(bad))
@@ -219,7 +240,10 @@ def _collect(q: Questionnaire, paths: list[Path], jobs: int | None, progress: Ca
                 take(_read_chunk(chunk))
             _close_zips()
         else:
-            for results in pool.imap(_read_chunk, chunks):  # in order, so duplicates resolve the same way every run
+            reading = pool.imap(_read_chunk, chunks)  # in order, so duplicates resolve the same way every run
+            if meanwhile:
+                meanwhile()
+            for results in reading:
                 take(results)
         built = review.build(plan_clinics)
         if pool is not None:  # done: each worker leaves at the end of the queue (terminate, on the way out, is for errors)
@@ -239,52 +263,55 @@ def _write_one(fd: int, chunks: Iterable[str | bytes]) -> None:
         os.fsync(fh.fileno())
 
 
-def _write_in_child(fd: int, chunks: Iterable[str | bytes]) -> None:
-    """Run in a forked child: write, then leave at once (no clean-up of the parent's state; exit 1 on any failure)."""
+def _write_in_child(files: list[tuple[int, Iterable[str | bytes]]]) -> None:
+    """Run in a forked child: write each file in turn, then leave at once (no clean-up of the parent's state; exit 1
+    on any failure)."""
     code = 1
     try:
-        _write_one(fd, chunks)
+        for fd, chunks in files:
+            _write_one(fd, chunks)
         code = 0
     finally:
         os._exit(code)
 
 
-def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel: bool = False,
-              here: Collection[str] = ()) -> list[str]:
+def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, forked: Sequence[Sequence[str]] = ()) -> list[str]:
     """Stream each output into a temporary file beside its target, then rename them all: a crash or a failed
     render leaves the old files (or none), never a half-written one; and a review of thousands of clinics never
     holds its whole HTML or JSON text in memory.
 
-    parallel: every output but the last and those named in `here` is written by a forked child while this process
-    writes those, so a large review's outputs are made on every core at once. Each child shares this process's
+    forked: groups of outputs, each group written in turn by a forked child, started first, while this process
+    writes the rest, so a large review's outputs are made on every core at once. Each child shares this process's
     memory until either side touches a page (reading an object in Python touches it), so a child that reads the
-    whole review costs a copy of its pages: the few slow outputs get a child each, the quick ones are written here.
-    Children die with this process (SIGKILL on its death) and any child that fails fails the whole write, leaving
-    nothing renamed."""
+    whole review costs a copy of its pages: one child per spare core, not one per output. Children die with this
+    process (SIGKILL on its death) and any child that fails fails the whole write, leaving nothing renamed. Without
+    fork (not Linux or macOS), this process writes everything."""
     created = not out.exists()
     temps: list[tuple[str, Path]] = []
+    open_fds: dict[str, int] = {}
     children: list[tuple[str, int]] = []
     try:  # from the folder's making on: Ctrl-C at any moment leaves nothing this run made
         out.mkdir(parents=True, exist_ok=True)
         sweep_stale(out, outputs)  # temporary files a killed run left
-        names = list(outputs)
-        for i, name in enumerate(names):
+        for name in outputs:
             fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(name), suffix=".tmp", dir=out)
+            open_fds[name] = fd
             temps.append((name, Path(tmp_name)))
             os.chmod(tmp_name, 0o644)
-            if parallel and i < len(names) - 1 and name not in here and hasattr(os, "fork"):
-                # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork
-                # handlers would print a traceback); the child ignores it, and the parent, which gets it the moment
-                # the mask is lifted, kills its children and reports one line.
-                with signals_held({signal.SIGINT}):
-                    pid = os.fork()
-                    if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                        _die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
-                        _write_in_child(fd, outputs[name])
-                os.close(fd)
-                children.append((name, pid))
-            else:
-                _write_one(fd, outputs[name])
+        for group in ([list(g) for g in forked if g] if hasattr(os, "fork") else []):
+            # Ctrl-C is held back across the fork: a child must never take it half-made (Python's at-fork handlers
+            # would print a traceback); the child ignores it, and the parent, which gets it the moment the mask is
+            # lifted, kills its children and reports one line.
+            with signals_held({signal.SIGINT}):
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                    _die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
+                    _write_in_child([(open_fds[n], outputs[n]) for n in group])
+                children.append((", ".join(group), pid))
+            for name in group:
+                os.close(open_fds.pop(name))
+        for name in list(open_fds):
+            _write_one(open_fds.pop(name), outputs[name])
         failed = []
         while children:
             name, pid = children[-1]
@@ -302,6 +329,9 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, parallel:
                 os.waitpid(pid, 0)
             except OSError:
                 pass
+        for fd in open_fds.values():
+            with contextlib.suppress(OSError):
+                os.close(fd)
         for _, left in temps:
             left.unlink(missing_ok=True)
         sweep_stale(out, outputs)  # what the killed writers had made (the workbook's folder of rows), now theirs are dead
@@ -333,8 +363,10 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
 
 def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
     today = dt.date.today().isoformat()
-    # Every output is made in the process that writes it. The two slowest (the PDF, fixed cost; the workbook, a cell at a
-    # time) each get a forked child, started first; this process writes the rest meanwhile, the JSON first.
+    # Every output is made in the process that writes it, on two cores at once: a forked child writes the workbook
+    # (the slowest: about 1.6 s at 10,000 files) and then the CSV, the rows file and the page, while this process
+    # writes the JSON, the disagreements and the PDF, about as much work each (bench/review_bench.py; a third
+    # process would only share the two cores, and copy the pages of the review it reads).
     outputs: dict[str, Iterable[str | bytes]] = {}
     if pdf:
         outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)
@@ -346,7 +378,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     outputs["review-rows.js"] = later(review_rows_js, review)
     outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
     outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)
-    return write_all(out, outputs, parallel=True, here=set(outputs) - {"review.pdf", "review.xlsx"})
+    return write_all(out, outputs, forked=[["review.xlsx", "review.csv", "review-columns.csv", "review-rows.js", "review.html"]])
 
 
 def _workbook(review: dict[str, Any], today: str, out: Path) -> Iterable[bytes]:

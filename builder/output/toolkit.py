@@ -266,9 +266,10 @@ def render_pdf(html: str, templates_dir: Path) -> tuple[bytes, int]:
     """(PDF, pages): tagged PDF/UA-1 through the project's renderer (local files only, its stylesheet and fonts)."""
     import os
 
-    from weasyprint import HTML
+    from builder.render.pdf import PDF_VARIANT, Renderer, load_weasyprint
 
-    from builder.render.pdf import PDF_VARIANT, Renderer
+    load_weasyprint()
+    from weasyprint import HTML
 
     r = Renderer(templates_dir)
     doc = HTML(string=html, base_url=str(r.templates_dir) + os.sep, url_fetcher=r.fetcher).render(stylesheets=[r.css], font_config=r.fonts)

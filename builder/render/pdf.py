@@ -12,7 +12,43 @@ PDF_VARIANT = "pdf/ua-1"
 """PDF/UA-1: tagged structure, title and language, so screen readers can read the documents."""
 
 
+def load_weasyprint() -> None:
+    """Import WeasyPrint, once per process, without its slow search for libraries.
+
+    WeasyPrint loads Pango, HarfBuzz and fontconfig by trying several names for each; through cffi, every name that
+    is not the library's real file name runs ctypes.util.find_library, which starts `ldconfig -p` (and the linker)
+    as new processes: about 80 of them, a third of a second of a PDF command's time, and more from a large review's
+    forked writer. The real names (libpango-1.0.so.0, libpango-1.0.dylib, libpango-1.0-0.dll) are on each of
+    WeasyPrint's lists and load directly, so the search is switched off while it imports; should that fail on some
+    machine, the import runs again with the search, as WeasyPrint itself would (tests/test_pdf_import.py)."""
+    import sys
+
+    if "weasyprint" in sys.modules:
+        return
+    import contextlib
+    import ctypes.util
+    import io
+
+    search = ctypes.util.find_library
+    try:
+        ctypes.util.find_library = _no_search
+        with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints its installation advice before raising
+            import weasyprint  # noqa: F401
+        return
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = search
+    import weasyprint  # noqa: F401, F811 - a machine whose libraries have other names: WeasyPrint's own search
+
+
+def _no_search(name: str) -> None:
+    return None
+
+
 def fetcher_class() -> type:
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetchingError
 
     class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
@@ -46,6 +82,7 @@ class Renderer:
     """Holds the parsed stylesheet and font configuration: build one per process, render many."""
 
     def __init__(self, templates_dir: Path):
+        load_weasyprint()
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 

@@ -377,6 +377,13 @@ def _env(templates_dir: Path) -> Any:
     return environment(templates_dir)
 
 
+def warm_templates(templates_dir: Path) -> None:
+    """Compile the review's pages now (they are compiled once per process; see output/reviewio.py's warm_writers)."""
+    env = _env(templates_dir)
+    for name in ("review.html.j2", "review_panel.html.j2"):
+        env.get_template(name)
+
+
 LIMITS = {"html_rows": HTML_ROWS, "section_clinics": HTML_SECTION_CLINICS, "not_included_rows": NOT_INCLUDED_ROWS,
           "names": NAMES_IN_A_LIST, "attention": PDF_ATTENTION, "appendix_rows": PDF_APPENDIX_ROWS, "top": PDF_TOP}
 
@@ -414,9 +421,10 @@ def compare_html(result: dict[str, Any], templates_dir: Path, *, generated_on: s
 
 def html_to_pdf(html_text: str, templates_dir: Path) -> bytes:
     """Tagged PDF of a self-contained page; the renderer may fetch nothing."""
-    from weasyprint import HTML
+    from builder.render.pdf import PDF_VARIANT, fetcher_class, load_weasyprint
 
-    from builder.render.pdf import PDF_VARIANT, fetcher_class
+    load_weasyprint()
+    from weasyprint import HTML
 
     fetcher = fetcher_class()(templates_dir)
     doc = HTML(string=html_text, base_url=str(templates_dir.resolve()) + os.sep, url_fetcher=fetcher)

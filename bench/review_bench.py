@@ -10,6 +10,10 @@ the CSVs, review.html and its rows file) on 10,000 files in under 5 s on a 2-cor
 under 5 s. --no-pdf times the run without review.pdf instead. Synthetic files come from
 bench/gen_answers.py (the same seed gives the same files) and are kept in --dir between runs.
 
+"command s" is the command itself, `readiness review` run as a commissioner runs it (start-up, loading and checking the
+questionnaire, and exit included; up to 10,000 files); "seconds" is the review alone, in one process, from reading the
+first file to writing the last output. The target is judged on both, and the command is the one a commissioner waits for.
+
 The machine may be shared, so each size also reports CPU seconds (the review's own cost, whatever else runs) and a
 floor measured in the same run: a fresh process that only reads every file and parses it with the C parsers
 (json, libyaml) on as many cores, with no checks, plans or outputs. Wall time over the floor is what the review
@@ -86,6 +90,20 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     print(json.dumps({"cpu_s": cpu, "files": data["files"]["read"], "clinics": len(data["clinics"]), "read_and_combine_s": t1 - t0,
                       "write_s": t2 - t1, "total_s": t2 - t0, "peak_main_mb": peak_self, "peak_worker_mb": peak_children,
                       "sizes": sizes, "pdf_pages": pages}))
+
+
+def command(n: int, folder: Path, out: Path, jobs: int | None, pdf: bool) -> float:
+    """Wall seconds of the command itself, `readiness review FOLDERS -o OUT`, start-up and exit included: what a
+    commissioner waits for (the in-process timing above leaves out Python's start, the questionnaire's load and checks)."""
+    parts = [str(folder / f"d{i:03d}") for i in range(n // 1000)]
+    cmd = [sys.executable, "-m", "builder", "review", *parts, "-o", str(out)] + ([] if pdf else ["--no-pdf"]) \
+        + (["--jobs", str(jobs)] if jobs else [])
+    t = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - t
+    if done.returncode != 0:
+        raise SystemExit(f"readiness review failed (exit {done.returncode}): {done.stderr.strip()}")
+    return seconds
 
 
 def floor(n: int, folder: Path, jobs: int | None) -> None:
@@ -186,7 +204,7 @@ def main() -> None:
           "(CPU s / cores is a lower bound on the wall time). Peak worker MB is the largest child process: a reading or "
           "planning worker, or the forked writer of review.pdf or review.xlsx, which shares the main process's pages.")
     print("floor s: reading and parsing the same files alone, in the same run (see the module's docstring).")
-    print(f"{'files':>8} {'clinics':>8} {'seconds':>8} {'range':>13} {'floor s':>7} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
+    print(f"{'files':>8} {'clinics':>8} {'command s':>9} {'seconds':>8} {'range':>13} {'floor s':>7} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
           f"{'CPU/cores':>9} {'floor CPU':>9} {'peak main MB':>12} {'peak worker MB':>14} {'html MB':>7} {'rows MB':>7} {'json MB':>7} {'pdf pages':>9}")
     results = []
     cores = min(args.jobs or os.cpu_count() or 1, os.cpu_count() or 1)
@@ -197,11 +215,13 @@ def main() -> None:
                        for _ in range(args.repeat if n <= TARGET_N else 1)), key=lambda r: r["total_s"])
         r = runs[len(runs) // 2]  # the median run
         r["runs"] = [x["total_s"] for x in runs]
+        r["command"] = sorted(command(n, args.dir, out, args.jobs, not args.no_pdf) for _ in range(args.repeat)) if n <= TARGET_N else []
         base = [sys.executable, __file__, "--floor", str(n), "--dir", str(args.dir)] + (["--jobs", str(args.jobs)] if args.jobs else [])
         r["floor"] = json.loads(subprocess.run(base, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         results.append(r)
         spread = f"{runs[0]['total_s']:.2f}-{runs[-1]['total_s']:.2f}" if len(runs) > 1 else "1 run"
-        print(f"{r['files']:>8,} {r['clinics']:>8,} {r['total_s']:>8.2f} {spread:>13} {r['floor']['total_s']:>7.2f} "
+        whole = f"{r['command'][len(r['command']) // 2]:.2f}" if r["command"] else "-"
+        print(f"{r['files']:>8,} {r['clinics']:>8,} {whole:>9} {r['total_s']:>8.2f} {spread:>13} {r['floor']['total_s']:>7.2f} "
               f"{r['files'] / r['total_s']:>8,.0f} {1000 * r['total_s'] / r['files']:>10.3f} {r['cpu_s']:>7.1f} {r['cpu_s'] / cores:>9.2f} "
               f"{r['floor']['cpu_s']:>9.1f} "
               f"{r['peak_main_mb']:>12.0f} {r['peak_worker_mb']:>14.0f} {mb(r, 'review.html'):>7.2f} {mb(r, 'review-rows.js'):>7.2f} "
@@ -213,9 +233,15 @@ def main() -> None:
              f"({'bounded' if len(pages) == 1 else 'NOT the same at every size'})" if pages else ""))
     for r in results:
         if r["files"] == TARGET_N:
+            cmd = r["command"]
+            whole = cmd[len(cmd) // 2]
+            print(f"10,000-file target, the command as a commissioner runs it (`readiness review` on the 10 folders, start-up and "
+                  f"exit included): median {whole:.2f} s against {TARGET_S:.0f} s: {'met' if whole < TARGET_S else 'NOT met'} "
+                  f"(runs: {', '.join(f'{x:.2f}' for x in cmd)} s)")
             verdict = "met" if r["total_s"] < TARGET_S else "NOT met"
             runs = ", ".join(f"{x:.2f}" for x in r["runs"])
-            print(f"10,000-file target: median {r['total_s']:.2f} s wall against {TARGET_S:.0f} s: {verdict} (runs: {runs} s; "
+            print(f"10,000-file target, the review alone (in one process, from reading the first file to the last output written): "
+                  f"median {r['total_s']:.2f} s wall against {TARGET_S:.0f} s: {verdict} (runs: {runs} s; "
                   f"the median run: read and plan {r['read_and_combine_s']:.2f} s, write {r['write_s']:.2f} s; "
                   f"{r['cpu_s']:.1f} CPU s, {r['cpu_s'] / cores:.2f} s on {cores} cores at best; the floor in this run "
                   f"{r['floor']['total_s']:.2f} s wall, {r['floor']['cpu_s']:.1f} CPU s; load average {os.getloadavg()[0]:.1f} now)")

@@ -128,6 +128,33 @@ AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+@pytest.fixture(scope="session")
+def site_sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site's sources as `readiness site -o DIR --example riverside.yaml` writes them, once per session (read only)."""
+    from click.testing import CliRunner
+
+    from builder.cli.main import cli
+
+    out = tmp_path_factory.mktemp("site-sources") / "docs"
+    done = CliRunner().invoke(cli, ["site", "-o", str(out), "--example", str(ROOT / "examples" / "riverside.yaml")])
+    assert done.exit_code == 0, done.output
+    return out
+
+
+@pytest.fixture
+def wizard_page(browser, site_server: StaticServer):  # type: ignore[no-untyped-def]
+    """A fresh browser context (empty localStorage) on the built site's wizard page; fails on any script error."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(site_server.url + "wizard.html")
+    pg.wait_for_selector("#wizard .rw-screen .rw-heading")
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
 MKDOCS_PROBLEM = re.compile(r"^(WARNING|ERROR) +-", re.M)
 """A warning or error in mkdocs' log. Not any line with WARNING in it: mkdocs-material's end-of-life notice, shown on
 purpose (README, "The site generator"), names the variable that would hide it."""

@@ -37,11 +37,9 @@ def test_site_refuses_a_folder_in_use(tmp_path: Path, runner: CliRunner) -> None
 
 
 @pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sources") / "docs"
-    done = CliRunner().invoke(cli, ["site", "-o", str(out), "--example", str(ROOT / "examples" / "riverside.yaml")])
-    assert done.exit_code == 0, done.output
-    return out
+def sources(site_sources: Path) -> Path:
+    """The site's sources (tests/conftest.py's site_sources), read only."""
+    return site_sources
 
 
 @pytest.mark.slow

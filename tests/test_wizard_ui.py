@@ -49,17 +49,9 @@ def server(site_server: StaticServer) -> StaticServer:
 
 
 @pytest.fixture
-def page(browser, server: StaticServer):  # type: ignore[no-untyped-def]
-    """A fresh browser context (empty localStorage) on the wizard page; fails on any script error."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(server.url + "wizard.html")
-    pg.wait_for_selector("#wizard .rw-screen .rw-heading")
-    yield pg
-    context.close()
-    assert not errors, errors
+def page(wizard_page):  # type: ignore[no-untyped-def]
+    """The wizard page in a fresh browser context (tests/conftest.py's wizard_page)."""
+    return wizard_page
 
 
 def cli_plan(path: Path) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from builder.load.project import ROOT
 from builder.render.documents import render_template
 from builder.render.docx import html_to_docx
 
-from .conftest import EXAMPLES, StaticServer, describe_violations, run_axe
+from .conftest import EXAMPLES, describe_violations, run_axe
 from .word_structure import structure
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,17 +35,9 @@ WORD_ASSETS = ("/assets/wizard/vendor/fflate.min.js", "/assets/wizard/word-kit.j
 
 
 @pytest.fixture
-def page(browser, site_server: StaticServer):  # type: ignore[no-untyped-def]
-    """A fresh browser context on the wizard page; fails on any script error."""
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(site_server.url + "wizard.html")
-    pg.wait_for_selector("#wizard .rw-screen .rw-heading")
-    yield pg
-    context.close()
-    assert not errors, errors
+def page(wizard_page):  # type: ignore[no-untyped-def]
+    """The wizard page in a fresh browser context (tests/conftest.py's wizard_page)."""
+    return wizard_page
 
 
 def open_documents(pg, example: Path, view: str = "#all") -> None:  # type: ignore[no-untyped-def]

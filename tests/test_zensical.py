@@ -21,9 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli.main import cli
 from builder.core.schema import Questionnaire
 from builder.load.project import ROOT
 
@@ -56,11 +54,9 @@ def zensical_build(folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("zensical-sources") / "docs"
-    done = CliRunner().invoke(cli, ["site", "-o", str(out), "--example", str(ROOT / "examples" / "riverside.yaml")])
-    assert done.exit_code == 0, done.output
-    return out
+def sources(site_sources: Path) -> Path:
+    """The site's sources (tests/conftest.py's site_sources), read only."""
+    return site_sources
 
 
 def test_the_version_tested_is_the_locked_one() -> None:

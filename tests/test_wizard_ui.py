@@ -24,12 +24,10 @@ from builder.load.project import ROOT
 from builder.load.sources import parse_json
 from builder.output.site_sources import wizard_script
 
-from .conftest import EXAMPLES, StaticServer
+from .conftest import EXAMPLES, StaticServer, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 KEY = "readiness-wizard"
 
 
@@ -1140,9 +1138,8 @@ def test_print_shows_only_the_plan(page, q: Questionnaire) -> None:  # type: ign
 
 
 def axe_violations(pg) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    pg.add_script_tag(path=str(AXE))
-    result = pg.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return list(result["violations"])
+    """axe-core's WCAG 2.2 AA violations on the settled page (tests/conftest.py's run_axe)."""
+    return run_axe(pg)
 
 
 def describe(violations: list[dict[str, Any]]) -> str:

@@ -872,9 +872,27 @@ def _start_large_review(tmp_path: Path, files: int) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
+def _in_group(pgid: int) -> int:
+    """How many processes are in process group `pgid` (Linux's /proc/PID/stat: the group is the 5th field)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat_line = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat_line.rsplit(")", 1)[1].split()[2]) == pgid:
+            count += 1
+    return count
+
+
 def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -> None:
     proc = _start_large_review(tmp_path, 6000)
-    time.sleep(3)
+    # Ctrl-C once the reading workers are there (the review is under way), not after a fixed time: on a fast machine
+    # a fixed wait could outlast the review.
+    assert _wait_until(lambda: _in_group(proc.pid) >= 3 or proc.poll() is not None, TIMEOUT), "the review never started its workers"
+    time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C: the whole foreground group, workers included
     _, err = proc.communicate(timeout=TIMEOUT)
     assert proc.returncode == 130, err

@@ -235,6 +235,13 @@ def complete_by_keyboard(pg, q: Questionnaire, af: AnswerFile) -> list[str]:  # 
     return asked
 
 
+def assert_gives_the_engines_plan(pg, q: Questionnaire, af: AnswerFile) -> None:  # type: ignore[no-untyped-def]
+    """The plan on the page is the engine's for the same answers. The wizard dates its answers today, so its due dates
+    count from today: the engine's plan is made with the same start."""
+    day = pg.evaluate(f"() => JSON.parse(localStorage.getItem('{KEY}')).assessed_on")
+    assert_same_plan(shown_plan(pg), evaluate_plan(q, dataclasses.replace(af, assessed_on=day)), q)
+
+
 def open_file(pg, path: Path) -> None:  # type: ignore[no-untyped-def]
     pg.set_input_files("#wizard input[type=file]", str(path))
 
@@ -263,9 +270,7 @@ def test_keyboard_only_gives_the_cli_plan(page, q: Questionnaire, example: Path)
     asked = complete_by_keyboard(page, q, af)
     plan = cli_plan(example)
     assert asked == [a["question"] for a in plan["answers"]], "the wizard asks exactly the questions on the clinic's path"
-    # The wizard dates its answers today, so its due dates count from today: compare with the same start.
-    day = page.evaluate("() => JSON.parse(localStorage.getItem('readiness-wizard')).assessed_on")
-    assert_same_plan(shown_plan(page), evaluate_plan(q, dataclasses.replace(af, assessed_on=day)), q)
+    assert_gives_the_engines_plan(page, q, af)
 
 
 def areas_completed(pg) -> tuple[int, int]:  # type: ignore[no-untyped-def]

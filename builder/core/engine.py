@@ -7,7 +7,7 @@ Python and JavaScript engines produce identical plans.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -119,17 +119,12 @@ class Context:
     compiled: Compiled = field(init=False)
     """The questionnaire compiled (its tests and indexes), read once per plan."""
 
-    _tests: Mapping[int, Any] = field(init=False, repr=False)
-
     def __post_init__(self) -> None:
         self.compiled = compiled(self.q)
-        self._tests = self.compiled.tests
 
     def holds(self, cond: Any, route: str | None = None, roles: Sequence[str] = ()) -> bool | None:
-        """The condition's value over these answers (conditions.evaluate, through the compiled table, read here
-        directly: a review asks this a hundred times a plan)."""
-        test = self._tests.get(id(cond))
-        return (test or self.compiled.test(cond))(self.values, route, roles)
+        """The condition's value over these answers (conditions.evaluate, through the compiled table)."""
+        return self.compiled.test(cond)(self.values, route, roles)
 
 
 Detail = Literal["full", "summary", "scores"]

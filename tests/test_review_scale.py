@@ -197,6 +197,11 @@ def test_area_roll_up_filters_and_a_phone_shows_cards(browser, base: dict[str, A
     assert row.evaluate("r => getComputedStyle(r).display") == "block"
     assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"Area"'
     assert page.locator("#ranking-table").evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    # ...and within each card no cell runs over: a long heading ("Information access and note-taking") wraps beside
+    # its score and rating rather than running under them.
+    crowded = page.locator("#ranking-table").evaluate(
+        "t => [...t.querySelectorAll('tbody td')].filter((td) => td.scrollWidth > td.clientWidth + 1).map((td) => td.dataset.label)")
+    assert crowded == [], crowded
     page.close()
 
 

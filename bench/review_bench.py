@@ -68,10 +68,13 @@ def ensure_files(folder: Path, n: int) -> None:
 def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
     """Run in a fresh process: the review of n files, every output the command writes (review.pdf too unless
     `pdf` is false); print timings and output sizes as JSON."""
+    import gc
+
     from builder.checks.project import load_questionnaire
     from builder.load.paths import ROOT as PROJECT
     from builder.output.reviewio import collect, review_outputs, warm_writers
 
+    gc.disable()  # as `readiness review` runs under main() (builder/cli/main.py: _pause_collector_until_exit)
     q = load_questionnaire()
     parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
     t0 = time.perf_counter()

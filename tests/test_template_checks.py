@@ -67,3 +67,25 @@ def test_no_bindings_file_means_no_tailoring_not_an_error(project: Project, runn
     (project.templates_dir / "bindings.yaml").unlink()
     result = runner.invoke(cli, ["check", "--root", str(project.root)])
     assert result.exit_code == 0, result.output
+
+
+def test_review_renders_no_policy_template_so_a_broken_one_stops_plan_but_not_review(project: Project, runner: CliRunner,
+                                                                                      tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`readiness review` leaves the policy templates' reads unchecked (it renders none, and reading them is a third
+    of its start-up); every command that renders one still refuses the broken template, and bindings.yaml, which the
+    review does read, is checked for every command."""
+    from builder.load.paths import ROOT
+
+    out = tmp_path_factory.mktemp("out")
+    example = str(ROOT / "examples" / "riverside.yaml")
+    edit(project.templates_dir / "policies/boundaries.html.j2", 'answers.get("community_work")', 'answers.get("community_wrok")')
+    planned = runner.invoke(cli, ["plan", "--root", str(project.root), example, "-o", str(out / "plan.html")])
+    assert planned.exit_code == 1 and "community_wrok" in planned.output, planned.output
+    reviewed = runner.invoke(cli, ["review", "--root", str(project.root), example, "-o", str(out / "review"), "--no-pdf"])
+    assert reviewed.exit_code == 0, reviewed.output
+    assert (out / "review" / "review.json").is_file()
+
+    edit(project.templates_dir / "bindings.yaml", "  question: partner_org", "  question: partner_orgs")
+    again = runner.invoke(cli, ["review", "--root", str(project.root), example, "-o", str(out / "again"), "--no-pdf"])
+    assert again.exit_code == 1 and "partner_orgs" in again.output, again.output
+    assert not (out / "again").exists()

@@ -16,10 +16,11 @@ from builder.load.paths import Project
 BROKEN_QUESTIONNAIRE = "The questionnaire has errors; run 'readiness check' for the full list."
 
 
-def load_project(project: Project) -> Questionnaire:
-    """The cross-checked questionnaire, or ProjectError (exit 1: it is our data, not the user's)."""
+def load_project(project: Project, *, templates: bool = True) -> Questionnaire:
+    """The cross-checked questionnaire, or ProjectError (exit 1: it is our data, not the user's); templates=False for a
+    command that renders no policy template (their reads are not checked)."""
     try:
-        return load_checked(project, thorough=False)[0]
+        return load_checked(project, thorough=False, templates=templates)[0]
     except ProjectError as exc:
         exc.summary = BROKEN_QUESTIONNAIRE
         raise

@@ -16,16 +16,18 @@ def load_questionnaire(project: Project | None = None, *, thorough: bool = True)
     return load_checked(project, thorough=thorough)[0]
 
 
-def load_checked(project: Project | None = None, *, thorough: bool = True) -> tuple[Questionnaire, list[Problem]]:
+def load_checked(project: Project | None = None, *, thorough: bool = True, templates: bool = True) -> tuple[Questionnaire, list[Problem]]:
     """Load and check every file: the questionnaire plus its warnings, or ProjectError (exit 1: our data).
 
     thorough=False skips the reachability search, which only `readiness check`, the
     site build and the tests need: plans are still built from a fully cross-checked model.
+    templates=False skips reading the policy templates, for a command that renders none (`readiness review`).
     """
     project = project or Project()
     try:
         loaded = load_unchecked(project)
-        found = check(loaded.questionnaire, loaded.sources, project, thorough=thorough, contract=loaded.contract)
+        found = check(loaded.questionnaire, loaded.sources, project, thorough=thorough, contract=loaded.contract,
+                      templates=templates)
     except ProjectError:
         raise
     except ReadinessError as exc:  # a questionnaire file that cannot even be read is still our data

@@ -35,6 +35,9 @@ class Context:
     contract: Contract | None = None
     thorough: bool = True
     """Whether to search for answers that let each condition hold (slow; `readiness check` and the tests)."""
+    templates: bool = True
+    """Whether to read the policy templates for the answers and fields they use (a third of the checks' time; every
+    command that renders a template checks them, `readiness review`, which renders none, does not)."""
     by_id: dict[str, Question] = field(default_factory=dict)
     """The first question of each id (a duplicate is reported, and the first one wins)."""
 
@@ -80,9 +83,10 @@ def _rules(q: Questionnaire, sources: dict[str, LoadedFile]) -> Iterator[Rule]:
 
 
 def check(q: Questionnaire, sources: dict[str, LoadedFile], project: Project, *, thorough: bool = True,
-          contract: Contract | None = None) -> list[Problem]:
-    """Every cross-reference problem in `q` (warnings flagged), step by step; reachability last, on an otherwise clean model."""
-    ctx = Context(q, sources, project, contract, thorough)
+          contract: Contract | None = None, templates: bool = True) -> list[Problem]:
+    """Every cross-reference problem in `q` (warnings flagged), step by step; reachability last, on an otherwise clean model.
+    templates=False leaves out what the policy templates read (for a command that renders none)."""
+    ctx = Context(q, sources, project, contract, thorough, templates)
     problems: list[Problem] = []
     for step in STEPS:
         problems += step(ctx)
@@ -331,7 +335,8 @@ def _template_files(ctx: Context) -> list[Problem]:
 
 def _template_reads(ctx: Context) -> list[Problem]:
     """bindings.yaml's ids, and every answer, term and field the templates read."""
-    return check_bindings(ctx.q, ctx.sources.get("bindings")) + check_templates(ctx.q, ctx.project, ctx.sources.get("catalog"))
+    bindings = check_bindings(ctx.q, ctx.sources.get("bindings"))
+    return (bindings + check_templates(ctx.q, ctx.project, ctx.sources.get("catalog"))) if ctx.templates else bindings
 
 
 def _contract_ids(ctx: Context) -> list[Problem]:

@@ -32,12 +32,25 @@ FUTURE_SLACK = dt.timedelta(days=1)
 date is refused, so a file cannot make itself a clinic's latest round by claiming a date to come."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Answer:
     value: str | list[str] | None
     """Option id (single), list of option ids (multi), text, or None while unanswered."""
     note: str | None = None
     """Free-text evidence or context, carried into the plan."""
+
+
+_CHOSEN: dict[str, Answer] = {}
+
+
+def chosen(option_id: str) -> Answer:
+    """Answer(option_id): one shared object per option id (answers are immutable), since a review makes millions of
+    them. Only for an id already checked against the questionnaire's options, so the table holds no more entries than
+    the questionnaires loaded have options."""
+    found = _CHOSEN.get(option_id)
+    if found is None:
+        found = _CHOSEN[option_id] = Answer(option_id)
+    return found
 
 
 @dataclass(frozen=True)
@@ -256,7 +269,7 @@ class _Reader:
 
     def single(self, question: Question, qid: str, value: Any, note: str | None, path: tuple[Any, ...]) -> Answer | None:
         if isinstance(value, str) and value in question.points_by_option:  # the usual case, checked first: a review reads thousands
-            return Answer(value, note)
+            return chosen(value) if note is None else Answer(value, note)
         options = [o.id for o in question.options]
         listed = ", ".join(options)
         if isinstance(value, list):

@@ -65,6 +65,8 @@ class Compiled:
     """Question id -> the local terms it sets, sorted."""
     option_ids: Mapping[str, Mapping[str, str]]
     """Choice question id -> {option id: the questionnaire's own string}: a review's thousands of answers share them."""
+    option_labels: Mapping[str, Mapping[str, str]]
+    """Choice question id -> {option id: its label}, in the question's order: how a review shows raters' answers."""
     action_titles: Mapping[str, str]
     """Every action's title by id, the plan's generated "Find out" actions included."""
     scored_singles: tuple[tuple[str, tuple[tuple[str, Mapping[str, float], tuple[float, ...]], ...]], ...]
@@ -124,6 +126,7 @@ def compile_questionnaire(q: Questionnaire) -> Compiled:
         standards=tuple(sorted(meta.standards.items())),
         terms_by_question=by_question,
         option_ids={qu.id: {o.id: o.id for o in qu.options} for qu in questions if qu.type != "text"},
+        option_labels={qu.id: {o.id: o.label for o in qu.options} for qu in questions if qu.type != "text"},
         action_titles=titles,
         scored_singles=tuple((d.id, tuple(_points(qu) for qu in d.questions if qu.type == "single" and qu.scored)) for d in q.domains),
     )

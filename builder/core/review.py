@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from builder.core.answers import Answer, AnswerFile
+from builder.core.answers import Answer, AnswerFile, chosen
 from builder.core.compiled import compiled
 from builder.core.engine import RANK, evaluate_plan
 from builder.core.errors import Msg
@@ -112,7 +112,7 @@ def rater_view(q: Questionnaire, r: Rater) -> dict[str, Any]:
     the plan reads only answers and assumptions). Made on first use: an earlier round with several raters
     shows only their combined view, so their own plans are never needed."""
     if r.view is None:
-        r.view = summarise(q, evaluate_plan(q, _answer_file(r), detail="summary"))
+        r.view = summarise(q, evaluate_plan(q, _answer_file(q, r), detail="summary"))
     return r.view
 
 
@@ -120,7 +120,7 @@ def rater_scores(q: Questionnaire, r: Rater) -> dict[str, Any]:
     """{"overall", "domains"} of the rater's own plan: all a round with several raters shows of each one (from its
     summary when made, else from evaluate_plan(detail="scores"), the same plan's first steps)."""
     if r.view is None:
-        return scores(q, evaluate_plan(q, _answer_file(r), detail="scores"))
+        return scores(q, evaluate_plan(q, _answer_file(q, r), detail="scores"))
     return {"overall": r.view["overall"], "domains": r.view["domains"]}
 
 
@@ -131,9 +131,20 @@ def scores(q: Questionnaire, plan: dict[str, Any]) -> dict[str, Any]:
             "domains": {d: {"score": r["domains"][d]["score"], "rating": r["domains"][d]["rating"]} for d in q.meta.domains}}
 
 
-def _answer_file(r: Rater) -> AnswerFile:
-    return AnswerFile(r.clinic, r.organisation, None, r.assessed_on, r.role, {k: Answer(v) for k, v in r.answers.items()},
-                      r.name, r.clinic_id, r.area, r.assumptions)
+def _answer_file(q: Questionnaire, r: Rater) -> AnswerFile:
+    return AnswerFile(r.clinic, r.organisation, None, r.assessed_on, r.role, _as_answers(q, r.answers), r.name, r.clinic_id,
+                      r.area, r.assumptions)
+
+
+def _as_answers(q: Questionnaire, values: Mapping[str, Any]) -> dict[str, Answer]:
+    """Question id -> value, as Answers: a single choice's shared, one per option (answers.chosen)."""
+    option_ids = compiled(q).option_ids
+    return {k: _answer(option_ids, k, v) for k, v in values.items()}
+
+
+def _answer(option_ids: Mapping[str, Mapping[str, str]], qid: str, value: Any) -> Answer:
+    ids = option_ids.get(qid)
+    return chosen(value) if ids is not None and isinstance(value, str) and value in ids else Answer(value)
 
 
 # ---------------------------------------------------------------- one plan, summarised
@@ -194,13 +205,15 @@ def partnership_facts(q: Questionnaire, answers: dict[str, Any], route: str) -> 
 # ---------------------------------------------------------------- combining raters
 
 
-def _answer_labels(qu: Question, value: Any) -> str:
+def _answer_labels(qu: Question, value: Any, labels: Mapping[str, str]) -> str:
+    """An answer as the report shows it: its options' labels in the question's order (`labels`: option id -> label)."""
     if value is None:
         return "not answered"
     if qu.type == "text":
         return str(value)
-    ids = value if isinstance(value, list) else [value]
-    return "; ".join(o.label for o in qu.options if o.id in ids)
+    if not isinstance(value, list):
+        return labels.get(value, "")
+    return "; ".join(label for oid, label in labels.items() if oid in value)
 
 
 def combine_answer(qu: Question, given: list[Any]) -> Any:
@@ -233,17 +246,29 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
     """One round's raters -> the combined answer file and every question they disagree on."""
     answers: dict[str, Answer] = {}
     disagreements: list[dict[str, Any]] = []
+    given_by = [r.answers for r in raters]
+    table = compiled(q)
+    domain_of, option_labels, option_ids = table.domain_by_question, table.option_labels, table.option_ids
+    respondents = [(r, rater_label(r)) for r in raters]
     for qu in q.questions:
-        given = [r.answers[qu.id] for r in raters if qu.id in r.answers]
+        qid = qu.id
+        given = [a[qid] for a in given_by if qid in a]
+        if not given:
+            continue
+        first = given[0]
+        if given.count(first) == len(given):  # every rater who answered agrees (the common case: no disagreement)
+            answers[qid] = _answer(option_ids, qid, first)
+            continue
         value = combine_answer(qu, given)
         if value is not None:
-            answers[qu.id] = Answer(value)
-        if qu.type != "text" and any(v != given[0] for v in given):  # lists in a different order differ too
+            answers[qid] = _answer(option_ids, qid, value)
+        if qu.type != "text":  # lists in a different order differ too
+            labels = option_labels[qid]
             disagreements.append({
-                "question": qu.id, "title": qu.title, "domain": q.domain_of(qu.id).id,
-                "combined": _answer_labels(qu, value),
-                "answers": [{"respondent": rater_label(r), "role": r.role,
-                             "answer": _answer_labels(qu, r.answers.get(qu.id))} for r in raters],
+                "question": qid, "title": qu.title, "domain": domain_of[qid].id,
+                "combined": _answer_labels(qu, value, labels),
+                "answers": [{"respondent": who, "role": r.role, "answer": _answer_labels(qu, r.answers.get(qid), labels)}
+                            for r, who in respondents],
             })
     head = raters[0]
     roles = sorted({r.role for r in raters if r.role})

@@ -86,8 +86,18 @@ def _csv_chunks(rows: Iterable[list[Any]], per_chunk: int = 1000) -> Iterable[by
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     buf.write("\ufeff")
+    safe: dict[str, Any] = {}  # each distinct text's safe form, made once: names, answers and roles repeat on many rows
     for i, row in enumerate(rows, 1):
-        writer.writerow([safe_cell(v) for v in row])
+        cells = []
+        for v in row:
+            if isinstance(v, str):
+                done = safe.get(v)
+                if done is None:
+                    done = safe[v] = safe_cell(v)
+                cells.append(done)
+            else:
+                cells.append(safe_cell(v))
+        writer.writerow(cells)
         if i % per_chunk == 0:
             yield buf.getvalue().encode("utf-8")
             buf.seek(0)

@@ -100,9 +100,13 @@ def _shared(option_ids: Mapping[str, Mapping[str, str]], qid: str, value: Any) -
 
 
 def rater_from(q: Questionnaire, file: str, af: AnswerFile, digest: bytes) -> Rater:
-    option_ids = compiled(q).option_ids
-    answers = {qu.id: _shared(option_ids, qu.id, af.answers[qu.id].value) for qu in q.questions
-               if qu.id in af.answers and af.answers[qu.id].value is not None}
+    table = compiled(q)
+    option_ids, given = table.option_ids, af.answers
+    answers: dict[str, Any] = {}
+    for qid in table.question_by_id:  # the questionnaire's order
+        answer = given.get(qid)
+        if answer is not None and answer.value is not None:
+            answers[qid] = _shared(option_ids, qid, answer.value)
     return Rater(file, clinic_key(af), af.clinic_name, af.organisation, af.clinic_id, af.area, af.assessed_on,
                  af.respondent_name, af.respondent_role, answers, dict(af.assumptions), digest)
 

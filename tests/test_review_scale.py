@@ -85,8 +85,19 @@ def test_html_does_not_grow_with_the_clinics(base: dict[str, Any]) -> None:
     assert ranking_rows(a) == ranking_rows(b) == HTML_ROWS
     assert len(b.encode("utf-8")) < 2_000_000
     assert len(b) < 1.15 * len(a), (len(a), len(b))  # only the counts and "N more" notes differ
-    assert f"only the first {HTML_ROWS} of 10000" in b and "review.csv" in b
+    assert f"only the first {HTML_ROWS} of 10,000" in b and "review.csv" in b
     assert '<script src="review-rows.js"></script>' in b and '<script src="review-table.js"></script>' in b
+
+
+def test_both_pages_write_counts_as_a_reader_reads_them(base: dict[str, Any]) -> None:
+    """10,000 clinics are "10,000 clinics" everywhere a page counts them (title, summary, cost, notes), never "10000"."""
+    large = scaled(base, 10_000)
+    large["cost"] = {"total": 1_234_567, "clinics_with_budget": 9_876, "clinics": 10_000}
+    for page in (review_html(large, TEMPLATES, generated_on="2026-12-06"),
+                 review_panel_html(large, TEMPLATES, generated_on="2026-12-06")):
+        assert "10,000 clinics</title>" in page and "<strong>10,000</strong> clinics" in page
+        assert "9,876 of 10,000 clinics" in page and "£1,234,567" in page
+        assert "10000" not in page and "9876" not in page
 
 
 def test_rows_file_holds_every_clinic_in_rank_order(base: dict[str, Any]) -> None:

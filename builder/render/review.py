@@ -381,6 +381,11 @@ def compare_chart_svg(comparison: dict[str, Any]) -> str:
 # ---------------------------------------------------------------- HTML and PDF
 
 
+def num(n: int) -> str:
+    """A count as the pages write it: 4,526 (plural() writes its counts the same way)."""
+    return f"{n:,}"
+
+
 def _env(templates_dir: Path) -> Any:
     from builder.render.documents import environment
 
@@ -400,7 +405,7 @@ LIMITS = {"html_rows": HTML_ROWS, "section_clinics": HTML_SECTION_CLINICS, "not_
 
 def _page_context(review: dict[str, Any], generated_on: str) -> dict[str, Any]:
     return {"review": review, "colours": COLOURS, "badge": BADGE, "generated_on": generated_on, "limits": LIMITS,
-            "plural": plural, "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
+            "plural": plural, "num": num, "rater_rows": rater_rows(review["domains"]), "disagreement_rows": disagreement_rows,
             "ranking_row": ranking_row(bool(review["cost"]), review["domains"]), "change_rows": change_rows,
             "areas": panel_picture(review)["areas"],
             "several": [c for c in review["clinics"] if len(c["raters"]) > 1],

@@ -10,7 +10,9 @@
   var RATING = { green: "Green", amber: "Amber", red: "Red" };
 
   /** "1 file", "2 files" (builder/render/review.py plural). */
-  function plural(n, one) { return n.toLocaleString("en-GB") + " " + (n === 1 ? one : one + "s"); }
+  function plural(n, one) { return num(n) + " " + (n === 1 ? one : one + "s"); }
+  /** A count as the pages write it: 4,526 (builder/render/review.py num). */
+  function num(n) { return n.toLocaleString("en-GB"); }
 
   function h(tag, attrs) {
     var el = document.createElement(tag);
@@ -102,10 +104,10 @@
     var add = function (el) { out.appendChild(el); return el; };
     add(h("h2", { id: "rv-summary" }, "Summary"));
     add(h("ul", { class: "rv-summary" },
-      h("li", {}, h("strong", {}, rv.clinics.length), " clinics"),
-      h("li", {}, h("strong", {}, rv.ratings.green), " ready (green)"),
-      h("li", {}, h("strong", {}, rv.ratings.amber), " partly ready (amber)"),
-      h("li", {}, h("strong", {}, rv.ratings.red), " not ready to start (red)"),
+      h("li", {}, h("strong", {}, num(rv.clinics.length)), " clinics"),
+      h("li", {}, h("strong", {}, num(rv.ratings.green)), " ready (green)"),
+      h("li", {}, h("strong", {}, num(rv.ratings.amber)), " partly ready (amber)"),
+      h("li", {}, h("strong", {}, num(rv.ratings.red)), " not ready to start (red)"),
       rv.cost ? h("li", {}, h("strong", {}, "£" + rv.cost.total.toLocaleString("en-GB")), " estimated cost") : null));
     add(h("p", {},
       h("button", { type: "button", class: "rv-button", onclick: function () { download("review.csv", "text/csv;charset=utf-8", R.reviewCsv(rv)); } }, "Download the CSV"), " ",

@@ -438,10 +438,18 @@ def _wait_until(test: Callable[[], bool], seconds: float) -> bool:
     return test()
 
 
+def _ctrl_c_reaches_it() -> None:
+    """In the child, before the command starts: Ctrl-C back to the system's default, as in a terminal. A test run that
+    was itself started in the background by a shell without job control (`cmd &` in a script) inherits SIGINT
+    ignored, and Python keeps ignoring a signal it starts with ignored, so Ctrl-C would never reach the command."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_pack(tmp_path: Path, mark: str, out: str = "out") -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "READINESS_TEST_MARK": mark, "READINESS_CACHE": str(tmp_path / "cache")}
     return subprocess.Popen([*READINESS, "pack", str(ANSWERS), "-o", out, "--no-cache", "--no-docx", "-j", "2"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_reaches_it)
 
 
 def _workers_started(mark: str) -> bool:
@@ -869,7 +877,8 @@ def _start_large_review(tmp_path: Path, files: int) -> subprocess.Popen[str]:
         (folder / f"c{i:05}.yaml").write_text(text.replace("Riverside Sexual Health Clinic", f"Clinic {i}"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_ctrl_c_reaches_it)
 
 
 def _in_group(pgid: int) -> int:

@@ -209,12 +209,11 @@ def partnership_facts(q: Questionnaire, answers: dict[str, Any], route: str) -> 
 # ---------------------------------------------------------------- combining raters
 
 
-def _answer_labels(qu: Question, value: Any, labels: Mapping[str, str]) -> str:
-    """An answer as the report shows it: its options' labels in the question's order (`labels`: option id -> label)."""
+def _answer_labels(value: Any, labels: Mapping[str, str]) -> str:
+    """A choice question's answer as the report shows it: its options' labels in the question's order (`labels`:
+    option id -> label; free text is never compared, so never shown as a disagreement)."""
     if value is None:
         return "not answered"
-    if qu.type == "text":
-        return str(value)
     if not isinstance(value, list):
         return labels.get(value, "")
     return "; ".join(label for oid, label in labels.items() if oid in value)
@@ -270,8 +269,8 @@ def combine(q: Questionnaire, raters: list[Rater]) -> tuple[AnswerFile, list[dic
             labels = option_labels[qid]
             disagreements.append({
                 "question": qid, "title": qu.title, "domain": domain_of[qid].id,
-                "combined": _answer_labels(qu, value, labels),
-                "answers": [{"respondent": who, "role": r.role, "answer": _answer_labels(qu, r.answers.get(qid), labels)}
+                "combined": _answer_labels(value, labels),
+                "answers": [{"respondent": who, "role": r.role, "answer": _answer_labels(r.answers.get(qid), labels)}
                             for r, who in respondents],
             })
     head = raters[0]

@@ -9,7 +9,7 @@ import io
 import itertools
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -81,23 +81,30 @@ def _csv(rows: Iterable[list[Any]]) -> bytes:
     return b"".join(_csv_chunks(rows))
 
 
+def safe_texts() -> Callable[[Any], Any]:
+    """safe_cell, each distinct text's safe form made once: names, areas, answers and ratings repeat on thousands of
+    rows of a review's CSVs and workbook (one per file written, so it holds only that file's texts)."""
+    made: dict[str, Any] = {}
+
+    def safe(value: Any) -> Any:
+        if not isinstance(value, str):
+            return safe_cell(value)
+        done = made.get(value)
+        if done is None:
+            done = made[value] = safe_cell(value)
+        return done
+
+    return safe
+
+
 def _csv_chunks(rows: Iterable[list[Any]], per_chunk: int = 1000) -> Iterable[bytes]:
     """_csv(rows), byte for byte, a thousand rows at a time: a large review's CSV is never held whole in memory."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     buf.write("\ufeff")
-    safe: dict[str, Any] = {}  # each distinct text's safe form, made once: names, answers and roles repeat on many rows
+    safe = safe_texts()
     for i, row in enumerate(rows, 1):
-        cells = []
-        for v in row:
-            if isinstance(v, str):
-                done = safe.get(v)
-                if done is None:
-                    done = safe[v] = safe_cell(v)
-                cells.append(done)
-            else:
-                cells.append(safe_cell(v))
-        writer.writerow(cells)
+        writer.writerow([safe(v) for v in row])
         if i % per_chunk == 0:
             yield buf.getvalue().encode("utf-8")
             buf.seek(0)
@@ -224,9 +231,14 @@ def ranking_row(with_cost: bool, domains: list[dict[str, Any]] | None = None) ->
     return row
 
 
+def num(n: int) -> str:
+    """A count as the pages and the terminal write it: 4,526."""
+    return f"{n:,}"
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     """"1 file", "2 files": a count with its noun."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+    return f"{num(n)} {one if n == 1 else (many or one + 's')}"
 
 
 # ---------------------------------------------------------------- bounded pages: what the page holds, what a data file holds
@@ -379,11 +391,6 @@ def compare_chart_svg(comparison: dict[str, Any]) -> str:
 
 
 # ---------------------------------------------------------------- HTML and PDF
-
-
-def num(n: int) -> str:
-    """A count as the pages write it: 4,526 (plural() writes its counts the same way)."""
-    return f"{n:,}"
 
 
 def _env(templates_dir: Path) -> Any:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from builder.render.charts import COLOURS
-from builder.render.review import lowest_agreement, panel_picture, safe_cell
+from builder.render.review import lowest_agreement, panel_picture, safe_texts
 
 Column = tuple[str, float, str]
 """(heading, width in characters, kind: "text", "int", "money", "rating" or "date")."""
@@ -59,15 +59,11 @@ class _Book:
         self.two = self.wb.add_format({"num_format": "0.00"})
         self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
         self.fills = {r: self.wb.add_format({"bg_color": c, "font_color": "#FFFFFF", "bold": True}) for r, c in COLOURS.items()}
-        self.safe: dict[str, str] = {}
-        """Each distinct text's formula-safe form, made once: ratings, areas, routes and titles repeat on every row."""
+        self.safe = safe_texts()
 
     def text(self, value: Any) -> str:
-        s = str(value)
-        done = self.safe.get(s)
-        if done is None:
-            done = self.safe[s] = safe_cell(s)
-        return done
+        """A cell's text, formula-safe (every text cell is written as text, numbers in text columns too)."""
+        return self.safe(str(value))  # type: ignore[no-any-return]
 
     def sheet(self, name: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *, freeze_cols: int = 0,
               note: str | None = None) -> None:

@@ -171,7 +171,35 @@ def test_two_pools_give_the_one_process_review(q: Questionnaire, synthetic: Path
 @pytest.mark.parametrize("per_chunk", [1, 7, 500])
 def test_json_in_pieces_is_the_same_json(q: Questionnaire, synthetic: Path, per_chunk: int) -> None:
     review = collect(q, [synthetic], jobs=1)
-    assert "".join(review_json_chunks(review, per_chunk=per_chunk)) == review_json(review)
+    assert b"".join(review_json_chunks(review, per_chunk=per_chunk)).decode("utf-8") == review_json(review)
+
+
+def _plain_json(value: Any) -> bytes:
+    """The canonical form review.json promises, as the standard library writes it."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)  # any Unicode but lone surrogates (never in UTF-8)
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | _text
+    | st.integers(-10_000, 10_000).map(lambda n: n / 100)  # hundredths, as every figure in a review is
+    | st.floats(allow_nan=False, allow_infinity=False, min_value=-1e15, max_value=1e15).filter(lambda x: abs(x) >= 1e-4 or x == 0),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_text, inner, max_size=4), max_leaves=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_values)
+def test_review_json_is_the_standard_librarys_canonical_json(value: Any) -> None:
+    """review.json is made by orjson for speed; its bytes are json.dumps' canonical form for any plain value a review
+    holds: keys sorted by code point, every character but the JSON specials as itself, floats as Python writes them."""
+    from builder.render.review import _json
+
+    assert _json(value) == _plain_json(value)
+
+
+def test_a_whole_review_is_the_standard_librarys_canonical_json(q: Questionnaire, synthetic: Path) -> None:
+    review = collect(q, [synthetic], jobs=1)
+    assert review_json(review).encode("utf-8") == _plain_json(review) + b"\n"
 
 
 def test_outputs_written_by_two_processes_are_complete(q: Questionnaire, synthetic: Path, tmp_path: Path) -> None:

@@ -378,7 +378,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     outputs["review-rows.js"] = later(review_rows_js, review)
     outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
     outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)
-    return write_all(out, outputs, forked=[["review.xlsx", "review.csv", "review-columns.csv", "review-rows.js", "review.html"]])
+    return write_all(out, outputs, forked=[["review.xlsx", "review-columns.csv", "review-rows.js"]])
 
 
 def _workbook(review: dict[str, Any], today: str, out: Path) -> Iterable[bytes]:

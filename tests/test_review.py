@@ -488,6 +488,23 @@ def test_review_page_picks_files_and_downloads_the_clis_csv(browser, site_server
     assert not [u for u in requests if urlsplit(u).scheme not in ("data", "blob") and urlsplit(u).netloc != ours]
 
 
+def test_review_pickers_stack_on_a_phone(browser, site_server) -> None:  # type: ignore[no-untyped-def]
+    """Each file picker is a field of its own, its label above it, on a phone as on a desktop: no label wraps in
+    beside the other picker (seen at 390 px before the fix)."""
+    for width in (390, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 844})
+        try:
+            page.goto(site_server.url + "review.html")
+            box = {sel: page.locator(sel).bounding_box() for sel in ("label[for=rv-files]", "#rv-files", "label[for=rv-folder]", "#rv-folder")}
+            assert all(box.values()), box
+            order = [box["label[for=rv-files]"], box["#rv-files"], box["label[for=rv-folder]"], box["#rv-folder"]]
+            for above, below in zip(order, order[1:]):
+                assert above["y"] + above["height"] <= below["y"] + 0.5, (width, box)  # stacked, each below the last
+            assert all(b["x"] + b["width"] <= width for b in order), (width, box)
+        finally:
+            page.close()
+
+
 def test_csv_headings_are_human_and_their_ids_are_beside_them(q: Questionnaire) -> None:
     one, two = doc(respondent={"name": "A", "role": "Clinic manager"}), doc(respondent={"name": "=B", "role": "Nurse"}, answers__space="none")
     review = review_of(q, {"a.json": one, "b.json": two, "h.json": doc(HILLSIDE)})

@@ -364,9 +364,9 @@ def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pd
 def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
     today = dt.date.today().isoformat()
     # Every output is made in the process that writes it, on two cores at once: a forked child writes the workbook
-    # (the slowest: about 1.6 s at 10,000 files) and then the CSV, the rows file and the page, while this process
-    # writes the JSON, the disagreements and the PDF, about as much work each (bench/review_bench.py; a third
-    # process would only share the two cores, and copy the pages of the review it reads).
+    # (the slowest: about 1.8 s at 10,000 files) and then the columns CSV and the rows file, while this process
+    # writes the PDF, the JSON, the CSV, the disagreements and the page: about 2 s each (bench/review_bench.py; a
+    # third process would only share the two cores, and copy the pages of the review it reads).
     outputs: dict[str, Iterable[str | bytes]] = {}
     if pdf:
         outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)

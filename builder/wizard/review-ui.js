@@ -49,9 +49,9 @@
   var status = h("p", { class: "rv-status", role: "status", "aria-live": "polite" });
   var drop = h("div", { class: "rv-drop" },
     h("p", {}, "Drop answer files here (YAML or JSON, as the assessment and the readiness command save them), or choose them:"),
-    h("p", { class: "rv-pickers" },
-      h("label", { for: "rv-files" }, "Answer files: "), " ", input, " ",
-      h("label", { for: "rv-folder" }, "Or a whole folder: "), " ", folder));
+    // One field per picker, its label above it (GOV.UK's file upload pattern), so neither wraps beside the other.
+    h("div", { class: "rv-picker" }, h("label", { for: "rv-files" }, "Answer files"), input),
+    h("div", { class: "rv-picker" }, h("label", { for: "rv-folder" }, "Or a whole folder"), folder));
   drop.addEventListener("dragover", function (e) { e.preventDefault(); drop.classList.add("rv-over"); });
   drop.addEventListener("dragleave", function () { drop.classList.remove("rv-over"); });
   drop.addEventListener("drop", function (e) { e.preventDefault(); drop.classList.remove("rv-over"); run(e.dataTransfer.files); });

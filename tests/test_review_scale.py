@@ -89,6 +89,31 @@ def test_html_does_not_grow_with_the_clinics(base: dict[str, Any]) -> None:
     assert '<script src="review-rows.js"></script>' in b and '<script src="review-table.js"></script>' in b
 
 
+def _contrast(fore: str, back: str) -> float:
+    """WCAG 2.2's contrast ratio of two #rrggbb colours."""
+    def lum(hex_: str) -> float:
+        c = [int(hex_[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (x / 12.92 if x <= 0.04045 else ((x + 0.055) / 1.055) ** 2.4 for x in c)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    hi, lo = sorted((lum(fore), lum(back)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_heat_map_has_one_stylesheet_for_the_site_and_the_command(base: dict[str, Any]) -> None:
+    """heatmap.css is the heat-map's only rules: review.html holds it whole, the site's review page links it, and no
+    other stylesheet restates them (the two copies had drifted: amber cells were two different colours)."""
+    css = render.HEATMAP_CSS.read_text(encoding="utf-8")
+    page = review_html(scaled(base, 120), TEMPLATES, generated_on="2026-12-06")
+    assert css in page and "</style" not in css.lower()
+    assert 'href="assets/wizard/heatmap.css"' in (ROOT / "guidance" / "review.md").read_text(encoding="utf-8")
+    for other in (render.HEATMAP_CSS.with_name("review.css"), TEMPLATES / "_review_style.html.j2", TEMPLATES / "review.html.j2"):
+        text = other.read_text(encoding="utf-8")
+        assert not re.search(r"table\.heat (td|th|thead|tbody|tr)|\.cell-(green|amber|red)|\.gap-mark|\.rt-controls", text), other
+    fills = dict(re.findall(r"\.cell-(green|amber|red) \{ background: (#[0-9a-f]{6}); \}", css))
+    assert sorted(fills) == ["amber", "green", "red"]
+    assert all(_contrast("#ffffff", colour) >= 4.5 for colour in fills.values()), fills  # the cells' white bold words
+
+
 def test_both_pages_write_counts_as_a_reader_reads_them(base: dict[str, Any]) -> None:
     """10,000 clinics are "10,000 clinics" everywhere a page counts them (title, summary, cost, notes), never "10000"."""
     large = scaled(base, 10_000)

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from builder.core.review import AGREEMENT_THRESHOLD
 from builder.core.text import FORMULA_START as FORMULA_START  # re-exported: the tests and the review read it here
 from builder.core.text import spreadsheet_safe
+from builder.load.paths import PACKAGE
 from builder.render.charts import COLOURS
 
 """Cells Excel and LibreOffice would read as a formula (OWASP's CSV injection list)."""
@@ -427,10 +428,15 @@ def _page_context(review: dict[str, Any], generated_on: str, panel: dict[str, An
             "again": [c for c in review["clinics"] if c["earlier"]]}
 
 
+HEATMAP_CSS = PACKAGE / "wizard" / "heatmap.css"
+"""The heat-map's one stylesheet: the site's review page links it, review.html holds it (a page that stands alone)."""
+
+
 def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
     """review.html: the same size whatever the number of clinics (its ranking's rows are in review-rows.js)."""
     template = _env(templates_dir).get_template("review.html.j2")
-    return str(template.render(**_page_context(review, generated_on, panel_picture(review))))
+    return str(template.render(**_page_context(review, generated_on, panel_picture(review)),
+                               heatmap_css=Markup(HEATMAP_CSS.read_text(encoding="utf-8"))))  # the toolkit's own file
 
 
 def review_panel_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:

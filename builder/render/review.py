@@ -149,8 +149,9 @@ def review_json(review: dict[str, Any]) -> str:
 def _json(value: Any) -> bytes:
     """Compact canonical JSON in UTF-8: json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
     byte for byte (tests/test_review_fast_paths.py checks generated values, Unicode included), made by orjson, which
-    writes a review of 10,000 clinics (33 MB) in a fifth of the time. Only plain JSON values reach it: text keys,
-    64-bit integers, finite numbers (scores and hundredths); anything else raises, never writes other bytes."""
+    writes a review of 10,000 clinics (33 MB) in a fifth of the time. A review holds only plain JSON values: text
+    keys, 64-bit integers and finite numbers (scores and hundredths). Other keys or larger integers raise rather than
+    write other bytes; a NaN, which no review figure can be, would be null here where json writes NaN."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import multiprocessing
 import os
 import signal
@@ -33,6 +34,7 @@ from builder.render.review import (
     disagreements_csv_chunks,
     html_to_pdf,
     later,
+    panel_picture,
     review_columns_csv,
     review_csv_chunks,
     review_html,
@@ -368,8 +370,9 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     # writes the PDF, the JSON, the CSV, the disagreements and the page: about 2 s each (bench/review_bench.py; a
     # third process would only share the two cores, and copy the pages of the review it reads).
     outputs: dict[str, Iterable[str | bytes]] = {}
+    picture = functools.cache(functools.partial(panel_picture, review))  # made once here for the PDF and the page
     if pdf:
-        outputs["review.pdf"] = later(review_pdf, review, templates_dir, today)
+        outputs["review.pdf"] = later(lambda: review_pdf(review, templates_dir, today, panel=picture()))
     outputs["review.xlsx"] = _workbook(review, today, out)
     outputs["review.json"] = review_json_chunks(review)
     outputs["review.csv"] = review_csv_chunks(review)
@@ -377,7 +380,7 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
     outputs["review-disagreements.csv"] = disagreements_csv_chunks(review)
     outputs["review-rows.js"] = later(review_rows_js, review)
     outputs["review-table.js"] = later((PACKAGE / "wizard" / "review-table.js").read_bytes)
-    outputs["review.html"] = later(review_html, review, templates_dir, generated_on=today)
+    outputs["review.html"] = later(lambda: review_html(review, templates_dir, generated_on=today, panel=picture()))
     return write_all(out, outputs, forked=[["review.xlsx", "review-columns.csv", "review-rows.js"]])
 
 

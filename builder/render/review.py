@@ -433,23 +433,24 @@ HEATMAP_CSS = PACKAGE / "wizard" / "heatmap.css"
 """The heat-map's one stylesheet: the site's review page links it, review.html holds it (a page that stands alone)."""
 
 
-def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
-    """review.html: the same size whatever the number of clinics (its ranking's rows are in review-rows.js)."""
+def review_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str, panel: dict[str, Any] | None = None) -> str:
+    """review.html: the same size whatever the number of clinics (its ranking's rows are in review-rows.js). `panel`:
+    panel_picture(review) when the caller has made it already (a review's writers share one)."""
     template = _env(templates_dir).get_template("review.html.j2")
-    return str(template.render(**_page_context(review, generated_on, panel_picture(review)),
+    return str(template.render(**_page_context(review, generated_on, panel_picture(review) if panel is None else panel),
                                heatmap_css=Markup(HEATMAP_CSS.read_text(encoding="utf-8"))))  # the toolkit's own file
 
 
-def review_panel_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:
+def review_panel_html(review: dict[str, Any], templates_dir: Path, *, generated_on: str, panel: dict[str, Any] | None = None) -> str:
     """The page review.pdf is made from: the area's picture for a funding panel, with a ranked appendix of at most
     PDF_APPENDIX_ROWS clinics, so its length does not grow with the number of clinics."""
     template = _env(templates_dir).get_template("review_panel.html.j2")
-    panel = panel_picture(review)
+    panel = panel_picture(review) if panel is None else panel
     return str(template.render(**_page_context(review, generated_on, panel), panel=panel))
 
 
-def review_pdf(review: dict[str, Any], templates_dir: Path, generated_on: str) -> bytes:
-    return html_to_pdf(review_panel_html(review, templates_dir, generated_on=generated_on), templates_dir)
+def review_pdf(review: dict[str, Any], templates_dir: Path, generated_on: str, *, panel: dict[str, Any] | None = None) -> bytes:
+    return html_to_pdf(review_panel_html(review, templates_dir, generated_on=generated_on, panel=panel), templates_dir)
 
 
 def compare_html(result: dict[str, Any], templates_dir: Path, *, generated_on: str) -> str:

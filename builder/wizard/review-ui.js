@@ -108,7 +108,7 @@
       h("li", {}, h("strong", {}, num(rv.ratings.green)), " ready (green)"),
       h("li", {}, h("strong", {}, num(rv.ratings.amber)), " partly ready (amber)"),
       h("li", {}, h("strong", {}, num(rv.ratings.red)), " not ready to start (red)"),
-      rv.cost ? h("li", {}, h("strong", {}, "£" + rv.cost.total.toLocaleString("en-GB")), " estimated cost") : null));
+      rv.cost ? h("li", {}, h("strong", {}, "£" + num(rv.cost.total)), " estimated cost") : null));
     add(h("p", {},
       h("button", { type: "button", class: "rv-button", onclick: function () { download("review.csv", "text/csv;charset=utf-8", R.reviewCsv(rv)); } }, "Download the CSV"), " ",
       h("button", { type: "button", class: "rv-button", onclick: function () { download("review.json", "application/json", JSON.stringify(rv, null, 1)); } }, "Download the JSON")));

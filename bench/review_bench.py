@@ -23,6 +23,7 @@ adds to the least any review of these files must do, on the machine as loaded at
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -72,16 +73,18 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
 
     from builder.checks.project import load_questionnaire
     from builder.load.paths import ROOT as PROJECT
+    from builder.output.pdfhelper import PdfHelper
     from builder.output.reviewio import collect, review_outputs, warm_writers
 
     gc.disable()  # as `readiness review` runs under main() (builder/cli/main.py: _pause_collector_until_exit)
-    q = load_questionnaire()
-    parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
-    t0 = time.perf_counter()
-    data = collect(q, parts, jobs=jobs, meanwhile=warm_writers(PROJECT / "templates", pdf=pdf))  # as `readiness review` does
-    t1 = time.perf_counter()
-    review_outputs(data, PROJECT / "templates", out, pdf=pdf)
-    t2 = time.perf_counter()
+    with PdfHelper(PROJECT / "templates") if pdf else contextlib.nullcontext() as helper:  # as the command starts its own
+        q = load_questionnaire()
+        parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
+        t0 = time.perf_counter()
+        data = collect(q, parts, jobs=jobs, meanwhile=warm_writers(PROJECT / "templates", pdf=False))  # as `readiness review` does
+        t1 = time.perf_counter()
+        review_outputs(data, PROJECT / "templates", out, pdf=pdf, helper=helper)
+        t2 = time.perf_counter()
     sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.name.startswith("review")}
     pages = 0
     if pdf:

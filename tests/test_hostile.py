@@ -868,15 +868,16 @@ def test_temporary_files_of_a_killed_run_are_swept_and_no_other_file_is(tmp_path
 
 
 @pytest.mark.slow
-def _start_large_review(tmp_path: Path, files: int) -> subprocess.Popen[str]:
-    """`readiness review` of `files` copies of an answer file, started in its own process group (so Ctrl-C can reach it whole)."""
+def _start_large_review(tmp_path: Path, files: int, *, pdf: bool = False) -> subprocess.Popen[str]:
+    """`readiness review` of `files` copies of an answer file, started in its own process group (so Ctrl-C can reach it
+    whole); without review.pdf unless `pdf` (whose renderer is a helper process of its own)."""
     folder = tmp_path / "in"
     folder.mkdir()
     text = ANSWERS.read_text()
     for i in range(files):
         (folder / f"c{i:05}.yaml").write_text(text.replace("Riverside Sexual Health Clinic", f"Clinic {i}"))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
+    return subprocess.Popen([*READINESS, "review", "in", "-o", "rev", "--pdf" if pdf else "--no-pdf", "-j", "2"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=_ctrl_c_reaches_it)
 
@@ -907,6 +908,21 @@ def test_ctrl_c_during_a_large_review_is_one_line_and_exit_130(tmp_path: Path) -
     assert proc.returncode == 130, err
     assert [ln for ln in err.splitlines() if ln.strip()] == ["interrupted; nothing was written"], err
     assert not (tmp_path / "rev").exists()
+
+
+def test_ctrl_c_during_a_review_with_its_pdf_leaves_no_process_behind(tmp_path: Path) -> None:
+    """With review.pdf, the command forks its PDF renderer as it starts (builder/output/pdfhelper.py). Ctrl-C while the
+    files are read: one line, exit 130, nothing written, and no process of the command's is left, the renderer
+    included."""
+    proc = _start_large_review(tmp_path, 3000, pdf=True)
+    assert _wait_until(lambda: _in_group(proc.pid) >= 4 or proc.poll() is not None, TIMEOUT), "the review never started its workers"
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 130, err
+    assert [ln for ln in err.splitlines() if ln.strip()] == ["interrupted; nothing was written"], err
+    assert not (tmp_path / "rev").exists()
+    assert _wait_until(lambda: _in_group(proc.pid) == 0, 10), "a process of the review outlived it"
 
 
 def test_ctrl_c_while_the_workbook_is_being_written_leaves_no_folder(tmp_path: Path) -> None:

@@ -258,6 +258,70 @@ def test_ctrl_c_while_waiting_for_a_writer_kills_it_and_leaves_no_folder(tmp_pat
     assert not out.exists(), sorted(p.name for p in out.iterdir())
 
 
+PAGE = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>A panel</title></head><body><h1>Caf\u00e9 ready</h1></body></html>"
+
+
+def _gone(pid: int) -> bool:
+    """True once process `pid` has been reaped (or never was this process's child)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
+def test_the_pdf_helper_makes_the_pdf_this_process_would(tmp_path: Path) -> None:
+    """`readiness review` has review.pdf laid out by a helper forked at its start (builder/output/pdfhelper.py): the
+    same bytes as this process makes from the same page, through write_all beside an output of this process's own."""
+    from builder.output.pdfhelper import HelpedOutput, PdfHelper
+    from builder.render.review import html_to_pdf
+
+    with PdfHelper(ROOT / "templates") as helper:
+        write_all(tmp_path, {"review.pdf": HelpedOutput(helper, lambda: PAGE), "review.json": [b"{}"]})
+        pid = helper.pid
+    assert _gone(pid), "the helper outlived its use"
+    assert (tmp_path / "review.pdf").read_bytes() == html_to_pdf(PAGE, ROOT / "templates")
+    assert sorted(os.listdir(tmp_path)) == ["review.json", "review.pdf"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper is forked")
+@pytest.mark.parametrize("how", ["killed before the page", "killed after the page", "failed"])
+def test_a_pdf_helper_that_fails_leaves_the_old_files_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """However the helper fails (killed, or WeasyPrint raising), the write fails with one line (an OSError, never the
+    broken pipe the command would take for its own output closed early), and the folder keeps its old files."""
+    import signal
+
+    import builder.render.review as render_review
+    from builder.output.pdfhelper import HelpedOutput, PdfHelper
+
+    for name in ("review.pdf", "review.json"):
+        (tmp_path / name).write_bytes(b"old")
+
+    def boom(html: str, templates: Path) -> bytes:
+        raise ValueError("no fonts on this machine\nsecond line")
+
+    if how == "failed":
+        monkeypatch.setattr(render_review, "html_to_pdf", boom)  # the helper is forked from here: it has this one
+    with PdfHelper(ROOT / "templates") as helper:
+        monkeypatch.undo()
+        page = HelpedOutput(helper, lambda: PAGE)
+        if how == "killed before the page":
+            os.kill(helper.pid, signal.SIGKILL)
+            os.waitpid(helper.pid, 0)
+        elif how == "killed after the page":
+            page.begin()
+            os.kill(helper.pid, signal.SIGKILL)
+        with pytest.raises(OSError) as failed:
+            write_all(tmp_path, {"review.pdf": page, "review.json": [b"{}"]})
+        assert not isinstance(failed.value, BrokenPipeError)
+        expected = "could not make review.pdf: no fonts on this machine" if how == "failed" else "the PDF renderer stopped"
+        assert str(failed.value).startswith(expected), failed.value
+    for name in ("review.pdf", "review.json"):
+        assert (tmp_path / name).read_bytes() == b"old"
+    assert sorted(os.listdir(tmp_path)) == ["review.json", "review.pdf"]
+
+
 def test_rater_and_disagreement_rows_escape_untrusted_text(q: Questionnaire, tmp_path: Path) -> None:
     evil = "<img src=x onerror=alert(1)>"
     base = yaml_doc()
@@ -373,3 +437,97 @@ def test_the_plain_yaml_builder_leaves_the_rest_to_pyyaml(text: str) -> None:
     assert fast == plain
     if isinstance(fast, dict) and "other" in fast:
         assert fast["other"] is fast["base"]
+
+
+def _two_pass(text: str, file: str) -> Any:
+    """How a review read a YAML answer file before the one pass: every limit from the event stream, then the data
+    from a second parse (builder/load/raters.py's _load_fast, as it was)."""
+    import yaml
+
+    from builder.core.parse import parse_yaml, scan_yaml
+    from builder.load.raters import _FastLoader
+
+    try:
+        scan_yaml(text, file)
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+    except (ValueError, yaml.YAMLError):
+        parse_yaml(text, file)
+        raise
+
+
+def _one_pass(text: str, file: str) -> Any:
+    from builder.load.raters import _load_fast
+
+    return _load_fast(text, file, False)
+
+
+def _reading(load: Any, text: str) -> Any:
+    """A YAML reading's outcome, comparable: the data (its repr: True is not 1, and NaN equals itself), the toolkit's
+    located refusal, or the class of the parser's error."""
+    try:
+        return "data", repr(load(text, "a.yaml"))
+    except ReadinessError as exc:
+        return "refused", [(p.file, p.line, p.message) for p in exc.problems]
+    except Exception as exc:  # noqa: BLE001 - the class is the outcome compared
+        return "error", type(exc).__name__
+
+
+yaml_styles = st.fixed_dictionaries({"default_flow_style": st.sampled_from([False, True, None]), "explicit_start": st.booleans(),
+                                     "allow_unicode": st.booleans(), "width": st.sampled_from([20, 80, 1000])})
+yaml_bits = st.lists(st.sampled_from([*"ab1._~-:?,[]{}&*!|>'\"#< \n\t", "yes", "null", "0x1f", "1:30", "- ", ": ", "&a ", "*a",
+                                      "<<: ", "---\n", "\n  "]), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=yaml_values, style=yaml_styles)
+def test_the_one_pass_yaml_reading_gives_what_two_passes_gave(data: Any, style: dict[str, Any]) -> None:
+    """A review reads each YAML answer file once (builder/core/parse.py's load_yaml_checked: the limits and the data
+    from the same events). For any document, in any style YAML writes, the outcome is the two passes' exactly."""
+    import yaml
+
+    text = yaml.dump(data, Dumper=yaml.SafeDumper, **style)
+    assert _reading(_one_pass, text) == _reading(_two_pass, text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=yaml_bits)
+def test_the_one_pass_yaml_reading_agrees_on_any_text(text: str) -> None:
+    """The same on arbitrary text made of YAML's marks (anchors, aliases, merge keys, tags, flow and block
+    collections, several documents, broken syntax): the same data, the same located refusal, or the same error."""
+    assert _reading(_one_pass, text) == _reading(_two_pass, text)
+
+
+@pytest.mark.parametrize("text", [
+    "base: &b {a: 1, b: [x, y]}\nother: *b\n",                        # an alias: left to the second parse
+    "base: &b {a: 1}\nmerged:\n  <<: *b\n  c: 2\n",                  # a merge key
+    "? [1, 2]\n: x\n",                                                 # a key that is a list
+    "1: x\nnull: y\ntrue: z\n",                                        # keys that are not text
+    "a: 1\na: 2\n",                                                    # a key given twice
+    "a: 1\n---\nb: 2\n",                                               # two documents
+    "", "# only a comment\n", "---\n", "x\n", "[1, 2.5, .inf, -.inf, .nan, ~, true, 'true', yes]\n",
+    "a: !!int 3\n",                                                    # a tag: refused before anything is built
+    "a: " + "b" * 10_001 + "\n",                                       # a text over the limit
+    "a: " + "9" * 31 + "\n",                                           # a number over the limit
+    "".join(f"k{i}: v\n" for i in range(5_001)),                       # too many keys
+    "a: " + "[" * 41 + "]" * 41 + "\n",                                # too deep
+    "a: &x [1]\n" + "".join(f"b{i}: *x\n" for i in range(51)),         # too many aliases
+    "a: 1\na: 2\nb: " + "c" * 10_001 + "\n",                           # a key given twice, then a limit: the limit is reported
+])
+def test_the_one_pass_yaml_reading_on_what_answer_files_rarely_hold(text: str) -> None:
+    assert _reading(_one_pass, text) == _reading(_two_pass, text)
+
+
+def test_the_one_pass_yaml_reading_builds_every_answer_file_itself(synthetic: Path) -> None:
+    """Every YAML answer file of the examples and of the synthetic review is built in the one pass (none is left to
+    PyYAML's constructor), and gives what PyYAML's safe loader gives under the toolkit's rules."""
+    import yaml
+
+    from builder.core.parse import UNBUILT, YamlLoader, load_yaml_checked
+
+    files = [*EXAMPLES, *sorted(synthetic.rglob("*.yaml"))]
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        data = load_yaml_checked(text, path.name)
+        assert data is not UNBUILT, path
+        assert repr(data) == repr(yaml.load(text, Loader=YamlLoader)), path  # noqa: S506 - a safe loader

@@ -7,6 +7,7 @@ user's bad file, 1 for the project's own broken data); Ctrl-C exits 130.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -529,8 +530,7 @@ EXIT_LEFT_OUT = 3
 @jobs_option
 def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None) -> None:
     """Review many clinics' answer files (files, folders or zip files): heat-map, ranking, gaps, raters, progress."""
-    from builder.output.reviewio import collect, review_outputs, warm_writers
-    from builder.render.review import plural
+    import builder.output.reviewio  # noqa: F401 - loaded before the PDF helper is forked: the two processes share it
 
     if pdf:
         from builder.render.tools import require_extra
@@ -539,6 +539,26 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     this_run(root, paths)
     check_files_in(out, [], Project(root).root, paths)  # the folder itself, before the work; each file again as it is written
     _pause_collector_until_exit()
+    with contextlib.ExitStack() as stack:
+        helper = stack.enter_context(_pdf_helper(Project(root).templates_dir)) if pdf else None
+        _review(root, paths, out, pdf, jobs, helper)
+
+
+def _pdf_helper(templates_dir: Path) -> Any:
+    """Under main(), where the system can fork: review.pdf's renderer, started now so that it loads WeasyPrint while
+    this process loads the questionnaire (output/pdfhelper.py). Inside another program (a test's runner), none: the
+    review's own process makes the PDF."""
+    if _LEFT_FOR_THE_SYSTEM is None or not hasattr(os, "fork"):
+        return contextlib.nullcontext()
+    from builder.output.pdfhelper import PdfHelper
+
+    return PdfHelper(templates_dir)
+
+
+def _review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int | None, helper: Any) -> None:
+    from builder.output.reviewio import collect, review_outputs, warm_writers
+    from builder.render.review import plural
+
     q = questionnaire_of(root, templates=False)  # a review renders no policy template
     show = interactive()
     bar_box: list[Any] = []
@@ -568,7 +588,7 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     try:
         data = collect(q, list(paths), jobs=jobs, total=start, on_excluded=say_excluded,
                        progress=lambda n: bar_box[0].update(n) if bar_box else None, phase=phase,
-                       meanwhile=warm_writers(Project(root).templates_dir, pdf=pdf))
+                       meanwhile=warm_writers(Project(root).templates_dir, pdf=pdf and helper is None))
     finally:
         if bar_box:
             bar_box.pop().__exit__(None, None, None)
@@ -590,7 +610,7 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
         what = "the file could not be included" if read == 1 else f"none of the {read:,} files could be included"
         click.echo(f"error: {what}; nothing written. Fix the files above and run again.", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf)
+    written = review_outputs(data, Project(root).templates_dir, out, pdf=pdf, helper=helper)
     _leave_for_the_system(data)  # freed with the process (see main), not clinic by clinic
     status(f"wrote {', '.join(written)} to {out}: {plural(len(data['clinics']), 'clinic')} from {plural(data['files']['included'], 'file')}"
            + (f"; {plural(n_left, 'file')} not included (listed above and in the report)" if n_left else ""))

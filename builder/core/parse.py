@@ -67,53 +67,150 @@ def scan_yaml(text: str, file: str) -> None:
     libyaml's parser is iterative and keeps no document, so this costs flat memory however
     hostile the file; an alias bomb is refused here by its alias count.
     """
+    _scan_yaml(text, file, False)
+
+
+UNBUILT: Any = object()
+"""What load_yaml_checked gives for a document it leaves to PyYAML's own constructor."""
+
+
+def load_yaml_checked(text: str, file: str) -> Any:
+    """scan_yaml's limits and, from the same events in the same pass, the document's data: what SafeLoader with the
+    toolkit's resolvers (YamlLoader) gives, without line numbers (a review's reading, where the YAML was otherwise
+    parsed twice: once to count, once to build). Each limit is checked before the value that breaks it is built.
+
+    Builds text, numbers, true/false, null, lists and mappings with text keys, which is every answer file; for a
+    document with anything else (an anchor or alias, a merge key, a key that is not text, a second document) it
+    still checks every limit, then gives UNBUILT, and the caller builds it as before. A key given twice raises
+    yaml's error, as the loaders do, for the caller's located message."""
+    return _scan_yaml(text, file, True)
+
+
+_RESOLVED: dict[str, str] = {}
+"""Plain scalar's text -> its tag (YamlLoader.resolve); a review's thousands of files repeat the same few hundred."""
+
+
+def _scan_yaml(text: str, file: str, build: bool) -> Any:
     depth = keys = nodes = aliases = 0
     open_: list[list[bool]] = []  # per open collection: [is a mapping, waiting for a key]
+    # Building (build=True until something only PyYAML builds is met): per open collection, the list or dict and the
+    # key waiting for its value.
+    made: list[Any] = []
+    key_of: list[Any] = []
+    root: Any = None
+    documents = 0
 
     def fail(event: Any, message: str) -> ReadinessError:
         return ReadinessError([Problem(file, event.start_mark.line + 1, message)])
 
     kinds = _EVENT_KINDS
+    resolved = _RESOLVED
     event: Any
-    for event in yaml.parse(text, Loader=YamlLoader):
-        kind = kinds.get(type(event))
-        if kind is None:
-            kind = _event_kind(event)
-            if kind is None:  # stream and document events
+    loader = YamlLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            kind = kinds.get(type(event))
+            if kind is None:
+                kind = _event_kind(event)
+                if kind is None:  # stream and document events
+                    if build and isinstance(event, yaml.DocumentStartEvent):
+                        documents += 1
+                        build = documents == 1  # more than one: PyYAML's own error, from the caller's load
+                    continue
+            if kind == _END:
+                depth -= 1
+                open_.pop()
+                if build:
+                    value = made.pop()
+                    key_of.pop()
+                    if not made:
+                        root = value
+                        continue
+                    build = _put(made, key_of, value, event)
                 continue
-        if kind == _END:
-            depth -= 1
-            open_.pop()
-            continue
-        if open_:
-            top = open_[-1]
-            if top[0]:
-                if top[1]:
-                    keys += 1
-                    if keys > limits.MAX_KEYS:
-                        raise fail(event, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
-                top[1] = not top[1]
-        if kind != _ALIAS and event.tag is not None:  # !!int, !!float, !!python/...: values only as plain YAML writes them
-            raise fail(event, Msg.YAML_TAG.format(tag=_short_tag(event.tag)))
-        nodes += 1
-        if nodes > limits.MAX_NODES:
-            raise fail(event, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
-        if kind == _ALIAS:
-            aliases += 1
-            if aliases > limits.MAX_ALIASES:
-                raise fail(event, Msg.TOO_MANY_ALIASES.format(limit=limits.MAX_ALIASES))
-        elif kind == _SCALAR:
-            value = event.value
-            if len(value) > limits.MAX_STRING:
-                raise fail(event, Msg.TOO_LONG.format(length=len(value), limit=limits.MAX_STRING))
-            if event.implicit[0] and len(value) > limits.MAX_DIGITS and _NUMBER.fullmatch(value):
-                raise fail(event, Msg.BIG_NUMBER.format(digits=len(value), limit=limits.MAX_DIGITS))
-        else:
-            depth += 1
-            if depth > limits.MAX_DEPTH:
-                raise fail(event, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))
-            mapping = kind == _MAPPING
-            open_.append([mapping, mapping])
+            if open_:
+                top = open_[-1]
+                if top[0]:
+                    if top[1]:
+                        keys += 1
+                        if keys > limits.MAX_KEYS:
+                            raise fail(event, Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
+                    top[1] = not top[1]
+            if kind != _ALIAS and event.tag is not None:  # !!int, !!float, !!python/...: values only as plain YAML writes them
+                raise fail(event, Msg.YAML_TAG.format(tag=_short_tag(event.tag)))
+            nodes += 1
+            if nodes > limits.MAX_NODES:
+                raise fail(event, Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
+            if kind == _ALIAS:
+                aliases += 1
+                if aliases > limits.MAX_ALIASES:
+                    raise fail(event, Msg.TOO_MANY_ALIASES.format(limit=limits.MAX_ALIASES))
+                build = False
+            elif kind == _SCALAR:
+                value = event.value
+                if len(value) > limits.MAX_STRING:
+                    raise fail(event, Msg.TOO_LONG.format(length=len(value), limit=limits.MAX_STRING))
+                if event.implicit[0] and len(value) > limits.MAX_DIGITS and _NUMBER.fullmatch(value):
+                    raise fail(event, Msg.BIG_NUMBER.format(digits=len(value), limit=limits.MAX_DIGITS))
+                if build:
+                    if event.anchor is not None:
+                        build = False
+                        continue
+                    if event.implicit[0]:  # plain: its tag from its text, as the composer resolves it
+                        tag = resolved.get(value)
+                        if tag is None:
+                            if len(resolved) > 4096:
+                                resolved.clear()
+                            tag = resolved[value] = loader.resolve(yaml.ScalarNode, value, event.implicit)
+                        if tag != _STR:
+                            if tag not in _PLAIN or (made and open_[-1][0] and not open_[-1][1]):  # not text, or a key
+                                build = False
+                                continue
+                            value = loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, value))
+                    if not made:
+                        root = value
+                        continue
+                    build = _put(made, key_of, value, event)
+            else:
+                depth += 1
+                if depth > limits.MAX_DEPTH:
+                    raise fail(event, Msg.TOO_DEEP.format(limit=limits.MAX_DEPTH))
+                mapping = kind == _MAPPING
+                if build and (event.anchor is not None or (made and open_[-1][0] and not open_[-1][1])):
+                    build = False  # an anchor, or a collection as a key
+                open_.append([mapping, mapping])
+                if build:
+                    made.append({} if mapping else [])
+                    key_of.append(_NO_KEY)
+    finally:
+        loader.dispose()
+    return root if build else UNBUILT
+
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN = frozenset("tag:yaml.org,2002:" + t for t in ("int", "float", "null", "bool"))
+_NO_KEY: Any = object()
+
+
+def _put(made: list[Any], key_of: list[Any], value: Any, event: Any) -> bool:
+    """Put a value built into the collection that holds it: a list's next item, a mapping's key or its value.
+    False when it cannot be built here (a key that is not text)."""
+    into = made[-1]
+    if type(into) is list:
+        into.append(value)
+        return True
+    key = key_of[-1]
+    if key is _NO_KEY:
+        if type(value) is not str:
+            return False
+        key_of[-1] = value
+        return True
+    if key in into:
+        raise yaml.MarkedYAMLError(problem="duplicate key", problem_mark=event.start_mark)
+    into[key] = value
+    key_of[-1] = _NO_KEY
+    return True
 
 
 def _short_tag(tag: str) -> str:

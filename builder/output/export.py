@@ -20,6 +20,7 @@ ANSWER_MESSAGES = (
     "SKIPPED_ANSWER", "ASSUMPTIONS_MAPPING", "ASSUMPTION_UNKNOWN", "ASSUMPTION_NUMBER",
     # The review page's not-included reasons.
     "NOT_ANSWER_SUFFIX", "NOT_ANSWER_FILE", "DUPLICATE_FILE", "UNKNOWN_QVERSION", "NOT_UTF8", "YAML_SYNTAX", "JSON_SYNTAX",
+    "DUPLICATE_KEY",
     # The wizard's About your clinic screen, for a name, role, area or reference too long for the CLI to read.
     "FIELD_TOO_LONG",
     # Read limits the CLI holds answer files to (builder/core/answers.py), so the browser refuses what the CLI refuses.

@@ -130,6 +130,19 @@ def signals_held(signals: set[signal.Signals]) -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def die_with_parent() -> None:  # pragma: no cover - runs in a forked child
+    """In a child forked to help a command (a review's writer, its PDF renderer): Linux's kernel kills it the moment
+    the command's process dies (Ctrl-C, a crash), so no helper outlives the command; elsewhere nothing (the command
+    kills its children on the way out). Ctrl-C is ignored here: the command handles it and kills its helpers."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 # ---------------------------------------------------------------- locks
 
 def lock_methods() -> list[str]:

@@ -26,7 +26,8 @@ from builder.load.submissions import EXPORT_SUFFIXES, is_export
 from builder.output.fileio import canonical_json
 from builder.output.gate import swap_files, sweep_stale, temp_prefix
 from builder.output.gcpause import collector_paused
-from builder.output.portable import signals_held
+from builder.output.pdfhelper import HelpedOutput, PdfHelper
+from builder.output.portable import die_with_parent, signals_held
 from builder.output.reviewexports import export_raters
 from builder.render.review import (
     compare_chart_svg,
@@ -39,7 +40,7 @@ from builder.render.review import (
     review_csv_chunks,
     review_html,
     review_json_chunks,
-    review_pdf,
+    review_panel_html,
     review_rows_js,
 )
 from builder.render.workbook import review_xlsx
@@ -287,7 +288,8 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, forked: S
     memory until either side touches a page (reading an object in Python touches it), so a child that reads the
     whole review costs a copy of its pages: one child per spare core, not one per output. Children die with this
     process (SIGKILL on its death) and any child that fails fails the whole write, leaving nothing renamed. Without
-    fork (not Linux or macOS), this process writes everything."""
+    fork (not Linux or macOS), this process writes everything. An output made by a helper process (a HelpedOutput:
+    review.pdf from a PdfHelper) is begun once the children are started, and collected after this process's own."""
     created = not out.exists()
     temps: list[tuple[str, Path]] = []
     open_fds: dict[str, int] = {}
@@ -307,12 +309,15 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, forked: S
             with signals_held({signal.SIGINT}):
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - the child's coverage is not collected
-                    _die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
+                    die_with_parent()  # ignores Ctrl-C, so the signal it was born holding back never comes
                     _write_in_child([(open_fds[n], outputs[n]) for n in group])
                 children.append((", ".join(group), pid))
             for name in group:
                 os.close(open_fds.pop(name))
-        for name in list(open_fds):
+        helped = [name for name in open_fds if isinstance(outputs[name], HelpedOutput)]
+        for name in helped:  # sent to its helper now, collected after this process's own outputs
+            outputs[name].begin()  # type: ignore[attr-defined]
+        for name in [n for n in open_fds if n not in helped] + helped:
             _write_one(open_fds.pop(name), outputs[name])
         failed = []
         while children:
@@ -346,33 +351,28 @@ def write_all(out: Path, outputs: dict[str, Iterable[str | bytes]], *, forked: S
     return list(outputs)
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the kernel kills this child if the parent dies (Ctrl-C, a crash), so no writer outlives the command."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills its writers
-
-
-def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True) -> list[str]:
-    """Write review.json, review.csv, review.html (and review.pdf); returns the names written."""
+def review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool = True,
+                   helper: PdfHelper | None = None) -> list[str]:
+    """Write review.json, review.csv, review.html (and review.pdf); returns the names written. `helper`: a PdfHelper
+    started earlier, which makes review.pdf (the command's way: see output/pdfhelper.py); without it, this process
+    makes it."""
     with collector_paused():
-        return _review_outputs(review, templates_dir, out, pdf=pdf)
+        return _review_outputs(review, templates_dir, out, pdf=pdf, helper=helper)
 
 
-def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool) -> list[str]:
+def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, pdf: bool, helper: PdfHelper | None) -> list[str]:
     today = dt.date.today().isoformat()
     # Every output is made in the process that writes it, on two cores at once: a forked child writes the workbook
     # (the slowest: about 1.8 s at 10,000 files) and then the columns CSV and the rows file, while this process
-    # writes the PDF, the JSON, the CSV, the disagreements and the page: about 2 s each (bench/review_bench.py; a
-    # third process would only share the two cores, and copy the pages of the review it reads).
+    # writes the JSON, the CSV, the disagreements and the page, and the PDF helper lays out review.pdf (about 1.1 s)
+    # from the page this process sends it (bench/review_bench.py).
     outputs: dict[str, Iterable[str | bytes]] = {}
     picture = functools.cache(functools.partial(panel_picture, review))  # made once here for the PDF and the page
     if pdf:
-        outputs["review.pdf"] = later(lambda: review_pdf(review, templates_dir, today, panel=picture()))
+        def page() -> str:
+            return review_panel_html(review, templates_dir, generated_on=today, panel=picture())
+
+        outputs["review.pdf"] = later(lambda: html_to_pdf(page(), templates_dir)) if helper is None else HelpedOutput(helper, page)
     outputs["review.xlsx"] = _workbook(review, today, out)
     outputs["review.json"] = review_json_chunks(review)
     outputs["review.csv"] = review_csv_chunks(review)

@@ -83,6 +83,39 @@
     at = /position (\d+)/.exec(e.message || "");
     return at ? text.slice(0, +at[1]).split("\n").length : text.split("\n").length;
   }
+  /** A key given twice in one JSON object, as the command line finds it (builder/core/parse.py's parse_json, whose
+   * check runs as each object is closed: an inner object before the one holding it): the first key of that object
+   * given again, and the line of the last place the key is written. JSON.parse keeps the last value without a word.
+   * null when every object gives each key once; the text is JSON.parse's already. */
+  function duplicateJsonKey(text) {
+    var open = [];  // per open collection: {keys: Set, twice: the first key given again} for an object, null for a list
+    var wantKey = false;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c === 34) {  // a string: to its closing quote, escapes included
+        var from = i;
+        for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+        if (!wantKey) continue;
+        var raw = text.slice(from, i + 1), key = raw.indexOf("\\") < 0 ? raw.slice(1, -1) : JSON.parse(raw);
+        var top = open[open.length - 1];
+        if (top.keys.has(key)) { if (top.twice === null) top.twice = key; } else top.keys.add(key);
+        wantKey = false;
+      } else if (c === 123) { open.push({ keys: new Set(), twice: null }); wantKey = true; }
+      else if (c === 91) { open.push(null); wantKey = false; }
+      else if (c === 125 || c === 93) {
+        var closed = open.pop();
+        if (closed && closed.twice !== null) {
+          var needle = JSON.stringify(closed.twice), re = new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "\\s*:", "g");
+          var last = -1, m;
+          while ((m = re.exec(text)) !== null) last = m.index;
+          if (last < 0) last = text.indexOf(needle);
+          return { key: closed.twice, line: last < 0 ? null : text.slice(0, last).split("\n").length };
+        }
+        wantKey = false;
+      } else if (c === 44) wantKey = open.length > 0 && open[open.length - 1] !== null;
+    }
+    return null;
+  }
   function major(version) { return version.split(".")[0].trim(); }
   /** As review._readable: this questionnaire's major version or an earlier one (the contract keeps their ids). */
   function readable(given, current) {
@@ -114,6 +147,8 @@
         errorLine(e, text, isJson));
     }
     if (data === undefined) data = null;
+    var twice = isJson ? duplicateJsonKey(text) : null;
+    if (twice) return excluded(file, E.fill(q.answer_messages.DUPLICATE_KEY, { key: twice.key }), twice.line);
     if (!isMap(data) || !(has(data, "version") || has(data, "clinic") || has(data, "answers"))) {
       if (data === null || (typeof data === "string" && !data.trim())) return excluded(file, q.answer_messages.EMPTY_ANSWERS);
       return excluded(file, q.answer_messages.NOT_ANSWER_FILE);

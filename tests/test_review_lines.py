@@ -22,21 +22,26 @@ BROKEN = [
 ]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
-def test_browser_review_gives_a_broken_files_line_as_the_cli_does(q: Questionnaire) -> None:
-    from builder.core.review import Excluded
-    from builder.load.raters import read_rater
-
+def _browser_reasons(q: Questionnaire, files: list[tuple[str, str]]) -> list[tuple[int | None, str]]:
+    """[line, reason] for each (name, text), as the browser review's readRater (builder/wizard/review.js) leaves it out, in Node."""
     wizard = ROOT / "builder" / "wizard"
     script = ("const fs = require('fs'); const input = JSON.parse(fs.readFileSync(0, 'utf8'));"
               "globalThis.jsyaml = require(process.argv[1]); require(process.argv[2]); require(process.argv[3]);"
               "const R = require(process.argv[4]);"
               "process.stdout.write(JSON.stringify(input.files.map(f => { const r = R.readRater(input.q, f[0], f[1]); return [r.line, r.reason]; })));")
-    payload = json.dumps({"q": questionnaire_data(q), "files": BROKEN})
+    payload = json.dumps({"q": questionnaire_data(q), "files": files})
     out = subprocess.run(["node", "-e", script, str(ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.js"), str(wizard / "engine.js"),
                           str(wizard / "planning.js"), str(wizard / "review.js")],
                          input=payload, capture_output=True, text=True, check=True, encoding="utf-8").stdout
-    for (name, text), (line, reason) in zip(BROKEN, json.loads(out)):
+    return [tuple(pair) for pair in json.loads(out)]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_browser_review_gives_a_broken_files_line_as_the_cli_does(q: Questionnaire) -> None:
+    from builder.core.review import Excluded
+    from builder.load.raters import read_rater
+
+    for (name, text), (line, reason) in zip(BROKEN, _browser_reasons(q, BROKEN)):
         python = read_rater(q, name, text.encode("utf-8"))
         assert isinstance(python, Excluded) and python.line is not None
         assert line == python.line, (name, line, python.line, reason, python.reason)
@@ -59,16 +64,7 @@ def test_a_json_key_given_twice_is_left_out_by_both_reviews_as_plan_refuses_it(q
     from builder.core.review import Excluded
     from builder.load.raters import read_rater
 
-    wizard = ROOT / "builder" / "wizard"
-    script = ("const fs = require('fs'); const input = JSON.parse(fs.readFileSync(0, 'utf8'));"
-              "globalThis.jsyaml = require(process.argv[1]); require(process.argv[2]); require(process.argv[3]);"
-              "const R = require(process.argv[4]);"
-              "process.stdout.write(JSON.stringify(input.files.map(f => { const r = R.readRater(input.q, f[0], f[1]); return [r.line, r.reason]; })));")
-    payload = json.dumps({"q": questionnaire_data(q), "files": TWICE})
-    out = subprocess.run(["node", "-e", script, str(ROOT / "node_modules" / "js-yaml" / "dist" / "js-yaml.js"), str(wizard / "engine.js"),
-                          str(wizard / "planning.js"), str(wizard / "review.js")],
-                         input=payload, capture_output=True, text=True, check=True, encoding="utf-8").stdout
-    for (name, text), (line, reason) in zip(TWICE, json.loads(out)):
+    for (name, text), (line, reason) in zip(TWICE, _browser_reasons(q, TWICE)):
         with pytest.raises(ReadinessError) as refused:
             parse_json(text, name)
         python = read_rater(q, name, text.encode("utf-8"))

@@ -222,6 +222,9 @@ class _Reader:
             raw = {}
         for qid, given in raw.items():
             question = q.question(str(qid))
+            if question is not None and isinstance(given, str) and question.type == "single" and given in question.points_by_option:
+                answers[qid] = chosen(given)  # the usual answer, one of a single choice's options: what answer() gives it
+                continue
             if question is None:
                 ids = [qu.id for qu in q.questions]
                 self.add(("answers", qid), Msg.UNKNOWN_QUESTION.format(question=qid, hint=hint(str(qid), ids)))

@@ -29,7 +29,7 @@ def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 def unsafe_char(text: str, *, multiline: bool = False) -> tuple[str, str] | None:
     """The first character `text` may not hold, as ('control' or 'invisible or direction-changing', 'U+XXXX'), or None when it is clean."""
-    if text.isprintable() and not any(_within(ord(ch), HIDDEN) for ch in text if ord(ch) > 0x7F):
+    if text.isprintable() and (text.isascii() or not any(_within(ord(ch), HIDDEN) for ch in text if ord(ch) > 0x7F)):
         return None
     for ch in text:
         code = ord(ch)

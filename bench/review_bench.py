@@ -81,7 +81,7 @@ def one(n: int, folder: Path, jobs: int | None, out: Path, pdf: bool) -> None:
         q = load_questionnaire()
         parts = [folder / f"d{i:03d}" for i in range(n // 1000)]
         t0 = time.perf_counter()
-        data = collect(q, parts, jobs=jobs, meanwhile=warm_writers(PROJECT / "templates", pdf=False))  # as `readiness review` does
+        data = collect(q, parts, jobs=jobs, meanwhile=warm_writers(PROJECT / "templates", pdf=pdf and helper is None))  # as `readiness review` does
         t1 = time.perf_counter()
         review_outputs(data, PROJECT / "templates", out, pdf=pdf, helper=helper)
         t2 = time.perf_counter()

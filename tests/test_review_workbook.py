@@ -115,6 +115,24 @@ def test_same_review_same_day_same_bytes(review: dict[str, Any]) -> None:
     assert review_xlsx(review, "2026-12-06") == review_xlsx(review, "2026-12-06")
 
 
+@pytest.mark.parametrize("in_memory_cells", [IN_MEMORY_CELLS, 0])
+def test_the_undecorated_cell_writers_make_the_workbook_the_public_ones_make(review: dict[str, Any], in_memory_cells: int,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workbook writes its cells through XlsxWriter's undecorated _write_string and _write_number (render/workbook.py's
+    cell_writers: the public methods less their argument conversion). Byte for byte the workbook the public methods
+    make, built in memory and streamed: an XlsxWriter whose private methods came to differ fails here, not in a
+    commissioner's spreadsheet."""
+    import xlsxwriter
+
+    import builder.render.workbook as workbook
+
+    string, number = workbook.cell_writers(xlsxwriter.Workbook(io.BytesIO()).add_worksheet())
+    assert string.__name__ == "_write_string" and number.__name__ == "_write_number"  # this XlsxWriter has them
+    fast = review_xlsx(review, "2026-12-06", in_memory_cells=in_memory_cells)
+    monkeypatch.setattr(workbook, "cell_writers", lambda ws: (ws.write_string, ws.write_number))
+    assert fast == review_xlsx(review, "2026-12-06", in_memory_cells=in_memory_cells)
+
+
 def test_the_writer_streams_rows_through_the_folder_it_is_given_and_leaves_it_empty(review: dict[str, Any], tmp_path: Path,
                                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import tempfile

@@ -167,19 +167,20 @@ def collect(q: Questionnaire, paths: list[Path], *, jobs: int | None = None,
 
 
 def warm_writers(templates_dir: Path, *, pdf: bool = True) -> Callable[[], None]:
-    """What the review's writers load before they write (WeasyPrint, XlsxWriter, the pages' templates), to be loaded
-    while the workers read: the writers are forked from this process, so they start with it loaded. Loaded at the end,
-    it would lengthen the writing of review.pdf, the one output still being written when the others are done."""
+    """What the review's writers load before they write, to be loaded while the workers read: XlsxWriter (the
+    workbook's writer is forked from this process, so it starts with it loaded) and, when this process lays out
+    review.pdf itself (`pdf`: no PDF helper), WeasyPrint and the pages' templates. Loaded at the end, they would
+    lengthen the writing of the outputs still being written when the others are done: the workbook, and the PDF made
+    here. With a helper, the PDF is the helper's, and this process's pages are off the longest path."""
 
     def warm() -> None:
         import xlsxwriter  # noqa: F401
 
-        from builder.render.review import warm_templates
-
-        warm_templates(templates_dir)
         if pdf:
             from builder.render.pdf import load_weasyprint
+            from builder.render.review import warm_templates
 
+            warm_templates(templates_dir)
             load_weasyprint()
 
     return warm

@@ -13,7 +13,7 @@ formula, a number or a link.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from builder.render.charts import COLOURS
@@ -34,6 +34,20 @@ SHEETS = ("Ranking", "Domains", "Areas", "Must-have gaps", "Disagreements", "Agr
 
 def _rating(r: str | None) -> str:
     return r.capitalize() if r else ""
+
+
+def cell_writers(ws: Any) -> tuple[Callable[..., int], Callable[..., int]]:
+    """(write a text cell, write a number cell) by row and column. XlsxWriter's write_string and write_number also take
+    a cell as "A1", and a decorator converts their arguments on every call; the methods it then calls, _write_string
+    and _write_number, are the same without it. A review writes hundreds of thousands of cells by row and column, and
+    the workbook is the longest step of its writing, so it calls those: about 8% of the workbook's time at 10,000
+    clinics (bench/review_bench.py). They are not XlsxWriter's documented interface, so a test builds the workbook
+    both ways and compares the bytes (tests/test_review_workbook.py), and a version without them gets the public
+    methods."""
+    string, number = getattr(ws, "_write_string", None), getattr(ws, "_write_number", None)
+    if callable(string) and callable(number):
+        return string, number
+    return ws.write_string, ws.write_number
 
 
 class _Book:
@@ -79,7 +93,8 @@ class _Book:
         for i, (heading, _, _) in enumerate(columns):
             ws.write_string(top, i, heading, self.head)
         numeric = [kind in ("int", "money", "num") for _, _, kind in columns]
-        string, number, text = ws.write_string, ws.write_number, self.text
+        string, number = cell_writers(ws)
+        text = self.text
         last = top
         for r, row in enumerate(rows, top + 1):
             last = r

@@ -208,7 +208,8 @@ def main() -> None:
           "review.pdf as many pages at every size.")
     print("Wall seconds are the target's measure and depend on what else the machine runs; CPU seconds do not "
           "(CPU s / cores is a lower bound on the wall time). Peak worker MB is the largest child process: a reading or "
-          "planning worker, or the forked writer of review.pdf or review.xlsx, which shares the main process's pages.")
+          "planning worker, the PDF helper (forked at the start, small), or the forked writer of review.xlsx, which shares the main "
+          "process's pages.")
     print("floor s: reading and parsing the same files alone, in the same run (see the module's docstring).")
     print(f"{'files':>8} {'clinics':>8} {'command s':>9} {'seconds':>8} {'range':>13} {'floor s':>7} {'files/s':>8} {'s/1k files':>10} {'CPU s':>7} "
           f"{'CPU/cores':>9} {'floor CPU':>9} {'peak main MB':>12} {'peak worker MB':>14} {'html MB':>7} {'rows MB':>7} {'json MB':>7} {'pdf pages':>9}")

@@ -80,10 +80,11 @@ class Rater:
 
 def digest_of(data: Any) -> bytes:
     """Identifies a file's content for duplicate detection (16 bytes: one is kept per file read): a hash of its data's
-    canonical JSON (sorted keys, compact), as orjson writes it, a fifth of the time json takes; the same bytes as json
-    (tests/test_review_fast_paths.py), so files are duplicates exactly when their data are equal. A value orjson cannot
-    write (an integer past 64 bits, which YAML allows) is written by json instead: the same data always takes the same
-    path. (orjson writes NaN as null; an answer file with a NaN is refused before this, by parse_answers.)"""
+    canonical JSON (sorted keys, compact) as orjson writes it, in a third of the time json took. Equal data give the
+    same digest and different data different ones (tests/test_review_fast_paths.py), so files are duplicates exactly
+    when their data are equal. A value orjson cannot write (an integer past 64 bits, which YAML allows) is written by
+    json instead: the same data always takes the same path. (orjson writes NaN as null; an answer file with a NaN is
+    refused before this, by parse_answers.)"""
     try:
         text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError is a TypeError

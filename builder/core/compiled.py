@@ -52,8 +52,6 @@ class Compiled:
     phase_order: Mapping[str, int]
     """Phase id -> its place in meta.phases."""
     go_live_by_id: Mapping[str, GoLive]
-    lifts: frozenset[str]
-    """hazards.lifting_actions: every action that lifts a go-live item (a must-do before the first patient)."""
     action_standards: Mapping[str, list[str]]
     """Action id -> the standards it helps meet."""
     template_standards: Mapping[str, list[str]]
@@ -102,8 +100,6 @@ def _conditions(node: Any) -> Iterator[Any]:
 
 def compile_questionnaire(q: Questionnaire) -> Compiled:
     """Compile every condition and build every index, once."""
-    from builder.core.hazards import lifting_actions  # hazards reads this module's Compiled
-
     meta = q.meta
     # From the domains, not q.questions: a model_copy carries its original's cached properties along.
     questions = [qu for d in q.domains for qu in d.questions]
@@ -123,7 +119,6 @@ def compile_questionnaire(q: Questionnaire) -> Compiled:
         domain_order={did: i for i, did in enumerate(meta.domains)},
         phase_order={p.id: i for i, p in enumerate(meta.phases)},
         go_live_by_id={g.id: g for g in meta.go_live},
-        lifts=lifting_actions(meta),
         action_standards={a.id: a.standards for a in actions},
         template_standards={t.id: t.standards for t in q.templates},
         action_details={a.id: a.detail for a in actions},

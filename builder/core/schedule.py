@@ -47,9 +47,9 @@ def is_must(sched: Schedule, action_id: str, lifts: frozenset[str], find_out_pre
 
 def must_first(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The plan's order of actions: must-dos first in each phase; otherwise the engine's order (weakest domain first) stands."""
-    c = compiled(q)  # the phases' order and the lifting actions, made once per questionnaire: a review sorts thousands of plans
-    phases, lifts, prefix = c.phase_order, c.lifts, q.meta.find_out_prefix
-    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"], lifts, prefix) else 1))
+    phases = {p.id: i for i, p in enumerate(q.meta.phases)}
+    lifts = lifting_actions(q.meta)
+    return sorted(actions, key=lambda a: (phases[a["phase"]], 0 if is_must(sched, a["id"], lifts, q.meta.find_out_prefix) else 1))
 
 
 def schedule(q: Questionnaire, sched: Schedule, actions: list[dict[str, Any]], values: Mapping[str, Value],

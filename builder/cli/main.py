@@ -539,8 +539,7 @@ def review(root: Path, paths: tuple[Path, ...], out: Path, pdf: bool, jobs: int 
     this_run(root, paths)
     check_files_in(out, [], Project(root).root, paths)  # the folder itself, before the work; each file again as it is written
     _pause_collector_until_exit()
-    with contextlib.ExitStack() as stack:
-        helper = stack.enter_context(_pdf_helper(Project(root).templates_dir)) if pdf else None
+    with _pdf_helper(Project(root).templates_dir) if pdf else contextlib.nullcontext() as helper:
         _review(root, paths, out, pdf, jobs, helper)
 
 

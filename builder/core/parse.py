@@ -379,10 +379,37 @@ _JSON_CONSTANT = re.compile(r"-?\b(?:NaN|Infinity)\b")
 _JSON_NUMBER = re.compile(r"-?[0-9][0-9.eE+-]*")
 
 
-class _JsonIssue(Exception):
+class _JsonIssue(ValueError):
     def __init__(self, message: str, needle: str | None = None):
+        super().__init__(message)
         self.message = message
         self.needle = needle
+
+
+class JsonObjects:
+    """json's object hook for one document: the toolkit's rules on keys, checked as json builds each object (none given
+    twice; at most MAX_KEYS keys, and MAX_NODES keys and objects, in all). A break raises a ValueError naming it, which
+    parse_json reports at its line. parse_json and a review's quick reading (builder/load/raters.py) both use it; an
+    answer file has a handful of objects, so it costs next to nothing."""
+
+    def __init__(self) -> None:
+        self.keys = self.nodes = 0
+
+    def __call__(self, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        self.keys += len(items)
+        self.nodes += len(items) + 1
+        if self.keys > limits.MAX_KEYS:
+            raise _JsonIssue(Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
+        if self.nodes > limits.MAX_NODES:
+            raise _JsonIssue(Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
+        out = dict(items)
+        if len(out) != len(items):  # a key given twice: the first, in order
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    raise _JsonIssue(Msg.DUPLICATE_KEY.format(key=key), json.dumps(key, ensure_ascii=False))
+                seen.add(key)
+        return out
 
 
 def _line_at(text: str, offset: int) -> int:
@@ -444,21 +471,7 @@ def scan_json_exactly(text: str, file: str) -> None:
 def parse_json(text: str, file: str) -> LoadedFile:
     """Parse JSON strictly (duplicate keys and NaN are errors, as in YAML); borrow line numbers from the YAML parser."""
     scan_json(text, file)
-    counts = {"keys": 0, "nodes": 0}
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        counts["keys"] += len(items)
-        counts["nodes"] += len(items) + 1
-        if counts["keys"] > limits.MAX_KEYS:
-            raise _JsonIssue(Msg.TOO_MANY_KEYS.format(limit=limits.MAX_KEYS))
-        if counts["nodes"] > limits.MAX_NODES:
-            raise _JsonIssue(Msg.TOO_MANY_NODES.format(limit=limits.MAX_NODES))
-        for key, value in items:
-            if key in out:
-                raise _JsonIssue(Msg.DUPLICATE_KEY.format(key=key), json.dumps(key, ensure_ascii=False))
-            out[key] = value
-        return out
+    pairs = JsonObjects()
 
     def constant(value: str) -> Any:
         raise _JsonIssue(Msg.NOT_A_NUMBER.format(value=value), value)

@@ -17,7 +17,7 @@ from builder.core import limits
 from builder.core.answers import parse_answers
 from builder.core.contract import ANSWER_FILE_VERSION
 from builder.core.errors import Msg, Problem, ReadinessError
-from builder.core.parse import UNBUILT, LoadedFile, load_yaml_checked, parse_json, parse_yaml, scan_json
+from builder.core.parse import UNBUILT, JsonObjects, LoadedFile, load_yaml_checked, parse_json, parse_yaml, scan_json
 from builder.core.parse import YamlLoader as Loader
 from builder.core.review import ANSWER_SUFFIXES, Excluded, Rater, Review, digest_of, rater_from
 from builder.core.schema import Questionnaire
@@ -108,29 +108,12 @@ def _load_fast(text: str, file: str, is_json: bool) -> Any:
     try:
         if is_json:
             scan_json(text, file)
-            return json.loads(text, parse_float=_finite, object_pairs_hook=_JsonObjects())
+            return json.loads(text, parse_float=_finite, object_pairs_hook=JsonObjects())
         data = load_yaml_checked(text, file)  # the limits and the data in one pass, for every answer file
         return yaml.load(text, Loader=_FastLoader) if data is UNBUILT else data  # noqa: S506 - a safe loader
     except (ValueError, yaml.YAMLError):
         (parse_json if is_json else parse_yaml)(text, file)  # raises the located ReadinessError
         raise
-
-
-class _JsonObjects:
-    """json's hook for each object of one file: parse_json's rules on keys (none given twice, at most MAX_KEYS, at most
-    MAX_NODES keys and objects), checked as json builds; a file that breaks one is read again by parse_json for the
-    located message. An answer file has a handful of objects, so the hook costs next to nothing."""
-
-    def __init__(self) -> None:
-        self.keys = self.nodes = 0
-
-    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        made = dict(pairs)
-        self.keys += len(pairs)
-        self.nodes += len(pairs) + 1
-        if len(made) != len(pairs) or self.keys > limits.MAX_KEYS or self.nodes > limits.MAX_NODES:
-            raise ValueError("a key given twice, or too many keys")
-        return made
 
 
 def _finite(text: str) -> float:

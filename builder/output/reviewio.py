@@ -41,6 +41,7 @@ from builder.render.review import (
     review_html,
     review_json_chunks,
     review_panel_html,
+    review_pdf,
     review_rows_js,
 )
 from builder.render.workbook import review_xlsx
@@ -373,7 +374,8 @@ def _review_outputs(review: dict[str, Any], templates_dir: Path, out: Path, *, p
         def page() -> str:
             return review_panel_html(review, templates_dir, generated_on=today, panel=picture())
 
-        outputs["review.pdf"] = later(lambda: html_to_pdf(page(), templates_dir)) if helper is None else HelpedOutput(helper, page)
+        outputs["review.pdf"] = (later(lambda: review_pdf(review, templates_dir, today, panel=picture())) if helper is None
+                                 else HelpedOutput(helper, page))
     outputs["review.xlsx"] = _workbook(review, today, out)
     outputs["review.json"] = review_json_chunks(review)
     outputs["review.csv"] = review_csv_chunks(review)
